@@ -1,0 +1,93 @@
+# Chapar: site settings for local builds.  Plain declarations only; the
+# logic lives in plugins/ (see README.md).
+
+AUTHOR = "تحریریه چاپار"
+SITENAME = "چاپار"
+SITESUBTITLE = "خبرگزاری استانی"
+SITEURL = ""
+
+PATH = "content"
+ARTICLE_PATHS = ["news"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = []
+OUTPUT_PATH = "output"
+DELETE_OUTPUT_DIRECTORY = False  # tasks.build swaps a finished folder in
+
+TIMEZONE = "Asia/Tehran"
+DEFAULT_LANG = "fa"
+DEFAULT_DATE = None
+DEFAULT_PAGINATION = 10
+DEFAULT_METADATA = {"status": "published"}
+
+THEME = "theme"
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = [
+    "persian",  # first: the others import its text and date helpers
+    "safe_build",
+    "jalali_archive",
+    "pelican.plugins.sitemap",
+]
+
+# URLs (SPEC.md section 2): folders with index.html, Latin digits.
+ARTICLE_URL = "news/{newscode}/"
+ARTICLE_SAVE_AS = "news/{newscode}/index.html"
+DRAFT_URL = ""
+DRAFT_SAVE_AS = ""  # drafts are left out of the output entirely
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = "category/{slug}/index.html"
+AUTHOR_URL = ""
+AUTHOR_SAVE_AS = ""
+DIRECT_TEMPLATES = ["index"]
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+
+# Persian slugs: ZWNJ and spaces become "-", Arabic letters become Persian.
+SLUGIFY_USE_UNICODE = True
+SLUG_REGEX_SUBSTITUTIONS = [
+    ("\u200c", "-"),
+    ("ي", "ی"),
+    ("ى", "ی"),
+    ("ك", "ک"),
+    ("\u0640", ""),
+    (r"[^\w\s-]", ""),
+    (r"(?u)\A\s*", ""),
+    (r"(?u)\s*\Z", ""),
+    (r"[-\s]+", "-"),
+]
+TAG_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
+CATEGORY_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
+
+# Feeds: Gregorian timestamps, fixed paths.
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+FEED_MAX_ITEMS = 50
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+SITEMAP = {
+    "format": "xml",
+    "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
+    "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
+}
+
+# Reproducible output: no locale-dependent formats, no file-time dates.
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+RELATIVE_URLS = False
+
+# Content cache for fast rebuilds; content hash, since a checkout resets mtimes.
+CACHE_PATH = "cache"
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CHECK_MODIFIED_METHOD = "sha256"

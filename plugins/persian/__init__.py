@@ -1,0 +1,74 @@
+"""Persian news on Pelican: Jalali dates, Persian text, news metadata.
+
+Registers a Markdown reader that parses Jalali dates and validates news
+metadata, checks that NewsCodes are unique across the site, and gives
+templates Jalali date and Persian digit filters and the ``fa`` catalogue.
+"""
+
+import logging
+import os
+from collections import defaultdict
+
+from pelican import signals
+
+from . import dates, text
+from .i18n import load_translations
+from .problems import Problem, display_path
+from .reader import PersianMarkdownReader, header_lines, read_source
+
+logger = logging.getLogger(__name__)
+
+JINJA_FILTERS = {
+    "jalali": dates.format_date,  # {{ article.date|jalali }}, |jalali("date"), ...
+    "isodate": dates.isoformat,
+    "fa_digits": text.to_persian_digits,
+}
+
+
+def add_reader(readers):
+    for extension in PersianMarkdownReader.file_extensions:
+        readers.reader_classes[extension] = PersianMarkdownReader
+
+
+def add_filters_and_gettext(generator):
+    env = generator.env
+    env.filters.update(JINJA_FILTERS)
+    env.add_extension("jinja2.ext.i18n")
+    translations_dir = generator.settings.get(
+        "THEME_TRANSLATIONS", os.path.join(generator.settings["THEME"], "translations")
+    )
+    env.install_gettext_translations(
+        load_translations(translations_dir, generator.settings["DEFAULT_LANG"]),
+        newstyle=True,
+    )
+
+
+def check_unique_news_codes(generator):
+    """Two files with one NewsCode would overwrite one page: name both."""
+    by_code = defaultdict(list)
+    for article in (*generator.articles, *generator.drafts):
+        by_code[article.metadata.get("newscode")].append(article)
+    for code, articles in sorted(by_code.items(), key=lambda item: str(item[0])):
+        if code is None or len(articles) < 2:
+            continue
+        first, *others = sorted(a.source_path for a in articles)
+        where = f"{display_path(first)}:{news_code_line(first)}"
+        for other in others:
+            logger.error(
+                "%s",
+                Problem(
+                    other,
+                    news_code_line(other),
+                    f"NewsCode {code} is already used by {where}",
+                ),
+            )
+
+
+def news_code_line(path):
+    return header_lines(read_source(path)).get("newscode", 1)
+
+
+def register():
+    signals.readers_init.connect(add_reader)
+    signals.generator_init.connect(add_filters_and_gettext)
+    signals.article_generator_finalized.connect(check_unique_news_codes)

@@ -1,0 +1,76 @@
+"""Jalali (and Gregorian ISO) dates as editors type them, and as readers see them."""
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import jdatetime
+
+from .text import to_latin_digits, to_persian_digits
+
+TEHRAN = ZoneInfo("Asia/Tehran")
+FIRST_GREGORIAN_YEAR = 1700  # a year this large is Gregorian ISO, not Jalali
+
+_DATE = re.compile(
+    r"(?P<y>\d{4})[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})"
+    r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
+)
+
+MONTHS = tuple(jdatetime.date.j_months_fa)
+
+
+def parse_date(value, tz=TEHRAN):
+    """Parse ``۱۳۹۷/۰۶/۰۵ ۰۹:۰۷`` and its kin into an aware datetime.
+
+    Jalali by default; a year of 1700 or more is read as Gregorian ISO.
+    Raises ``ValueError`` with a Persian-reader-friendly English message.
+    """
+    text = to_latin_digits(str(value)).strip()
+    match = _DATE.fullmatch(text)
+    if not match:
+        raise ValueError(
+            f"invalid date {value!r}: expected a Jalali date such as "
+            "1397/06/05 09:07 (time optional)"
+        )
+    y, m, d = (int(match[k]) for k in "ymd")
+    hh, mm, ss = (int(match[k] or 0) for k in "HMS")
+    try:
+        if y >= FIRST_GREGORIAN_YEAR:
+            naive = datetime(y, m, d, hh, mm, ss)
+        else:
+            naive = jdatetime.datetime(y, m, d, hh, mm, ss).togregorian()
+    except ValueError as exc:
+        raise ValueError(f"impossible date {value!r}: {exc}") from None
+    return naive.replace(tzinfo=tz)
+
+
+def jalali(dt, tz=TEHRAN):
+    """The Jalali datetime of ``dt`` in the site's zone."""
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(tz)
+    return jdatetime.datetime.fromgregorian(datetime=dt.replace(tzinfo=None))
+
+
+def format_date(dt, style="long"):
+    """``۵ شهریور ۱۳۹۷، ۹:۰۷`` (long), ``۵ شهریور ۱۳۹۷`` (date),
+    ``۱۳۹۷/۰۶/۰۵`` (short) or ``شهریور ۱۳۹۷`` (month)."""
+    j = jalali(dt)
+    month = MONTHS[j.month - 1]
+    if style == "long":
+        text = f"{j.day} {month} {j.year}، {j.hour}:{j.minute:02d}"
+    elif style == "date":
+        text = f"{j.day} {month} {j.year}"
+    elif style == "short":
+        text = f"{j.year}/{j.month:02d}/{j.day:02d}"
+    elif style == "month":
+        text = f"{month} {j.year}"
+    else:
+        raise ValueError(f"unknown date style {style!r}")
+    return to_persian_digits(text)
+
+
+def isoformat(dt):
+    """ISO 8601 with offset, seconds precision: ``2018-08-27T09:07:00+04:30``."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=TEHRAN)
+    return dt.astimezone(TEHRAN).isoformat(timespec="seconds")

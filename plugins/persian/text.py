@@ -1,0 +1,45 @@
+"""Persian text normalisation and digit conversion.
+
+One translate table, no NLP dependency: hazm and parsivar mangle URLs and
+numbers (see NOTES.md), while editors only need Arabic look-alike letters
+folded, kashida dropped and ZWNJ kept.
+"""
+
+import re
+
+ZWNJ = "\u200c"
+KASHIDA = "\u0640"
+
+LATIN_DIGITS = "0123456789"
+PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
+ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
+
+# Letters Persian editors paste from Arabic keyboards and sources.
+_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", KASHIDA: None})
+_TO_LATIN = str.maketrans(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, LATIN_DIGITS * 2)
+_TO_PERSIAN = str.maketrans(LATIN_DIGITS + ARABIC_INDIC_DIGITS, PERSIAN_DIGITS * 2)
+
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def normalize(text):
+    """Fold Arabic ي ى ك to Persian ی ک and drop kashida; ZWNJ is kept."""
+    return text.translate(_LETTERS)
+
+
+def to_latin_digits(text):
+    """Persian and Arabic-Indic digits to 0-9."""
+    return str(text).translate(_TO_LATIN)
+
+
+def to_persian_digits(value):
+    """Latin and Arabic-Indic digits to Persian digits (accepts numbers)."""
+    return str(value).translate(_TO_PERSIAN)
+
+
+def fold(text):
+    """A comparison key: letters normalised, Latin digits, ZWNJ as a space,
+    runs of spaces collapsed, case folded.  Used to match names typed in
+    slightly different ways (CSV agency names, tags)."""
+    text = to_latin_digits(normalize(text)).replace(ZWNJ, " ")
+    return _SPACES.sub(" ", text).strip().casefold()

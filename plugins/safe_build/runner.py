@@ -1,0 +1,63 @@
+"""Build into a staging folder and replace ``output/`` only on success."""
+
+import logging
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from pelican import Pelican
+from pelican.settings import read_settings
+
+from .errors import BuildError
+
+logger = logging.getLogger(__name__)
+
+
+def load_settings(settings_file="pelicanconf.py", **overrides):
+    return read_settings(str(settings_file), override=overrides or None)
+
+
+def build(settings_file="pelicanconf.py", output=None, **overrides):
+    """Build the site; on success ``output`` holds it, on failure it is untouched.
+
+    Raises :class:`BuildError` (bad input) or whatever Pelican raised.
+    Returns the output folder.
+    """
+    settings = load_settings(settings_file, **overrides)
+    output = Path(output or settings["OUTPUT_PATH"]).resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
+    try:
+        run(load_settings(settings_file, **overrides, OUTPUT_PATH=str(staging)))
+        os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
+        replace_folder(staging, output)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return output
+
+
+def check(settings_file="pelicanconf.py", **overrides):
+    """Everything ``build`` does, into a throw-away folder."""
+    with tempfile.TemporaryDirectory(prefix="chapar-check-") as scratch:
+        run(load_settings(settings_file, **overrides, OUTPUT_PATH=scratch))
+
+
+def run(settings):
+    # The safe_build plugin raises BuildError itself; this guards a
+    # configuration that forgot to list it.
+    if "safe_build" not in settings["PLUGINS"]:
+        raise BuildError(["PLUGINS must include 'safe_build'"])
+    Pelican(settings).run()
+
+
+def replace_folder(new, target):
+    """Swap ``new`` into ``target``'s place with two renames."""
+    old = None
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}-old-", dir=target.parent))
+        os.rmdir(old)
+        os.rename(target, old)
+    os.rename(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

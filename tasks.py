@@ -1,0 +1,131 @@
+"""Editor and CI commands: ``invoke --list`` shows them."""
+
+import logging
+import os
+import shlex
+import sys
+from pathlib import Path
+
+from invoke import task
+
+ROOT = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT / "plugins"))  # the build runner lives beside the plugins
+
+CONFIG = {
+    "settings": ROOT / "pelicanconf.py",
+    "publish_settings": ROOT / "publishconf.py",
+    "output": ROOT / "output",
+    "content": ROOT / "content",
+    "host": "127.0.0.1",
+    "port": 8000,
+}
+
+
+def _setup_logging():
+    from pelican.log import init as init_logging
+
+    # Errors are collected and printed once, as path:line: message, at the end.
+    init_logging(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(lambda record: record.levelno < logging.ERROR)
+
+
+def _run_build(func, **overrides):
+    from safe_build.errors import BuildError
+
+    os.chdir(ROOT)
+    _setup_logging()
+    try:
+        return func(**overrides)
+    except BuildError as error:
+        print("\n".join(error.problems), file=sys.stderr)
+        count = len(error.problems)
+        sys.exit(f"build failed: {count} problem(s); output/ was left as it was")
+
+
+@task
+def build(c, settings=None):
+    """Build the site into output/ (output/ is replaced only if the build succeeds)."""
+    from safe_build import runner
+
+    out = _run_build(
+        runner.build,
+        settings_file=settings or CONFIG["settings"],
+        output=CONFIG["output"],
+    )
+    print(f"built {out}")
+
+
+@task
+def check(c, settings=None):
+    """Validate all content and data; write nothing, same messages as build."""
+    from safe_build import runner
+
+    _run_build(runner.check, settings_file=settings or CONFIG["settings"])
+    print("no problems found")
+
+
+@task
+def clean(c):
+    """Remove output/ and the content cache."""
+    import shutil
+
+    for folder in (CONFIG["output"], ROOT / "cache"):
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@task
+def serve(c, port=CONFIG["port"]):
+    """Serve output/ on http://127.0.0.1:PORT/ (build first)."""
+    from pelican.server import ComplexHTTPRequestHandler, RootedHTTPServer
+
+    server = RootedHTTPServer(
+        str(CONFIG["output"]), (CONFIG["host"], int(port)), ComplexHTTPRequestHandler
+    )
+    print(f"serving output/ on http://{CONFIG['host']}:{port}/ (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        server.server_close()
+
+
+@task
+def livereload(c, port=CONFIG["port"]):
+    """Rebuild on every change and reload the browser (uses the content cache)."""
+    from livereload import Server  # noqa: PLC0415
+
+    build(c)
+    server = Server()
+    for pattern in ("content/**/*", "data/**/*", "theme/**/*", "plugins/**/*.py", "*.py"):
+        server.watch(pattern, lambda: build(c))
+    server.serve(host=CONFIG["host"], port=int(port), root=str(CONFIG["output"]))
+
+
+@task(help={"title": "the headline of the new item"})
+def new(c, title, category=""):
+    """Create a news item with the next free NewsCode and the current Jalali time."""
+    sys.path.insert(0, str(ROOT / "plugins"))
+    from persian.newsitem import create_news_item
+
+    path = create_news_item(CONFIG["content"] / "news", title, category=category)
+    print(path.relative_to(ROOT))
+
+
+@task
+def setup_tests(c):
+    """Install what the browser and HTML tests need: Debian's chromium, npm tools."""
+    if not Path("/usr/bin/chromium").exists():
+        sudo = "" if os.geteuid() == 0 else "sudo "
+        c.run(f"{sudo}apt-get update -qq")
+        c.run(f"DEBIAN_FRONTEND=noninteractive {sudo}apt-get install -y -qq chromium")
+    if (ROOT / "package.json").exists():
+        with c.cd(str(ROOT)):
+            c.run("npm ci --no-audit --no-fund --loglevel=error")
+
+
+@task(help={"setup": "install chromium and npm tools first", "args": "extra pytest arguments"})
+def test(c, setup=False, args=""):
+    """Run the whole test suite (browser tests included)."""
+    if setup:
+        setup_tests(c)
+    c.run(f"{shlex.quote(sys.executable)} -m pytest {args}", pty=False)
