@@ -26,6 +26,7 @@ PLUGINS = [
     "safe_build",
     "jalali_archive",
     "pelican.plugins.sitemap",
+    "sitemap_pin",  # after sitemap: reproducible dates, state reset per build
 ]
 
 # URLs (SPEC.md section 2): folders with index.html, Latin digits.

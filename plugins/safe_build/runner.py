@@ -9,6 +9,7 @@ from pathlib import Path
 from pelican import Pelican
 from pelican.settings import read_settings
 
+from . import ProblemCollector
 from .errors import BuildError
 
 logger = logging.getLogger(__name__)
@@ -44,11 +45,25 @@ def check(settings_file="pelicanconf.py", **overrides):
 
 
 def run(settings):
-    # The safe_build plugin raises BuildError itself; this guards a
-    # configuration that forgot to list it.
+    """Run Pelican; raise BuildError listing every error logged on the way.
+
+    The safe_build plugin stops a bad build before it writes anything; this
+    collector also covers what happens before plugins are loaded (a plugin
+    that fails to import, say).
+    """
     if "safe_build" not in settings["PLUGINS"]:
         raise BuildError(["PLUGINS must include 'safe_build'"])
-    Pelican(settings).run()
+    collector = ProblemCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        Pelican(settings).run()
+    except BuildError:
+        if not collector.problems:
+            raise
+    finally:
+        root.removeHandler(collector)
+    collector.raise_if_any()
 
 
 def replace_folder(new, target):

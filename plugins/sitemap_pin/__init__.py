@@ -1,0 +1,30 @@
+"""Make pelican-sitemap reproducible and safe across failed builds.
+
+pelican-sitemap stamps pages without a date (tag, archive, awards pages)
+with the time its module was imported, so two builds of the same content
+differ; and it remembers the first Pelican instance until that build's
+``finalized`` signal, so after a failed build (safe_build stops before
+writing) a later build in the same process (livereload, tests) gets no
+sitemap.  This plugin sets both from the content itself at every build:
+the clock to the newest article's date, the remembered instance to the
+current build.  Listed after ``pelican.plugins.sitemap`` in PLUGINS.
+"""
+
+from pelican import signals
+from pelican.plugins.sitemap import sitemap
+
+
+def start_build(pelican):
+    sitemap.generator._main_pelican = pelican
+    sitemap.generator.page_queue = []
+
+
+def pin_clock(generator):
+    dates = [getattr(a, "modified", None) or a.date for a in generator.articles]
+    if dates:
+        sitemap.generator.now = max(dates)
+
+
+def register():
+    signals.initialized.connect(start_build)
+    signals.article_generator_finalized.connect(pin_clock)

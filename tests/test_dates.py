@@ -1,0 +1,83 @@
+"""SPEC 1 (Dates) and 2 (shown dates): parsing and formatting."""
+
+from datetime import datetime, timedelta
+
+import pytest
+
+from persian.dates import TEHRAN, format_date, isoformat, parse_date
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1397/06/05 09:07",
+        "1397-06-05 09:07",
+        "۱۳۹۷/۰۶/۰۵ ۰۹:۰۷",
+        "١٣٩٧/٠٦/٠٥ ٠٩:٠٧",
+        "1397/6/5 9:07",
+        "1397/06/05 09:07:00",
+        "2018-08-27 09:07",
+        "2018-08-27T09:07:00",
+    ],
+)
+def test_every_format_of_the_seed_date(text):
+    assert parse_date(text) == datetime(2018, 8, 27, 9, 7, tzinfo=TEHRAN)
+
+
+def test_time_and_seconds_are_optional():
+    assert parse_date("1397/06/05") == datetime(2018, 8, 27, tzinfo=TEHRAN)
+    assert parse_date("۱۳۹۷/۰۶/۰۵ ۰۹:۰۷:۳۰").second == 30
+
+
+@pytest.mark.parametrize("text", ["1399/12/30", "1403/12/30"])
+def test_leap_years_have_esfand_30(text):
+    assert parse_date(text).tzinfo is TEHRAN
+
+
+@pytest.mark.parametrize(
+    "text", ["1402/12/30", "1404/12/30", "1397/13/01", "1397/06/32", "1397/06/05 25:00"]
+)
+def test_impossible_dates_are_rejected_naming_the_value(text):
+    with pytest.raises(ValueError, match="impossible date") as err:
+        parse_date(text)
+    assert text in str(err.value)
+
+
+@pytest.mark.parametrize("text", ["فردا", "", "05/06/1397", "1397/06"])
+def test_unreadable_dates_are_rejected(text):
+    with pytest.raises(ValueError, match="invalid date"):
+        parse_date(text)
+
+
+def test_year_1700_starts_gregorian():
+    assert parse_date("1700-01-01").year == 1700
+    assert parse_date("1699/01/01").year == 2320  # a Jalali year
+
+
+@pytest.mark.parametrize(
+    "text, offset",
+    [("2018-08-27 09:07", timedelta(hours=4, minutes=30)),
+     ("2023-08-27 09:07", timedelta(hours=3, minutes=30)),
+     ("1397/10/01", timedelta(hours=3, minutes=30))],
+)
+def test_tehran_offsets_summer_time_until_2022(text, offset):
+    assert parse_date(text).utcoffset() == offset
+
+
+def test_formats_shown_to_readers():
+    dt = parse_date("1397/06/05 09:07")
+    assert format_date(dt) == "۵ شهریور ۱۳۹۷، ۹:۰۷"
+    assert format_date(dt, "date") == "۵ شهریور ۱۳۹۷"
+    assert format_date(dt, "short") == "۱۳۹۷/۰۶/۰۵"
+    assert format_date(dt, "month") == "شهریور ۱۳۹۷"
+    assert isoformat(dt) == "2018-08-27T09:07:00+04:30"
+
+
+def test_formatting_converts_to_tehran_time():
+    utc = datetime.fromisoformat("2018-08-27T04:37:00+00:00")
+    assert format_date(utc) == "۵ شهریور ۱۳۹۷، ۹:۰۷"
+
+
+def test_unknown_style_is_an_error():
+    with pytest.raises(ValueError):
+        format_date(parse_date("1397/06/05"), "weekday")

@@ -1,0 +1,207 @@
+"""SPEC 1, 2, 6, 7: a small fixture site built end to end, page by page,
+and the builds that must fail."""
+
+import filecmp
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from conftest import build_site, make_site, news_item
+from safe_build.errors import BuildError
+
+SEED_LIKE = (
+    "Title: دولت الكترونيك رضایتمندی مردم\n"
+    "Date: ۱۳۹۷/۰۶/۰۵ ۰۹:۰۷\n"
+    "NewsCode: 4385870\n"
+    "Kicker: استاندار خراسان شمالی:\n"
+    "Dateline: بجنورد\n"
+    "Lead: استاندار گفت: دولت الکترونیک رضایت می‌آورد.\n"
+    "Category: استان‌ها\n"
+    "Tags: دولت الكترونيك، خراسان شمالی, بجنورد\n"
+    "\n"
+    "متن خبر با كاف عربی و کشیـــده و می\u200cشود.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def fixture_site(tmp_path_factory):
+    site = make_site(
+        tmp_path_factory.mktemp("news"),
+        news={
+            "1397/seed.md": SEED_LIKE,
+            "1397/second.md": news_item(1002, "خبر دوم", "1397/06/20 10:00", "Tags: بجنورد\n"),
+            "1402/third.md": news_item(1003, "خبر سوم", "2023-08-27 09:07"),
+            "1402/draft.md": news_item(1004, "پیش‌نویس محرمانه", "1402/01/01", "Status: draft\n"),
+        },
+    )
+    return build_site(site)
+
+
+def read(out, rel):
+    return (out / rel).read_text(encoding="utf-8")
+
+
+def test_article_page_shows_persian_news(fixture_site):
+    html = read(fixture_site, "news/4385870/index.html")
+    assert '<html lang="fa" dir="rtl">' in html
+    assert '<time datetime="2018-08-27T09:07:00+04:30">۵ شهریور ۱۳۹۷، ۹:۰۷</time>' in html
+    assert "استاندار خراسان شمالی:" in html
+    assert "بجنورد- " in html
+    assert "دولت الکترونیک رضایتمندی مردم" in html  # ك normalised in the title
+    assert "کشیده" in html and "\u0640" not in html
+    assert "می\u200cشود" in html
+    assert "ي" not in html and "ك" not in html
+    assert "۴۳۸۵۸۷۰" in html
+
+
+def test_zone_offset_after_2022(fixture_site):
+    assert 'datetime="2023-08-27T09:07:00+03:30"' in read(fixture_site, "news/1003/index.html")
+
+
+def test_tags_and_categories_have_persian_slugs(fixture_site):
+    for rel in ("tag/دولت-الکترونیک/index.html", "tag/خراسان-شمالی/index.html",
+                "tag/بجنورد/index.html", "category/استان-ها/index.html"):
+        assert (fixture_site / rel).is_file(), rel
+    tag_page = read(fixture_site, "tag/بجنورد/index.html")
+    assert "news/4385870/" in tag_page and "news/1002/" in tag_page
+
+
+def test_jalali_archives(fixture_site):
+    month = read(fixture_site, "archive/1397/06/index.html")
+    assert "شهریور ۱۳۹۷" in month
+    assert "news/4385870/" in month and "news/1002/" in month
+    assert "news/1003/" not in month
+    year = read(fixture_site, "archive/1397/index.html")
+    assert "archive/1397/06/" in year and "۲ خبر" in year
+    index = read(fixture_site, "archive/index.html")
+    assert "archive/1402/06/" in index and "archive/1397/06/" in index
+
+
+def test_drafts_are_left_out_entirely(fixture_site):
+    for path in fixture_site.rglob("*"):
+        if path.is_file():
+            assert "پیش‌نویس محرمانه" not in path.read_text(encoding="utf-8", errors="ignore"), path
+    assert not (fixture_site / "news/1004").exists()
+    assert not (fixture_site / "drafts").exists()
+
+
+def test_feeds_and_sitemap_carry_gregorian_timestamps(fixture_site):
+    atom = ET.parse(fixture_site / "feeds/all.atom.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    updated = [e.text for e in atom.findall("a:entry/a:updated", ns)]
+    assert "2018-08-27T09:07:00+04:30" in updated
+    rss = ET.parse(fixture_site / "feeds/all.rss.xml").getroot()
+    assert any("Mon, 27 Aug 2018" in e.text for e in rss.iter("pubDate"))
+    sitemap = read(fixture_site, "sitemap.xml")
+    assert "news/4385870/" in sitemap and "2018-08-27" in sitemap
+
+
+def test_home_paginates_at_page_2(tmp_path):
+    news = {f"{i}.md": news_item(100 + i, f"خبر {i}", f"1397/06/{i:02d} 10:00") for i in range(1, 13)}
+    out = build_site(make_site(tmp_path, news=news))
+    page2 = read(out, "page/2/index.html")
+    assert "news/101/" in page2  # the oldest item is on the second page
+    assert "۲" in page2
+
+
+# --- bad input: every problem, path:line, output left as it was -----------------
+
+def failing_build(tmp_path, news):
+    site = make_site(tmp_path, news=news)
+    output = site / "output"
+    output.mkdir()
+    (output / "previous.html").write_text("last good site")
+    with pytest.raises(BuildError) as err:
+        build_site(site, output=output)
+    assert [p.name for p in output.iterdir()] == ["previous.html"]
+    assert not [p for p in site.iterdir() if p.name.startswith(".output")]
+    return err.value.problems
+
+
+@pytest.mark.parametrize(
+    "date, message",
+    [("1402/12/30", "impossible date '1402/12/30'"),
+     ("1397/13/01", "impossible date '1397/13/01'"),
+     ("فردا", "invalid date 'فردا'")],
+)
+def test_bad_date_names_file_line_and_value(tmp_path, date, message):
+    problems = failing_build(tmp_path, {"bad.md": news_item(7, date=date)})
+    assert len(problems) == 1
+    assert problems[0].startswith("content/news/bad.md:2: ")
+    assert message in problems[0]
+
+
+def test_missing_date_and_news_code(tmp_path):
+    problems = failing_build(tmp_path, {"bad.md": "Title: خبر\n\nمتن\n"})
+    assert "content/news/bad.md:1: missing required key 'Date'" in problems
+    assert "content/news/bad.md:1: missing required key 'NewsCode'" in problems
+
+
+@pytest.mark.parametrize("code", ["abc", "0", "-5", "12.5"])
+def test_non_numeric_news_code(tmp_path, code):
+    problems = failing_build(tmp_path, {"bad.md": news_item(code)})
+    assert problems == [f"content/news/bad.md:3: NewsCode: '{code}' is not a positive whole number"]
+
+
+def test_duplicate_news_code_names_both_files(tmp_path):
+    problems = failing_build(
+        tmp_path, {"a.md": news_item(42, "الف"), "sub/b.md": news_item("۴۲", "ب")}
+    )
+    assert problems == [
+        "content/news/sub/b.md:3: NewsCode 42 is already used by content/news/a.md:3"
+    ]
+
+
+def test_unknown_status(tmp_path):
+    problems = failing_build(tmp_path, {"bad.md": news_item(5, extra="Status: hidden\n")})
+    assert problems == [
+        "content/news/bad.md:4: Status 'hidden' is not allowed; use one of: published, draft"
+    ]
+
+
+def test_empty_title(tmp_path):
+    problems = failing_build(tmp_path, {"bad.md": news_item(5, title="")})
+    assert problems == ["content/news/bad.md:1: Title is empty"]
+
+
+def test_undecodable_file_names_the_line(tmp_path):
+    data = news_item(5).encode("utf-8") + "بد\n".encode("cp1256")
+    problems = failing_build(tmp_path, {"bad.md": data})
+    assert len(problems) == 1
+    assert re.match(r"content/news/bad\.md:6: the file is not UTF-8", problems[0])
+
+
+def test_every_problem_of_every_file_is_listed(tmp_path):
+    problems = failing_build(
+        tmp_path,
+        {"a.md": news_item("x", date="1402/12/30"), "b.md": news_item(9, date="فردا"),
+         "good.md": news_item(10)},
+    )
+    assert {p.split(": ")[0] for p in problems} == {
+        "content/news/a.md:2", "content/news/a.md:3", "content/news/b.md:2"}
+
+
+def test_an_error_logged_by_pelican_itself_fails_the_build(tmp_path):
+    site = make_site(tmp_path, news={"ok.md": news_item(5)})
+    (site / "pelicanconf.py").write_text(
+        (site / "pelicanconf.py").read_text() + "\nPLUGINS = PLUGINS + ['no_such_plugin']\n"
+    )
+    with pytest.raises(BuildError, match="no_such_plugin"):
+        build_site(site)
+
+
+# --- determinism -----------------------------------------------------------------
+
+def test_two_builds_are_byte_identical(tmp_path, fixture_site):
+    site = fixture_site.parent
+    again = build_site(site, output=tmp_path / "again")
+    cmp = filecmp.dircmp(fixture_site, again)
+
+    def differences(c):
+        found = c.left_only + c.right_only + c.diff_files + c.funny_files
+        for sub in c.subdirs.values():
+            found += differences(sub)
+        return found
+
+    assert differences(cmp) == []

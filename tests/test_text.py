@@ -1,0 +1,49 @@
+"""SPEC 1 (Text) and 2 (slugs, digits)."""
+
+import pytest
+from pelican.utils import slugify
+
+import pelicanconf
+from persian.reader import split_list
+from persian.text import fold, normalize, to_latin_digits, to_persian_digits
+
+
+def test_arabic_letters_become_persian_and_kashida_goes():
+    assert normalize("علي كلاهبـــردار ى") == "علی کلاهبردار ی"
+
+
+def test_zwnj_is_kept():
+    assert normalize("می\u200cشود") == "می\u200cشود"
+
+
+def test_digits_both_ways():
+    assert to_persian_digits(4385870) == "۴۳۸۵۸۷۰"
+    assert to_persian_digits("١٢٣") == "۱۲۳"
+    assert to_latin_digits("۱۳۹۷/٠٦") == "1397/06"
+
+
+def test_fold_is_a_comparison_key():
+    assert fold("اداره  كل ثبت\u200cاحوال") == fold("اداره کل ثبت احوال")
+    assert fold("سال ۹۵") == fold("سال 95")
+
+
+@pytest.mark.parametrize(
+    "text, slug",
+    [
+        ("دولت الکترونیک", "دولت-الکترونیک"),
+        ("دولت الكترونيك", "دولت-الکترونیک"),
+        ("استان\u200cها", "استان-ها"),
+        ("خراسان   شمالی!", "خراسان-شمالی"),
+    ],
+)
+def test_slugs_keep_persian_letters(text, slug):
+    assert (
+        slugify(text, regex_subs=pelicanconf.SLUG_REGEX_SUBSTITUTIONS, use_unicode=True)
+        == slug
+    )
+
+
+def test_tags_split_on_persian_and_latin_commas():
+    assert split_list("دولت الکترونیک، خراسان شمالی,بجنورد ،") == [
+        "دولت الکترونیک", "خراسان شمالی", "بجنورد",
+    ]
