@@ -25,8 +25,10 @@ PLUGINS = [
     "persian",  # first: the others import its text and date helpers
     "safe_build",
     "jalali_archive",
+    "reader_theme",  # related news, previous/next, the joined stylesheet
     "pelican.plugins.sitemap",
     "sitemap_pin",  # after sitemap: reproducible dates, state reset per build
+    "search",  # last: indexes the pages the others wrote
 ]
 
 # URLs (SPEC.md section 2): folders with index.html, Latin digits.
@@ -42,7 +44,7 @@ CATEGORY_URL = "category/{slug}/"
 CATEGORY_SAVE_AS = "category/{slug}/index.html"
 AUTHOR_URL = ""
 AUTHOR_SAVE_AS = ""
-DIRECT_TEMPLATES = ["index"]
+DIRECT_TEMPLATES = ["search", "index", "404"]  # 404.html: Pelican's default 404_SAVE_AS
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
     (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
@@ -79,6 +81,7 @@ AUTHOR_FEED_RSS = None
 
 SITEMAP = {
     "format": "xml",
+    "exclude": [r"^404\.html$"],
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
 }
@@ -92,3 +95,10 @@ CACHE_PATH = "cache"
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CHECK_MODIFIED_METHOD = "sha256"
+
+# Search (Pagefind, indexed at the end of every build into output/pagefind/).
+SEARCH_SAVE_AS = "search/index.html"
+SEARCH_URL = "search/"
+SEARCH = {
+    "pages": ["awards/agency/*/index.html", "awards/festival/*/index.html"],
+}
