@@ -1,0 +1,27 @@
+"""The search normaliser: one form for what readers type and what pages say.
+
+Kept in step with ``theme/static/js/search-normalize.js`` by a shared list
+of examples (tests/data/search_normalize_examples.json).
+"""
+
+import re
+
+from persian.text import ARABIC_INDIC_DIGITS, LATIN_DIGITS, PERSIAN_DIGITS
+
+_TABLE = str.maketrans(
+    {
+        **dict(zip(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, LATIN_DIGITS * 2)),
+        "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک",
+        "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و",
+    }
+)
+# Kashida, Arabic diacritics and superscript alef, zero-width characters
+# (ZWNJ included: «می‌شود», «میشود» and «می شود» are typed for one word).
+_DROP = re.compile("[\u0640\u064b-\u065f\u0670\u200b-\u200f\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+
+def normalize_for_search(text):
+    """Fold letters and digits the way the browser folds the query."""
+    text = _DROP.sub("", text.translate(_TABLE))
+    return _SPACES.sub(" ", text).strip().lower()

@@ -1,0 +1,93 @@
+"""Issue 6: Persian search in headless Chromium against a built fixture site."""
+
+import pytest
+
+from conftest import build_site, make_site, news_item, serve_folder
+
+pytestmark = pytest.mark.browser
+
+SEED = (
+    "Title: دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت\n"
+    "Date: ۱۳۹۷/۰۶/۰۵ ۰۹:۰۷\nNewsCode: 4385870\nCategory: استان‌ها\n"
+    "Lead: استاندار گفت: دولت الکترونیک از سال ۱۳۹۷ اجرا می‌شود.\n\n"
+    "اجرای کامل دولت الکترونیک سبب رضایتمندی مردم خواهد شد.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def search_url(tmp_path_factory):
+    site = make_site(
+        tmp_path_factory.mktemp("search"),
+        news={
+            "seed.md": SEED,
+            "ali.md": news_item(11, "دیدار علی با کشاورزان", "1399/02/10", "Category: اقتصاد\n",
+                                body="علی گفت کشاورزان سرمایه استان هستند."),
+            "arabic.md": news_item(12, "گزارش پيشرفت", "1401/03/10", "Category: اقتصاد\n",
+                                   body="گزارش پيشرفت طرح كشاورزان."),
+        },
+    )
+    out = build_site(site)
+    server, url = serve_folder(out)
+    yield f"{url}/search/"
+    server.shutdown()
+
+
+def search(page, url, query):
+    page.goto(url)
+    page.fill("#search-q", query)
+    page.wait_for_function(
+        "document.querySelector('.search__status').textContent.length > 0"
+    )
+    return page.locator(".search__result h2 a").all_inner_texts()
+
+
+@pytest.mark.parametrize("query", ["علي", "علی"])
+def test_arabic_and_persian_yeh_both_find_ali(page, search_url, query):
+    assert search(page, search_url, query) == ["دیدار علی با کشاورزان"]
+
+
+def test_arabic_letters_in_the_source_are_found_with_persian_letters(page, search_url):
+    assert search(page, search_url, "پیشرفت") == ["گزارش پیشرفت"]
+
+
+@pytest.mark.parametrize("query", ["1397", "۱۳۹۷", "الكترونيك"])
+def test_digits_and_arabic_letters_find_the_seed(page, search_url, query):
+    titles = search(page, search_url, query)
+    assert titles == ["دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت"]
+    assert page.console_errors == [] and page.external_requests == []
+
+
+def test_result_shows_jalali_date_and_excerpt(page, search_url):
+    search(page, search_url, "دولت الکترونیک")
+    assert page.inner_text(".search__date") == "۵ شهریور ۱۳۹۷"
+    marks = page.locator(".search__result").first.locator("mark").all_inner_texts()
+    assert {"دولت", "الکترونیک"} <= set(marks)
+
+
+def test_without_zwnj_finds_with_zwnj(page, search_url):
+    assert search(page, search_url, "میشود") == [
+        "دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت"]
+
+
+def test_query_in_the_address_and_year_filter(page, search_url):
+    page.goto(f"{search_url}?q=کشاورزان")
+    page.wait_for_selector(".search__result")
+    assert len(page.locator(".search__result").all()) == 2
+    page.select_option("select[name=year]", "۱۳۹۹")
+    page.wait_for_function("document.querySelectorAll('.search__result').length === 1")
+    assert page.locator(".search__result h2 a").all_inner_texts() == ["دیدار علی با کشاورزان"]
+    assert "year=" in page.url
+
+
+def test_no_match_says_so_in_persian(page, search_url):
+    assert search(page, search_url, "زرافه") == []
+    assert "چیزی پیدا نشد" in page.inner_text(".search__status")
+
+
+def test_header_search_box_leads_to_the_search_page(page, search_url):
+    page.goto(search_url.replace("/search/", "/news/11/"))
+    page.fill("#site-search-q", "علي")
+    page.press("#site-search-q", "Enter")
+    page.wait_for_selector(".search__result")
+    assert page.locator(".search__result h2 a").all_inner_texts() == ["دیدار علی با کشاورزان"]
+    assert page.console_errors == [] and page.external_requests == []

@@ -1,0 +1,43 @@
+"""Issue 6: the Python and JavaScript search normalisers agree on shared examples."""
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from search.extract import main_text
+from search.normalize import normalize_for_search
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = json.loads((ROOT / "tests/data/search_normalize_examples.json").read_text("utf-8"))
+JS = ROOT / "theme/static/js/search-normalize.js"
+
+
+@pytest.mark.parametrize("text, expected", EXAMPLES)
+def test_python_normaliser(text, expected):
+    assert normalize_for_search(text) == expected
+
+
+def test_javascript_normaliser_gives_the_same_answers():
+    script = (
+        f"const {{normalizeForSearch}} = require({json.dumps(str(JS))});"
+        "const examples = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "process.stdout.write(JSON.stringify(examples.map(([t]) => normalizeForSearch(t))));"
+    )
+    result = subprocess.run(
+        ["node", "-e", script], input=json.dumps(EXAMPLES), capture_output=True,
+        text=True, check=True, timeout=60,
+    )
+    assert json.loads(result.stdout) == [expected for _, expected in EXAMPLES]
+
+
+def test_main_text_leaves_out_navigation_forms_asides_and_comments():
+    html = """<html><body><nav>منو</nav><main><h1>عنوان <b>خبر</b></h1>
+    <p>متن<br>خبر</p><aside>مرتبط</aside><form><label>نام</label></form>
+    <section id="comments"><p>نظر خواننده</p></section>
+    <div data-pagefind-ignore><p>نادیده</p></div><img src="x.png" alt="">
+    <footer>برچسب‌ها</footer></main><footer>پاورقی</footer></body></html>"""
+    text, title = main_text(html)
+    assert title == "عنوان خبر"
+    assert text == "عنوان خبر متن خبر برچسب‌ها"
