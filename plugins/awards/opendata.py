@@ -1,0 +1,82 @@
+"""Open data: the validated, normalised award rows as CSV and JSON, with a
+Frictionless Data package (``datapackage.json``) describing them."""
+
+import json
+import os
+
+import pandas as pd
+
+COLUMNS = (
+    # name, Frictionless type, description
+    ("festival", "string", "festival id (festivals.csv)"),
+    ("festival_year", "integer", "Jalali year of the festival"),
+    ("festival_title", "string", "festival title"),
+    ("agency", "string", "agency id (agencies.csv)"),
+    ("agency_name", "string", "agency name"),
+    ("group", "string", "group of agencies ranked together, if any"),
+    ("category", "string", "field of the award, if any"),
+    ("award", "string", "the award, e.g. برتر, برگزیده, عنوان نخست"),
+    ("note", "string", "editor's note"),
+    ("shared_with", "string", "ids of the agencies that share this award, separated by |"),
+)
+REQUIRED = ("festival", "festival_year", "festival_title", "agency", "agency_name", "award")
+OPTIONAL_TEXT = ("group", "category", "note", "shared_with")
+
+
+def frame(site):
+    """One row per award, in page order (newest festival first)."""
+    rows = []
+    for festival in site.festivals:
+        for share in festival.shares:
+            ids = [a.id for a in share.agencies]
+            for agency in share.agencies:
+                rows.append((
+                    festival.id, festival.year, festival.title, agency.id, agency.name,
+                    share.group, share.category, share.award, share.notes.get(agency.id, ""),
+                    "|".join(i for i in ids if i != agency.id),
+                ))
+    return pd.DataFrame(rows, columns=[c[0] for c in COLUMNS])
+
+
+def datapackage(csv_name, json_name):
+    schema = {
+        "fields": [
+            {"name": name, "type": kind, "description": description,
+             **({"constraints": {"required": True}} if name in REQUIRED else {})}
+            for name, kind, description in COLUMNS
+        ],
+        "primaryKey": ["festival", "agency", "group", "category", "award"],
+        "missingValues": [""],
+    }
+    resource = {"profile": "tabular-data-resource", "encoding": "utf-8", "schema": schema}
+    return {
+        "profile": "tabular-data-package",
+        "name": "chapar-awards",
+        "title": "جوایز دستگاه‌های اجرایی در جشنواره‌ها",
+        "description": "Festival awards won by government agencies, as published on Chapar.",
+        "resources": [
+            {"name": "awards", "path": csv_name, "format": "csv", "mediatype": "text/csv",
+             "dialect": {"delimiter": ",", "header": True}, **resource},
+            {"name": "awards-json", "path": json_name, "format": "json",
+             "mediatype": "application/json", **resource},
+        ],
+    }
+
+
+def write(site, folder, csv_name="awards.csv", json_name="awards.json"):
+    """Write the three files into ``folder``; returns their paths."""
+    os.makedirs(folder, exist_ok=True)
+    table = frame(site)
+    paths = [os.path.join(folder, n) for n in (csv_name, json_name, "datapackage.json")]
+    # A BOM, so that Excel (the editors' and most readers' tool) shows Persian
+    # instead of mojibake; pandas, Frictionless and browsers skip it.
+    table.to_csv(paths[0], index=False, encoding="utf-8-sig", lineterminator="\n")
+    records = table.astype(object)
+    for column in OPTIONAL_TEXT:
+        records[column] = records[column].where(records[column] != "", None)
+    with open(paths[1], "w", encoding="utf-8") as handle:
+        json.dump(records.to_dict(orient="records"), handle, ensure_ascii=False, separators=(",", ":"))
+    with open(paths[2], "w", encoding="utf-8") as handle:
+        json.dump(datapackage(csv_name, json_name), handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+    return paths
