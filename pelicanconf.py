@@ -10,6 +10,7 @@ PATH = "content"
 ARTICLE_PATHS = ["news"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = []
+AWARDS_PATH = "data/awards"  # agencies.csv, festivals.csv, awards*.csv (SPEC.md 3)
 OUTPUT_PATH = "output"
 DELETE_OUTPUT_DIRECTORY = False  # tasks.build swaps a finished folder in
 
@@ -24,6 +25,7 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "persian",  # first: the others import its text and date helpers
     "safe_build",
+    "awards",  # award pages and open data from data/awards/*.csv
     "jalali_archive",
     "reader_theme",  # related news, previous/next, the joined stylesheet
     "pelican.plugins.sitemap",
