@@ -111,6 +111,54 @@ def new(c, title, category=""):
     print(path.relative_to(ROOT))
 
 
+@task(
+    help={
+        "remote": "git remote name or URL (default origin)",
+        "branch": "branch that holds the published site (default gh-pages)",
+        "dry_run": "build and run every gate, but do not push",
+        "siteurl": "absolute site URL (default: $SITEURL, else publishconf.py)",
+    }
+)
+def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None):
+    """Build with publishconf.py, run the gates, push output/ to a branch (nothing on failure)."""
+    from publishing import publish_folder, source_revision
+    from publishing.gates import run_gates
+    from safe_build import runner
+
+    siteurl = siteurl or os.environ.get("SITEURL")
+    overrides = {"SITEURL": siteurl, "FEED_DOMAIN": siteurl} if siteurl else {}
+    out = _run_build(
+        runner.build, settings_file=CONFIG["publish_settings"], output=CONFIG["output"],
+        **overrides,
+    )
+    settings = runner.load_settings(CONFIG["publish_settings"], **overrides)
+    failed = False
+    for gate, problems in run_gates(out, settings["SITEURL"], secrets=_secrets()).items():
+        print(f"gate {gate}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        failed = failed or bool(problems)
+    if failed:
+        sys.exit("publish stopped: a gate failed; nothing was pushed")
+    revision, date = source_revision(ROOT)
+    commit = publish_folder(
+        out, remote, branch, f"Publish {revision}", repo=ROOT, dry_run=dry_run, date=date
+    )
+    if commit is None:
+        print(f"{branch} already holds this site: nothing to publish")
+    else:
+        print(f"{'would push' if dry_run else 'pushed'} {commit[:12]} to {remote} {branch}")
+
+
+def _secrets():
+    """Texts that must not appear in the output: held and rejected comments."""
+    try:
+        from comments.moderation import unpublished_texts
+    except ImportError:  # comments plugin not installed
+        return {}
+    return unpublished_texts(CONFIG["settings"])
+
+
 @task
 def setup_tests(c):
     """Install what the browser and HTML tests need: Debian's chromium, npm tools."""

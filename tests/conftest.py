@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from safe_build import runner
+from site_checks.serve import launch_chromium, serve_folder  # noqa: F401 (tests import it)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -71,32 +72,6 @@ def real_site(tmp_path_factory):
 
 # --- browser support -------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-    "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
-
-
-def serve_folder(folder):
-    """Serve ``folder`` on 127.0.0.1 (random port) in a thread; returns (server, base_url).
-    Folder URLs resolve to index.html, like any static host."""
-    import functools
-    import threading
-    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-
-    class Handler(SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Handler, directory=str(folder))
-    )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
-
-
 @pytest.fixture(scope="session")
 def site_url(real_site):
     """The project's built site served on 127.0.0.1."""
@@ -111,7 +86,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        b = launch_chromium(p)
         yield b
         b.close()
 

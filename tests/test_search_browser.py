@@ -53,7 +53,8 @@ def test_arabic_letters_in_the_source_are_found_with_persian_letters(page, searc
 @pytest.mark.parametrize("query", ["1397", "۱۳۹۷", "الكترونيك"])
 def test_digits_and_arabic_letters_find_the_seed(page, search_url, query):
     titles = search(page, search_url, query)
-    assert titles == ["دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت"]
+    # News first (newest first), then agency and festival pages that match.
+    assert titles[0] == "دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت"
     assert page.console_errors == [] and page.external_requests == []
 
 
@@ -65,8 +66,8 @@ def test_result_shows_jalali_date_and_excerpt(page, search_url):
 
 
 def test_without_zwnj_finds_with_zwnj(page, search_url):
-    assert search(page, search_url, "میشود") == [
-        "دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت"]
+    assert search(page, search_url, "میشود")[0] == (
+        "دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت")
 
 
 def test_query_in_the_address_and_year_filter(page, search_url):

@@ -102,6 +102,7 @@ class SearchIndexGenerator(Generator):
                 ).result()
             except Exception as exc:  # the binary failed: the build must fail
                 logger.error("%s", Problem(target, 1, f"Pagefind indexing failed: {exc}"))
+        remove_unused_bundles(target)
         logger.info("search: indexed %d pages into %s", len(records), target)
 
     def records(self):
@@ -125,6 +126,18 @@ class SearchIndexGenerator(Generator):
     def read_output(self, rel):
         with open(os.path.join(self.output_path, rel), encoding="utf-8") as handle:
             return handle.read()
+
+
+# Pagefind writes its ready-made UIs too; the search page uses pagefind.js
+# directly, and the UI bundles carry their translators' e-mail addresses.
+UNUSED_BUNDLES = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*",
+                  "pagefind-highlight.js")
+
+
+def remove_unused_bundles(folder):
+    for name in sorted(os.listdir(folder)):
+        if any(fnmatch.fnmatch(name, pattern) for pattern in UNUSED_BUNDLES):
+            os.remove(os.path.join(folder, name))
 
 
 def get_generators(pelican):

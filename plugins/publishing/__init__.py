@@ -1,0 +1,94 @@
+"""Publishing a built site to a branch of a git remote.
+
+Not a Pelican plugin: ``invoke publish`` and the tests use it.  Plain git,
+no checkout of the branch: the output folder is committed as a tree on top
+of the branch's last commit, in a scratch repository, and pushed.  An
+unchanged site makes no commit, so publishing the same source twice leaves
+the branch as it was.
+"""
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+# Host-specific files that are not part of the built site.
+EXTRA_FILES = {".nojekyll": b""}  # GitHub Pages: serve files as they are
+
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "Chapar publisher",
+    "GIT_AUTHOR_EMAIL": "publisher@chapar.invalid",
+    "GIT_COMMITTER_NAME": "Chapar publisher",
+    "GIT_COMMITTER_EMAIL": "publisher@chapar.invalid",
+}
+
+
+class PublishError(RuntimeError):
+    pass
+
+
+def git(*args, cwd=None, env=None, input=None):
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, env={**os.environ, **(env or {})}, input=input,
+        capture_output=True,
+    )
+    if result.returncode != 0:
+        raise PublishError(
+            f"git {' '.join(args)} failed: {result.stderr.decode(errors='replace').strip()}"
+        )
+    return result.stdout.decode().strip()
+
+
+def resolve_remote(remote, repo="."):
+    """A remote name of ``repo`` (``origin``) or a URL/path as given."""
+    try:
+        return git("remote", "get-url", remote, cwd=repo)
+    except PublishError:
+        return remote
+
+
+def publish_folder(folder, remote, branch, message, repo=".", dry_run=False, date=None):
+    """Commit ``folder`` as the whole tree of ``branch`` on ``remote`` and push.
+
+    ``date`` (git date format; the source commit's date, say) makes the
+    publish commit reproducible; by default it is the current time.
+
+    Returns the new commit id, or ``None`` when the branch already holds
+    exactly this site (nothing is committed or pushed then).
+    """
+    folder = Path(folder).resolve()
+    url = resolve_remote(remote, repo)
+    with tempfile.TemporaryDirectory(prefix="chapar-publish-") as scratch:
+        git("init", "-q", "--bare", scratch)
+        env = {"GIT_DIR": scratch, "GIT_WORK_TREE": str(folder),
+               "GIT_INDEX_FILE": os.path.join(scratch, "publish-index"), **IDENTITY}
+        parent = None
+        try:
+            git("fetch", "-q", "--depth=1", url, f"refs/heads/{branch}:refs/remotes/site/{branch}",
+                env=env)
+            parent = git("rev-parse", f"refs/remotes/site/{branch}", env=env)
+        except PublishError as error:
+            if "couldn't find remote ref" not in str(error):
+                raise  # unreachable remote: fail; a missing branch is created
+        git("add", "--all", "--force", ".", env=env)
+        for name, data in EXTRA_FILES.items():
+            blob = git("hash-object", "-w", "--stdin", env=env, input=data)
+            git("update-index", "--add", "--cacheinfo", f"100644,{blob},{name}", env=env)
+        tree = git("write-tree", env=env)
+        if parent and git("rev-parse", f"{parent}^{{tree}}", env=env) == tree:
+            return None
+        dates = {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date} if date else {}
+        args = ["commit-tree", tree, "-m", message] + (["-p", parent] if parent else [])
+        commit = git(*args, env={**env, **dates})
+        if not dry_run:
+            git("push", "-q", url, f"{commit}:refs/heads/{branch}", env=env)
+        return commit
+
+
+def source_revision(repo):
+    """``(short commit id, commit date)`` of the source, or ``("unknown", None)``."""
+    try:
+        return (git("rev-parse", "--short=12", "HEAD", cwd=repo),
+                git("log", "-1", "--format=%cI", cwd=repo))
+    except (PublishError, FileNotFoundError):
+        return "unknown", None

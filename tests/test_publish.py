@@ -1,0 +1,83 @@
+"""Issue 7: `invoke publish` into a local bare repository, gates that stop it."""
+
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT, make_site, news_item
+from publishing import publish_folder
+
+
+def git(*args, cwd=None):
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def invoke(site, *args):
+    (site / "tasks.py").write_text((ROOT / "tasks.py").read_text())
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=site,
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture
+def bare(tmp_path):
+    repo = tmp_path / "remote.git"
+    git("init", "-q", "--bare", str(repo))
+    return repo
+
+
+def published_files(bare, branch="gh-pages"):
+    return set(git("-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", branch,
+                   cwd=bare).splitlines())
+
+
+def site_files(output):
+    return {p.relative_to(output).as_posix() for p in output.rglob("*") if p.is_file()}
+
+
+def test_publish_pushes_exactly_the_site_then_nothing_new(tmp_path, bare):
+    site = make_site(tmp_path, news={"a.md": news_item(5, extra="Tags: بجنورد\n")})
+    first = invoke(site, "publish", "--remote", str(bare), "--branch", "gh-pages")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "gate links: ok" in first.stdout and "gate html: ok" in first.stdout
+    assert published_files(bare) == site_files(site / "output") | {".nojekyll"}
+    page = git("show", "gh-pages:news/5/index.html", cwd=bare)
+    assert 'href="https://chapar.example.ir/' in page  # publishconf's absolute SITEURL
+    head = git("rev-parse", "gh-pages", cwd=bare)
+
+    again = invoke(site, "publish", "--remote", str(bare))
+    assert again.returncode == 0, again.stderr
+    assert "already holds this site" in again.stdout
+    assert git("rev-parse", "gh-pages", cwd=bare) == head
+    assert git("rev-list", "--count", "gh-pages", cwd=bare) == "1"
+
+
+def test_a_failed_gate_pushes_nothing(tmp_path, bare):
+    broken = news_item(5, body="[خبر قبلی](/news/999/) را ببینید.")
+    site = make_site(tmp_path, news={"a.md": broken})
+    result = invoke(site, "publish", "--remote", str(bare))
+    assert result.returncode != 0
+    assert "/news/999/" in result.stderr and "nothing was pushed" in result.stderr
+    assert git("branch", "--list", cwd=bare) == ""
+
+
+def test_a_failed_build_pushes_nothing(tmp_path, bare):
+    site = make_site(tmp_path, news={"a.md": news_item(5, date="1402/12/30")})
+    result = invoke(site, "publish", "--remote", str(bare))
+    assert result.returncode != 0
+    assert "content/news/a.md:2:" in result.stderr
+    assert git("branch", "--list", cwd=bare) == ""
+
+
+def test_dry_run_pushes_nothing_and_each_change_is_one_commit(tmp_path, bare):
+    out = tmp_path / "out"
+    (out / "news").mkdir(parents=True)
+    (out / "index.html").write_text("<p>1</p>")
+    first = publish_folder(out, str(bare), "pages", "one")
+    (out / "index.html").write_text("<p>2</p>")
+    second = publish_folder(out, str(bare), "pages", "two", dry_run=True)
+    assert second != first
+    assert git("rev-parse", "pages", cwd=bare) == first  # dry run pushed nothing
+    assert publish_folder(out, str(bare), "pages", "two") == second
+    assert git("rev-list", "--count", "pages", cwd=bare) == "2"
