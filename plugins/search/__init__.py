@@ -3,15 +3,22 @@
 Pagefind treats ي and ی, ۱۳۹۷ and 1397 as different words and has no
 Persian stemming, so pages are not indexed as HTML files: each page's
 ``<main>`` text (navigation, forms, asides and comments left out) is
-normalised and added as a custom record, with its metadata and filters
-(category, Jalali year, agency) taken from Pelican's own objects.  The
-search page normalises every query the same way before Pagefind sees it.
-Runs as the last generator, after every page is written.
+normalised and added as a custom record, with its metadata (title, Jalali
+date, category, Jalali year, agencies) taken from Pelican's own objects.
+The search page normalises every query the same way before Pagefind sees
+it.  Runs as the last generator, after every page is written.
+
+Filters are applied by the search page to the results' metadata rather
+than with Pagefind's own filters: Pagefind 1.5 writes its filter index in
+a different order on every run (upstream issue #638), which would break
+reproducible builds and make every publish a new commit.  The choices for
+the filter menus are written to ``search/filters.json``.
 """
 
 import asyncio
 import concurrent.futures
 import fnmatch
+import json
 import logging
 import os
 from urllib.parse import urlsplit
@@ -32,6 +39,7 @@ DEFAULTS = {
     "enabled": True,
     "output": "pagefind",  # folder inside the output
     "language": "fa",
+    "filters_file": "search/filters.json",
     # Other pages to index, as output paths (fnmatch patterns).
     "pages": ["awards/agency/*/index.html", "awards/festival/*/index.html"],
 }
@@ -45,22 +53,34 @@ def search_settings(settings):
     return config
 
 
+FILTERS = ("category", "year", "agency")
+SEPARATOR = "|"  # between several values of one filter in a record's metadata
+
+
 def article_record(article, html, base_path, agency_names):
     text, _ = main_text(html)
-    filters = {"year": [to_persian_digits(jalali(article.date).year)]}
-    if getattr(article, "category", None):
-        filters["category"] = [str(article.category)]
-    agencies = [agency_names.get(a, a) for a in getattr(article, "agencies", [])]
-    if agencies:
-        filters["agency"] = agencies
+    filters = {
+        "year": [to_persian_digits(jalali(article.date).year)],
+        "category": [str(article.category)] if getattr(article, "category", None) else [],
+        "agency": [agency_names.get(a, a) for a in getattr(article, "agencies", [])],
+    }
+    meta = {"title": article.title, "date": format_date(article.date, "date"), "kind": "news"}
+    meta.update({key: SEPARATOR.join(values) for key, values in filters.items() if values})
     return {
         "url": f"{base_path}/{article.url}",
         "content": normalize_for_search(text),
-        "meta": {"title": article.title, "date": format_date(article.date, "date"),
-                 "kind": "news"},
-        "filters": filters,
+        "meta": meta,
         "sort": {"date": article.date.isoformat()},
     }
+
+
+def filter_choices(records):
+    """``{filter: [values]}`` for the search page's menus (years newest first)."""
+    choices = {}
+    for key in FILTERS:
+        values = {v for r in records for v in r["meta"].get(key, "").split(SEPARATOR) if v}
+        choices[key] = sorted(values, reverse=key == "year")
+    return choices
 
 
 def page_record(url, html, base_path):
@@ -69,7 +89,6 @@ def page_record(url, html, base_path):
         "url": f"{base_path}/{url}",
         "content": normalize_for_search(text),
         "meta": {"title": title, "kind": "page"},
-        "filters": {},
         "sort": {"date": ""},
     }
 
@@ -103,6 +122,10 @@ class SearchIndexGenerator(Generator):
             except Exception as exc:  # the binary failed: the build must fail
                 logger.error("%s", Problem(target, 1, f"Pagefind indexing failed: {exc}"))
         remove_unused_bundles(target)
+        choices = os.path.join(self.output_path, self.config["filters_file"])
+        os.makedirs(os.path.dirname(choices), exist_ok=True)
+        with open(choices, "w", encoding="utf-8") as handle:
+            json.dump(filter_choices(records), handle, ensure_ascii=False, sort_keys=True)
         logger.info("search: indexed %d pages into %s", len(records), target)
 
     def records(self):

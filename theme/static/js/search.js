@@ -1,5 +1,7 @@
 /* Search page: Pagefind with Persian-normalised queries, Jalali dates,
-   Persian digits, filters, ?q= in the address.  No third-party code. */
+   Persian digits, filters, ?q= in the address.  No third-party code.
+   Filters match the results' metadata here (see plugins/search: Pagefind's
+   own filter index is not reproducible). */
 const box = document.getElementById("search");
 const { normalizeForSearch, toPersianDigits } = window.ChaparSearch;
 const form = box.querySelector(".search__form");
@@ -12,16 +14,17 @@ const selects = [...box.querySelectorAll("select[data-filter]")];
 const fill = (template, values) =>
   template.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
 
+const PAGE_SIZE = 20;
+const SEPARATOR = "|";
 let pagefind;
 let pending = 0;
 
 async function load() {
   pagefind = await import(box.dataset.pagefind);
   await pagefind.options({ excerptLength: 24 });
-  const filters = await pagefind.filters();
+  const choices = await (await fetch(box.dataset.filters)).json();
   for (const select of selects) {
-    const values = Object.keys(filters[select.dataset.filter] || {}).sort((a, b) =>
-      a.localeCompare(b, "fa"));
+    const values = choices[select.dataset.filter] || [];
     if (!values.length) { select.closest("label").hidden = true; continue; }
     select.append(new Option(box.dataset.all, ""));
     for (const value of values) select.append(new Option(value, value));
@@ -29,10 +32,21 @@ async function load() {
   filterSet.hidden = false;
 }
 
-function currentFilters() {
-  const chosen = {};
-  for (const select of selects) if (select.value) chosen[select.dataset.filter] = select.value;
-  return chosen;
+function matches(meta, chosen) {
+  return chosen.every(([key, value]) => (meta[key] || "").split(SEPARATOR).includes(value));
+}
+
+/* The first PAGE_SIZE results whose metadata matches the chosen filters,
+   loading result data a few at a time. */
+async function firstMatching(results, ticket) {
+  const chosen = selects.filter((s) => s.value).map((s) => [s.dataset.filter, s.value]);
+  const found = [];
+  for (let i = 0; i < results.length && found.length < PAGE_SIZE; i += PAGE_SIZE) {
+    const batch = await Promise.all(results.slice(i, i + PAGE_SIZE).map((r) => r.data()));
+    if (ticket !== pending) return null;
+    found.push(...batch.filter((data) => matches(data.meta, chosen)));
+  }
+  return found.slice(0, PAGE_SIZE);
 }
 
 function render(query, results) {
@@ -80,10 +94,10 @@ async function run() {
   const ticket = ++pending;
   if (!query) { list.replaceChildren(); status.textContent = ""; return; }
   const search = await pagefind.debouncedSearch(normalizeForSearch(query),
-    { filters: currentFilters(), sort: { date: "desc" } }, 150);
+    { sort: { date: "desc" } }, 150);
   if (search === null || ticket !== pending) return; // a newer query superseded it
-  const results = await Promise.all(search.results.slice(0, 20).map((r) => r.data()));
-  if (ticket === pending) render(query, results);
+  const results = await firstMatching(search.results, ticket);
+  if (results !== null && ticket === pending) render(query, results);
 }
 
 form.addEventListener("submit", (event) => { event.preventDefault(); run(); });

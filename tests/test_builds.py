@@ -1,0 +1,67 @@
+"""Issue 7: reproducible and incremental builds."""
+
+import filecmp
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+from conftest import ROOT, build_site, make_site, news_item
+
+import persian.reader
+
+
+def differences(left, right):
+    def walk(c):
+        found = [os.path.join(c.left, n) for n in c.left_only + c.right_only + c.diff_files + c.funny_files]
+        for sub in c.subdirs.values():
+            found += walk(sub)
+        return found
+
+    return walk(filecmp.dircmp(left, right))
+
+
+NEWS = {
+    "1397/a.md": news_item(1, "خبر یک", "1397/06/05 09:07", "Tags: بجنورد، دولت\nCategory: استان‌ها\n"),
+    "1398/b.md": news_item(2, "خبر دو", "1398/01/15", "Tags: بجنورد\n"),
+    "1402/c.md": news_item(3, "خبر سه", "2023-08-27 09:07", "Category: اقتصاد\n"),
+}
+
+
+def test_clean_builds_in_different_folders_at_different_times_are_identical(tmp_path):
+    (tmp_path / "one").mkdir()
+    first = make_site(tmp_path / "one", news=NEWS)
+    second = tmp_path / "two" / "elsewhere"
+    shutil.copytree(first, second, symlinks=True)
+    outputs = []
+    for site, env in ((first, {"TZ": "UTC", "LC_ALL": "C.UTF-8"}),
+                      (second, {"TZ": "Asia/Tokyo", "LC_ALL": "C"})):
+        (site / "tasks.py").write_text((ROOT / "tasks.py").read_text())
+        result = subprocess.run([sys.executable, "-m", "invoke", "build"], cwd=site,
+                                env={**os.environ, **env}, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        outputs.append(site / "output")
+        time.sleep(1.1)  # a different second on the clock for the second build
+    assert differences(*outputs) == []
+
+
+def test_rebuild_after_one_change_reads_only_that_file_and_equals_a_clean_build(
+    tmp_path, monkeypatch
+):
+    site = make_site(tmp_path, news=NEWS)
+    cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    build_site(site, **cached)
+
+    changed = site / "content/news/1398/b.md"
+    changed.write_text(news_item(2, "خبر دو، ویرایش شده", "1398/01/15", "Tags: بجنورد\n"))
+    read = []
+    original = persian.reader.PersianMarkdownReader.read
+    monkeypatch.setattr(persian.reader.PersianMarkdownReader, "read",
+                        lambda self, path: read.append(path) or original(self, path))
+    incremental = build_site(site, **cached)
+    assert [os.path.relpath(p, site) for p in read] == ["content/news/1398/b.md"]
+    assert "ویرایش شده" in (incremental / "news/2/index.html").read_text("utf-8")
+
+    clean = build_site(site, output=tmp_path / "clean")
+    assert differences(incremental, clean) == []
