@@ -5,6 +5,8 @@ block later), so «پست» would follow «تعاون».  Persian dictionaries u
 آ ا ب پ ت ث ج چ ح خ د ذ ر ز ژ س ش ص ض ط ظ ع غ ف ق ک گ ل م ن و ه ی.
 """
 
+from functools import lru_cache
+
 from persian.text import normalize, to_latin_digits
 
 ALPHABET = "آ ا ب پ ت ث ج چ ح خ د ذ ر ز ژ س ش ص ض ط ظ ع غ ف ق ک گ ل م ن و ه ی".split()
@@ -29,6 +31,7 @@ def _char_key(char):
     return _RANK.get(char) or (3, ord(char), 0)  # Latin and the rest, after Persian
 
 
+@lru_cache(maxsize=65536)  # categories and awards repeat across thousands of rows
 def sort_key(text):
     """A key for :func:`sorted` that follows the Persian alphabet;
     the text itself breaks ties so equal keys keep a stable order."""

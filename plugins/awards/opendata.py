@@ -71,11 +71,10 @@ def write(site, folder, csv_name="awards.csv", json_name="awards.json"):
     # A BOM, so that Excel (the editors' and most readers' tool) shows Persian
     # instead of mojibake; pandas, Frictionless and browsers skip it.
     table.to_csv(paths[0], index=False, encoding="utf-8-sig", lineterminator="\n")
-    records = table.astype(object)
-    for column in OPTIONAL_TEXT:
+    records = table.copy()
+    for column in OPTIONAL_TEXT:  # JSON says null where the CSV cell is empty
         records[column] = records[column].where(records[column] != "", None)
-    with open(paths[1], "w", encoding="utf-8") as handle:
-        json.dump(records.to_dict(orient="records"), handle, ensure_ascii=False, separators=(",", ":"))
+    records.to_json(paths[1], orient="records", force_ascii=False, indent=0)
     with open(paths[2], "w", encoding="utf-8") as handle:
         json.dump(datapackage(csv_name, json_name), handle, ensure_ascii=False, indent=2)
         handle.write("\n")

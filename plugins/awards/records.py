@@ -126,7 +126,7 @@ def build(data, articles, settings):
     for row in data.festivals.itertuples(index=False):
         news_code = _int_or_none(row.news_code)
         festivals[row.id] = Festival(
-            row.id, row.title, int(row.year), row.province, row.held_on, news_code,
+            row.id, row.title, int(row.year), row.province, row.held_on or None, news_code,
             _int_or_none(row.honored_employees),
             url=settings["AWARDS_FESTIVAL_URL"].format(id=row.id),
             save_as=settings["AWARDS_FESTIVAL_SAVE_AS"].format(id=row.id),

@@ -172,7 +172,7 @@ def check_festivals(table, today_year, problems):
         except ValueError as exc:
             problems.append(Problem(table.path, row.line, f"held_on: {exc}"))
             held.append(None)
-    frame["held_on"] = held
+    frame["held_on"] = pd.Series(held, index=frame.index, dtype=object)  # datetimes, not NaT
     return frame
 
 

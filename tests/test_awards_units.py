@@ -1,0 +1,118 @@
+"""Awards plugin: reading, normalising, matching, Persian collation."""
+
+import pytest
+
+from awards.collation import persian_sorted
+from awards.matching import AgencyIndex
+from awards.reading import decode, read_table
+from awards.validation import AWARD_COLUMNS, load
+
+from awards_helpers import AGENCIES, FESTIVALS, write_awards
+
+
+@pytest.fixture
+def here(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+# --- reading ------------------------------------------------------------------
+
+def test_bom_and_plain_utf8_read_the_same(here):
+    text = "festival,agency,category,award\nf,اداره کل ثبت احوال,میز خدمت,برتر\n"
+    (here / "a.csv").write_bytes(text.encode("utf-8"))
+    (here / "b.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    a, _ = read_table("a.csv", *AWARD_COLUMNS)
+    b, _ = read_table("b.csv", *AWARD_COLUMNS)
+    assert list(a.frame.columns) == list(b.frame.columns)
+    assert a.frame.to_dict("records") == b.frame.to_dict("records")
+    assert a.frame.loc[0, "agency"] == "اداره کل ثبت احوال"
+
+
+def test_windows_1256_is_decoded_to_persian():
+    text = "festival,agency,category,award\nf,اداره کل پست,گروه چهارم,برتر\n"
+    decoded, problem = decode("x.csv", text.encode("cp1256"))
+    assert problem is None
+    assert decoded == text
+
+
+def test_broken_utf8_is_rejected_not_read_as_mojibake():
+    data = "id,name\npost,اداره کل پست\n".encode("utf-8") + b"bad,\xff\xfe\n"
+    text, problem = decode("x.csv", data)
+    assert text is None
+    assert str(problem).startswith("x.csv:3: the file is not valid UTF-8")
+    assert "CSV UTF-8" in problem.message
+
+
+def test_utf16_is_rejected_with_how_to_export():
+    text, problem = decode("x.csv", "id,name\n".encode("utf-16"))
+    assert text is None and "CSV UTF-8" in problem.message and problem.line == 1
+
+
+def test_semicolon_separated_excel_export_is_read(here):
+    (here / "a.csv").write_text("festival;agency;category;award\nf;post;c;برتر\n", encoding="utf-8")
+    table, problems = read_table("a.csv", *AWARD_COLUMNS)
+    assert problems == []
+    assert table.frame.loc[0, "agency"] == "post"
+
+
+# --- normalising --------------------------------------------------------------
+
+def test_cells_are_normalised_and_lines_kept(here):
+    (here / "a.csv").write_text(
+        "Festival , AGENCY,category,award\n\nf,  اداره  كل ثبت احوال ,رشد شاخص\u0640ها,برتر\n",
+        encoding="utf-8",
+    )
+    table, problems = read_table("a.csv", *AWARD_COLUMNS)
+    assert problems == []
+    row = table.frame.iloc[0]
+    assert row["agency"] == "اداره کل ثبت احوال"  # Arabic kaf, double and edge spaces
+    assert row["category"] == "رشد شاخصها"  # kashida dropped
+    assert row["group"] == "" and row["note"] == ""  # optional columns added
+    assert row["line"] == 3  # the blank line still counts
+
+
+def test_persian_digits_in_number_columns(here):
+    festivals = FESTIVALS.replace(",1397,", ",۱۳۹۷,").replace(",4385870,32", ",۴۳۸۵۸۷۰,٣٢")
+    write_awards(here / "aw", festivals=festivals)
+    data, problems = load("aw")
+    assert problems == []
+    row = data.festivals.iloc[0]
+    assert (row["year"], row["news_code"], row["honored_employees"]) == (1397, 4385870, 32)
+
+
+# --- matching -----------------------------------------------------------------
+
+def test_agencies_are_matched_by_id_name_or_alias_after_folding():
+    index = AgencyIndex()
+    index.add_id("security")
+    assert index.claim("security", "اداره کل تامین اجتماعی") is None
+    assert index.claim("security", "تأمین اجتماعی") is None
+    assert index.lookup("SECURITY") == "security"
+    assert index.lookup("اداره  كل تامين اجتماعي") == "security"  # Arabic letters, spaces
+    assert index.lookup("اداره\u200cکل تامین اجتماعی") == "security"  # ZWNJ for a space
+    assert index.lookup("تأمین اجتماعی") == "security"
+    assert index.lookup("اداره کل ثبت احوال") is None
+    assert index.closest("اداره کل تامین اجتمائی")[0] == "اداره کل تامین اجتماعی"
+
+
+def test_a_second_claim_on_a_name_names_the_first_agency():
+    index = AgencyIndex()
+    index.claim("a", "ثبت احوال")
+    assert index.claim("b", "ثبت  احوال") == ("a", "ثبت احوال")
+
+
+# --- collation ----------------------------------------------------------------
+
+def test_persian_alphabetical_order_not_code_points():
+    names = ["منابع طبیعی", "گمرک", "تعاون", "پست", "آموزش", "ابنیه", "یگان", "چاپ", "ژاله", "کار"]
+    assert persian_sorted(names) == [
+        "آموزش", "ابنیه", "پست", "تعاون", "چاپ", "ژاله", "کار", "گمرک", "منابع طبیعی", "یگان",
+    ]
+    assert sorted(["تعاون", "پست"]) == ["تعاون", "پست"]  # what code points would do
+
+
+def test_collation_compares_word_by_word_and_folds_arabic_letters():
+    assert persian_sorted(["اداره کل منابع", "اداره کل گمرک", "اداره کلی", "اداره كل پست"]) == [
+        "اداره كل پست", "اداره کل گمرک", "اداره کل منابع", "اداره کلی",
+    ]
