@@ -116,3 +116,23 @@ def test_collation_compares_word_by_word_and_folds_arabic_letters():
     assert persian_sorted(["اداره کل منابع", "اداره کل گمرک", "اداره کلی", "اداره كل پست"]) == [
         "اداره كل پست", "اداره کل گمرک", "اداره کل منابع", "اداره کلی",
     ]
+
+
+def test_settings_defaults_are_merged_and_bad_addresses_named():
+    from awards.generator import awards_settings
+
+    merged = awards_settings({"AWARDS_PATH": "elsewhere", "SITENAME": "x"})
+    assert merged["AWARDS_PATH"] == "elsewhere"
+    assert merged["AWARDS_AGENCY_URL"] == "awards/agency/{id}/"
+    assert "SITENAME" not in merged
+    with pytest.raises(ValueError, match="AWARDS_AGENCY_URL must contain"):
+        awards_settings({"AWARDS_AGENCY_URL": "awards/agency/"})
+
+
+def test_line_numbers_count_cells_that_span_lines(here):
+    (here / "a.csv").write_text(
+        'festival,agency,category,award,note\nf,post,c,برتر,"two\nlines"\n\nf,post,d,,\n',
+        encoding="utf-8",
+    )
+    table, _ = read_table("a.csv", *AWARD_COLUMNS)
+    assert list(table.frame["line"]) == [2, 5]

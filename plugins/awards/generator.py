@@ -27,8 +27,14 @@ DEFAULTS = {
 
 
 def awards_settings(settings):
-    """The plugin's defaults merged under the site's settings."""
-    return {**DEFAULTS, **{k: settings[k] for k in DEFAULTS if k in settings}}
+    """The plugin's defaults merged under the site's settings; a page
+    address without ``{id}`` would give every agency the same page."""
+    merged = {**DEFAULTS, **{k: settings[k] for k in DEFAULTS if k in settings}}
+    for key in ("AWARDS_AGENCY_URL", "AWARDS_AGENCY_SAVE_AS",
+                "AWARDS_FESTIVAL_URL", "AWARDS_FESTIVAL_SAVE_AS"):
+        if "{id}" not in merged[key]:
+            raise ValueError(f"{key} must contain {{id}}, got {merged[key]!r}")
+    return merged
 
 
 def article_header_lines(path):

@@ -126,11 +126,27 @@ def read_table(path, required, optional):
     frame = frame[[*required, *optional]]
     for column in frame.columns:
         frame[column] = normalize_cells(frame[column])
-    frame["line"] = frame.index + 2
+    frame["line"] = record_lines(text, sep, len(frame))
     # Blank lines (and rows of empty cells) are dropped only now, so the
     # index above still counts them.
     frame = frame[(frame[list(required) + list(optional)] != "").any(axis=1)]
     return Table(path, frame.reset_index(drop=True)), []
+
+
+def record_lines(text, sep, count):
+    """The line each data row starts on: index + 2, unless a quoted cell
+    spans lines (then counted exactly, with the csv module)."""
+    lines = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if lines - 1 == count:
+        return range(2, count + 2)
+    starts = []
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    next(reader, None)
+    previous = reader.line_num
+    for _row in reader:
+        starts.append(previous + 1)
+        previous = reader.line_num
+    return starts[:count] + list(range(previous + 1, previous + 1 + count - len(starts)))
 
 
 def normalize_cells(series):
