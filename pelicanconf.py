@@ -28,10 +28,15 @@ PLUGINS = [
     "awards",  # award pages and open data from data/awards/*.csv
     "jalali_archive",
     "reader_theme",  # related news, previous/next, the joined stylesheet
+    "comments",  # readers' comments moderated by data/moderation/rules.toml
     "pelican.plugins.sitemap",
     "sitemap_pin",  # after sitemap: reproducible dates, state reset per build
     "search",  # last: indexes the pages the others wrote
 ]
+
+# Comments: the intake service's base URL; the form posts to
+# {COMMENTS_ENDPOINT}/comments/<NewsCode>.  Empty: comments are closed.
+COMMENTS_ENDPOINT = ""
 
 # URLs (SPEC.md section 2): folders with index.html, Latin digits.
 ARTICLE_URL = "news/{newscode}/"

@@ -1,0 +1,562 @@
+"""The moderation engine: rules from ``data/moderation/rules.toml`` and the checks.
+
+Pure functions over text, no Pelican: the build, ``invoke moderation`` and a
+later intake service share them.  Everything the browser re-checks (folding,
+tokens, language, lexicon, length) is driven by tables exported in
+:func:`export_rules`, so ``theme/static/js/comments.js`` cannot drift from it
+(``tests/data/moderation_examples.json`` runs through both).
+"""
+
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from persian.problems import Problem
+
+CHECKS = ("lexicon", "language", "relevance", "links", "duplicate", "length")
+ACTIONS = ("reject", "hold")
+BUNDLED_LISTS = {"persian": 0, "finglish": 1}  # index in persian-text-guard's lists
+
+# --- normalisation (mirrored by comments.js from the exported tables) -------
+
+# Letters people type from Arabic keyboards or to dodge a word list, all digit
+# ranges to Latin; ZWNJ and other joiners become a space (a word boundary that
+# the lexicon reads across), kashida, harakat and invisible marks disappear.
+FOLD = {
+    "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه", "ہ": "ه", "ھ": "ه",
+    "أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و",
+    "\u200c": " ", "\u200d": "", "\u200b": "", "\u2060": "", "\ufeff": "", "\u00ad": "",
+    "\u200e": "", "\u200f": "", "\u0640": "",
+}
+FOLD.update({d: str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")})
+FOLD.update({d: str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")})
+FOLD.update({chr(c): "" for c in range(0x064B, 0x0660)})  # harakat, tanween, shadda
+FOLD.update({chr(c): "" for c in range(0x202A, 0x202F)})  # bidi embeddings
+FOLD.update({chr(c): "" for c in range(0x2066, 0x206A)})  # bidi isolates
+FOLD["\u0670"] = ""  # superscript alef
+
+# A word: Latin letters and digits or Arabic-script letters (punctuation such
+# as ، ؛ ؟ and the digits, already folded, are outside these ranges).
+TOKEN_PATTERN = r"[a-z0-9]+|[\u0621-\u063a\u0641-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff]+"
+ARABIC_LETTER_PATTERN = r"[\u0621-\u063a\u0641-\u064a\u066e-\u06d3\u06d5\u06fa-\u06ff]"
+# Explicit classes, not \\w or escaped quotes: the same pattern runs in JavaScript (comments.js).
+LINK_PATTERN = r'(?:https?://|www\.)[^\s<>()"' + r"'«»]+"
+URL_PATTERN = LINK_PATTERN + r"|[A-Za-z0-9_.+-]+@[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+"
+
+_FOLD_TABLE = str.maketrans(FOLD)
+_TOKEN = re.compile(TOKEN_PATTERN)
+_REPEATS = re.compile(r"(.)\1+")
+_URL = re.compile(URL_PATTERN, re.IGNORECASE)
+_ARABIC_LETTER = re.compile(ARABIC_LETTER_PATTERN)
+_LATIN_LETTER = re.compile(r"[a-z]")
+
+
+def fold(text):
+    """The comparison form: NFKC, lower case, letters and digits folded,
+    invisible marks dropped, ZWNJ as a space, repeated characters collapsed
+    (``كلاهبـــردار`` → ``کلاهبردار``, ``خیلییییی`` → ``خیلی``)."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_FOLD_TABLE)
+    return _REPEATS.sub(r"\1", text)
+
+
+def tokens(text):
+    """The words of ``text`` in comparison form."""
+    return _TOKEN.findall(fold(text))
+
+
+def normalized_text(text):
+    """One line of words: what ``duplicate`` compares."""
+    return " ".join(tokens(text))
+
+
+# --- language ---------------------------------------------------------------
+
+# Letters only Persian writes, and Arabic letters or marks Persian rarely
+# does; counted on the text before folding.
+PERSIAN_LETTERS = "پچژگ"
+ARABIC_MARKS = "ةأإؤًٌٍ"
+
+# Function words: the most frequent words decide a language even in two-word
+# comments.  Compared in folded form.
+FA_WORDS = (
+    "و در به از که این را با است برای آن یک خود تا بر هم نیز می نمی شد شود ها های ای بود "
+    "باید کرد کند کنند شده اند هست نیست است بسیار خیلی اما ولی چرا چه چطور کجا کی چی "
+    "ما من شما او آنها ایشان ما مردم دولت خوب بد عالی ممنون مرسی سلام دست درد نکنه "
+    "چقدر همه هر هیچ اگر وقتی پس حالا الان دیگر دیگه هنوز باشد باشند داریم دارند دارد "
+    "کنیم کنید کردند میشه نمیشه بشه واقعا حتما لطفا امیدوارم ایشالا انشالله آقای خانم "
+    "استان استاندار شهر کشور ادارات اداره مسئولان مسئولین کار"
+).split()
+AR_WORDS = (
+    "في من على الی الى إلى عن هذا هذه ذلك تلک تلك الذي التي الذین الذين کان كان کانت "
+    "قد لا لم لن هو هي نحن انا أنا انت أنت أن إن مع ثم بین بين لیس ليس "
+    "عند حتی حتى او أو اذا إذا لماذا کیف كيف شکرا شكرا جزاک جزاك جدا جیدا جيدا "
+    "الله والله اللهم نعم ایضا أيضا هناک هناك لقد الیوم اليوم لکن لكن هل"
+).split()
+# Persian words that start with «ال» and are not Arabic.
+FA_AL_WORDS = (
+    "البته الان الکترونیک الکترونیکی الگو الگوی الزام الزاما الهام الهی الیاف الماس "
+    "البرز الکل الکی الف الاغ الحاق الویت اولویت"
+).split()
+EN_WORDS = (
+    "the and is are was were of to in that it for on with as this be at by not or "
+    "have has had you your we they he she i my our their from but what which who "
+    "will would can could should very good great news article thanks thank please "
+    "an all do does did so if about there here just"
+).split()
+FINGLISH_WORDS = (
+    "va dar be az ke in ra ba ast hast nist baraye an yek khod ta ham niz mishe nemishe "
+    "shod shode bood mikonam mikone mikonan kard kardan khoob khub kheili kheyli khili "
+    "kheily salam mamnoon mamnun merci mersi dast dard nakone chera chi chetor koja ki "
+    "man shoma ma oon una inja unja alan hala dige hanooz bayad mardom dolat doulat "
+    "agha khanom ostan ostandar shahr keshvar edare kar age vaghean vaqean lotfan "
+    "omidvaram inshalla ishala mage chon faghat faqat hamin hamash kheyr are areh na "
+    "nakhair kojast chie khube bade ali awli aali sakhte behtar bishtar"
+).split()
+FINGLISH_DIGRAPHS = ("kh", "gh", "zh", "aa", "oo", "ei", "ey")
+
+
+def detect_language(text):
+    """``fa``, ``ar``, ``en``, ``fin`` (Finglish) or ``none`` (no letters).
+
+    A script-and-letter heuristic (NOTES.md: no detector knows Finglish):
+    Latin against Arabic script first, then Persian-only letters and
+    function words against Arabic marks, function words and «ال» words, or
+    Finglish words and digraphs against English words."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = _URL.sub(" ", text)
+    arabic = len(_ARABIC_LETTER.findall(text))
+    latin = len(_LATIN_LETTER.findall(text))
+    if not arabic and not latin:
+        return "none"
+    # Latin words keep their doubled letters: «aa», «oo» mark Finglish.
+    words = _TOKEN.findall(text.translate(_FOLD_TABLE))
+    if latin > arabic:
+        latin_words = [w for w in words if w.isascii() and not w.isdigit()]
+        en = sum(2 for w in latin_words if w in _EN)
+        fin = sum(2 for w in latin_words if w in _FIN)
+        fin += sum(1 for w in latin_words for d in FINGLISH_DIGRAPHS if d in w)
+        return "fin" if fin > en else "en"
+    fa = sum(1 for c in text if c in PERSIAN_LETTERS)
+    ar = sum(1 for c in text if c in ARABIC_MARKS)
+    for word in words:
+        word = _REPEATS.sub(r"\1", word)
+        if word in _FA:
+            fa += 2
+        elif word in _AR:
+            ar += 2
+        elif word.startswith("ال") and len(word) > 3 and word not in _FA_AL:
+            ar += 1
+    return "ar" if ar > fa else "fa"
+
+
+_FA = frozenset(fold(w) for w in FA_WORDS)
+_AR = frozenset(fold(w) for w in AR_WORDS) - _FA
+_FA_AL = frozenset(fold(w) for w in FA_AL_WORDS)
+_EN = frozenset(EN_WORDS)
+_FIN = frozenset(FINGLISH_WORDS)
+
+LANGUAGE_NAMES = {
+    "fa": "Persian", "ar": "Arabic", "en": "English",
+    "fin": "Finglish (Persian in Latin letters)", "none": "no words",
+}
+
+
+# --- lexicon ----------------------------------------------------------------
+
+PERSIAN_SUFFIXES = ("ها", "های", "ی", "ای", "ه", "ت", "ش", "تون", "شون", "ان", "ام", "ات", "ند")
+LATIN_SUFFIXES = ("i", "e", "et", "esh", "ha")
+MAX_JOIN = 4  # words read together: «کلاه بردار», «ک ی ر», «k.i.r»
+
+
+@dataclass
+class Lexicon:
+    """Terms in comparison form: ``whole`` words (with Persian suffixes) and
+    ``anywhere`` stems matched inside longer words."""
+
+    whole: frozenset
+    anywhere: tuple
+    maxlen: int
+    terms: tuple = ()  # the base whole-word terms, for export
+
+    @classmethod
+    def build(cls, whole_terms, anywhere_terms):
+        base = {_compact(t) for t in whole_terms} - {""}
+        anywhere = tuple(sorted({_compact(t) for t in anywhere_terms} - {""}))
+        expanded = set(base)
+        for term in base:
+            suffixes = LATIN_SUFFIXES if term.isascii() else PERSIAN_SUFFIXES
+            expanded.update(_REPEATS.sub(r"\1", term + s) for s in suffixes)
+        maxlen = max(map(len, expanded), default=0)
+        return cls(frozenset(expanded), anywhere, maxlen, tuple(sorted(base)))
+
+    def find(self, words):
+        """The first term found in ``words`` (a token list), or ``None``."""
+        n = len(words)
+        whole, maxlen = self.whole, self.maxlen
+        for i in range(n):
+            joined = words[i]
+            if joined in whole:
+                return joined
+            for j in range(i + 1, min(n, i + MAX_JOIN)):
+                nxt = words[j]
+                # words are collapsed inside; only the seam can repeat a letter
+                joined += nxt[1:] if joined[-1] == nxt[0] else nxt
+                if len(joined) > maxlen:
+                    break
+                if joined in whole:
+                    return joined
+        if self.anywhere:
+            compact = _REPEATS.sub(r"\1", "".join(words))
+            for term in self.anywhere:
+                if term in compact:
+                    return term
+        return None
+
+
+def _compact(term):
+    return _REPEATS.sub(r"\1", "".join(tokens(term)))
+
+
+def bundled_terms(name):
+    """(whole-word terms, anywhere terms) of persian-text-guard's list ``name``,
+    without its ``mild`` entries (everyday words before they are insults)."""
+    from persian_text_guard import WordCategory, WordList, WordMatchMode
+    from persian_text_guard._wordlists import BUNDLED_WORD_LISTS
+
+    entries = [
+        w for w in WordList.parse(BUNDLED_WORD_LISTS[BUNDLED_LISTS[name]])
+        if w.category != WordCategory.MILD
+    ]
+    whole = [w.text for w in entries if w.mode == WordMatchMode.WHOLE_WORD]
+    anywhere = [w.text for w in entries if w.mode != WordMatchMode.WHOLE_WORD]
+    return whole, anywhere
+
+
+def read_terms(path):
+    """A project word file: one term a line, ``#`` comments, ``~term`` matches
+    inside words (persian-text-guard's format)."""
+    whole, anywhere = [], []
+    for line in Path(path).read_text(encoding="utf-8-sig").splitlines():
+        line = line.strip()
+        if not line or line.startswith(("#", "[")):
+            continue
+        (anywhere if line.startswith("~") else whole).append(line.lstrip("~").strip())
+    return whole, anywhere
+
+
+# --- rules ------------------------------------------------------------------
+
+
+class Decision(NamedTuple):
+    status: str  # published | held | rejected
+    rule: str  # the rule id, "editor" or "thread"; "" when published by the rules
+    reason: str
+
+
+PUBLISHED = Decision("published", "", "passes every rule")
+
+
+@dataclass
+class Rule:
+    id: str
+    text: str = ""
+    check: str = ""
+    action: str = "reject"
+    params: dict = field(default_factory=dict)
+    lexicon: Lexicon = None
+    stop_words: frozenset = frozenset()
+
+
+@dataclass
+class Rules:
+    rules: list
+    path: str = ""
+
+    @property
+    def texts(self):
+        """What readers see under the form, in order."""
+        return [r.text for r in self.rules if r.text]
+
+    def of(self, check):
+        return [r for r in self.rules if r.check == check]
+
+
+class RulesError(ValueError):
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+DEFAULT_PARAMS = {
+    "language": {"accept": ["fa"]},
+    "relevance": {"min_words": 4, "min_share": 0.1, "stop_words": []},
+    "links": {"max": 1},
+    "length": {"max": 3000},
+    "lexicon": {"lists": ["persian", "finglish"], "words": []},
+    "duplicate": {},
+}
+_RULE_KEYS = {"id", "text", "check", "action"}
+
+
+def load_rules(path):
+    """Read and validate the rules file; every problem raises at once as
+    :class:`RulesError` with ``path:line: message`` problems."""
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise RulesError([Problem(str(path), 1, f"cannot read the rules file: {exc.strerror}")])
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        line = int(m[1]) if (m := re.search(r"line (\d+)", str(exc))) else 1
+        raise RulesError([Problem(str(path), line, f"not valid TOML: {exc}")]) from None
+    rule_lines = [n for n, text in enumerate(raw.splitlines(), 1) if text.strip() == "[[rule]]"]
+    problems, rules, seen = [], [], set()
+    entries = data.get("rule", [])
+    if not isinstance(entries, list) or not entries:
+        problems.append(Problem(str(path), 1, "no [[rule]] tables"))
+        entries = []
+    for index, entry in enumerate(entries):
+        line = rule_lines[index] if index < len(rule_lines) else 1
+
+        def problem(message, line=line):
+            problems.append(Problem(str(path), line, message))
+
+        rule_id = str(entry.get("id", "")).strip()
+        if not rule_id:
+            problem("rule without an id")
+        elif rule_id in seen:
+            problem(f"rule id {rule_id!r} is used twice")
+        seen.add(rule_id)
+        check = entry.get("check", "")
+        if check and check not in CHECKS:
+            problem(f"unknown check {check!r}; use one of: " + ", ".join(CHECKS))
+            continue
+        if not check and not entry.get("text"):
+            problem(f"rule {rule_id!r} has neither text nor check")
+        action = entry.get("action", "reject")
+        if action not in ACTIONS:
+            problem(f"unknown action {action!r}; use one of: " + ", ".join(ACTIONS))
+        params = dict(DEFAULT_PARAMS.get(check, {}))
+        for key, value in entry.items():
+            if key in _RULE_KEYS:
+                continue
+            if key not in params:
+                problem(f"rule {rule_id!r}: unknown key {key!r} for check {check or 'none'!r}")
+            else:
+                params[key] = value
+        rule = Rule(rule_id, str(entry.get("text", "")).strip(), check, action, params)
+        folder = path.parent
+        if check == "lexicon":
+            whole, anywhere = [], []
+            for name in params["lists"]:
+                if name not in BUNDLED_LISTS:
+                    problem(f"unknown word list {name!r}; use: " + ", ".join(BUNDLED_LISTS))
+                    continue
+                w, a = bundled_terms(name)
+                whole += w
+                anywhere += a
+            for name in params["words"]:
+                try:
+                    w, a = read_terms(folder / name)
+                except (OSError, UnicodeDecodeError) as exc:
+                    problem(f"cannot read word file {name!r}: {exc}")
+                    continue
+                whole += w
+                anywhere += a
+            rule.lexicon = Lexicon.build(whole, anywhere)
+        elif check == "relevance":
+            words = set()
+            for name in params["stop_words"]:
+                try:
+                    words.update(read_terms(folder / name)[0])
+                except (OSError, UnicodeDecodeError) as exc:
+                    problem(f"cannot read stop-word file {name!r}: {exc}")
+            rule.stop_words = frozenset(t for w in words for t in tokens(w))
+        elif check == "language":
+            bad = [c for c in params["accept"] if c not in LANGUAGE_NAMES]
+            if bad:
+                problem("unknown language code(s): " + ", ".join(map(str, bad)))
+        for key in ("max", "min_words"):
+            if key in params and not (isinstance(params[key], int) and params[key] >= 0):
+                problem(f"rule {rule_id!r}: {key} must be a whole number")
+        rules.append(rule)
+    if problems:
+        raise RulesError(problems)
+    return Rules(rules, str(path))
+
+
+# --- checks -----------------------------------------------------------------
+
+
+def article_words(text, rules):
+    """The stems of an article's words, for ``relevance``."""
+    stop = frozenset().union(*(r.stop_words for r in rules.of("relevance")))
+    return frozenset(_stem(w) for w in tokens(text) if w not in stop)
+
+
+_STEM_SUFFIXES = ("ترین", "های", "تر", "ها", "ان", "ات", "ی")
+
+
+def _stem(word):
+    for suffix in _STEM_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+_LINK = re.compile(LINK_PATTERN, re.IGNORECASE)
+
+
+def count_links(text):
+    """Web addresses, written out or inside Markdown links (emails are not links)."""
+    return len(_LINK.findall(text))
+
+
+def check_text(rule, text, words, article=None):
+    """``None`` when ``text`` passes ``rule``, else the reason (English, for
+    editors).  ``words`` is ``tokens(text)``; ``article`` the article's
+    :func:`article_words` (relevance is skipped without it)."""
+    check, params = rule.check, rule.params
+    if check == "length":
+        if not words and not text.strip():
+            return "the comment is empty"
+        if len(text.strip()) > params["max"]:
+            return f"{len(text.strip())} characters, more than {params['max']}"
+    elif check == "lexicon":
+        term = rule.lexicon.find(words)
+        if term:
+            return f"contains the listed term «{term}»"
+    elif check == "language":
+        language = detect_language(text)
+        if language not in params["accept"]:
+            return f"written in {LANGUAGE_NAMES[language]}, not Persian"
+    elif check == "links":
+        links = count_links(text)
+        if links > params["max"]:
+            return f"{links} links, more than {params['max']}"
+    elif check == "relevance" and article is not None:
+        content = {_stem(w) for w in words if len(w) > 1 and w not in rule.stop_words}
+        if len(content) >= params["min_words"]:
+            shared = len(content & article)
+            if shared < params["min_share"] * len(content):
+                return (f"shares {shared} of its {len(content)} words with the article "
+                        f"(needs {params['min_share']:.0%})")
+    return None
+
+
+def moderate(rules, text, article=None, earlier=()):
+    """The rules' decision on one comment: rejecting rules win over holding
+    ones, the first in file order names the reason.  ``earlier`` holds the
+    :func:`normalized_text` of comments before it on the same article."""
+    words = tokens(text)
+    held = None
+    for rule in rules.rules:
+        if not rule.check:
+            continue
+        if rule.check == "duplicate":
+            reason = "the same text was already posted on this article" if (
+                normalized_text(text) in earlier and words) else None
+        else:
+            reason = check_text(rule, text, words, article)
+        if reason is None:
+            continue
+        if rule.action == "reject":
+            return Decision("rejected", rule.id, reason)
+        held = held or Decision("held", rule.id, reason)
+    return held or PUBLISHED
+
+
+EDITOR = {"approved": "published", "rejected": "rejected"}
+
+
+def moderate_article(rules, comments, article_text=""):
+    """Decisions for one article's comments: ``comments`` are objects with
+    ``id``, ``date``, ``body``, ``status`` and ``reply_to``.  The editor's
+    Status overrides the rules; a reply to a comment that is not published is
+    not published either.  Returns ``{id: Decision}``."""
+    article = article_words(article_text, rules) if rules.of("relevance") else None
+    decisions, earlier = {}, set()
+    for comment in sorted(comments, key=lambda c: (c.date, c.id)):
+        if comment.status in EDITOR:
+            decision = Decision(EDITOR[comment.status], "editor", f"Status: {comment.status}")
+        else:
+            decision = moderate(rules, comment.body, article, earlier)
+        earlier.add(normalized_text(comment.body))
+        decisions[comment.id] = decision
+    by_id = {c.id: c for c in comments}
+    for comment in comments:
+        parent, seen = comment.reply_to, {comment.id}
+        while parent in by_id and parent not in seen:
+            if decisions[parent].status != "published":
+                if decisions[comment.id].status == "published":
+                    decisions[comment.id] = Decision(
+                        "held", "thread", f"replies to {parent}, which is {decisions[parent].status}")
+                break
+            seen.add(parent)
+            parent = by_id[parent].reply_to
+    return decisions
+
+
+# --- export for the browser ---------------------------------------------------
+
+BROWSER_CHECKS = ("language", "length", "lexicon")
+
+
+def browser_check(rules, text):
+    """What comments.js answers before sending: the id of the first rule among
+    the browser checks that ``text`` fails, or ``None``."""
+    words = tokens(text)
+    for rule in rules.rules:
+        if rule.check in BROWSER_CHECKS and check_text(rule, text, words) is not None:
+            return rule.id
+    return None
+
+
+def export_rules(rules):
+    """The JSON-able tables comments.js needs: reader texts, and for the
+    browser checks their parameters with lexicon terms already folded (the
+    raw word lists are not republished)."""
+    out = []
+    for rule in rules.rules:
+        item = {"id": rule.id, "text": rule.text, "check": rule.check, "action": rule.action}
+        if rule.check == "length":
+            item["max"] = rule.params["max"]
+        elif rule.check == "language":
+            item["accept"] = list(rule.params["accept"])
+        elif rule.check == "lexicon":
+            item["whole"] = list(rule.lexicon.terms)
+            item["anywhere"] = list(rule.lexicon.anywhere)
+        elif rule.check:
+            item["check"] = ""  # enforced at build time only
+            item["enforced"] = rule.check
+        out.append(item)
+    return {
+        "version": 1,
+        "normalize": {
+            "fold": FOLD,
+            "token": TOKEN_PATTERN,
+            "arabic_letter": ARABIC_LETTER_PATTERN,
+            "url": URL_PATTERN,
+        },
+        "language": {
+            "persian_letters": PERSIAN_LETTERS,
+            "arabic_marks": ARABIC_MARKS,
+            "fa_words": sorted(_FA),
+            "ar_words": sorted(_AR),
+            "fa_al_words": sorted(_FA_AL),
+            "en_words": sorted(_EN),
+            "finglish_words": sorted(_FIN),
+            "finglish_digraphs": list(FINGLISH_DIGRAPHS),
+        },
+        "lexicon": {
+            "persian_suffixes": list(PERSIAN_SUFFIXES),
+            "latin_suffixes": list(LATIN_SUFFIXES),
+            "max_join": MAX_JOIN,
+        },
+        "rules": out,
+    }

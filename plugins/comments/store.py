@@ -1,0 +1,170 @@
+"""Comment files: ``content/comments/<NewsCode>/*.md`` read and validated.
+
+Not Pelican articles (ARTICLE_PATHS leaves the folder alone): the ``Key:
+value`` header is parsed here so that every problem names its line.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from persian.dates import parse_date
+from persian.problems import ContentError, Problem
+from persian.reader import read_source
+from persian.text import normalize, to_latin_digits
+
+KEYS = ("author", "date", "id", "replyto", "status", "email")
+KEY_NAMES = {"author": "Author", "date": "Date", "id": "Id", "replyto": "ReplyTo",
+             "status": "Status", "email": "Email"}
+REQUIRED = ("author", "date")
+STATUSES = ("approved", "rejected")
+
+_HEADER = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:\s*(.*)$")
+_ID = re.compile(r"^[\w-]+$")  # it becomes the HTML id comment-<Id>
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class CommentFile:
+    path: str
+    news_code: str  # the folder name
+    id: str = ""
+    author: str = ""
+    date: object = None
+    reply_to: str = ""
+    status: str = ""
+    email: str = ""
+    body: str = ""
+    lines: dict = field(default_factory=dict)  # key -> line number
+
+    @property
+    def key(self):
+        """``<NewsCode>/<Id>``: how ``invoke moderation`` names a comment."""
+        return f"{self.news_code}/{self.id}"
+
+    def line(self, key):
+        return self.lines.get(key, 1)
+
+
+def parse_header(text):
+    """``(fields, lines, body, problems)``: the header ends at the first blank
+    line; ``problems`` are ``(line, message)`` pairs."""
+    fields, lines, problems = {}, {}, []
+    all_lines = text.splitlines()
+    body_start = len(all_lines)
+    for number, line in enumerate(all_lines, start=1):
+        if not line.strip():
+            body_start = number
+            break
+        match = _HEADER.match(line)
+        if not match:
+            problems.append((number, f"broken header line {line.strip()[:40]!r}: expected "
+                             "'Key: value' (leave one empty line before the text)"))
+            continue
+        key = match[1].lower()
+        if key not in KEYS:
+            problems.append((number, f"unknown key {match[1]!r}; use: " + ", ".join(KEY_NAMES.values())))
+            continue
+        if key in fields:
+            problems.append((number, f"{KEY_NAMES[key]} given twice (first on line {lines[key]})"))
+            continue
+        fields[key] = match[2].strip()
+        lines[key] = number
+    body = "\n".join(all_lines[body_start:]).strip("\n")
+    return fields, lines, body, problems
+
+
+def read_comment(path, news_code):
+    """One comment file and the problems found in it."""
+    problems = []
+    try:
+        text = read_source(path)
+    except ContentError as exc:
+        return None, exc.problems
+    fields, lines, body, header_problems = parse_header(text)
+    problems += [Problem(str(path), n, m) for n, m in header_problems]
+    comment = CommentFile(str(path), news_code, lines=lines, body=normalize(body))
+
+    def problem(key, message):
+        problems.append(Problem(str(path), lines.get(key, 1), message))
+
+    for key in REQUIRED:
+        if not fields.get(key):
+            problem(key, f"missing required key {KEY_NAMES[key]!r}" if key not in fields
+                    else f"{KEY_NAMES[key]} is empty")
+    comment.author = normalize(fields.get("author", ""))
+    if fields.get("date"):
+        try:
+            comment.date = parse_date(fields["date"])
+        except ValueError as exc:
+            problem("date", f"Date: {exc}")
+    comment.id = to_latin_digits(fields.get("id") or Path(path).stem)
+    if not _ID.match(comment.id):
+        where = "Id" if "id" in fields else "the file name"
+        problem("id", f"{where} {comment.id!r} may hold only letters, digits, '-' and '_'")
+    comment.reply_to = to_latin_digits(fields.get("replyto", ""))
+    status = fields.get("status", "").lower()
+    if status and status not in STATUSES:
+        problem("status", f"Status {fields['status']!r} is not allowed; use one of: "
+                + ", ".join(STATUSES))
+    comment.status = status
+    comment.email = fields.get("email", "")
+    if comment.email and not _EMAIL.match(comment.email):
+        problem("email", f"Email {comment.email!r} is not an email address")
+    return comment, problems
+
+
+def read_all(root, news_codes):
+    """Every comment under ``root`` grouped by NewsCode, and every problem:
+    unknown NewsCode folders, duplicate Ids, unknown or looping ReplyTo."""
+    root = Path(root)
+    by_code, problems = {}, []
+    if not root.is_dir():
+        return by_code, problems
+    known = {str(code) for code in news_codes}
+    for path in sorted(root.rglob("*.md")):
+        rel = path.relative_to(root)
+        if len(rel.parts) != 2:
+            problems.append(Problem(str(path), 1, "a comment file belongs in "
+                                    "content/comments/<NewsCode>/"))
+            continue
+        code = rel.parts[0]
+        comment, found = read_comment(path, code)
+        problems += found
+        if code not in known:
+            problems.append(Problem(str(path), 1, f"no news item has NewsCode {code!r} "
+                                    "(the folder name must be the article's NewsCode)"))
+            continue
+        if comment is not None:
+            by_code.setdefault(code, []).append(comment)
+    for code, comments in by_code.items():
+        problems += check_thread(comments)
+    return by_code, problems
+
+
+def check_thread(comments):
+    """Duplicate Ids and ReplyTo naming no comment, or itself, or a loop."""
+    problems, ids = [], {}
+    for comment in comments:
+        if comment.id in ids:
+            problems.append(Problem(comment.path, comment.line("id"),
+                                    f"Id {comment.id!r} is already used by {ids[comment.id].path}"))
+        else:
+            ids[comment.id] = comment
+    for comment in comments:
+        if not comment.reply_to:
+            continue
+        if comment.reply_to not in ids:
+            problems.append(Problem(comment.path, comment.line("replyto"),
+                                    f"ReplyTo {comment.reply_to!r}: no comment with that Id "
+                                    f"on NewsCode {comment.news_code}"))
+            continue
+        seen, parent = {comment.id}, comment.reply_to
+        while parent:
+            if parent in seen:
+                problems.append(Problem(comment.path, comment.line("replyto"),
+                                        f"ReplyTo {comment.reply_to!r} makes a loop of replies"))
+                break
+            seen.add(parent)
+            parent = ids[parent].reply_to if parent in ids else ""
+    return problems

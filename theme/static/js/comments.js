@@ -1,0 +1,225 @@
+/* Chapar comments: the reply button and the checks made before sending.
+ *
+ * The checks (language, length, lexicon) are a port of
+ * plugins/comments/moderation.py driven by the tables the build exports to
+ * comments/rules.json, so the two cannot drift apart:
+ * tests/data/moderation_examples.json runs through both.  The build decides;
+ * this only spares a reader a comment that would not be published.
+ */
+(function (root, factory) {
+  "use strict";
+  var api = factory();
+  if (typeof module === "object" && module.exports) {
+    module.exports = api;
+  } else {
+    root.ChaparComments = api;
+    if (root.document) {
+      if (root.document.readyState === "loading") {
+        root.document.addEventListener("DOMContentLoaded", function () { api.init(root.document); });
+      } else {
+        api.init(root.document);
+      }
+    }
+  }
+})(this, function () {
+  "use strict";
+
+  var REPEATS = /(.)\1+/gu;
+
+  function escapeChar(c) {
+    return "\\u{" + c.codePointAt(0).toString(16) + "}";
+  }
+
+  function countMatches(re, text) {
+    var found = text.match(re);
+    return found ? found.length : 0;
+  }
+
+  /* An engine over the exported tables: the same answers as moderation.py. */
+  function engine(data) {
+    var norm = data.normalize;
+    var lang = data.language;
+    var foldMap = norm.fold;
+    var foldRe = new RegExp("[" + Object.keys(foldMap).map(escapeChar).join("") + "]", "gu");
+    var tokenRe = new RegExp(norm.token, "gu");
+    var arabicRe = new RegExp(norm.arabic_letter, "gu");
+    var urlRe = new RegExp(norm.url, "giu");
+    var sets = {};
+    ["fa_words", "ar_words", "fa_al_words", "en_words", "finglish_words"].forEach(function (k) {
+      sets[k] = new Set(lang[k]);
+    });
+
+    function translate(text) {
+      return text.replace(foldRe, function (c) { return foldMap[c]; });
+    }
+    function collapse(text) {
+      return text.replace(REPEATS, "$1");
+    }
+    function fold(text) {
+      return collapse(translate(text.normalize("NFKC").toLowerCase()));
+    }
+    function tokens(text) {
+      return fold(text).match(tokenRe) || [];
+    }
+    function count(chars, text) {
+      var n = 0;
+      for (var c of text) { if (chars.indexOf(c) >= 0) n += 1; }
+      return n;
+    }
+
+    function detectLanguage(raw) {
+      var text = raw.normalize("NFKC").toLowerCase().replace(urlRe, " ");
+      var arabic = countMatches(arabicRe, text);
+      var latin = countMatches(/[a-z]/g, text);
+      if (!arabic && !latin) return "none";
+      var words = translate(text).match(tokenRe) || [];
+      if (latin > arabic) {
+        var en = 0, fin = 0;
+        words.forEach(function (w) {
+          if (!/^[\x00-\x7f]+$/.test(w) || /^[0-9]+$/.test(w)) return;
+          if (sets.en_words.has(w)) en += 2;
+          if (sets.finglish_words.has(w)) fin += 2;
+          lang.finglish_digraphs.forEach(function (d) { if (w.indexOf(d) >= 0) fin += 1; });
+        });
+        return fin > en ? "fin" : "en";
+      }
+      var fa = count(lang.persian_letters, text);
+      var ar = count(lang.arabic_marks, text);
+      words.forEach(function (w) {
+        w = collapse(w);
+        if (sets.fa_words.has(w)) fa += 2;
+        else if (sets.ar_words.has(w)) ar += 2;
+        else if (w.startsWith("ال") && w.length > 3 && !sets.fa_al_words.has(w)) ar += 1;
+      });
+      return ar > fa ? "ar" : "fa";
+    }
+
+    function lexicon(rule) {
+      var whole = new Set();
+      var maxlen = 0;
+      rule.whole.forEach(function (term) {
+        var suffixes = /^[\x00-\x7f]*$/.test(term) ? data.lexicon.latin_suffixes : data.lexicon.persian_suffixes;
+        [term].concat(suffixes.map(function (s) { return collapse(term + s); })).forEach(function (t) {
+          whole.add(t);
+          maxlen = Math.max(maxlen, t.length);
+        });
+      });
+      var maxJoin = data.lexicon.max_join;
+      return function find(words) {
+        var n = words.length;
+        for (var i = 0; i < n; i++) {
+          var joined = words[i];
+          if (whole.has(joined)) return joined;
+          for (var j = i + 1; j < Math.min(n, i + maxJoin); j++) {
+            var next = words[j];
+            joined += joined[joined.length - 1] === next[0] ? next.slice(1) : next;
+            if (joined.length > maxlen) break;
+            if (whole.has(joined)) return joined;
+          }
+        }
+        if (rule.anywhere.length) {
+          var compact = collapse(words.join(""));
+          for (var k = 0; k < rule.anywhere.length; k++) {
+            if (compact.indexOf(rule.anywhere[k]) >= 0) return rule.anywhere[k];
+          }
+        }
+        return null;
+      };
+    }
+
+    var finders = {};
+    data.rules.forEach(function (rule) {
+      if (rule.check === "lexicon") finders[rule.id] = lexicon(rule);
+    });
+
+    /* null when the text passes the rule, else a short reason. */
+    function checkRule(rule, text, words) {
+      if (rule.check === "length") {
+        var trimmed = text.trim();
+        if (!words.length && !trimmed) return "empty";
+        if (Array.from(trimmed).length > rule.max) return "long";
+      } else if (rule.check === "lexicon") {
+        return finders[rule.id](words);
+      } else if (rule.check === "language") {
+        var found = detectLanguage(text);
+        if (rule.accept.indexOf(found) < 0) return found;
+      }
+      return null;
+    }
+
+    /* The first rule the text fails, or null: what the form warns about. */
+    function check(text) {
+      var words = tokens(text);
+      for (var i = 0; i < data.rules.length; i++) {
+        var rule = data.rules[i];
+        if (rule.check && checkRule(rule, text, words) !== null) return rule;
+      }
+      return null;
+    }
+
+    return { fold: fold, tokens: tokens, detectLanguage: detectLanguage,
+             checkRule: checkRule, check: check, rules: data.rules };
+  }
+
+  /* The form: reply buttons, the honeypot, and the checks before sending. */
+  function init(doc) {
+    var form = doc.querySelector("form.comment-form");
+    if (!form) return;
+    var replyTo = form.querySelector("input[name=reply_to]");
+    var notice = form.querySelector(".comment-form__replying");
+    var noticeName = form.querySelector("[data-reply-name]");
+    var status = form.querySelector(".comment-form__status");
+    var textarea = form.querySelector("textarea[name=text]");
+    var honeypot = form.querySelector(".comment-form__trap input");
+    var loaded = null;
+
+    doc.querySelectorAll("[data-reply-to]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        replyTo.value = button.getAttribute("data-reply-to");
+        noticeName.textContent = button.getAttribute("data-reply-author");
+        notice.hidden = false;
+        textarea.focus();
+      });
+    });
+    var cancel = form.querySelector("[data-reply-cancel]");
+    if (cancel) {
+      cancel.addEventListener("click", function () {
+        replyTo.value = "";
+        noticeName.textContent = "";
+        notice.hidden = true;
+      });
+    }
+
+    function rules() {
+      if (!loaded) {
+        loaded = fetch(form.getAttribute("data-rules"), { credentials: "same-origin" })
+          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+          .then(engine)
+          .catch(function () { return null; });  // the intake service checks again
+      }
+      return loaded;
+    }
+    textarea.addEventListener("focus", rules, { once: true });
+
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (honeypot && honeypot.value) return;  // a bot filled the hidden field
+      rules().then(function (checker) {
+        var failed = checker && checker.check(textarea.value);
+        if (failed) {
+          var reason = checker.checkRule(failed, textarea.value, checker.tokens(textarea.value));
+          var message = form.getAttribute("data-msg-" + (failed.check === "length" ? reason : failed.check));
+          status.textContent = (message || "") + (failed.text ? " " + failed.text : "");
+          status.hidden = false;
+          textarea.focus();
+          return;
+        }
+        status.textContent = "";
+        status.hidden = true;
+        form.submit();
+      });
+    });
+  }
+
+  return { engine: engine, init: init };
+});
