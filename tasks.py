@@ -113,6 +113,31 @@ def new(c, title, category=""):
 
 @task(
     help={
+        "approve": "publish comment NEWSCODE/ID whatever the rules say (Status: approved)",
+        "reject": "never publish comment NEWSCODE/ID (Status: rejected)",
+    }
+)
+def moderation(c, approve=None, reject=None):
+    """List every comment with its decision (published/held/rejected), rule and reason."""
+    from comments import cli
+
+    for key, status in ((approve, "approved"), (reject, "rejected")):
+        if key:
+            try:
+                path = cli.set_status(ROOT, key, status)
+            except LookupError as error:
+                sys.exit(str(error))
+            print(f"{key}: Status: {status} ({path.relative_to(ROOT)})")
+    os.chdir(ROOT)
+    rows, problems = cli.collect(ROOT)
+    if problems:
+        print("\n".join(map(str, problems)), file=sys.stderr)
+        sys.exit(f"{len(problems)} problem(s) in the comments or rules")
+    print(cli.table(rows))
+
+
+@task(
+    help={
         "remote": "git remote name or URL (default origin)",
         "branch": "branch that holds the published site (default gh-pages)",
         "dry_run": "build and run every gate, but do not push",
