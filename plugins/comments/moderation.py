@@ -7,6 +7,7 @@ tokens, language, lexicon, length) is driven by tables exported in
 (``tests/data/moderation_examples.json`` runs through both).
 """
 
+import functools
 import re
 import tomllib
 import unicodedata
@@ -131,18 +132,19 @@ def detect_language(text):
     latin = len(_LATIN_LETTER.findall(text))
     if not arabic and not latin:
         return "none"
-    # Latin words keep their doubled letters: «aa», «oo» mark Finglish.
-    words = _TOKEN.findall(text.translate(_FOLD_TABLE))
+    folded = text.translate(_FOLD_TABLE)
     if latin > arabic:
-        latin_words = [w for w in words if w.isascii() and not w.isdigit()]
+        # Latin words keep their doubled letters: «aa», «oo» mark Finglish.
+        latin_words = [w for w in _TOKEN.findall(folded) if w.isascii() and not w.isdigit()]
         en = sum(2 for w in latin_words if w in _EN)
         fin = sum(2 for w in latin_words if w in _FIN)
         fin += sum(1 for w in latin_words for d in FINGLISH_DIGRAPHS if d in w)
         return "fin" if fin > en else "en"
     fa = sum(1 for c in text if c in PERSIAN_LETTERS)
     ar = sum(1 for c in text if c in ARABIC_MARKS)
-    for word in words:
-        word = _REPEATS.sub(r"\1", word)
+    # a run of one letter never spans two words: collapsing the text once is
+    # collapsing each word
+    for word in _TOKEN.findall(_REPEATS.sub(r"\1", folded)):
         if word in _FA:
             fa += 2
         elif word in _AR:
@@ -180,6 +182,7 @@ class Lexicon:
     anywhere: tuple
     maxlen: int
     terms: tuple = ()  # the base whole-word terms, for export
+    prefixes: frozenset = frozenset()
 
     @classmethod
     def build(cls, whole_terms, anywhere_terms):
@@ -190,22 +193,25 @@ class Lexicon:
             suffixes = LATIN_SUFFIXES if term.isascii() else PERSIAN_SUFFIXES
             expanded.update(_REPEATS.sub(r"\1", term + s) for s in suffixes)
         maxlen = max(map(len, expanded), default=0)
-        return cls(frozenset(expanded), anywhere, maxlen, tuple(sorted(base)))
+        lexicon = cls(frozenset(expanded), anywhere, maxlen, tuple(sorted(base)))
+        # proper prefixes: a joined run that starts no term ends the search there
+        lexicon.prefixes = frozenset(t[:k] for t in expanded for k in range(1, len(t)))
+        return lexicon
 
     def find(self, words):
         """The first term found in ``words`` (a token list), or ``None``."""
         n = len(words)
-        whole, maxlen = self.whole, self.maxlen
+        whole, prefixes = self.whole, self.prefixes
         for i in range(n):
             joined = words[i]
             if joined in whole:
                 return joined
             for j in range(i + 1, min(n, i + MAX_JOIN)):
+                if joined not in prefixes:
+                    break
                 nxt = words[j]
                 # words are collapsed inside; only the seam can repeat a letter
                 joined += nxt[1:] if joined[-1] == nxt[0] else nxt
-                if len(joined) > maxlen:
-                    break
                 if joined in whole:
                     return joined
         if self.anywhere:
@@ -402,6 +408,7 @@ def article_words(text, rules):
 _STEM_SUFFIXES = ("ترین", "های", "تر", "ها", "ان", "ات", "ی")
 
 
+@functools.lru_cache(maxsize=65536)
 def _stem(word):
     for suffix in _STEM_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
@@ -449,18 +456,20 @@ def check_text(rule, text, words, article=None):
     return None
 
 
-def moderate(rules, text, article=None, earlier=()):
+def moderate(rules, text, article=None, earlier=(), words=None):
     """The rules' decision on one comment: rejecting rules win over holding
     ones, the first in file order names the reason.  ``earlier`` holds the
-    :func:`normalized_text` of comments before it on the same article."""
-    words = tokens(text)
+    :func:`normalized_text` of comments before it on the same article;
+    ``words`` may pass ``tokens(text)`` already computed."""
+    if words is None:
+        words = tokens(text)
     held = None
     for rule in rules.rules:
         if not rule.check:
             continue
         if rule.check == "duplicate":
             reason = "the same text was already posted on this article" if (
-                normalized_text(text) in earlier and words) else None
+                words and " ".join(words) in earlier) else None
         else:
             reason = check_text(rule, text, words, article)
         if reason is None:
@@ -482,11 +491,12 @@ def moderate_article(rules, comments, article_text=""):
     article = article_words(article_text, rules) if rules.of("relevance") else None
     decisions, earlier = {}, set()
     for comment in sorted(comments, key=lambda c: (c.date, c.id)):
+        words = tokens(comment.body)
         if comment.status in EDITOR:
             decision = Decision(EDITOR[comment.status], "editor", f"Status: {comment.status}")
         else:
-            decision = moderate(rules, comment.body, article, earlier)
-        earlier.add(normalized_text(comment.body))
+            decision = moderate(rules, comment.body, article, earlier, words)
+        earlier.add(" ".join(words))
         decisions[comment.id] = decision
     by_id = {c.id: c for c in comments}
     for comment in comments:
