@@ -1,12 +1,15 @@
 """Persian search: a Pagefind index of the built site, in ``pagefind/``.
 
 Pagefind treats ي and ی, ۱۳۹۷ and 1397 as different words and has no
-Persian stemming, so pages are not indexed as HTML files: each page's
-``<main>`` text (navigation, forms, asides and comments left out) is
-normalised and added as a custom record, with its metadata (title, Jalali
-date, category, Jalali year, agencies) taken from Pelican's own objects.
-The search page normalises every query the same way before Pagefind sees
-it.  Runs as the last generator, after every page is written.
+Persian stemming, so it does not index the written pages as they are: each
+page to be searched is copied into a scratch folder with its letters and
+digits folded (``normalize.fold_page``) and its metadata (title, Jalali
+date, category, Jalali year, agencies, from Pelican's own objects) added
+as ``<meta data-pagefind-meta>`` tags; Pagefind's indexer (the binary from
+``pagefind[bin]``) then reads that folder, keeping to ``<main>`` and
+leaving out navigation, forms, asides and comments.  The search page
+folds every query the same way before Pagefind sees it.  Runs as the last
+generator, after every page is written.
 
 Filters are applied by the search page to the results' metadata rather
 than with Pagefind's own filters: Pagefind 1.5 writes its filter index in
@@ -15,12 +18,15 @@ reproducible builds and make every publish a new commit.  The choices for
 the filter menus are written to ``search/filters.json``.
 """
 
-import asyncio
-import concurrent.futures
 import fnmatch
 import json
 import logging
 import os
+import subprocess
+import sys
+import tempfile
+import time
+from html import escape
 from urllib.parse import urlsplit
 
 from pelican import signals
@@ -30,8 +36,7 @@ from persian.dates import format_date, jalali
 from persian.problems import Problem
 from persian.text import to_persian_digits
 
-from .extract import main_text
-from .normalize import normalize_for_search
+from .normalize import fold_page
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +47,16 @@ DEFAULTS = {
     "filters_file": "search/filters.json",
     # Other pages to index, as output paths (fnmatch patterns).
     "pages": ["awards/agency/*/index.html", "awards/festival/*/index.html"],
+    "root_selector": "main",
+    "exclude_selectors": "nav, form, aside, button, script, style, template, noscript, #comments",
 }
+FILTERS = ("category", "year", "agency")
+SEPARATOR = "|"  # between several values of one filter in a record's metadata
+
+# Pagefind writes its ready-made UIs too; the search page uses pagefind.js
+# directly, and the UI bundles carry their translators' e-mail addresses.
+UNUSED_BUNDLES = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*",
+                  "pagefind-highlight.js")
 
 
 def search_settings(settings):
@@ -53,12 +67,8 @@ def search_settings(settings):
     return config
 
 
-FILTERS = ("category", "year", "agency")
-SEPARATOR = "|"  # between several values of one filter in a record's metadata
-
-
-def article_record(article, html, base_path, agency_names):
-    text, _ = main_text(html)
+def article_meta(article, agency_names):
+    """Metadata and sort keys of a news item's search record."""
     filters = {
         "year": [to_persian_digits(jalali(article.date).year)],
         "category": [str(article.category)] if getattr(article, "category", None) else [],
@@ -66,39 +76,43 @@ def article_record(article, html, base_path, agency_names):
     }
     meta = {"title": article.title, "date": format_date(article.date, "date"), "kind": "news"}
     meta.update({key: SEPARATOR.join(values) for key, values in filters.items() if values})
-    return {
-        "url": f"{base_path}/{article.url}",
-        "content": normalize_for_search(text),
-        "meta": meta,
-        "sort": {"date": article.date.isoformat()},
-    }
+    return meta, {"date": article.date.isoformat()}
 
 
-def filter_choices(records):
+def with_meta(html, meta, sort):
+    """``html`` folded for search, with Pagefind metadata tags at the start
+    of ``<main>`` (Pagefind reads only inside its root selector)."""
+    tags = "".join(
+        f'<meta data-pagefind-meta="{key}[content]" content="{escape(value)}">'
+        for key, value in sorted(meta.items())
+    ) + "".join(
+        f'<meta data-pagefind-sort="{key}[content]" content="{escape(value)}">'
+        for key, value in sorted(sort.items())
+    )
+    html = fold_page(html)
+    main = html.find("<main")
+    at = html.find(">", main) + 1 if main >= 0 else 0
+    return html[:at] + tags + html[at:]
+
+
+def filter_choices(metas):
     """``{filter: [values]}`` for the search page's menus (years newest first)."""
     choices = {}
     for key in FILTERS:
-        values = {v for r in records for v in r["meta"].get(key, "").split(SEPARATOR) if v}
+        values = {v for meta in metas for v in meta.get(key, "").split(SEPARATOR) if v}
         choices[key] = sorted(values, reverse=key == "year")
     return choices
 
 
-def page_record(url, html, base_path):
-    text, title = main_text(html)
-    return {
-        "url": f"{base_path}/{url}",
-        "content": normalize_for_search(text),
-        "meta": {"title": title, "kind": "page"},
-        "sort": {"date": ""},
-    }
-
-
-async def write_index(records, output_dir, language):
-    from pagefind.index import PagefindIndex
-
-    async with PagefindIndex(config={"output_path": output_dir}) as index:
-        for record in records:
-            await index.add_custom_record(language=language, **record)
+def run_pagefind(site, target, config):
+    run = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", site, "--output-path", target,
+         "--force-language", config["language"], "--root-selector", config["root_selector"],
+         "--exclude-selectors", config["exclude_selectors"], "--silent"],
+        capture_output=True, text=True,
+    )
+    if run.returncode != 0:
+        raise RuntimeError((run.stderr or run.stdout).strip()[-2000:])
 
 
 class SearchIndexGenerator(Generator):
@@ -106,61 +120,52 @@ class SearchIndexGenerator(Generator):
 
     def generate_context(self):
         self.config = search_settings(self.settings)
+        # Pagefind's URLs are root-relative: the page tells it the site's path.
+        path = urlsplit(self.settings.get("SITEURL", "")).path.rstrip("/")
+        self.context["SEARCH_BASE_URL"] = path + "/"
 
     def generate_output(self, writer):
         if not self.config["enabled"]:
             return
-        records = self.records()
+        started = time.perf_counter()
         target = os.path.join(self.output_path, self.config["output"])
-        # Own thread and event loop: the build may itself run inside one
-        # (livereload's server calls the build from its loop).
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        with tempfile.TemporaryDirectory(prefix="chapar-search-") as scratch:
+            metas = self.copy_pages(scratch)
             try:
-                pool.submit(
-                    asyncio.run, write_index(records, target, self.config["language"])
-                ).result()
-            except Exception as exc:  # the binary failed: the build must fail
+                run_pagefind(scratch, os.path.abspath(target), self.config)
+            except (OSError, RuntimeError) as exc:  # fail the build, don't ship no search
                 logger.error("%s", Problem(target, 1, f"Pagefind indexing failed: {exc}"))
-        remove_unused_bundles(target)
+                return
+        for name in sorted(os.listdir(target)):
+            if any(fnmatch.fnmatch(name, pattern) for pattern in UNUSED_BUNDLES):
+                os.remove(os.path.join(target, name))
         choices = os.path.join(self.output_path, self.config["filters_file"])
         os.makedirs(os.path.dirname(choices), exist_ok=True)
         with open(choices, "w", encoding="utf-8") as handle:
-            json.dump(filter_choices(records), handle, ensure_ascii=False, sort_keys=True)
-        logger.info("search: indexed %d pages into %s", len(records), target)
+            json.dump(filter_choices(metas), handle, ensure_ascii=False, sort_keys=True)
+        logger.info("search: indexed %d pages into %s in %.2f s", len(metas), target,
+                    time.perf_counter() - started)
 
-    def records(self):
-        base_path = urlsplit(self.settings.get("SITEURL", "")).path.rstrip("/")
+    def copy_pages(self, scratch):
+        """Folded copies of the pages to search, in ``scratch``; returns their metadata."""
         agencies = self.context.get("awards_agencies", {})
         agency_names = {key: getattr(a, "name", a) for key, a in agencies.items()}
-        records = []
-        for article in self.context.get("articles", []):
-            html = self.read_output(article.save_as)
-            records.append(article_record(article, html, base_path, agency_names))
+        pages = {a.save_as: article_meta(a, agency_names)
+                 for a in self.context.get("articles", [])}
         for root, _dirs, files in os.walk(self.output_path):
             for name in files:
                 rel = os.path.relpath(os.path.join(root, name), self.output_path)
                 rel = rel.replace(os.sep, "/")
-                if any(fnmatch.fnmatch(rel, p) for p in self.config["pages"]):
-                    url = rel[: -len("index.html")] if rel.endswith("index.html") else rel
-                    records.append(page_record(url, self.read_output(rel), base_path))
-        records.sort(key=lambda r: r["url"])  # a stable index for reproducible builds
-        return records
-
-    def read_output(self, rel):
-        with open(os.path.join(self.output_path, rel), encoding="utf-8") as handle:
-            return handle.read()
-
-
-# Pagefind writes its ready-made UIs too; the search page uses pagefind.js
-# directly, and the UI bundles carry their translators' e-mail addresses.
-UNUSED_BUNDLES = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*",
-                  "pagefind-highlight.js")
-
-
-def remove_unused_bundles(folder):
-    for name in sorted(os.listdir(folder)):
-        if any(fnmatch.fnmatch(name, pattern) for pattern in UNUSED_BUNDLES):
-            os.remove(os.path.join(folder, name))
+                if rel not in pages and any(fnmatch.fnmatch(rel, p) for p in self.config["pages"]):
+                    pages[rel] = ({"kind": "page"}, {})
+        for rel, (meta, sort) in pages.items():
+            with open(os.path.join(self.output_path, rel), encoding="utf-8") as handle:
+                html = handle.read()
+            copy = os.path.join(scratch, rel)
+            os.makedirs(os.path.dirname(copy), exist_ok=True)
+            with open(copy, "w", encoding="utf-8") as handle:
+                handle.write(with_meta(html, meta, sort))
+        return [meta for meta, _sort in pages.values()]
 
 
 def get_generators(pelican):

@@ -15,10 +15,17 @@ _TABLE = str.maketrans(
         "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و",
     }
 )
-# Kashida, Arabic diacritics and superscript alef, zero-width characters
-# (ZWNJ included: «می‌شود», «میشود» and «می شود» are typed for one word).
+# Kashida, Arabic diacritics and superscript alef, zero-width characters.
+# ZWNJ is dropped from queries («میشود» for «می‌شود»); pages keep it, since
+# Pagefind removes it from words itself and excerpts read better with it.
 _DROP = re.compile("[\u0640\u064b-\u065f\u0670\u200b-\u200f\ufeff]")
+_DROP_KEEP_ZWNJ = re.compile("[\u0640\u064b-\u065f\u0670\u200b\u200d-\u200f\ufeff]")
 _SPACES = re.compile(r"\s+")
+
+
+def fold_page(html):
+    """Fold letters and digits in a whole page (markup included) for indexing."""
+    return _DROP_KEEP_ZWNJ.sub("", html.translate(_TABLE))
 
 
 def normalize_for_search(text):

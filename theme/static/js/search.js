@@ -21,7 +21,7 @@ let pending = 0;
 
 async function load() {
   pagefind = await import(box.dataset.pagefind);
-  await pagefind.options({ excerptLength: 24 });
+  await pagefind.options({ excerptLength: 24, baseUrl: box.dataset.base });
   const choices = await (await fetch(box.dataset.filters)).json();
   for (const select of selects) {
     const values = choices[select.dataset.filter] || [];

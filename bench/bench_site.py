@@ -1,0 +1,132 @@
+"""Site benchmark: plain Pelican vs the full Chapar build, rebuilds, search.
+
+    .venv/bin/python bench/bench_site.py            # N=5,000
+    .venv/bin/python bench/bench_site.py -n 1000
+
+Generates a synthetic Persian site (bench/synthetic.py: ~500 words an
+article, tags, categories, five Jalali years, 4 comments an article, 50,000
+award rows) and measures, each in its own process (for peak memory):
+(a) plain Pelican 4.12, default theme, no plugins, the same articles with
+Gregorian dates; (b) the full project build, empty cache; (c) a rebuild
+after one article changed, with the cache from (b); (d) Pagefind indexing
+inside (b).  Prints seconds, ms per article, peak memory and b/a, c/b.
+A measurement, not a test.
+"""
+
+import argparse
+import json
+import logging
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "bench")]
+
+PLAIN_SETTINGS = """
+PATH = "content"
+ARTICLE_PATHS = ["news"]
+OUTPUT_PATH = "output"
+TIMEZONE = "Asia/Tehran"
+DEFAULT_LANG = "fa"
+PLUGINS = []
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+"""
+
+
+class IndexTimer(logging.Handler):
+    """Reads the search plugin's "indexed N pages ... in S s" record."""
+
+    seconds = None
+
+    def emit(self, record):
+        match = re.search(r"in ([\d.]+) s$", record.getMessage())
+        if record.name.startswith("search") and match:
+            IndexTimer.seconds = float(match[1])
+
+
+def worker(mode, site):
+    """Run one build in this process and print its figures as JSON."""
+    os.chdir(site)
+    started = time.perf_counter()
+    if mode == "plain":
+        from pelican import Pelican
+        from pelican.settings import read_settings
+
+        Pelican(read_settings(str(Path(site) / "plain.py"))).run()
+    else:
+        from safe_build import runner
+
+        handler = IndexTimer(level=logging.INFO)
+        logging.getLogger().addHandler(handler)
+        logging.getLogger().setLevel(logging.INFO)
+        runner.build(Path(site) / "pelicanconf.py", output=Path(site) / "output")
+    seconds = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "index_seconds": IndexTimer.seconds}))
+
+
+def measure(mode, site):
+    run = subprocess.run(
+        [sys.executable, __file__, "--worker", mode, str(site)],
+        capture_output=True, text=True, cwd=site,
+    )
+    if run.returncode != 0:
+        sys.exit(f"{mode} build failed:\n{run.stderr[-3000:]}")
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+def folder_mb(path):
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) / 2**20
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-n", type=int, default=5000, help="articles (default 5000)")
+    parser.add_argument("--award-rows", type=int, default=50_000)
+    parser.add_argument("--worker", nargs=2, metavar=("MODE", "SITE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        return worker(*args.worker)
+
+    from synthetic import make_site
+
+    n = args.n
+    with tempfile.TemporaryDirectory(prefix="chapar-bench-") as scratch:
+        scratch = Path(scratch)
+        t = time.perf_counter()
+        plain = make_site(scratch / "plain", n, plain=True)
+        (plain / "plain.py").write_text(PLAIN_SETTINGS)
+        full = make_site(scratch / "full", n, award_rows=args.award_rows)
+        print(f"generated {n} articles, {4 * n} comments, {args.award_rows} award rows "
+              f"in {time.perf_counter() - t:.1f} s")
+
+        a = measure("plain", plain)
+        b = measure("full", full)
+        one = next((full / "content/news").rglob("*.md"))
+        one.write_text(one.read_text(encoding="utf-8").replace("Lead: ", "Lead: ویرایش ", 1),
+                       encoding="utf-8")
+        c = measure("full", full)
+        index_mb = folder_mb(full / "output/pagefind")
+
+    rows = [("(a) plain Pelican", a), ("(b) full build", b), ("(c) rebuild, 1 changed", c)]
+    print(f"\nN = {n} articles")
+    print(f"{'build':28} {'seconds':>8} {'ms/article':>11} {'peak MB':>8}")
+    for name, r in rows:
+        print(f"{name:28} {r['seconds']:8.2f} {1000 * r['seconds'] / n:11.2f} {r['peak_mb']:8.0f}")
+    if b["index_seconds"] is not None:
+        print(f"{'(d) Pagefind indexing':28} {b['index_seconds']:8.2f} "
+              f"{1000 * b['index_seconds'] / n:11.2f}")
+        print(f"search: {b['index_seconds'] * 1000 / n:.2f} s and {index_mb * 1000 / n:.2f} MB "
+              f"of index per 1,000 articles ({index_mb:.1f} MB in all)")
+    print(f"ratios: b/a = {b['seconds'] / a['seconds']:.2f}, c/b = {c['seconds'] / b['seconds']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
