@@ -94,10 +94,16 @@ def livereload(c, port=CONFIG["port"]):
     """Rebuild on every change and reload the browser (uses the content cache)."""
     from livereload import Server  # noqa: PLC0415
 
-    build(c)
+    def rebuild():
+        try:
+            build(c)
+        except SystemExit as failed:  # a mistake: report it, keep serving the last good site
+            print(failed, file=sys.stderr)
+
+    rebuild()
     server = Server()
     for pattern in ("content/**/*", "data/**/*", "theme/**/*", "plugins/**/*.py", "*.py"):
-        server.watch(pattern, lambda: build(c))
+        server.watch(pattern, rebuild)
     server.serve(host=CONFIG["host"], port=int(port), root=str(CONFIG["output"]))
 
 
