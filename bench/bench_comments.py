@@ -128,7 +128,9 @@ def timed_build(site, output):
         "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True,
-                            text=True, check=True)
+                            text=True)
+    if result.returncode:
+        sys.exit(result.stderr[-3000:])
     seconds, rss = result.stdout.split()[-2:]
     return float(seconds), int(rss) / 1024
 

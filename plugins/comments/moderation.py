@@ -59,8 +59,13 @@ def fold(text):
     """The comparison form: NFKC, lower case, letters and digits folded,
     invisible marks dropped, ZWNJ as a space, repeated characters collapsed
     (``كلاهبـــردار`` → ``کلاهبردار``, ``خیلییییی`` → ``خیلی``)."""
-    text = unicodedata.normalize("NFKC", text).lower().translate(_FOLD_TABLE)
+    text = _nfkc(text).lower().translate(_FOLD_TABLE)
     return _REPEATS.sub(r"\1", text)
+
+
+def _nfkc(text):
+    # most comments are already NFKC; checking is several times cheaper
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def tokens(text):
@@ -126,8 +131,7 @@ def detect_language(text):
     Latin against Arabic script first, then Persian-only letters and
     function words against Arabic marks, function words and «ال» words, or
     Finglish words and digraphs against English words."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = _URL.sub(" ", text)
+    text = _URL.sub(" ", _nfkc(text).lower())
     arabic = len(_ARABIC_LETTER.findall(text))
     latin = len(_LATIN_LETTER.findall(text))
     if not arabic and not latin:
