@@ -31,11 +31,18 @@ class Agency:
 
     @property
     def years(self):
-        """``[(year, [Award])]`` newest first."""
-        grouped = defaultdict(list)
+        """``[(year, [(Festival, [Award])])]``, newest first; ``awards`` is
+        already in festival order, so grouping keeps it."""
+        years = []
         for award in self.awards:
-            grouped[award.festival.year].append(award)
-        return sorted(grouped.items(), reverse=True)
+            festival = award.festival
+            if not years or years[-1][0] != festival.year:
+                years.append((festival.year, []))
+            festivals = years[-1][1]
+            if not festivals or festivals[-1][0] is not festival:
+                festivals.append((festival, []))
+            festivals[-1][1].append(award)
+        return years
 
     @property
     def chart(self):

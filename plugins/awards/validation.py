@@ -8,7 +8,6 @@ only over the rows that have a problem and over unique values.
 import difflib
 import glob
 import os
-import re
 from dataclasses import dataclass
 
 import jdatetime
