@@ -74,10 +74,11 @@ def test_dry_run_pushes_nothing_and_each_change_is_one_commit(tmp_path, bare):
     out = tmp_path / "out"
     (out / "news").mkdir(parents=True)
     (out / "index.html").write_text("<p>1</p>")
-    first = publish_folder(out, str(bare), "pages", "one")
+    date = "2026-11-28T10:00:00+03:30"  # the source commit's date, as tasks.py passes it
+    first = publish_folder(out, str(bare), "pages", "one", date=date)
     (out / "index.html").write_text("<p>2</p>")
-    second = publish_folder(out, str(bare), "pages", "two", dry_run=True)
+    second = publish_folder(out, str(bare), "pages", "two", dry_run=True, date=date)
     assert second != first
     assert git("rev-parse", "pages", cwd=bare) == first  # dry run pushed nothing
-    assert publish_folder(out, str(bare), "pages", "two") == second
+    assert publish_folder(out, str(bare), "pages", "two", date=date) == second
     assert git("rev-list", "--count", "pages", cwd=bare) == "2"
