@@ -317,3 +317,14 @@ def test_invoke_moderation_command(built):
     # this lists the project's sample comments
     assert result.returncode == 0, result.stderr
     assert "4385870/3" in result.stdout and "held" in result.stdout and "on-topic" in result.stdout
+
+
+def test_the_projects_sample_comments(real_site):
+    page = (real_site / "news" / str(CODE) / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<article id="comment-([^"]+)"', page) == ["1", "2"]  # 2 replies to 1
+    held = (ROOT / f"content/comments/{CODE}/3.md").read_text(encoding="utf-8").split("\n\n", 1)[1].strip()
+    secrets = [held.encode(), b"maryam@example.com"]
+    for path in real_site.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert not any(s in data for s in secrets), path
