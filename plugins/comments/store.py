@@ -76,11 +76,18 @@ def parse_header(text):
 
 def read_comment(path, news_code):
     """One comment file and the problems found in it."""
-    problems = []
     try:
         text = read_source(path)
     except ContentError as exc:
         return None, exc.problems
+    return parse_comment(text, path, news_code)
+
+
+def parse_comment(text, path, news_code):
+    """:func:`read_comment` on text already read; ``path`` names the file (its
+    stem is the default Id).  The intake service checks a comment with it
+    before the file exists."""
+    problems = []
     fields, lines, body, header_problems = parse_header(text)
     problems += [Problem(str(path), n, m) for n, m in header_problems]
     comment = CommentFile(str(path), news_code, lines=lines, body=normalize(body))

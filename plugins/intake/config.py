@@ -1,0 +1,120 @@
+"""The service's settings: defaults merged under the caller's, checked by name."""
+
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+DEFAULTS = {
+    "host": "127.0.0.1",
+    "port": 8787,
+    "root": ".",  # the site: data/moderation/rules.toml and content/ under it
+    "content": "",  # default: <root>/content
+    "rules": "",  # default: <root>/data/moderation/rules.toml
+    "site_url": "http://127.0.0.1:8000",  # where the articles are (invoke serve)
+    "origins": (),  # more origins allowed to post, besides site_url's
+    "max_body": 32 * 1024,  # bytes; a 3000-character Persian comment is ~18 KB form-encoded
+    "rate_limit": 10,  # posts per client per minute; 0: no limit
+    "trusted_proxies": "127.0.0.1",  # whose X-Forwarded-For names the client
+    "commit": False,  # git mode: commit every accepted comment
+    "push": False,  # ... and push it
+    "remote": "origin",
+    "max_name": 80,  # the form's maxlength
+    "max_email": 200,
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    host: str = DEFAULTS["host"]
+    port: int = DEFAULTS["port"]
+    root: Path = Path(DEFAULTS["root"])
+    content: Path = None
+    rules: Path = None
+    site_url: str = DEFAULTS["site_url"]
+    origins: tuple = field(default=())
+    max_body: int = DEFAULTS["max_body"]
+    rate_limit: int = DEFAULTS["rate_limit"]
+    trusted_proxies: str = DEFAULTS["trusted_proxies"]
+    commit: bool = False
+    push: bool = False
+    remote: str = DEFAULTS["remote"]
+    max_name: int = DEFAULTS["max_name"]
+    max_email: int = DEFAULTS["max_email"]
+
+    @classmethod
+    def from_options(cls, **options):
+        """A checked Config from keyword options (``None`` or ``""``: default);
+        a bad value raises ``ValueError`` naming the option."""
+        unknown = set(options) - {f.name for f in fields(cls)}
+        if unknown:
+            raise ValueError("unknown intake option(s): " + ", ".join(sorted(unknown)))
+        given = {k: v for k, v in options.items() if v not in (None, "")}
+        merged = {**DEFAULTS, **given}
+        root = Path(merged["root"]).resolve()
+        origins = merged["origins"]
+        if isinstance(origins, str):
+            origins = [o for o in origins.replace(",", " ").split() if o]
+        config = cls(
+            host=str(merged["host"]),
+            port=_whole("port", merged["port"], 0, 65535),
+            root=root,
+            content=Path(merged["content"]).resolve() if merged["content"] else root / "content",
+            rules=(Path(merged["rules"]).resolve() if merged["rules"]
+                   else root / "data" / "moderation" / "rules.toml"),
+            site_url=_site_url(merged["site_url"]),
+            origins=tuple(_origin("origins", o) for o in origins),
+            max_body=_whole("max_body", merged["max_body"], 256, 10 * 1024 * 1024),
+            rate_limit=_whole("rate_limit", merged["rate_limit"], 0, 1_000_000),
+            trusted_proxies=str(merged["trusted_proxies"]),
+            commit=bool(merged["commit"]) or bool(merged["push"]),
+            push=bool(merged["push"]),
+            remote=str(merged["remote"]),
+            max_name=_whole("max_name", merged["max_name"], 1, 1000),
+            max_email=_whole("max_email", merged["max_email"], 6, 1000),
+        )
+        if not config.content.is_dir():
+            raise ValueError(f"content: {config.content} is not a folder")
+        return config
+
+    @property
+    def allowed_origins(self):
+        """The site's origin, its loopback twin, and the extra ones."""
+        site = _origin("site_url", self.site_url)
+        found = [site]
+        parts = urlsplit(site)
+        twins = {"127.0.0.1": "localhost", "localhost": "127.0.0.1"}
+        if parts.hostname in twins:
+            found.append(site.replace(parts.hostname, twins[parts.hostname], 1))
+        return tuple(dict.fromkeys(found + list(self.origins)))
+
+    def article_url(self, code):
+        return f"{self.site_url}/news/{code}/"
+
+    def with_(self, **changes):
+        return replace(self, **changes)
+
+
+def _whole(name, value, low, high):
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name}: {value!r} is not a whole number") from None
+    if not low <= number <= high:
+        raise ValueError(f"{name}: {number} is outside {low}..{high}")
+    return number
+
+
+def _site_url(value):
+    url = str(value).rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"site_url: {value!r} is not an http(s) URL")
+    return url
+
+
+def _origin(name, value):
+    """``scheme://host[:port]`` in lower case, without a path."""
+    parts = urlsplit(str(value).strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{name}: {value!r} is not an http(s) origin")
+    return f"{parts.scheme}://{parts.netloc}".lower()

@@ -1,0 +1,129 @@
+"""The OpenAPI 3.1 description of the service, served at ``/openapi.json``."""
+
+_FIELDS = {
+    "name": {"type": "string", "minLength": 1, "maxLength": 80,
+             "description": "Display name (Author); one line with at least one letter."},
+    "email": {"type": "string", "maxLength": 200,
+              "description": "Optional; kept only in the comment file, never published "
+                             "or echoed back."},
+    "text": {"type": "string", "minLength": 1,
+             "description": "The comment: plain text with light Markdown."},
+    "reply_to": {"type": "string", "maxLength": 64, "pattern": "^[\\w-]*$",
+                 "description": "Id of the published comment answered; empty for none."},
+    "website": {"type": "string",
+                "description": "Honeypot: hidden in the form and left empty by people. "
+                               "When filled, the answer says accepted and nothing is written."},
+}
+
+_ERROR = {
+    "type": "object",
+    "required": ["error", "message"],
+    "properties": {
+        "error": {"type": "string", "description": "Stable code, e.g. `rejected`, `origin`."},
+        "message": {"type": "string", "description": "What to tell the reader, in Persian."},
+        "rule": {"type": "string", "description": "The moderation rule's id (422 rejected)."},
+    },
+}
+
+
+def _error(description):
+    return {
+        "description": description,
+        "content": {
+            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
+            "text/html": {"schema": {"type": "string"}},
+        },
+    }
+
+
+def openapi_document(config=None):
+    """The description; ``config`` fills in limits and the article URL."""
+    max_body = config.max_body if config else 32768
+    rate = config.rate_limit if config else 10
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Chapar comment intake",
+            "version": "1.0.0",
+            "description": (
+                "Receives readers' comments for the static Chapar site and writes each one "
+                "as content/comments/<NewsCode>/<Id>.md after the build's moderation rules. "
+                f"Requests need the site's Origin; bodies over {max_body} bytes get 413; "
+                f"more than {rate} posts per client per minute get 429."),
+        },
+        "paths": {
+            "/comments/{newsCode}": {
+                "post": {
+                    "operationId": "postComment",
+                    "summary": "Submit a comment on a published article",
+                    "parameters": [
+                        {"name": "newsCode", "in": "path", "required": True,
+                         "schema": {"type": "string", "pattern": "^[0-9۰-۹]+$"},
+                         "description": "The article's NewsCode."},
+                        {"name": "Origin", "in": "header", "required": True,
+                         "schema": {"type": "string"},
+                         "description": "Must be the site's origin."},
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/x-www-form-urlencoded": {
+                                "schema": {"$ref": "#/components/schemas/Comment"}},
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/Comment"}},
+                        },
+                    },
+                    "responses": {
+                        "202": {
+                            "description": "JSON post accepted: written (or honeypot).",
+                            "content": {"application/json": {
+                                "schema": {"$ref": "#/components/schemas/Accepted"}}},
+                        },
+                        "303": {
+                            "description": "Form post accepted: back to the article, "
+                                           "#comments-sent or #comments-held.",
+                            "headers": {"Location": {"schema": {"type": "string"}}},
+                        },
+                        "400": _error("Missing or invalid field, invalid UTF-8, malformed body."),
+                        "403": _error("Origin is not the site's."),
+                        "404": _error("No published article with this NewsCode."),
+                        "413": _error("Body larger than the configured limit."),
+                        "415": _error("Neither form-encoded nor JSON (UTF-8)."),
+                        "422": _error("Rejected by a moderation rule (the rule's reader "
+                                      "text), or reply_to names no published comment."),
+                        "429": {**_error("Too many posts from this client in a minute."),
+                                "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
+                    },
+                },
+            },
+            "/healthz": {
+                "get": {
+                    "operationId": "health",
+                    "summary": "Liveness, and comments waiting for a git commit",
+                    "responses": {"200": {"description": "Up.", "content": {
+                        "application/json": {"schema": {"type": "object"}}}}},
+                },
+            },
+        },
+        "components": {
+            "schemas": {
+                "Comment": {
+                    "type": "object",
+                    "required": ["name", "text"],
+                    "properties": _FIELDS,
+                },
+                "Accepted": {
+                    "type": "object",
+                    "required": ["status", "id", "news_code", "appears", "message"],
+                    "properties": {
+                        "status": {"enum": ["published", "held"]},
+                        "id": {"type": "string"},
+                        "news_code": {"type": "string"},
+                        "appears": {"enum": ["after-next-build", "after-review"]},
+                        "message": {"type": "string"},
+                    },
+                },
+                "Error": _ERROR,
+            },
+        },
+    }
