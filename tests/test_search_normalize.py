@@ -41,3 +41,12 @@ def test_main_text_leaves_out_navigation_forms_asides_and_comments():
     text, title = main_text(html)
     assert title == "عنوان خبر"
     assert text == "عنوان خبر متن خبر برچسب‌ها"
+
+
+def test_pages_are_folded_like_queries_but_keep_zwnj_spacing_and_case():
+    from search.normalize import fold_page
+
+    page = '<p class="X">علي  ۱۳۹۷ كلاهبـــردار مَدرِسه می\u200cشود</p>'
+    assert fold_page(page) == '<p class="X">علی  1397 کلاهبردار مدرسه می\u200cشود</p>'
+    for text, expected in EXAMPLES:
+        assert normalize_for_search(fold_page(text)) == expected
