@@ -11,6 +11,7 @@ ARTICLE_PATHS = ["news"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = []
 AWARDS_PATH = "data/awards"  # agencies.csv, festivals.csv, awards*.csv (SPEC.md 3)
+MENUITEMS = [("جوایز دستگاه‌ها", "awards/")]  # extra links in the site navigation
 OUTPUT_PATH = "output"
 DELETE_OUTPUT_DIRECTORY = False  # tasks.build swaps a finished folder in
 
