@@ -196,6 +196,38 @@ def _secrets():
     return secrets
 
 
+@task(
+    help={
+        "host": "address to listen on (default 127.0.0.1; production: behind nginx)",
+        "port": "port (default 8787)",
+        "content": "content folder the comments go to (default content/)",
+        "site_url": "the site's base URL, for the Origin check and the redirect "
+                    "(default http://127.0.0.1:8000, invoke serve)",
+        "origin": "another origin allowed to post (comma-separated)",
+        "max_body": "largest request body in bytes (default 32768)",
+        "rate_limit": "posts per client per minute (default 10; 0: no limit)",
+        "commit": "git-commit every accepted comment",
+        "push": "and push it (implies --commit)",
+        "remote": "git remote for --push (default origin)",
+    }
+)
+def intake(c, host=None, port=None, content=None, site_url=None, origin=None, max_body=None,
+           rate_limit=None, commit=False, push=False, remote=None):
+    """Run the comment intake service: the form's POSTs become content/comments/ files."""
+    from intake import Config
+    from intake.__main__ import serve as run_intake
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    os.chdir(ROOT)
+    try:
+        config = Config.from_options(
+            host=host, port=port, root=ROOT, content=content, site_url=site_url, origins=origin,
+            max_body=max_body, rate_limit=rate_limit, commit=commit, push=push, remote=remote)
+    except ValueError as error:
+        sys.exit(f"intake: {error}")
+    run_intake(config)
+
+
 @task
 def setup_tests(c):
     """Install what the browser and HTML tests need: Debian's chromium, npm tools."""

@@ -51,7 +51,24 @@ def on_topic(i):
     from persian.text import to_persian_digits
 
     return (f"اجرای کامل دولت الکترونیک در دستگاه‌های اجرایی خراسان شمالی رضایتمندی مردم "
-            f"را بیشتر می‌کند؛ نظر شماره {to_persian_digits(i)}")
+            f"را بیشتر می‌کند؛ نظر شماره {to_persian_digits(_serial(i))}")
+
+
+def _serial(i):
+    """``i`` written with no digit twice in a row: the rules fold ``100`` and
+    ``10`` into one word (repeated letters), and the duplicate check would
+    take the second for the first."""
+    digits = []
+    while True:
+        digits.append(i % 9)
+        i //= 9
+        if not i:
+            break
+    out, previous = [], None
+    for d in reversed(digits):
+        previous = [c for c in "0123456789" if c != previous][d]
+        out.append(previous)
+    return "".join(out)
 
 
 def free_port():

@@ -102,6 +102,7 @@ def create_app(config):
                                max_age=3600)],
         lifespan=lifespan,
     )
+    app.router.redirect_slashes = False  # a 307 to a twin URL would only invite a second POST
     app.state.desk = desk
     app.state.committer = committer
     return app
