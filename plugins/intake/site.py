@@ -117,11 +117,29 @@ class Thread:
         self.lock = threading.Lock()
         self._files = {}  # name -> ((mtime_ns, size), CommentFile)
         self._state = None  # what the folder and the article looked like when read
+        self._quick = None  # (article mtime, rules) at the last full refresh
+        self._checked = 0.0
         self.decisions = {}  # Id -> Decision
         self.earlier = set()  # normalized texts, for the duplicate rule
 
+    # Files others write (an editor's Status: approved, a git pull) are seen
+    # within this many seconds; the service's own writes at once.  A reader
+    # can only answer a comment a build has published, long after that.
+    RECHECK = 2.0
+
     def refresh(self, rules, article):
-        """Re-read files that changed since the last call (hold ``lock``)."""
+        """Bring the thread up to date with the folder (hold ``lock``): every
+        file is stat'ed at most every ``RECHECK`` seconds, so a post costs
+        O(1), not O(comments on the article)."""
+        key = (article.mtime, id(rules))
+        now = time.monotonic()
+        if key == self._quick and now - self._checked < self.RECHECK:
+            return
+        self._full_refresh(rules, article)
+        self._quick = key
+        self._checked = now
+
+    def _full_refresh(self, rules, article):
         entries = {}
         try:
             with os.scandir(self.folder) as scan:
@@ -157,7 +175,7 @@ class Thread:
         self.decisions[comment.id] = decision
         self.earlier.add(" ".join(moderation.tokens(comment.body)))
         entries, article_mtime, rules_id = self._state
-        self._state = ({**entries, name: signature}, article_mtime, rules_id)
+        entries[name] = signature  # a fresh dict per full refresh: safe to grow in place
 
     def published(self, comment_id):
         decision = self.decisions.get(comment_id)
