@@ -86,7 +86,7 @@ def service(tmp_path_factory):
     svc.stop()
 
 
-@settings(max_examples=150, deadline=None, derandomize=True,
+@settings(max_examples=150, deadline=None, derandomize=True, database=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(req=requests())
 def test_no_5xx_whatever_is_posted(service, req):
