@@ -113,12 +113,12 @@ def new_name(now):
     return f"{now:%Y%m%d-%H%M%S}-{now.microsecond // 1000:03d}-{secrets.token_hex(3)}"
 
 
-def reader_text(rule, comment_text_):
+def reader_text(rule, body):
     """What a rejected reader is told: the rule's own text, else one per check."""
     if rule.text:
         return rule.text
     if rule.check == "length":
-        if not comment_text_.strip():
+        if not body.strip():
             return CHECK_TEXTS["length_empty"]
         return CHECK_TEXTS["length"].format(max=rule.params["max"])
     return CHECK_TEXTS.get(rule.check, MESSAGES["rejected"])
