@@ -81,7 +81,7 @@ def awards(rng, folder, rows, agencies=2000, festivals=40):
                 if written == rows:
                     break
                 agency = (fest * 7 + j) % agencies
-                category = f"بخش {j // agencies}"
+                category = f"بخش {j // 2}"  # pairs of agencies share an award
                 f.write(f"festival-{fest},agency-{agency},{category},برتر\n")
                 written += 1
 
