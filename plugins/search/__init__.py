@@ -89,6 +89,10 @@ def with_meta(html, meta, sort):
         f'<meta data-pagefind-sort="{key}[content]" content="{escape(value)}">'
         for key, value in sorted(sort.items())
     )
+    main, end = html.find("<main"), html.rfind("</main>")
+    if main >= 0 and end > main:  # only <main> is indexed: copy no more
+        html = ('<!doctype html><html lang="fa"><head><meta charset="utf-8"></head><body>'
+                + html[main:end + 7] + "</body></html>")
     html = fold_page(html)
     main = html.find("<main")
     at = html.find(">", main) + 1 if main >= 0 else 0
@@ -129,7 +133,11 @@ class SearchIndexGenerator(Generator):
             return
         started = time.perf_counter()
         target = os.path.join(self.output_path, self.config["output"])
-        with tempfile.TemporaryDirectory(prefix="chapar-search-") as scratch:
+        # The copies are read once and thrown away: keep them in memory when
+        # the system has a RAM-backed /dev/shm (creating files on disk costs
+        # ~0.5 ms each here).
+        shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+        with tempfile.TemporaryDirectory(prefix="chapar-search-", dir=shm) as scratch:
             metas = self.copy_pages(scratch)
             try:
                 run_pagefind(scratch, os.path.abspath(target), self.config)
