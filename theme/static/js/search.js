@@ -94,7 +94,7 @@ async function run() {
   const ticket = ++pending;
   if (!query) { list.replaceChildren(); status.textContent = ""; return; }
   const search = await pagefind.debouncedSearch(normalizeForSearch(query),
-    { sort: { date: "desc" } }, 150);
+    { sort: { date: "desc" } }, 80);
   if (search === null || ticket !== pending) return; // a newer query superseded it
   const results = await firstMatching(search.results, ticket);
   if (results !== null && ticket === pending) render(query, results);
