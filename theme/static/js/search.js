@@ -82,6 +82,7 @@ function render(query, results) {
 }
 
 async function run() {
+  await ready; // typing may start before the index is loaded
   const query = input.value.trim();
   clear.hidden = !query;
   const url = new URL(location.href);
@@ -105,8 +106,9 @@ input.addEventListener("input", run);
 for (const select of selects) select.addEventListener("change", run);
 clear.addEventListener("click", () => { input.value = ""; input.focus(); run(); });
 
-await load();
+const ready = load();
+await ready;
 const params = new URLSearchParams(location.search);
-input.value = params.get("q") || "";
-for (const select of selects) select.value = params.get(select.name) || "";
+if (params.has("q") && !input.value) input.value = params.get("q");
+for (const select of selects) if (params.has(select.name)) select.value = params.get(select.name);
 if (input.value) run();
