@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from persian.problems import Problem
+from persian.text import LOOKALIKES
 
 CHECKS = ("lexicon", "language", "relevance", "links", "duplicate", "length")
 ACTIONS = ("reject", "hold")
@@ -27,8 +28,7 @@ BUNDLED_LISTS = {"persian": 0, "finglish": 1}  # index in persian-text-guard's l
 # ranges to Latin; ZWNJ and other joiners become a space (a word boundary that
 # the lexicon reads across), kashida, harakat and invisible marks disappear.
 FOLD = {
-    "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه", "ہ": "ه", "ھ": "ه",
-    "أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و",
+    **LOOKALIKES,
     "\u200c": " ", "\u200d": "", "\u200b": "", "\u2060": "", "\ufeff": "", "\u00ad": "",
     "\u200e": "", "\u200f": "", "\u0640": "",
 }

@@ -14,6 +14,13 @@ LATIN_DIGITS = "0123456789"
 PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹"
 ARABIC_INDIC_DIGITS = "٠١٢٣٤٥٦٧٨٩"
 
+# Arabic-script look-alikes folded to one Persian letter when text is matched
+# (search, moderation); display text only gets the first three (``normalize``).
+LOOKALIKES = {
+    "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه", "ہ": "ه", "ھ": "ه",
+    "أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و",
+}
+
 # Letters Persian editors paste from Arabic keyboards and sources.
 _LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", KASHIDA: None})
 _TO_LATIN = str.maketrans(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, LATIN_DIGITS * 2)

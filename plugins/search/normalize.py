@@ -6,14 +6,10 @@ of examples (tests/data/search_normalize_examples.json).
 
 import re
 
-from persian.text import ARABIC_INDIC_DIGITS, LATIN_DIGITS, PERSIAN_DIGITS
+from persian.text import ARABIC_INDIC_DIGITS, LATIN_DIGITS, LOOKALIKES, PERSIAN_DIGITS
 
 _TABLE = str.maketrans(
-    {
-        **dict(zip(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, LATIN_DIGITS * 2)),
-        "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک",
-        "ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و",
-    }
+    {**dict(zip(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, LATIN_DIGITS * 2)), **LOOKALIKES}
 )
 # Kashida, Arabic diacritics and superscript alef, zero-width characters.
 # ZWNJ is dropped from queries («میشود» for «می‌شود»); pages keep it, since
