@@ -30,10 +30,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
+sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests")]
 
 from comments import cli, store  # noqa: E402
-from persian.text import to_persian_digits  # noqa: E402
+from intake_support import on_topic  # noqa: E402  (the tests' distinct on-topic comments)
 
 ORIGIN = "http://127.0.0.1:8000"
 SEED = 4385870
@@ -43,26 +43,6 @@ ARTICLE = (
     "استاندار خراسان شمالی گفت اجرای کامل دولت الکترونیک در دستگاه‌های اجرایی استان "
     "رضایتمندی مردم را بیشتر می‌کند و شفافیت ادارات را افزایش می‌دهد.\n"
 )
-
-
-def serial(i):
-    """``i`` with no digit twice in a row (the rules fold repeated letters)."""
-    digits = []
-    while True:
-        digits.append(i % 9)
-        i //= 9
-        if not i:
-            break
-    out, previous = [], None
-    for d in reversed(digits):
-        previous = [c for c in "0123456789" if c != previous][d]
-        out.append(previous)
-    return "".join(out)
-
-
-def text(i):
-    return ("اجرای کامل دولت الکترونیک در دستگاه‌های اجرایی خراسان شمالی رضایتمندی مردم را "
-            f"بیشتر می‌کند؛ نظر شماره {to_persian_digits(serial(i))}")
 
 
 def make_site(folder, articles, existing):
@@ -78,7 +58,7 @@ def make_site(folder, articles, existing):
         folder_c.mkdir(parents=True)
         for k in range(existing):
             (folder_c / f"old-{k}.md").write_text(
-                f"Author: خواننده\nDate: 1397/06/06 11:{k % 60:02d}\n\n{text(10**9 + k)}\n",
+                f"Author: خواننده\nDate: 1397/06/06 11:{k % 60:02d}\n\n{on_topic(10**9 + k)}\n",
                 encoding="utf-8")
     return codes
 
@@ -115,7 +95,7 @@ def client(port, jobs, keepalive, latencies, accepted, errors, deadline):
         if time.monotonic() > deadline:
             errors.append("timeout")
             return
-        body = json.dumps({"name": "خواننده", "text": text(i)}).encode()
+        body = json.dumps({"name": "خواننده", "text": on_topic(i)}).encode()
         headers = {"Origin": ORIGIN, "Content-Type": "application/json",
                    "Accept": "application/json"}
         if not keepalive:
@@ -136,7 +116,7 @@ def client(port, jobs, keepalive, latencies, accepted, errors, deadline):
             conn.close()
             conn = None
         if response.status == 202:
-            accepted.append((code, json.loads(data)["id"], text(i)))
+            accepted.append((code, json.loads(data)["id"], on_topic(i)))
         else:
             errors.append(f"{response.status} {data[:200]!r}")
 
