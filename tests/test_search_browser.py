@@ -18,6 +18,8 @@ SEED = (
 def search_url(tmp_path_factory):
     site = make_site(
         tmp_path_factory.mktemp("search"),
+        comments={"4385870/1.md": "Author: خواننده\nDate: 1397/06/05 11:00\n\n"
+                                  "اجرای کامل دولت الکترونیک در استان و زرافه‌خانه لازم است.\n"},
         news={
             "seed.md": SEED,
             "ali.md": news_item(11, "دیدار علی با کشاورزان", "1399/02/10", "Category: اقتصاد\n",
@@ -78,6 +80,12 @@ def test_query_in_the_address_and_year_filter(page, search_url):
     page.wait_for_function("document.querySelectorAll('.search__result').length === 1")
     assert page.locator(".search__result h2 a").all_inner_texts() == ["دیدار علی با کشاورزان"]
     assert "year=" in page.url
+
+
+def test_comments_are_not_indexed(page, search_url):
+    page.goto(search_url.replace("/search/", "/news/4385870/"))
+    assert "زرافه‌خانه" in page.inner_text("#comments")  # published on the page...
+    assert search(page, search_url, "زرافه‌خانه") == []  # ...but left out of search
 
 
 def test_no_match_says_so_in_persian(page, search_url):

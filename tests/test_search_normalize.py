@@ -6,7 +6,6 @@ from pathlib import Path
 
 import pytest
 
-from search.extract import main_text
 from search.normalize import normalize_for_search
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,17 +29,6 @@ def test_javascript_normaliser_gives_the_same_answers():
         text=True, check=True, timeout=60,
     )
     assert json.loads(result.stdout) == [expected for _, expected in EXAMPLES]
-
-
-def test_main_text_leaves_out_navigation_forms_asides_and_comments():
-    html = """<html><body><nav>منو</nav><main><h1>عنوان <b>خبر</b></h1>
-    <p>متن<br>خبر</p><aside>مرتبط</aside><form><label>نام</label></form>
-    <section id="comments"><p>نظر خواننده</p></section>
-    <div data-pagefind-ignore><p>نادیده</p></div><img src="x.png" alt="">
-    <footer>برچسب‌ها</footer></main><footer>پاورقی</footer></body></html>"""
-    text, title = main_text(html)
-    assert title == "عنوان خبر"
-    assert text == "عنوان خبر متن خبر برچسب‌ها"
 
 
 def test_pages_are_folded_like_queries_but_keep_zwnj_spacing_and_case():

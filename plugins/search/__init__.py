@@ -80,8 +80,9 @@ def article_meta(article, agency_names):
 
 
 def with_meta(html, meta, sort):
-    """``html`` folded for search, with Pagefind metadata tags at the start
-    of ``<main>`` (Pagefind reads only inside its root selector)."""
+    """The page to index: its ``<main>`` only, folded for search, with the
+    Pagefind metadata tags first inside it (Pagefind reads only inside its
+    root selector)."""
     tags = "".join(
         f'<meta data-pagefind-meta="{key}[content]" content="{escape(value)}">'
         for key, value in sorted(meta.items())
@@ -90,13 +91,12 @@ def with_meta(html, meta, sort):
         for key, value in sorted(sort.items())
     )
     main, end = html.find("<main"), html.rfind("</main>")
-    if main >= 0 and end > main:  # only <main> is indexed: copy no more
-        html = ('<!doctype html><html lang="fa"><head><meta charset="utf-8"></head><body>'
-                + html[main:end + 7] + "</body></html>")
-    html = fold_page(html)
-    main = html.find("<main")
-    at = html.find(">", main) + 1 if main >= 0 else 0
-    return html[:at] + tags + html[at:]
+    if main < 0 or end < main:
+        return tags + fold_page(html)
+    inside = html.find(">", main) + 1
+    return ('<!doctype html><html lang="fa"><head><meta charset="utf-8"></head><body>'
+            + fold_page(html[main:inside]) + tags + fold_page(html[inside:end + 7])
+            + "</body></html>")
 
 
 def filter_choices(metas):
@@ -120,7 +120,7 @@ def run_pagefind(site, target, config):
 
 
 class SearchIndexGenerator(Generator):
-    """Indexes the written pages; needs nothing from the context phase."""
+    """Indexes the written pages once every other generator has written them."""
 
     def generate_context(self):
         self.config = search_settings(self.settings)
