@@ -21,13 +21,18 @@ CONFIG = {
 }
 
 
+def _below_error(record):
+    return record.levelno < logging.ERROR
+
+
 def _setup_logging():
     from pelican.log import init as init_logging
 
     # Errors are collected and printed once, as path:line: message, at the end.
+    # (A named filter: livereload calls this per rebuild, addFilter keeps one.)
     init_logging(logging.WARNING)
     for handler in logging.getLogger().handlers:
-        handler.addFilter(lambda record: record.levelno < logging.ERROR)
+        handler.addFilter(_below_error)
 
 
 def _run_build(func, **overrides):
