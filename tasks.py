@@ -115,7 +115,6 @@ def livereload(c, port=CONFIG["port"]):
 @task(help={"title": "the headline of the new item"})
 def new(c, title, category=""):
     """Create a news item with the next free NewsCode and the current Jalali time."""
-    sys.path.insert(0, str(ROOT / "plugins"))
     from persian.newsitem import create_news_item
 
     path = create_news_item(CONFIG["content"] / "news", title, category=category)
