@@ -47,3 +47,11 @@ def test_tags_split_on_persian_and_latin_commas():
     assert split_list("دولت الکترونیک، خراسان شمالی,بجنورد ،") == [
         "دولت الکترونیک", "خراسان شمالی", "بجنورد",
     ]
+
+
+def test_header_values_and_lines_read_only_the_header():
+    from persian.reader import header_lines, header_values
+
+    text = "Title: خبر\nNewsCode:  ۴۲ \nnewscode: 7\n\nBody: not a key\n"
+    assert header_values(text) == {"title": "خبر", "newscode": "۴۲"}
+    assert header_lines(text) == {"title": 1, "newscode": 2}

@@ -5,18 +5,14 @@ Works from the source files alone (no build), with the same reading,
 validation and moderation as the plugin.
 """
 
-import re
 import unicodedata
 from pathlib import Path
 
 from persian.problems import ContentError
-from persian.reader import header_lines, read_source
+from persian.reader import header_lines, header_values, read_source
 from persian.text import to_latin_digits
 
 from . import moderation, moderate_site, store
-
-_NEWS_CODE = re.compile(r"^newscode\s*:\s*(.+)$", re.IGNORECASE)
-
 
 def news_sources(news_root):
     """``{NewsCode: source text}`` of every news file (header line only read)."""
@@ -26,12 +22,9 @@ def news_sources(news_root):
             text = read_source(path)
         except ContentError:
             continue  # the build reports it
-        for line in text.splitlines():
-            if not line.strip():
-                break
-            if match := _NEWS_CODE.match(line):
-                found[to_latin_digits(match[1]).strip()] = text
-                break
+        code = header_values(text).get("newscode")
+        if code:
+            found[to_latin_digits(code).strip()] = text
     return found
 
 

@@ -4,7 +4,6 @@ Status, text) and each article's comments with the rules' decisions."""
 
 import logging
 import os
-import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -12,12 +11,11 @@ from pathlib import Path
 
 from comments import moderation, store
 from persian.problems import ContentError
-from persian.reader import read_source
+from persian.reader import header_values, read_source
 from persian.text import to_latin_digits
 
 logger = logging.getLogger(__name__)
 
-_HEADER = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:\s*(.*)$")
 
 
 @dataclass
@@ -46,18 +44,9 @@ def read_news(path):
         text = read_source(path)
     except (OSError, ContentError):
         return None
-    code, status = None, "published"
-    for line in text.splitlines():
-        if not line.strip():
-            break
-        match = _HEADER.match(line)
-        if not match:
-            continue
-        key = match[1].lower()
-        if key == "newscode":
-            code = to_latin_digits(match[2]).strip()
-        elif key == "status":
-            status = match[2].strip().lower()
+    values = header_values(text)
+    code = to_latin_digits(values.get("newscode", "")).strip()
+    status = values.get("status", "published").lower()
     if not code:
         return None
     return Article(code, Path(path), mtime, status == "published", text)

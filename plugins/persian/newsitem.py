@@ -4,7 +4,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .dates import TEHRAN, jalali
-from .reader import header_lines, parse_news_code
+from .reader import header_values, parse_news_code
 
 TEMPLATE = """\
 Title: {title}
@@ -26,9 +26,8 @@ def next_news_code(news_dir):
     codes = [0]
     for path in Path(news_dir).rglob("*.md"):
         text = path.read_text(encoding="utf-8-sig", errors="replace")
-        line = header_lines(text).get("newscode")
-        if line:
-            value = text.splitlines()[line - 1].split(":", 1)[1]
+        value = header_values(text).get("newscode")
+        if value:
             try:
                 codes.append(parse_news_code(value))
             except ValueError:

@@ -46,16 +46,31 @@ def read_source(path):
         ) from None
 
 
-def header_lines(text):
-    """``{key: line number}`` for the ``Key: value`` header at the top."""
-    lines = {}
+def _header(text):
+    """``(key, line number, value)`` for each line of the ``Key: value`` header."""
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             break
         match = _HEADER_KEY.match(line)
         if match:
-            lines.setdefault(match[1].lower(), number)
+            yield match[1].lower(), number, line[match.end():].strip()
+
+
+def header_lines(text):
+    """``{key: line number}`` for the ``Key: value`` header at the top."""
+    lines = {}
+    for key, number, _value in _header(text):
+        lines.setdefault(key, number)
     return lines
+
+
+def header_values(text):
+    """``{key: raw value}`` of the header, the first of a repeated key: for
+    tools that need a value or two without reading the whole item."""
+    values = {}
+    for key, _number, value in _header(text):
+        values.setdefault(key, value)
+    return values
 
 
 def split_list(value):
