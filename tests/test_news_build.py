@@ -105,6 +105,32 @@ def test_home_paginates_at_page_2(tmp_path):
     assert "۲" in page2
 
 
+
+def test_long_archive_links_a_window_of_pages_not_every_page(tmp_path):
+    news = {f"{i}.md": news_item(100 + i, f"خبر {i}", f"1397/06/{i:02d} 10:00") for i in range(1, 31)}
+    out = build_site(make_site(tmp_path, news=news), DEFAULT_PAGINATION=2)  # 15 pages
+    page8 = read(out, "page/8/index.html")
+    linked = re.findall(r'aria-label="صفحهٔ ([۰-۹]+)"', page8)
+    assert linked == ["۱", "۶", "۷", "۹", "۱۰", "۱۵"]  # first, 8±2, last
+    assert 'aria-current="page">۸</span>' in page8 and page8.count("pagination__gap") == 2
+    first = read(out, "index.html")
+    assert re.findall(r'aria-label="صفحهٔ ([۰-۹]+)"', first) == ["۲", "۳", "۱۵"]
+
+
+def test_each_item_keeps_its_own_metadata_and_footnotes(tmp_path):
+    # The reader reuses one Markdown converter: nothing may leak between files.
+    news = {
+        "a.md": news_item(11, "خبر الف", extra="Lead: لید خبر الف\nTags: الف، ب",
+                          body="متن الف[^1].\n\n[^1]: پانوشت الف"),
+        "b.md": news_item(12, "خبر ب", date="1397/06/06 09:07", body="متن ب."),
+    }
+    out = build_site(make_site(tmp_path, news=news), MARKDOWN={
+        "extensions": ["markdown.extensions.footnotes"], "output_format": "html5"})
+    a, b = read(out, "news/11/index.html"), read(out, "news/12/index.html")
+    assert "لید خبر الف" in a and "پانوشت الف" in a and 'rel="tag">الف</a>' in a
+    assert "لید خبر الف" not in b and "پانوشت" not in b and 'rel="tag"' not in b
+    assert "<h1" in b and "خبر ب" in b
+
 # --- bad input: every problem, path:line, output left as it was -----------------
 
 def failing_build(tmp_path, news):

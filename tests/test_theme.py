@@ -137,6 +137,29 @@ def test_rank_related_prefers_more_shared_tags_then_newer():
     assert [a.name for a in rank_related(me, by_tag, 1)] == ["both"]
 
 
+
+def test_related_news_for_a_whole_site_matches_the_plain_definition():
+    import random
+    from datetime import datetime, timedelta
+
+    from reader_theme import RelatedNews
+
+    class A:
+        def __init__(self, n, tags):
+            self.name, self.tags, self.date = n, tags, datetime(2020, 1, 1) + timedelta(hours=n)
+
+    rng = random.Random(7)
+    site = [A(n, rng.sample("abcdefgh", rng.randint(0, 3))) for n in range(300)]
+    by_tag = {}
+    for a in site:
+        for t in a.tags:
+            by_tag.setdefault(t, []).append(a)
+    related = RelatedNews(by_tag)
+    for me in site:
+        shared = {o: len(set(me.tags) & set(o.tags)) for o in site if o is not me}
+        expected = sorted((o for o in shared if shared[o]), key=lambda o: (-shared[o], -o.date.timestamp()))
+        assert [o.name for o in related.related(me, 5)] == [o.name for o in expected[:5]], me.name
+
 def test_home_has_lead_story_then_latest_and_persian_pagination(theme_site):
     html = read(theme_site, "index.html")
     assert html.find('class="card lead-story"') < html.find("آخرین اخبار")

@@ -88,7 +88,7 @@ class PersianMarkdownReader(MarkdownReader):
         self._problems = []
         text = normalize(read_source(source_path))
         self._lines = header_lines(text)
-        self._md = Markdown(**self.settings["MARKDOWN"])
+        self._md = self._markdown().reset()
         content = self._md.convert(text)
         metadata = self._parse_metadata(getattr(self._md, "Meta", {}))
         if self._is_news(source_path):
@@ -96,6 +96,18 @@ class PersianMarkdownReader(MarkdownReader):
         if self._problems:
             raise ContentError(self._problems)
         return content, metadata
+
+    def _markdown(self):
+        """One Markdown converter per reader, reset between files: building
+        one (extensions, patterns) costs more than converting a news item."""
+        if getattr(self, "_converter", None) is None:
+            self._converter = Markdown(**self.settings["MARKDOWN"])
+            self._meta_preprocessor = self._converter.preprocessors["meta"]
+        if "meta" not in self._converter.preprocessors:
+            # Pelican's _parse_metadata deregisters it; 27 is the meta
+            # extension's own priority.
+            self._converter.preprocessors.register(self._meta_preprocessor, "meta", 27)
+        return self._converter
 
     def problem(self, key, message):
         self._problems.append(
