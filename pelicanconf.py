@@ -26,6 +26,7 @@ PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "persian",  # first: the others import its text and date helpers
     "safe_build",
+    "page_cache",  # rebuilds render only pages whose inputs changed
     "awards",  # award pages and open data from data/awards/*.csv
     "jalali_archive",
     "reader_theme",  # related news, previous/next, the joined stylesheet

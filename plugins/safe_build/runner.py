@@ -30,7 +30,9 @@ def build(settings_file="pelicanconf.py", output=None, **overrides):
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
     try:
-        run(load_settings(settings_file, **overrides, OUTPUT_PATH=str(staging)))
+        # The page cache (plugins/page_cache) reuses pages of the build being replaced.
+        run(load_settings(settings_file, **overrides, OUTPUT_PATH=str(staging),
+                          PAGE_CACHE_PREVIOUS_OUTPUT=str(output)))
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
         replace_folder(staging, output)
     finally:

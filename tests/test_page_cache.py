@@ -1,0 +1,111 @@
+"""Issue 7: a rebuild renders only the pages whose inputs changed, and its
+output always equals a clean build's."""
+
+import shutil
+
+import pytest
+
+import page_cache
+from conftest import build_site, make_site, news_item
+from test_builds import differences
+
+CACHED = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+stats = {}  # page_cache.LAST_BUILD of the last incremental rebuild
+COMMENT = "Author: مینا\nDate: ۱۳۹۷/۰۶/۰۶ ۱۰:۰۰\n\nتشکر از گزارش درباره بودجه و جلسه شورا.\n"
+
+
+def newsroom():
+    news = {}
+    for i in range(1, 13):
+        tags = "Tags: بودجه، شورا\n" if i % 2 else "Tags: ورزش\n"
+        category = "Category: استان‌ها\n" if i % 3 else "Category: اقتصاد\n"
+        news[f"1397/{i}.md"] = news_item(
+            100 + i, f"خبر شماره {i}", f"1397/06/{i:02d} 10:00",
+            tags + category + f"Lead: لید خبر {i}\n", body=f"متن خبر {i} درباره بودجه و شورا.")
+    return news
+
+
+@pytest.fixture
+def site(tmp_path):
+    site = make_site(tmp_path, news=newsroom(), comments={"105/1.md": COMMENT})
+    build_site(site, **CACHED)
+    return site
+
+
+def rebuild(site, tmp_path):
+    """Rebuild with the cache; check it against a clean build; return what was rendered."""
+    incremental = build_site(site, **CACHED)
+    stats.clear()
+    stats.update(page_cache.LAST_BUILD)
+    clean = build_site(site, output=tmp_path / "clean")
+    assert differences(incremental, clean) == []
+    shutil.rmtree(clean)
+    return stats["rendered_pages"]
+
+
+def edit(path, old, new):
+    text = path.read_text("utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing(site, tmp_path):
+    assert rebuild(site, tmp_path) == []
+    assert stats["reused"] > 20
+
+
+def test_a_changed_body_renders_only_its_page(site, tmp_path):
+    edit(site / "content/news/1397/4.md", "متن خبر 4", "متن تازه خبر 4")
+    assert rebuild(site, tmp_path) == ["news/104/index.html"]
+
+
+def test_a_changed_title_renders_the_pages_that_show_it(site, tmp_path):
+    edit(site / "content/news/1397/4.md", "خبر شماره 4", "عنوان تازه 4")
+    rendered = rebuild(site, tmp_path)
+    assert "news/104/index.html" in rendered
+    assert "news/103/index.html" in rendered and "news/105/index.html" in rendered  # neighbours
+    assert "tag/ورزش/index.html" in rendered and "tag/بودجه/index.html" not in rendered
+    assert "news/101/index.html" not in rendered
+
+
+@pytest.mark.parametrize("change", [
+    "new article", "deleted article", "new comment", "agency renamed", "site name",
+])
+def test_every_kind_of_change_gives_the_clean_build(site, tmp_path, change):
+    if change == "new article":
+        (site / "content/news/1397/13.md").write_text(
+            news_item(113, "خبر تازه", "1397/06/20 10:00", "Tags: تازه\n"), "utf-8")
+    elif change == "deleted article":
+        (site / "content/news/1397/6.md").unlink()
+    elif change == "new comment":
+        (site / "content/comments/103").mkdir()
+        (site / "content/comments/103/1.md").write_text(COMMENT, "utf-8")
+    elif change == "agency renamed":
+        edit(site / "data/awards/agencies.csv", "اداره کل مالیات,", "اداره کل امور مالیات,")
+    elif change == "site name":
+        edit(site / "pelicanconf.py", 'SITENAME = "چاپار"', 'SITENAME = "چاپار نو"')
+    rendered = rebuild(site, tmp_path)
+    assert rendered
+    if change == "site name":
+        assert stats["reused"] == 0
+
+
+def test_a_changed_template_renders_every_page(site, tmp_path):
+    theme = site / "theme"
+    target = theme.resolve()
+    theme.unlink()
+    shutil.copytree(target, theme)
+    edit(theme / "templates/partials/site_footer.html", "</footer>", "<!-- new --></footer>")
+    rebuild(site, tmp_path)
+    assert stats["reused"] == 0
+
+
+def test_a_replaced_output_file_is_not_trusted(site, tmp_path):
+    page = site / "output/news/101/index.html"
+    page.write_text("edited by hand", "utf-8")
+    assert "news/101/index.html" in rebuild(site, tmp_path)
+
+
+def test_without_the_content_cache_every_page_is_rendered(site, tmp_path):
+    build_site(site)  # the tests' default: CACHE_CONTENT and LOAD_CONTENT_CACHE off
+    assert page_cache.LAST_BUILD["reused"] == 0
