@@ -65,3 +65,15 @@ def test_rebuild_after_one_change_reads_only_that_file_and_equals_a_clean_build(
 
     clean = build_site(site, output=tmp_path / "clean")
     assert differences(incremental, clean) == []
+
+
+def test_a_replaced_site_is_deleted_after_the_swap(tmp_path):
+    from safe_build import runner
+
+    site = make_site(tmp_path, news=NEWS)
+    output = build_site(site)
+    (output / "stale.html").write_text("from the last build")
+    build_site(site)
+    assert not (output / "stale.html").exists() and (output / "news/1/index.html").exists()
+    runner.wait_for_cleanup()
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith(".output")) == []

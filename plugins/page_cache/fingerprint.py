@@ -33,6 +33,23 @@ from pelican.urlwrappers import URLWrapper
 SITE_ATTRIBUTES = frozenset({"settings", "_context"})
 
 
+_SCALAR = (str, int, float, bool, type(None), datetime.date, datetime.time)
+_PLAIN = _SCALAR + (URLWrapper, Content)
+
+
+def plain(value):
+    """A value, or a collection of values, that is not an object of its own:
+    what an object shows of another object it points to (an award's agency:
+    its name and URL, not the agency's other awards)."""
+    if isinstance(value, _PLAIN):
+        return True
+    if isinstance(value, dict):
+        return all(isinstance(k, _PLAIN) and isinstance(v, _PLAIN) for k, v in value.items())
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return all(isinstance(v, _PLAIN) for v in value)
+    return False
+
+
 def _digest(parts):
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
@@ -45,21 +62,23 @@ class Fingerprints:
     def __init__(self):
         self._memo = {}
 
-    def of(self, value, mode="page"):
+    def of(self, value, mode="page", nested=False):
+        """The digest of ``value``.  ``nested``: inside another object, where
+        an object is seen by its plain attributes only (see :func:`plain`)."""
         if value is None or isinstance(value, (bool, int, float)):
             return repr(value)
         if isinstance(value, str):  # Markup too
             return "s" + value
-        key = (id(value), mode)
+        key = (id(value), mode, nested)
         hit = self._memo.get(key)
         if hit is not None:
             return hit[1]
         self._memo[key] = (value, "cycle:" + type(value).__name__)
-        digest = self._compute(value, mode)
+        digest = self._compute(value, mode, nested)
         self._memo[key] = (value, digest)
         return digest
 
-    def _compute(self, value, mode):
+    def _compute(self, value, mode, nested):
         kind = type(value).__qualname__
         if isinstance(value, Content):
             return self._content(value, mode)
@@ -72,12 +91,13 @@ class Fingerprints:
         if isinstance(value, bytes):
             return _digest((kind, value.hex()))
         if isinstance(value, dict):
-            items = sorted((self.of(k, mode), self.of(v, mode)) for k, v in value.items())
+            items = sorted((self.of(k, mode, nested), self.of(v, mode, nested))
+                           for k, v in value.items())
             return _digest([kind] + [part for pair in items for part in pair])
         if isinstance(value, (set, frozenset)):
-            return _digest([kind] + sorted(self.of(v, mode) for v in value))
+            return _digest([kind] + sorted(self.of(v, mode, nested) for v in value))
         if isinstance(value, (list, tuple)):
-            return _digest([kind] + [self.of(v, mode) for v in value])
+            return _digest([kind] + [self.of(v, mode, nested) for v in value])
         if isinstance(value, Paginator):
             # The pages it links to: which items, in which order.
             return _digest((kind, value.name, str(value.url), str(value.per_page),
@@ -92,12 +112,16 @@ class Fingerprints:
         if hasattr(value, "pattern") and hasattr(value, "flags"):  # compiled regex
             return _digest((kind, str(value.pattern), str(value.flags)))
         if dataclasses.is_dataclass(value):
-            fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-            return _digest((kind, self.of(fields, mode)))
-        if hasattr(value, "__dict__"):
+            attributes = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+        elif hasattr(value, "__dict__"):
             attributes = {k: v for k, v in vars(value).items() if k not in SITE_ATTRIBUTES}
-            return _digest((kind, self.of(attributes, mode)))
-        return _digest((kind, repr(value)))
+        else:
+            return _digest((kind, repr(value)))
+        if nested or mode == "site":  # a graph of objects (agencies, awards …) ends here
+            attributes = {k: v for k, v in attributes.items() if plain(v)}
+            if all(isinstance(v, _SCALAR) for v in attributes.values()):
+                return _digest((kind, repr(sorted(attributes.items()))))  # one C-level pass
+        return _digest((kind, self.of(attributes, mode, nested=True)))
 
     def _content(self, content, mode):
         kind = type(content).__qualname__
