@@ -69,7 +69,8 @@ def test_a_changed_title_renders_the_pages_that_show_it(site, tmp_path):
 
 
 @pytest.mark.parametrize("change", [
-    "new article", "deleted article", "new comment", "agency renamed", "site name",
+    "new article", "deleted article", "new comment", "agency renamed", "award changed",
+    "site name",
 ])
 def test_every_kind_of_change_gives_the_clean_build(site, tmp_path, change):
     if change == "new article":
@@ -82,10 +83,15 @@ def test_every_kind_of_change_gives_the_clean_build(site, tmp_path, change):
         (site / "content/comments/103/1.md").write_text(COMMENT, "utf-8")
     elif change == "agency renamed":
         edit(site / "data/awards/agencies.csv", "اداره کل مالیات,", "اداره کل امور مالیات,")
+    elif change == "award changed":
+        edit(site / "data/awards/awards.csv", "prisons,بخش عمومی,,برتر", "prisons,بخش عمومی,,برگزیده")
     elif change == "site name":
         edit(site / "pelicanconf.py", 'SITENAME = "چاپار"', 'SITENAME = "چاپار نو"')
     rendered = rebuild(site, tmp_path)
     assert rendered
+    if change.startswith(("agency", "award")):
+        assert "awards/agency/prisons/index.html" in rendered or change == "agency renamed"
+        assert "awards/agency/tax/index.html" in rendered or change == "award changed"
     if change == "site name":
         assert stats["reused"] == 0
 

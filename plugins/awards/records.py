@@ -29,6 +29,18 @@ class Agency:
     def count(self):
         return len(self.awards)
 
+    def __page_key__(self, fingerprints):
+        """Everything this agency's page shows, for the page cache (plugins/page_cache)."""
+        awards = [
+            (a.festival.id, a.festival.title, a.festival.year, a.festival.url,
+             fingerprints.of(a.festival.article, "item"), a.group, a.category, a.award, a.note,
+             [(p.name, p.url) for p in a.partners])
+            for a in self.awards
+        ]
+        articles = [fingerprints.of(article, "item") for article in self.articles]
+        return repr((self.id, self.name, self.aliases, self.province, self.website, self.url,
+                     self.save_as, awards, articles))
+
     @property
     def years(self):
         """``[(year, [(Festival, [Award])])]``, newest first; ``awards`` is
@@ -65,6 +77,14 @@ class Festival:
     save_as: str = ""
     article: object = None
     shares: list = field(default_factory=list)  # Share
+
+    def __page_key__(self, fingerprints):
+        """Everything this festival's page shows, for the page cache (plugins/page_cache)."""
+        shares = [(s.group, s.category, s.award, [(a.id, a.name, a.url) for a in s.agencies],
+                   sorted(s.notes.items())) for s in self.shares]
+        return repr((self.id, self.title, self.year, self.province, str(self.held_on),
+                     str(self.news_code), str(self.honored_employees), self.url, self.save_as,
+                     fingerprints.of(self.article, "item"), shares))
 
     @property
     def groups(self):

@@ -41,7 +41,7 @@ import pelican
 from pelican import signals
 from pelican.writers import Writer
 
-from .fingerprint import Fingerprints
+from .fingerprint import Fingerprints, Unfingerprintable
 
 logger = logging.getLogger(__name__)
 
@@ -106,7 +106,13 @@ class PageCache:
 
     def key(self, template_name, name, localcontext, context):
         if self.site_key is None:  # every generator has built its context by now
-            self.site_key = self._site_key(context)
+            try:
+                self.site_key = self._site_key(context)
+            except Unfingerprintable as reason:
+                logger.warning("page cache off for this build: the site-wide context: %s", reason)
+                self.site_key = ""
+        if not self.site_key:
+            return None
         own = {k: v for k, v in localcontext.items()
                if k not in context or v is not context[k]}
         own.pop("output_file", None)
@@ -114,9 +120,13 @@ class PageCache:
         paginated = [k[: -len("_paginator")] for k in own if k.endswith("_paginator")]
         listed = SITE_LISTS.union(*({k, k + "_previous_page", k + "_next_page"} for k in paginated))
         parts = [self.site_key, template_name, name, str(localcontext.get("localsiteurl"))]
-        for k in sorted(own):
-            mode = "listing" if k in listed else "page"
-            parts += [k, self.fingerprints.of(own[k], mode)]
+        try:
+            for k in sorted(own):
+                mode = "listing" if k in listed else "page"
+                parts += [k, self.fingerprints.of(own[k], mode)]
+        except Unfingerprintable as reason:
+            logger.debug("page cache: %s is always rendered: %s", name, reason)
+            return None
         return hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"),
                                digest_size=16).hexdigest()
 
@@ -169,8 +179,10 @@ class _ReusableTemplate:
     def render(self, localcontext):
         name = localcontext["output_file"]
         key = self.cache.key(self.template.name, name, localcontext, self.context)
-        self.cache.keys[name] = key
-        text = self.cache.previous_page(name, key)
+        text = None
+        if key is not None:
+            self.cache.keys[name] = key
+            text = self.cache.previous_page(name, key)
         if text is None:
             self.cache.rendered += 1
             self.cache.rendered_pages.append(name)

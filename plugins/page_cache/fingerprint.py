@@ -16,6 +16,13 @@ looks into a piece of content depends on how the page uses it (``mode``):
 ``site``
     the site-wide context (navigation): names and URLs, no content at all.
 
+Other objects are digested by their attributes, unless they define
+``__page_key__(fingerprints)``: a string of everything their pages show,
+for graphs of objects (the awards' agencies, festivals and results point at
+each other) that a walk of attributes would find cyclic.  A value that
+cannot be digested with certainty raises :class:`Unfingerprintable` and its
+page is rendered every time.
+
 Values are digested once per build (memoised by identity, the object kept
 alive so an id is never reused) since every page shares most of them.
 """
@@ -39,8 +46,8 @@ _PLAIN = _SCALAR + (URLWrapper, Content)
 
 def plain(value):
     """A value, or a collection of values, that is not an object of its own:
-    what an object shows of another object it points to (an award's agency:
-    its name and URL, not the agency's other awards)."""
+    what the site-wide context shows of an object (an agency's name and URL
+    in an article's links, not the agency's awards)."""
     if isinstance(value, _PLAIN):
         return True
     if isinstance(value, dict):
@@ -58,30 +65,45 @@ def _digest(parts):
     return h.hexdigest()
 
 
+class Unfingerprintable(Exception):
+    """A value this module cannot digest with certainty (a cycle, a graph
+    too deep): the page is rendered every time."""
+
+
+MAX_DEPTH = 12
+
+
 class Fingerprints:
     def __init__(self):
         self._memo = {}
 
-    def of(self, value, mode="page", nested=False):
-        """The digest of ``value``.  ``nested``: inside another object, where
-        an object is seen by its plain attributes only (see :func:`plain`)."""
+    def of(self, value, mode="page", depth=0):
+        """The digest of ``value``; raises :class:`Unfingerprintable`."""
         if value is None or isinstance(value, (bool, int, float)):
             return repr(value)
         if isinstance(value, str):  # Markup too
             return "s" + value
-        key = (id(value), mode, nested)
+        key = (id(value), mode)
         hit = self._memo.get(key)
         if hit is not None:
+            if hit[1] is None:
+                raise Unfingerprintable(f"a cycle through {type(value).__qualname__}")
             return hit[1]
-        self._memo[key] = (value, "cycle:" + type(value).__name__)
-        digest = self._compute(value, mode, nested)
+        if depth > MAX_DEPTH:
+            raise Unfingerprintable(f"{type(value).__qualname__} nested too deep")
+        self._memo[key] = (value, None)  # in progress
+        try:
+            digest = self._compute(value, mode, depth + 1)
+        except Unfingerprintable:
+            del self._memo[key]
+            raise
         self._memo[key] = (value, digest)
         return digest
 
-    def _compute(self, value, mode, nested):
+    def _compute(self, value, mode, depth):
         kind = type(value).__qualname__
         if isinstance(value, Content):
-            return self._content(value, mode)
+            return self._content(value, mode, depth)
         # Only content handed to the page itself is seen in full.
         mode = "item" if mode == "page" else mode
         if isinstance(value, URLWrapper):
@@ -91,45 +113,50 @@ class Fingerprints:
         if isinstance(value, bytes):
             return _digest((kind, value.hex()))
         if isinstance(value, dict):
-            items = sorted((self.of(k, mode, nested), self.of(v, mode, nested))
+            items = sorted((self.of(k, mode, depth), self.of(v, mode, depth))
                            for k, v in value.items())
             return _digest([kind] + [part for pair in items for part in pair])
         if isinstance(value, (set, frozenset)):
-            return _digest([kind] + sorted(self.of(v, mode, nested) for v in value))
+            return _digest([kind] + sorted(self.of(v, mode, depth) for v in value))
         if isinstance(value, (list, tuple)):
-            return _digest([kind] + [self.of(v, mode, nested) for v in value])
+            return _digest([kind] + [self.of(v, mode, depth) for v in value])
         if isinstance(value, Paginator):
             # The pages it links to: which items, in which order.
             return _digest((kind, value.name, str(value.url), str(value.per_page),
-                            str(value.orphans), self.of(value.object_list, "listing")))
+                            str(value.orphans), self.of(value.object_list, "listing", depth)))
         if isinstance(value, Page):
-            return _digest((kind, value.name, str(value.number), self.of(value.paginator, mode),
-                            self.of(value.object_list, mode)))
+            return _digest((kind, value.name, str(value.number),
+                            self.of(value.paginator, mode, depth),
+                            self.of(value.object_list, mode, depth)))
         if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type,
                               types.ModuleType, types.MethodType)):
             return _digest((kind, getattr(value, "__module__", "") or "",
                             getattr(value, "__qualname__", getattr(value, "__name__", ""))))
         if hasattr(value, "pattern") and hasattr(value, "flags"):  # compiled regex
             return _digest((kind, str(value.pattern), str(value.flags)))
+        if mode != "site" and hasattr(value, "__page_key__"):
+            # An object that knows what its pages show says so, in one string.
+            return _digest((kind, value.__page_key__(self)))
         if dataclasses.is_dataclass(value):
             attributes = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
         elif hasattr(value, "__dict__"):
             attributes = {k: v for k, v in vars(value).items() if k not in SITE_ATTRIBUTES}
         else:
             return _digest((kind, repr(value)))
-        if nested or mode == "site":  # a graph of objects (agencies, awards …) ends here
+        if mode == "site":  # the site-wide context: names and URLs, not the graph behind
             attributes = {k: v for k, v in attributes.items() if plain(v)}
-            if all(isinstance(v, _SCALAR) for v in attributes.values()):
-                return _digest((kind, repr(sorted(attributes.items()))))  # one C-level pass
-        return _digest((kind, self.of(attributes, mode, nested=True)))
+        if all(isinstance(v, _SCALAR) for v in attributes.values()):
+            return _digest((kind, repr(sorted(attributes.items()))))  # one C-level pass
+        return _digest((kind, self.of(attributes, mode, depth)))
 
-    def _content(self, content, mode):
+    def _content(self, content, mode, depth):
         kind = type(content).__qualname__
         if mode == "site":
             return kind
         if mode == "listing":
             return _digest((kind, str(content.url)))
         if mode == "item":
-            return _digest((kind, str(content.url), self.of(content.metadata, "item")))
+            return _digest((kind, str(content.url), self.of(content.metadata, "item", depth)))
         own = {k: v for k, v in vars(content).items() if k not in SITE_ATTRIBUTES}
-        return _digest((kind, str(content.url), str(content.save_as), self.of(own, "item")))
+        return _digest((kind, str(content.url), str(content.save_as),
+                        self.of(own, "item", depth)))
