@@ -83,6 +83,8 @@ class Fingerprints:
             return repr(value)
         if isinstance(value, str):  # Markup too
             return "s" + value
+        if mode == "page" and not isinstance(value, Content):
+            mode = "item"  # "page" differs from "item" only for content itself
         key = (id(value), mode)
         hit = self._memo.get(key)
         if hit is not None:
@@ -104,8 +106,6 @@ class Fingerprints:
         kind = type(value).__qualname__
         if isinstance(value, Content):
             return self._content(value, mode, depth)
-        # Only content handed to the page itself is seen in full.
-        mode = "item" if mode == "page" else mode
         if isinstance(value, URLWrapper):
             return _digest((kind, value.name, value.slug))
         if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
