@@ -57,6 +57,21 @@ def plain(value):
     return False
 
 
+_REPR_EXACT = (str, int, float, bool, type(None), datetime.date, datetime.time, URLWrapper)
+
+
+def _value_repr(mapping):
+    """``repr`` of a dict whose values are plain values (or lists of them),
+    whose ``repr`` shows them whole (a tag's repr is its name); else None."""
+    for value in mapping.values():
+        if isinstance(value, (list, tuple)):
+            if not all(isinstance(v, _REPR_EXACT) for v in value):
+                return None
+        elif not isinstance(value, _REPR_EXACT):
+            return None
+    return repr(sorted(mapping.items()))
+
+
 def _digest(parts):
     h = hashlib.blake2b(digest_size=16)
     for part in parts:
@@ -113,6 +128,10 @@ class Fingerprints:
         if isinstance(value, bytes):
             return _digest((kind, value.hex()))
         if isinstance(value, dict):
+            if all(type(k) is str for k in value):
+                fast = _value_repr(value)
+                if fast is not None:
+                    return _digest((kind, fast))
             items = sorted((self.of(k, mode, depth), self.of(v, mode, depth))
                            for k, v in value.items())
             return _digest([kind] + [part for pair in items for part in pair])
@@ -156,7 +175,10 @@ class Fingerprints:
         if mode == "listing":
             return _digest((kind, str(content.url)))
         if mode == "item":
-            return _digest((kind, str(content.url), self.of(content.metadata, "item", depth)))
+            fast = _value_repr(content.metadata)
+            if fast is None:
+                fast = self.of(content.metadata, "item", depth)
+            return _digest((kind, str(content.url), fast))
         own = {k: v for k, v in vars(content).items() if k not in SITE_ATTRIBUTES}
         return _digest((kind, str(content.url), str(content.save_as),
                         self.of(own, "item", depth)))

@@ -1,5 +1,6 @@
 """Jalali (and Gregorian ISO) dates as editors type them, and as readers see them."""
 
+import functools
 import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -51,9 +52,15 @@ def jalali(dt, tz=TEHRAN):
     return jdatetime.datetime.fromgregorian(datetime=dt.replace(tzinfo=None))
 
 
+@functools.lru_cache(maxsize=65536)
 def format_date(dt, style="long"):
     """``۵ شهریور ۱۳۹۷، ۹:۰۷`` (long), ``۵ شهریور ۱۳۹۷`` (date),
-    ``۱۳۹۷/۰۶/۰۵`` (short) or ``شهریور ۱۳۹۷`` (month)."""
+    ``۱۳۹۷/۰۶/۰۵`` (short) or ``شهریور ۱۳۹۷`` (month).
+
+    Memoised: a news item's date is shown on its page and in every list
+    that holds it, and jdatetime's conversion is slow.  Equal instants in
+    different zones share an entry, which is right: each is shown in the
+    site's zone."""
     j = jalali(dt)
     month = MONTHS[j.month - 1]
     if style == "long":
