@@ -298,3 +298,19 @@ def test_nu_html_checker_reports_errors(tmp_path):
     (tmp_path / "index.html").write_text("<!doctype html><html lang=fa><title>x</title><p><div></p>")
     problems = vnu_errors(tmp_path, css=False)
     assert problems and all(p.startswith("index.html:") for p in problems)
+
+
+def test_urls_are_computed_once_when_every_generator_is_done():
+    from types import SimpleNamespace
+
+    from pelican.contents import Article
+    from pelican.settings import DEFAULT_CONFIG
+
+    from reader_theme import freeze_urls
+
+    settings = {**DEFAULT_CONFIG, "ARTICLE_URL": "news/{newscode}/",
+                "ARTICLE_SAVE_AS": "news/{newscode}/index.html"}
+    article = Article("متن", {"title": "خبر", "newscode": "12"}, settings=settings)
+    freeze_urls([SimpleNamespace(articles=[article], translations=[]), SimpleNamespace()])
+    settings["ARTICLE_URL"] = "changed/{slug}/"  # formatting again would give this
+    assert (article.url, article.save_as) == ("news/12/", "news/12/index.html")
