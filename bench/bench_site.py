@@ -69,7 +69,13 @@ def worker(mode, site):
         runner.build(Path(site) / "pelicanconf.py", output=Path(site) / "output")
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "index_seconds": IndexTimer.seconds}))
+    pages = {}
+    if mode != "plain":
+        import page_cache
+
+        pages = {k: page_cache.LAST_BUILD.get(k) for k in ("rendered", "reused")}
+    print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "index_seconds": IndexTimer.seconds,
+                      "pages": pages}))
 
 
 def measure(mode, site):
@@ -125,6 +131,10 @@ def main():
               f"{1000 * b['index_seconds'] / n:11.2f}")
         print(f"search: {b['index_seconds'] * 1000 / n:.2f} s and {index_mb * 1000 / n:.2f} MB "
               f"of index per 1,000 articles ({index_mb:.1f} MB in all)")
+    for name, r in rows[1:]:
+        if r.get("pages"):
+            print(f"{name}: {r['pages']['rendered']} pages rendered, "
+                  f"{r['pages']['reused']} reused from the last build (plugins/page_cache)")
     print(f"ratios: b/a = {b['seconds'] / a['seconds']:.2f}, c/b = {c['seconds'] / b['seconds']:.2f}")
 
 
