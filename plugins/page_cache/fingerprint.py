@@ -179,6 +179,8 @@ class Fingerprints:
             if fast is None:
                 fast = self.of(content.metadata, "item", depth)
             return _digest((kind, str(content.url), fast))
-        own = {k: v for k, v in vars(content).items() if k not in SITE_ATTRIBUTES}
+        metadata = content.metadata
+        own = {k: v for k, v in vars(content).items()  # not twice what metadata holds
+               if k not in SITE_ATTRIBUTES and (k not in metadata or v is not metadata[k])}
         return _digest((kind, str(content.url), str(content.save_as),
                         self.of(own, "item", depth)))
