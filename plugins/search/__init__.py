@@ -1,4 +1,4 @@
-"""Persian search: a Pagefind index of the built site, in ``pagefind/``.
+"""Persian search: Pagefind indexes of the built site, in ``pagefind/<shard>/``.
 
 Pagefind treats ي and ی, ۱۳۹۷ and 1397 as different words and has no
 Persian stemming, so it does not index the written pages as they are: each
@@ -11,20 +11,23 @@ leaving out navigation, forms, asides and comments.  The search page
 folds every query the same way before Pagefind sees it.  Runs as the last
 generator, after every page is written.
 
+The index is split into shards (``shards.py``): one per Jalali year of
+news, newest first, and one for the other pages (agencies, festivals).
+Shards are indexed in parallel, and a rebuild re-indexes only the shards
+whose pages changed.  The search page asks every shard and lists their
+results in that order, so news comes newest first.  The shards and the
+filter choices are in ``search/search.json``.
+
 Filters are applied by the search page to the results' metadata rather
 than with Pagefind's own filters: Pagefind 1.5 writes its filter index in
 a different order on every run (upstream issue #638), which would break
-reproducible builds and make every publish a new commit.  The choices for
-the filter menus are written to ``search/filters.json``.
+reproducible builds and make every publish a new commit.
 """
 
 import fnmatch
 import json
 import logging
 import os
-import subprocess
-import sys
-import tempfile
 import time
 from html import escape
 from urllib.parse import urlsplit
@@ -37,6 +40,7 @@ from persian.problems import Problem
 from persian.text import to_persian_digits
 
 from .normalize import fold_page
+from .shards import Shard, ShardIndexer
 
 logger = logging.getLogger(__name__)
 
@@ -44,13 +48,14 @@ DEFAULTS = {
     "enabled": True,
     "output": "pagefind",  # folder inside the output
     "language": "fa",
-    "filters_file": "search/filters.json",
+    "manifest": "search/search.json",  # shards, in search order, and filter choices
     # Other pages to index, as output paths (fnmatch patterns).
     "pages": ["awards/agency/*/index.html", "awards/festival/*/index.html"],
     "root_selector": "main",
     "exclude_selectors": "nav, form, aside, button, script, style, template, noscript, #comments",
 }
 FILTERS = ("category", "year", "agency")
+LAST_BUILD = {}  # shards indexed and reused by the last build, for tools and tests
 SEPARATOR = "|"  # between several values of one filter in a record's metadata
 
 # Pagefind writes its ready-made UIs too; the search page uses pagefind.js
@@ -108,17 +113,6 @@ def filter_choices(metas):
     return choices
 
 
-def run_pagefind(site, target, config):
-    run = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", site, "--output-path", target,
-         "--force-language", config["language"], "--root-selector", config["root_selector"],
-         "--exclude-selectors", config["exclude_selectors"], "--silent"],
-        capture_output=True, text=True,
-    )
-    if run.returncode != 0:
-        raise RuntimeError((run.stderr or run.stdout).strip()[-2000:])
-
-
 class SearchIndexGenerator(Generator):
     """Indexes the written pages once every other generator has written them."""
 
@@ -133,47 +127,60 @@ class SearchIndexGenerator(Generator):
             return
         started = time.perf_counter()
         target = os.path.join(self.output_path, self.config["output"])
-        # The copies are read once and thrown away: keep them in memory when
-        # the system has a RAM-backed /dev/shm (creating files on disk costs
-        # ~0.5 ms each here).
-        shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-        with tempfile.TemporaryDirectory(prefix="chapar-search-", dir=shm) as scratch:
-            metas = self.copy_pages(scratch)
-            try:
-                run_pagefind(scratch, os.path.abspath(target), self.config)
-            except (OSError, RuntimeError) as exc:  # fail the build, don't ship no search
-                logger.error("%s", Problem(target, 1, f"Pagefind indexing failed: {exc}"))
-                return
-        for name in sorted(os.listdir(target)):
-            if any(fnmatch.fnmatch(name, pattern) for pattern in UNUSED_BUNDLES):
-                os.remove(os.path.join(target, name))
-        choices = os.path.join(self.output_path, self.config["filters_file"])
-        os.makedirs(os.path.dirname(choices), exist_ok=True)
-        with open(choices, "w", encoding="utf-8") as handle:
-            json.dump(filter_choices(metas), handle, ensure_ascii=False, sort_keys=True)
-        logger.info("search: indexed %d pages into %s in %.2f s", len(metas), target,
+        shards, metas = self.collect_shards()
+        options = {k: self.config[k] for k in ("language", "root_selector", "exclude_selectors")}
+        indexer = ShardIndexer(
+            target, os.path.join(self.settings["CACHE_PATH"], "search"), options,
+            load=self.settings.get("LOAD_CONTENT_CACHE", False),
+            save=self.settings.get("CACHE_CONTENT", False),
+            prepare=with_meta, clean=drop_unused_bundles,
+        )
+        try:
+            indexer.build(shards)
+        except (OSError, RuntimeError) as exc:  # fail the build, don't ship no search
+            logger.error("%s", Problem(target, 1, f"Pagefind indexing failed: {exc}"))
+            return
+        LAST_BUILD.clear()
+        LAST_BUILD.update(indexed=sorted(indexer.indexed), reused=sorted(indexer.reused))
+        manifest = os.path.join(self.output_path, self.config["manifest"])
+        os.makedirs(os.path.dirname(manifest), exist_ok=True)
+        with open(manifest, "w", encoding="utf-8") as handle:
+            json.dump({"indexes": [shard.name for shard in shards],
+                       "filters": filter_choices(metas)},
+                      handle, ensure_ascii=False, sort_keys=True)
+        logger.info("search: indexed %d pages in %d shards (%d reused) into %s in %.2f s",
+                    len(metas), len(shards), len(indexer.reused), target,
                     time.perf_counter() - started)
 
-    def copy_pages(self, scratch):
-        """Folded copies of the pages to search, in ``scratch``; returns their metadata."""
+    def collect_shards(self):
+        """The pages to search, read from the output, in their shards (in
+        search order); and every page's metadata."""
         agencies = self.context.get("awards_agencies", {})
         agency_names = {key: getattr(a, "name", a) for key, a in agencies.items()}
-        pages = {a.save_as: article_meta(a, agency_names)
-                 for a in self.context.get("articles", [])}
-        for root, _dirs, files in os.walk(self.output_path):
-            for name in files:
+        pages = {}
+        for article in sorted(self.context.get("articles", []), key=lambda a: a.date,
+                              reverse=True):
+            shard = f"news-{jalali(article.date).year}"
+            pages[article.save_as] = (shard, *article_meta(article, agency_names))
+        for root, dirs, files in os.walk(self.output_path):
+            dirs.sort()
+            for name in sorted(files):
                 rel = os.path.relpath(os.path.join(root, name), self.output_path)
                 rel = rel.replace(os.sep, "/")
                 if rel not in pages and any(fnmatch.fnmatch(rel, p) for p in self.config["pages"]):
-                    pages[rel] = ({"kind": "page"}, {})
-        for rel, (meta, sort) in pages.items():
+                    pages[rel] = ("pages", {"kind": "page"}, {})
+        shards = {}
+        for rel, (shard, meta, sort) in pages.items():
             with open(os.path.join(self.output_path, rel), encoding="utf-8") as handle:
                 html = handle.read()
-            copy = os.path.join(scratch, rel)
-            os.makedirs(os.path.dirname(copy), exist_ok=True)
-            with open(copy, "w", encoding="utf-8") as handle:
-                handle.write(with_meta(html, meta, sort))
-        return [meta for meta, _sort in pages.values()]
+            shards.setdefault(shard, Shard(shard)).pages.append((rel, html, meta, sort))
+        return list(shards.values()), [meta for _shard, meta, _sort in pages.values()]
+
+
+def drop_unused_bundles(folder):
+    for name in sorted(os.listdir(folder)):
+        if any(fnmatch.fnmatch(name, pattern) for pattern in UNUSED_BUNDLES):
+            os.remove(os.path.join(folder, name))
 
 
 def get_generators(pelican):

@@ -1,7 +1,9 @@
 /* Search page: Pagefind with Persian-normalised queries, Jalali dates,
    Persian digits, filters, ?q= in the address.  No third-party code.
-   Filters match the results' metadata here (see plugins/search: Pagefind's
-   own filter index is not reproducible). */
+   The index is in shards (plugins/search/shards.py): news by Jalali year,
+   newest first, then other pages; each is sorted by date, so asking them in
+   order lists news newest first.  Filters match the results' metadata here
+   (see plugins/search: Pagefind's own filter index is not reproducible). */
 const box = document.getElementById("search");
 const { normalizeForSearch, toPersianDigits } = window.ChaparSearch;
 const form = box.querySelector(".search__form");
@@ -16,13 +18,22 @@ const fill = (template, values) =>
 
 const PAGE_SIZE = 20;
 const SEPARATOR = "|";
-let pagefind;
+const DEBOUNCE_MS = 80;
+let shards = [];
 let pending = 0;
 
 async function load() {
-  pagefind = await import(box.dataset.pagefind);
-  await pagefind.options({ excerptLength: 24, baseUrl: box.dataset.base });
-  const choices = await (await fetch(box.dataset.filters)).json();
+  const manifest = await (await fetch(box.dataset.manifest)).json();
+  if (manifest.indexes.length) {
+    // Each shard through its own copy of pagefind.js: instances of one copy
+    // share decompression state and break when searched at the same time.
+    shards = await Promise.all(manifest.indexes.map(async (name) => {
+      const shard = await import(`${box.dataset.pagefind}${name}/pagefind.js`);
+      await shard.options({ excerptLength: 24, baseUrl: box.dataset.base });
+      return shard;
+    }));
+  }
+  const choices = manifest.filters;
   for (const select of selects) {
     const values = choices[select.dataset.filter] || [];
     if (!values.length) { select.closest("label").hidden = true; continue; }
@@ -36,15 +47,26 @@ function matches(meta, chosen) {
   return chosen.every(([key, value]) => (meta[key] || "").split(SEPARATOR).includes(value));
 }
 
+/* Whether the page holds every word of the query.  A shard in which a word
+   does not occur at all answers with the longest start of it that does
+   («پی» for «پیشرفت»); one whole index rarely lacks a word, shards often do.
+   Pages are indexed folded (plugins/search), so their text compares with the
+   folded query once Pagefind's own dropping of the half-space is repeated. */
+function holdsEveryWord(content, terms) {
+  const text = content.replaceAll("\u200c", "").toLowerCase();
+  return terms.every((term) => text.includes(term));
+}
+
 /* The first PAGE_SIZE results whose metadata matches the chosen filters,
    loading result data a few at a time. */
-async function firstMatching(results, ticket) {
+async function firstMatching(results, terms, ticket) {
   const chosen = selects.filter((s) => s.value).map((s) => [s.dataset.filter, s.value]);
   const found = [];
   for (let i = 0; i < results.length && found.length < PAGE_SIZE; i += PAGE_SIZE) {
     const batch = await Promise.all(results.slice(i, i + PAGE_SIZE).map((r) => r.data()));
     if (ticket !== pending) return null;
-    found.push(...batch.filter((data) => matches(data.meta, chosen)));
+    found.push(...batch.filter((data) =>
+      matches(data.meta, chosen) && holdsEveryWord(data.content, terms)));
   }
   return found.slice(0, PAGE_SIZE);
 }
@@ -94,10 +116,15 @@ async function run() {
   history.replaceState(null, "", url);
   const ticket = ++pending;
   if (!query) { list.replaceChildren(); status.textContent = ""; return; }
-  const search = await pagefind.debouncedSearch(normalizeForSearch(query),
-    { sort: { date: "desc" } }, 80);
-  if (search === null || ticket !== pending) return; // a newer query superseded it
-  const results = await firstMatching(search.results, ticket);
+  const term = normalizeForSearch(query);
+  for (const shard of shards) shard.preload(term); // fetch while the reader types
+  await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS));
+  if (ticket !== pending) return; // a newer query superseded it
+  const found = await Promise.all(shards.map((shard) =>
+    shard.search(term, { sort: { date: "desc" } })));
+  if (ticket !== pending) return;
+  const terms = term.replaceAll('"', "").split(" ").filter(Boolean);
+  const results = await firstMatching(found.flatMap((search) => search.results), terms, ticket);
   if (results !== null && ticket === pending) render(query, results);
 }
 
