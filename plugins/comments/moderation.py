@@ -47,7 +47,13 @@ ARABIC_LETTER_PATTERN = r"[\u0621-\u063a\u0641-\u064a\u066e-\u06d3\u06d5\u06fa-\
 LINK_PATTERN = r'(?:https?://|www\.)[^\s<>()"' + r"'«»]+"
 URL_PATTERN = LINK_PATTERN + r"|[A-Za-z0-9_.+-]+@[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)+"
 
-_FOLD_TABLE = str.maketrans(FOLD)
+# The characters FOLD changes, found by one regex: str.translate with a dict
+# table looks up every character, which costs ~0.1 ms on an article.
+_FOLD_CHANGES = re.compile("[" + re.escape("".join(FOLD)) + "]")
+
+
+def _fold_chars(text):
+    return _FOLD_CHANGES.sub(lambda m: FOLD[m[0]], text)
 _TOKEN = re.compile(TOKEN_PATTERN)
 _REPEATS = re.compile(r"(.)\1+")
 _URL = re.compile(URL_PATTERN, re.IGNORECASE)
@@ -59,8 +65,12 @@ def fold(text):
     """The comparison form: NFKC, lower case, letters and digits folded,
     invisible marks dropped, ZWNJ as a space, repeated characters collapsed
     (``كلاهبـــردار`` → ``کلاهبردار``, ``خیلییییی`` → ``خیلی``)."""
-    text = _nfkc(text).lower().translate(_FOLD_TABLE)
-    return _REPEATS.sub(r"\1", text)
+    text = _fold_chars(_nfkc(text).lower())
+    return _REPEATS.sub(_first, text)
+
+
+def _first(match):
+    return match[1]
 
 
 def _nfkc(text):
@@ -136,7 +146,7 @@ def detect_language(text):
     latin = len(_LATIN_LETTER.findall(text))
     if not arabic and not latin:
         return "none"
-    folded = text.translate(_FOLD_TABLE)
+    folded = _fold_chars(text)
     if latin > arabic:
         # Latin words keep their doubled letters: «aa», «oo» mark Finglish.
         latin_words = [w for w in _TOKEN.findall(folded) if w.isascii() and not w.isdigit()]
@@ -406,7 +416,7 @@ def load_rules(path):
 def article_words(text, rules):
     """The stems of an article's words, for ``relevance``."""
     stop = frozenset().union(*(r.stop_words for r in rules.of("relevance")))
-    return frozenset(_stem(w) for w in tokens(text) if w not in stop)
+    return frozenset(_stem(w) for w in set(tokens(text)).difference(stop))
 
 
 _STEM_SUFFIXES = ("ترین", "های", "تر", "ها", "ان", "ات", "ی")
