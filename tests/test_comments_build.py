@@ -328,3 +328,36 @@ def test_the_projects_sample_comments(real_site):
         if path.is_file():
             data = path.read_bytes()
             assert not any(s in data for s in secrets), path
+
+
+# --- decisions kept between builds ---------------------------------------------
+
+def test_a_rebuild_moderates_again_only_what_changed(tmp_path):
+    import comments
+
+    second = news_item(77, "خبر دوم", "1397/06/06 10:00", body="بودجه استان تصویب شد.")
+    site = make_site(tmp_path, news={"a.md": ARTICLE, "b.md": second}, comments={
+        **COMMENTS, "77/1.md": comment("مینا", "1397/06/06 11:00", "بودجه استان باید شفاف باشد.")})
+    cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    build_site(site, **cached)
+    assert comments.LAST_BUILD == {"moderated": 2, "reused": 0}
+    build_site(site, **cached)
+    assert comments.LAST_BUILD == {"moderated": 0, "reused": 2}
+
+    # A new comment that repeats one already there is a duplicate: the whole
+    # thread is moderated again, the other article's decisions are kept.
+    (site / "content/comments/77/2.md").write_text(
+        comment("مینا", "1397/06/06 12:00", "بودجه استان باید شفاف باشد."), "utf-8")
+    again = build_site(site, **cached)
+    assert comments.LAST_BUILD == {"moderated": 1, "reused": 1}
+    page = (again / "news/77/index.html").read_text("utf-8")
+    assert 'id="comment-1"' in page and 'id="comment-2"' not in page
+
+    # Changed rules (a word added to the project's list): every decision is
+    # made again, and «شفاف» now rejects the comments that use it.
+    build_site(site, **cached)
+    words = site / "data/moderation/extra-words.txt"
+    words.write_text(words.read_text("utf-8") + "\nشفاف\n", "utf-8")
+    again = build_site(site, **cached)
+    assert comments.LAST_BUILD == {"moderated": 2, "reused": 0}
+    assert 'id="comment-1"' not in (again / "news/77/index.html").read_text("utf-8")

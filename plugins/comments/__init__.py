@@ -1,7 +1,8 @@
 """Readers' comments under published moderation rules (SPEC.md sections 4, 5).
 
 Reads ``content/comments/<NewsCode>/*.md``, reports every bad file as
-``path:line: message``, moderates with :mod:`.moderation` and gives each
+``path:line: message``, moderates with :mod:`.moderation` (decisions kept
+between builds by :mod:`.decisions`) and gives each
 article its published thread (``article.comments``, ``article.comments_count``)
 for ``partials/comments.html``.  The rules' reader texts go to templates as
 ``COMMENT_RULES``; the browser checks' tables to ``COMMENTS_RULES_SAVE_AS``.
@@ -16,7 +17,7 @@ from pelican.generators import Generator
 
 from persian.reader import read_source
 
-from . import moderation, render, store
+from . import decisions, moderation, render, store
 
 logger = logging.getLogger(__name__)
 
@@ -32,12 +33,25 @@ def comment_settings(settings):
     return {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS}}
 
 
-def moderate_site(rules, by_code, article_texts):
-    """``{NewsCode: {Id: Decision}}`` for every article's comments."""
-    return {
-        code: moderation.moderate_article(rules, comments, article_texts.get(code, ""))
-        for code, comments in by_code.items()
-    }
+LAST_BUILD = {}  # articles moderated and reused by the last build, for tools and tests
+
+
+def moderate_site(rules, by_code, article_texts, cache=None):
+    """``{NewsCode: {Id: Decision}}`` for every article's comments, reusing
+    the ``cache``'s (a :class:`decisions.DecisionCache`) where it can."""
+    if cache is None:
+        return {
+            code: moderation.moderate_article(rules, comments, article_texts.get(code, ""))
+            for code, comments in by_code.items()
+        }
+    digest = decisions.rules_digest(rules)
+    result = {}
+    for code, comments in by_code.items():
+        text = article_texts.get(code, "")
+        result[code] = cache.decide(
+            decisions.article_key(digest, text, comments),
+            lambda: moderation.moderate_article(rules, comments, text))  # noqa: B023 (called at once)
+    return result
 
 
 class CommentsGenerator(Generator):
@@ -73,14 +87,18 @@ class CommentsGenerator(Generator):
         if problems or self.rules is None:
             return  # safe_build stops the build before anything is written
         texts = {code: read_source(by_news_code[code].source_path) for code in by_code}
-        decisions = moderate_site(self.rules, by_code, texts)
+        cache = decisions.DecisionCache(self.settings)
+        decided = moderate_site(self.rules, by_code, texts, cache)
+        cache.write()
+        LAST_BUILD.clear()
+        LAST_BUILD.update(moderated=len(by_code) - cache.reused, reused=cache.reused)
         body = render.BodyRenderer()
         for code, comments in by_code.items():
             article = by_news_code[code]
             article.comments, article.comments_count = render.build_threads(
-                comments, decisions[code], body)
+                comments, decided[code], body)
         counts = [0, 0, 0]
-        for per_article in decisions.values():
+        for per_article in decided.values():
             for decision in per_article.values():
                 counts[("published", "held", "rejected").index(decision.status)] += 1
         logger.info("comments: %d published, %d held, %d rejected", *counts)
