@@ -47,3 +47,12 @@ def test_a_rebuild_reindexes_only_the_shard_that_changed(tmp_path):
 
     kept = sorted(os.listdir(site / "cache/search"))  # only this build's shards stay
     assert kept == sorted(search.LAST_BUILD["indexed"] + search.LAST_BUILD["reused"])
+
+
+def test_other_pages_are_split_so_every_core_indexes(tmp_path):
+    pages = ["awards/agency/*/index.html", "awards/festival/*/index.html"]
+    out = build_site(make_site(tmp_path, news=NEWS), SEARCH={"pages": pages, "pages_per_shard": 5})
+    indexes = json.loads((out / "search/search.json").read_text("utf-8"))["indexes"]
+    agencies = len(list((out / "awards/agency").iterdir()))
+    assert agencies + 1 > 10
+    assert indexes == ["news-1399", "news-1397", "pages", "pages-2", "pages-3"][: 2 + -(-(agencies + 1) // 5)]

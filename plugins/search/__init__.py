@@ -51,6 +51,7 @@ DEFAULTS = {
     "manifest": "search/search.json",  # shards, in search order, and filter choices
     # Other pages to index, as output paths (fnmatch patterns).
     "pages": ["awards/agency/*/index.html", "awards/festival/*/index.html"],
+    "pages_per_shard": 700,
     "root_selector": "main",
     "exclude_selectors": "nav, form, aside, button, script, style, template, noscript, #comments",
 }
@@ -114,29 +115,76 @@ def filter_choices(metas):
 
 
 class SearchIndexGenerator(Generator):
-    """Indexes the written pages once every other generator has written them."""
+    """Indexes the written pages: the news as soon as the article pages are
+    written, the other pages once every other generator has written them."""
 
     def generate_context(self):
         self.config = search_settings(self.settings)
         # Pagefind's URLs are root-relative: the page tells it the site's path.
         path = urlsplit(self.settings.get("SITEURL", "")).path.rstrip("/")
         self.context["SEARCH_BASE_URL"] = path + "/"
+        self.indexer, self.shards, self.metas = None, [], []
+        if self.config["enabled"]:
+            signals.article_writer_finalized.connect(self.index_news)
+
+    def _indexer(self):
+        if self.indexer is None:
+            self.started = time.perf_counter()
+            options = {k: self.config[k] for k in ("language", "root_selector",
+                                                   "exclude_selectors")}
+            self.indexer = ShardIndexer(
+                os.path.join(self.output_path, self.config["output"]),
+                os.path.join(self.settings["CACHE_PATH"], "search"), options,
+                load=self.settings.get("LOAD_CONTENT_CACHE", False),
+                save=self.settings.get("CACHE_CONTENT", False),
+                prepare=with_meta, clean=drop_unused_bundles,
+            )
+        return self.indexer
+
+    def index_news(self, articles_generator, writer=None):
+        """Start indexing the news shards, on the other core, while Python
+        renders the rest of the site."""
+        signals.article_writer_finalized.disconnect(self.index_news)
+        agencies = self.context.get("awards_agencies", {})
+        agency_names = {key: getattr(a, "name", a) for key, a in agencies.items()}
+        shards = {}
+        for article in sorted(self.context.get("articles", []), key=lambda a: a.date,
+                              reverse=True):
+            meta, sort = article_meta(article, agency_names)
+            shard = shards.setdefault(f"news-{jalali(article.date).year}",
+                                      Shard(f"news-{jalali(article.date).year}"))
+            shard.pages.append((article.save_as, self._read(article.save_as), meta, sort))
+            self.metas.append(meta)
+        self.shards += shards.values()
+        self._indexer().submit(shards.values())
 
     def generate_output(self, writer):
         if not self.config["enabled"]:
             return
-        started = time.perf_counter()
-        target = os.path.join(self.output_path, self.config["output"])
-        shards, metas = self.collect_shards()
-        options = {k: self.config[k] for k in ("language", "root_selector", "exclude_selectors")}
-        indexer = ShardIndexer(
-            target, os.path.join(self.settings["CACHE_PATH"], "search"), options,
-            load=self.settings.get("LOAD_CONTENT_CACHE", False),
-            save=self.settings.get("CACHE_CONTENT", False),
-            prepare=with_meta, clean=drop_unused_bundles,
-        )
+        signals.article_writer_finalized.disconnect(self.index_news)
+        news = {page[0] for shard in self.shards for page in shard.pages}
+        others = []
+        for root, dirs, files in os.walk(self.output_path):
+            dirs.sort()
+            for name in sorted(files):
+                rel = os.path.relpath(os.path.join(root, name), self.output_path)
+                rel = rel.replace(os.sep, "/")
+                if rel not in news and any(fnmatch.fnmatch(rel, p) for p in self.config["pages"]):
+                    others.append((rel, self._read(rel), {"kind": "page"}, {}))
+                    self.metas.append({"kind": "page"})
+        # Other pages in shards of a few hundred, so that they too are indexed
+        # on every core: "pages", "pages-2", …
+        size = self.config["pages_per_shard"]
+        shards = []
+        for start in range(0, len(others), size):
+            shards.append(Shard("pages" + (f"-{start // size + 1}" if start else "")))
+            shards[-1].pages = others[start:start + size]
+        self.shards += shards
+        indexer = self._indexer()
+        target = indexer.output_root
         try:
-            indexer.build(shards)
+            indexer.submit(shards)
+            indexer.wait()
         except (OSError, RuntimeError) as exc:  # fail the build, don't ship no search
             logger.error("%s", Problem(target, 1, f"Pagefind indexing failed: {exc}"))
             return
@@ -145,36 +193,16 @@ class SearchIndexGenerator(Generator):
         manifest = os.path.join(self.output_path, self.config["manifest"])
         os.makedirs(os.path.dirname(manifest), exist_ok=True)
         with open(manifest, "w", encoding="utf-8") as handle:
-            json.dump({"indexes": [shard.name for shard in shards],
-                       "filters": filter_choices(metas)},
+            json.dump({"indexes": [shard.name for shard in self.shards],
+                       "filters": filter_choices(self.metas)},
                       handle, ensure_ascii=False, sort_keys=True)
         logger.info("search: indexed %d pages in %d shards (%d reused) into %s in %.2f s",
-                    len(metas), len(shards), len(indexer.reused), target,
-                    time.perf_counter() - started)
+                    len(self.metas), len(self.shards), len(indexer.reused), target,
+                    time.perf_counter() - self.started)
 
-    def collect_shards(self):
-        """The pages to search, read from the output, in their shards (in
-        search order); and every page's metadata."""
-        agencies = self.context.get("awards_agencies", {})
-        agency_names = {key: getattr(a, "name", a) for key, a in agencies.items()}
-        pages = {}
-        for article in sorted(self.context.get("articles", []), key=lambda a: a.date,
-                              reverse=True):
-            shard = f"news-{jalali(article.date).year}"
-            pages[article.save_as] = (shard, *article_meta(article, agency_names))
-        for root, dirs, files in os.walk(self.output_path):
-            dirs.sort()
-            for name in sorted(files):
-                rel = os.path.relpath(os.path.join(root, name), self.output_path)
-                rel = rel.replace(os.sep, "/")
-                if rel not in pages and any(fnmatch.fnmatch(rel, p) for p in self.config["pages"]):
-                    pages[rel] = ("pages", {"kind": "page"}, {})
-        shards = {}
-        for rel, (shard, meta, sort) in pages.items():
-            with open(os.path.join(self.output_path, rel), encoding="utf-8") as handle:
-                html = handle.read()
-            shards.setdefault(shard, Shard(shard)).pages.append((rel, html, meta, sort))
-        return list(shards.values()), [meta for _shard, meta, _sort in pages.values()]
+    def _read(self, rel):
+        with open(os.path.join(self.output_path, rel), encoding="utf-8") as handle:
+            return handle.read()
 
 
 def drop_unused_bundles(folder):

@@ -3,7 +3,8 @@
 A site's search index is split so that
 
 * shards are indexed at the same time, one ``pagefind`` process per core
-  (the indexer keeps about one core busy);
+  (the indexer keeps about one core busy), the news as soon as the article
+  pages are written, while Python renders the rest of the site;
 * a rebuild re-indexes only the shards whose pages changed: each shard's
   index is kept in ``CACHE_PATH/search/<shard>-<digest of its input>/`` and
   linked into the output when the same input comes again.  Entries no
@@ -77,7 +78,10 @@ class Shard:
 
 
 class ShardIndexer:
-    """Indexes shards into ``output_root`` (one folder each), reusing the cache."""
+    """Indexes shards into ``output_root`` (one folder each), reusing the cache.
+
+    :meth:`submit` starts shards (more may follow, e.g. the news as soon as
+    the article pages are written); :meth:`wait` waits for all of them."""
 
     def __init__(self, output_root, cache_root, config, load=True, save=True, prepare=None,
                  clean=None):
@@ -86,10 +90,12 @@ class ShardIndexer:
         self.prepare = prepare  # prepare(html, meta, sort) -> the page Pagefind reads
         self.clean = clean  # clean(folder): tidy a fresh index before it is kept
         self.indexed, self.reused = [], []
+        shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+        self._scratch = tempfile.TemporaryDirectory(prefix="chapar-search-", dir=shm)
+        self._pool = ThreadPoolExecutor(max(1, os.cpu_count() or 1))
+        self._jobs = []
 
-    def build(self, shards):
-        """Every shard's index in ``output_root/<name>/``; raises RuntimeError."""
-        work = []
+    def submit(self, shards):
         for shard in shards:
             key = f"{shard.name}-{shard.digest(self.config)}"
             cached = os.path.join(self.cache_root, key)
@@ -97,18 +103,21 @@ class ShardIndexer:
                 link_tree(cached, os.path.join(self.output_root, shard.name))
                 self.reused.append(key)
             else:
-                work.append((shard, key))
-        shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-        with tempfile.TemporaryDirectory(prefix="chapar-search-", dir=shm) as scratch:
-            workers = max(1, min(len(work), os.cpu_count() or 1))
-            with ThreadPoolExecutor(workers) as pool:
-                for done in pool.map(lambda job: self._index(scratch, *job), work):
-                    self.indexed.append(done)
+                self._jobs.append(self._pool.submit(self._index, shard, key))
+
+    def wait(self):
+        """Wait for every shard; raises the first shard's error."""
+        try:
+            for job in self._jobs:
+                self.indexed.append(job.result())
+        finally:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._scratch.cleanup()
         if self.save:
             self._forget_all_but(set(self.indexed + self.reused))
 
-    def _index(self, scratch, shard, key):
-        source = os.path.join(scratch, shard.name)
+    def _index(self, shard, key):
+        source = os.path.join(self._scratch.name, shard.name)
         for rel, html, meta, sort in shard.pages:
             copy = os.path.join(source, rel)
             os.makedirs(os.path.dirname(copy), exist_ok=True)
