@@ -32,6 +32,11 @@ async function load() {
       await shard.options({ excerptLength: 24, baseUrl: box.dataset.base });
       return shard;
     }));
+    // A shard's first search starts its worker and WebAssembly (~300 ms on a
+    // desktop): do it for the newest two now, the others one by one after.
+    await Promise.all(shards.slice(0, 2).map(warm));
+    shards.slice(2).reduce((previous, shard) => previous.then(() => warm(shard)),
+      Promise.resolve());
   }
   const choices = manifest.filters;
   for (const select of selects) {
@@ -42,6 +47,8 @@ async function load() {
   }
   filterSet.hidden = false;
 }
+
+const warm = (shard) => shard.search("\u200b").catch(() => null);
 
 function matches(meta, chosen) {
   return chosen.every(([key, value]) => (meta[key] || "").split(SEPARATOR).includes(value));
@@ -59,16 +66,16 @@ function holdsEveryWord(content, terms) {
 
 /* The first PAGE_SIZE results whose metadata matches the chosen filters,
    loading result data a few at a time. */
-async function firstMatching(results, terms, ticket) {
+async function firstMatching(results, terms, ticket, wanted) {
   const chosen = selects.filter((s) => s.value).map((s) => [s.dataset.filter, s.value]);
   const found = [];
-  for (let i = 0; i < results.length && found.length < PAGE_SIZE; i += PAGE_SIZE) {
+  for (let i = 0; i < results.length && found.length < wanted; i += PAGE_SIZE) {
     const batch = await Promise.all(results.slice(i, i + PAGE_SIZE).map((r) => r.data()));
     if (ticket !== pending) return null;
     found.push(...batch.filter((data) =>
       matches(data.meta, chosen) && holdsEveryWord(data.content, terms)));
   }
-  return found.slice(0, PAGE_SIZE);
+  return found.slice(0, wanted);
 }
 
 function render(query, results) {
@@ -117,15 +124,22 @@ async function run() {
   const ticket = ++pending;
   if (!query) { list.replaceChildren(); status.textContent = ""; return; }
   const term = normalizeForSearch(query);
-  for (const shard of shards) shard.preload(term); // fetch while the reader types
+  for (const shard of shards.slice(0, 2)) shard.preload(term); // fetch while the reader types
   await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS));
   if (ticket !== pending) return; // a newer query superseded it
-  const found = await Promise.all(shards.map((shard) =>
-    shard.search(term, { sort: { date: "desc" } })));
-  if (ticket !== pending) return;
+  // Shard by shard, newest first, until a page of results: a common word
+  // needs only this year's shard, a rare one reads on into the archive.
   const terms = term.replaceAll('"', "").split(" ").filter(Boolean);
-  const results = await firstMatching(found.flatMap((search) => search.results), terms, ticket);
-  if (results !== null && ticket === pending) render(query, results);
+  const results = [];
+  for (const shard of shards) {
+    const search = await shard.search(term, { sort: { date: "desc" } });
+    if (ticket !== pending) return;
+    const more = await firstMatching(search.results, terms, ticket, PAGE_SIZE - results.length);
+    if (more === null) return;
+    results.push(...more);
+    if (results.length >= PAGE_SIZE) break;
+  }
+  if (ticket === pending) render(query, results);
 }
 
 form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
