@@ -124,8 +124,11 @@ class SearchIndexGenerator(Generator):
         path = urlsplit(self.settings.get("SITEURL", "")).path.rstrip("/")
         self.context["SEARCH_BASE_URL"] = path + "/"
         self.indexer, self.shards, self.metas = None, [], []
+        self.waiting, self.seen = [], set()  # other pages written, not yet in a shard
         if self.config["enabled"]:
+            self.seen = {a.save_as for a in self.context.get("articles", [])}
             signals.article_writer_finalized.connect(self.index_news)
+            signals.content_written.connect(self.page_written)
 
     def _indexer(self):
         if self.indexer is None:
@@ -158,32 +161,42 @@ class SearchIndexGenerator(Generator):
         self.shards += shards.values()
         self._indexer().submit(shards.values())
 
+    def page_written(self, path, context=None):
+        """Other pages to search go into shards of ``pages_per_shard`` in the
+        order they are written ("pages", "pages-2", …), each indexed as soon
+        as it is full, while the rest of the site is rendered."""
+        rel = os.path.relpath(path, self.output_path).replace(os.sep, "/")
+        if rel in self.seen or not any(fnmatch.fnmatch(rel, p) for p in self.config["pages"]):
+            return
+        self.seen.add(rel)
+        self.waiting.append((rel, self._read(rel), {"kind": "page"}, {}))
+        self.metas.append({"kind": "page"})
+        if len(self.waiting) >= self.config["pages_per_shard"]:
+            self._submit_waiting()
+
+    def _submit_waiting(self):
+        if not self.waiting:
+            return
+        count = sum(1 for shard in self.shards if shard.name.startswith("pages"))
+        shard = Shard("pages" + (f"-{count + 1}" if count else ""))
+        shard.pages, self.waiting = self.waiting, []
+        self.shards.append(shard)
+        self._indexer().submit([shard])
+
     def generate_output(self, writer):
         if not self.config["enabled"]:
             return
         signals.article_writer_finalized.disconnect(self.index_news)
-        news = {page[0] for shard in self.shards for page in shard.pages}
-        others = []
+        signals.content_written.disconnect(self.page_written)
+        # Pages written other than through Pelican's writer, if any.
         for root, dirs, files in os.walk(self.output_path):
             dirs.sort()
             for name in sorted(files):
-                rel = os.path.relpath(os.path.join(root, name), self.output_path)
-                rel = rel.replace(os.sep, "/")
-                if rel not in news and any(fnmatch.fnmatch(rel, p) for p in self.config["pages"]):
-                    others.append((rel, self._read(rel), {"kind": "page"}, {}))
-                    self.metas.append({"kind": "page"})
-        # Other pages in shards of a few hundred, so that they too are indexed
-        # on every core: "pages", "pages-2", …
-        size = self.config["pages_per_shard"]
-        shards = []
-        for start in range(0, len(others), size):
-            shards.append(Shard("pages" + (f"-{start // size + 1}" if start else "")))
-            shards[-1].pages = others[start:start + size]
-        self.shards += shards
+                self.page_written(os.path.join(root, name))
         indexer = self._indexer()
         target = indexer.output_root
         try:
-            indexer.submit(shards)
+            self._submit_waiting()
             indexer.wait()
         except (OSError, RuntimeError) as exc:  # fail the build, don't ship no search
             logger.error("%s", Problem(target, 1, f"Pagefind indexing failed: {exc}"))
