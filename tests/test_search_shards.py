@@ -56,3 +56,22 @@ def test_other_pages_are_split_so_every_core_indexes(tmp_path):
     agencies = len(list((out / "awards/agency").iterdir()))
     assert agencies + 1 > 10
     assert indexes == ["news-1399", "news-1397", "pages", "pages-2", "pages-3"][: 2 + -(-(agencies + 1) // 5)]
+
+
+def test_a_failed_builds_generator_ignores_the_next_builds_signals(tmp_path):
+    # livereload builds in one process: a generator left from a failed build
+    # may still be connected when the next build writes its pages.
+    from types import SimpleNamespace
+
+    from pelican import signals
+
+    stale = search.SearchIndexGenerator.__new__(search.SearchIndexGenerator)
+    stale.output_path, stale.config = str(tmp_path / ".output-old"), {"pages": ["awards/*"]}
+    stale.seen, stale.waiting, stale.shards, stale.metas = set(), [], [], []
+    signals.article_writer_finalized.connect(stale.index_news)
+    try:
+        stale.index_news(SimpleNamespace(output_path=str(tmp_path / ".output-new")))
+        stale.page_written(str(tmp_path / ".output-new/awards/index.html"))
+    finally:
+        signals.article_writer_finalized.disconnect(stale.index_news)
+    assert stale.shards == [] and stale.waiting == []

@@ -147,6 +147,8 @@ class SearchIndexGenerator(Generator):
     def index_news(self, articles_generator, writer=None):
         """Start indexing the news shards, on the other core, while Python
         renders the rest of the site."""
+        if articles_generator.output_path != self.output_path:
+            return  # a failed earlier build's generator, not yet collected (livereload)
         signals.article_writer_finalized.disconnect(self.index_news)
         agencies = self.context.get("awards_agencies", {})
         agency_names = {key: getattr(a, "name", a) for key, a in agencies.items()}
@@ -166,8 +168,9 @@ class SearchIndexGenerator(Generator):
         order they are written ("pages", "pages-2", …), each indexed as soon
         as it is full, while the rest of the site is rendered."""
         rel = os.path.relpath(path, self.output_path).replace(os.sep, "/")
-        if rel in self.seen or not any(fnmatch.fnmatch(rel, p) for p in self.config["pages"]):
-            return
+        if rel.startswith("../") or rel in self.seen or not any(
+                fnmatch.fnmatch(rel, p) for p in self.config["pages"]):
+            return  # not this build's (see index_news), or not to be searched
         self.seen.add(rel)
         self.waiting.append((rel, self._read(rel), {"kind": "page"}, {}))
         self.metas.append({"kind": "page"})
