@@ -2,6 +2,8 @@
 
 import pytest
 
+import search as search_module
+
 from conftest import build_site, make_site, news_item, serve_folder
 
 pytestmark = pytest.mark.browser
@@ -26,6 +28,8 @@ def search_url(tmp_path_factory):
                                 body="علی گفت کشاورزان سرمایه استان هستند."),
             "arabic.md": news_item(12, "گزارش پيشرفت", "1401/03/10", "Category: اقتصاد\n",
                                    body="گزارش پيشرفت طرح كشاورزان."),
+            "tax.md": news_item(13, "پرداخت مالیات", "1402/01/20", "Tags: مودیان\n",
+                                body="مهلت پرداخت مالیات تمدید شد."),
         },
     )
     out = build_site(site)
@@ -84,6 +88,23 @@ def test_query_in_the_address_and_year_filter(page, search_url):
     assert "year=" in page.url
 
 
+def test_one_query_lists_news_of_several_years_newest_first_then_other_pages(page, search_url):
+    # Each Jalali year of news is a shard of its own, and agency pages another.
+    assert search(page, search_url, "کشاورزان") == ["گزارش پیشرفت", "دیدار علی با کشاورزان"]
+    assert search(page, search_url, "مالیات") == ["پرداخت مالیات", "اداره کل مالیات"]
+    assert page.console_errors == [] and page.external_requests == []
+
+
+def test_a_word_one_shard_lacks_finds_nothing_there(page, search_url):
+    # The 1397 shard holds «دولت» but not «مالیات»: it must not answer for «دولت» alone.
+    assert search(page, search_url, "دولت مالیات") == []
+    assert search(page, search_url, "پرداخت مالیات") == ["پرداخت مالیات"]
+
+
+def test_tags_are_searched(page, search_url):
+    assert search(page, search_url, "مودیان") == ["پرداخت مالیات"]
+
+
 def test_comments_are_not_indexed(page, search_url):
     page.goto(search_url.replace("/search/", "/news/4385870/"))
     assert "زرافه‌خانه" in page.inner_text("#comments")  # published on the page...
@@ -102,3 +123,23 @@ def test_header_search_box_leads_to_the_search_page(page, search_url):
     page.wait_for_selector(".search__result")
     assert page.locator(".search__result h2 a").all_inner_texts() == ["دیدار علی با کشاورزان"]
     assert page.console_errors == [] and page.external_requests == []
+
+
+def test_a_changed_article_is_found_after_a_rebuild(page, tmp_path):
+    cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    site = make_site(tmp_path, news={
+        "old.md": news_item(1, "خبر قدیمی", "1397/06/05", body="گزارش بودجه استان."),
+        "new.md": news_item(2, "خبر تازه", "1402/02/10", body="گزارش جلسه شورا."),
+    })
+    build_site(site, **cached)
+    (site / "content/news/new.md").write_text(
+        news_item(2, "خبر تازه", "1402/02/10", body="گزارش نشست شورا درباره کرگدن."), "utf-8")
+    out = build_site(site, **cached)
+    assert search_module.LAST_BUILD["reused"]  # the 1397 shard came from the cache
+    server, url = serve_folder(out)
+    try:
+        assert search(page, f"{url}/search/", "کرگدن") == ["خبر تازه"]
+        assert search(page, f"{url}/search/", "جلسه") == []
+        assert search(page, f"{url}/search/", "گزارش") == ["خبر تازه", "خبر قدیمی"]
+    finally:
+        server.shutdown()

@@ -1,10 +1,16 @@
 """Issue 6: the search index in shards, indexed in parallel and reused by rebuilds."""
 
+import gzip
 import json
+import logging
 import os
+
+import pytest
 
 import search
 from conftest import build_site, make_site, news_item
+from safe_build import BuildError
+from search import job, normalize, shards
 from test_builds import differences
 
 CACHED = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
@@ -19,34 +25,113 @@ def shard_names(keys):
     return sorted(key.rsplit("-", 1)[0] for key in keys)
 
 
+def fragments(folder):
+    """{url: fragment} of every page in the Pagefind index under ``folder``."""
+    found = {}
+    for path in folder.rglob("*.pf_fragment"):
+        data = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+        found[data["url"]] = data
+    return found
+
+
 def test_news_is_sharded_by_jalali_year_newest_first_then_other_pages(tmp_path):
     out = build_site(make_site(tmp_path, news=NEWS))
     manifest = json.loads((out / "search/search.json").read_text("utf-8"))
-    assert manifest["indexes"] == ["news-1399", "news-1397", "pages"]
+    assert manifest["indexes"] == [
+        {"name": "news-1399", "group": "news-1399", "year": "۱۳۹۹"},
+        {"name": "news-1397", "group": "news-1397", "year": "۱۳۹۷"},
+        {"name": "pages", "group": "pages", "year": ""},
+    ]
     assert manifest["filters"]["year"] == ["۱۳۹۹", "۱۳۹۷"]
-    for name in manifest["indexes"]:
-        assert (out / "pagefind" / name / "pagefind.js").is_file()
-        assert not list((out / "pagefind" / name).glob("pagefind-ui.*"))
+    # One runtime for all shards (the search page merges them): the first's.
+    assert (out / "pagefind/news-1399/pagefind.js").is_file()
+    for name in ("news-1397", "pages"):
+        assert sorted(p.name for p in (out / "pagefind" / name).iterdir()
+                      if p.is_file() and not p.name.endswith(".pf_meta")) == [
+            "pagefind-entry.json"]
+    assert not list((out / "pagefind").rglob("pagefind-ui.*"))
+    by_url = fragments(out / "pagefind")
+    assert sorted(url for url in by_url if url.startswith("/news/")) == [
+        "/news/1/", "/news/2/", "/news/3/"]
+    assert any(url.startswith("/awards/agency/") for url in by_url)
 
 
-def test_a_rebuild_reindexes_only_the_shard_that_changed(tmp_path):
+def test_the_copy_keeps_the_article_and_its_tags_not_its_share_links(tmp_path):
+    news = {"a.md": news_item(1, "خبر برچسب‌دار", "1397/06/05 09:07",
+                              "Tags: زرافه، کرگدن\nCategory: اقتصاد\n", body="متن خبر درباره بودجه.")}
+    out = build_site(make_site(tmp_path, news=news))
+    page = fragments(out / "pagefind")["/news/1/"]
+    assert "بودجه" in page["content"] and "زرافه" in page["content"]
+    for left_out in ("تلگرام", "برچسب‌ها"):  # the share links, the tags' heading
+        assert left_out not in page["content"]
+    assert page["anchors"] == []  # ids are left out: the page shows no sub-results
+
+
+def copier(selectors="nav, #comments, .share, div.x, [hidden], main p a"):
+    return job.Copier(selectors, normalize.PAGE_CHANGES.pattern, normalize.PAGE_FOLDS)
+
+
+def test_the_copy_is_main_folded_with_metadata_first_without_what_is_left_out():
+    html = ('<html><nav>منو</nav><main id="main" class="c"><h1 id="t">علي ۱۳۹۷</h1>'
+            '<section id="comments"><section>نظر</section></section><nav><nav>پیوند</nav></nav>'
+            '<footer class="x">برچسب</footer><p class="a share b">اشتراک</p>'
+            '<div class="x"><div>حذف</div></div><div class="y">ماند</div><p hidden>پنهان</p>'
+            '<p data-pagefind-ignore>نادیده</p><br data-pagefind-ignore="all"><p>پایان</p></main>'
+            '<footer>پانویس</footer></html>')
+    copy = copier().copy(html, {"title": "علي & دیگران"}, {"date": "2018"})
+    assert copy == (
+        '<!doctype html><html lang="fa"><head><meta charset="utf-8"></head><body><main>'
+        '<meta data-pagefind-meta="title[content]" content="علي &amp; دیگران">'
+        '<meta data-pagefind-sort="date[content]" content="2018">'
+        '<h1>علی 1397</h1><div class="x">برچسب</div>'
+        '<div class="y">ماند</div><p>پایان</p></main></body></html>')
+
+
+def test_what_the_copy_cannot_strip_is_left_to_pagefind():
+    # Unbalanced, or a selector that is not simple ("main p a"): Pagefind applies it.
+    assert copier().strip('<nav><p>بی‌پایان') == '<nav><p>بی‌پایان'
+    assert copier().strip('<p><a>پیوند</a></p>') == '<p><a>پیوند</a></p>'
+    assert copier().strip('<p data-id="comments">متن</p>') == '<p data-id="comments">متن</p>'
+    # Ids a selector left to Pagefind names stay; the others go.
+    assert copier("#a p").copy('<main><div id="a"><p id="b">x</p></div></main>', {}, {}).endswith(
+        '<main><div id="a"><p>x</p></div></main></body></html>')
+
+
+def test_a_rebuild_reindexes_only_the_shard_that_changed_and_finds_the_change(tmp_path):
     site = make_site(tmp_path, news=NEWS)
     build_site(site, **CACHED)
     assert shard_names(search.LAST_BUILD["indexed"]) == ["news-1397", "news-1399", "pages"]
 
     build_site(site, **CACHED)
-    assert search.LAST_BUILD["indexed"] == []
+    assert search.LAST_BUILD["indexed"] == []  # no Pagefind run at all
 
     (site / "content/news/b.md").write_text(
         news_item(2, "خبر سال نود و نه", "1399/02/10", body="کشاورزان و باغداران استان."), "utf-8")
     incremental = build_site(site, **CACHED)
     assert shard_names(search.LAST_BUILD["indexed"]) == ["news-1399"]
     assert shard_names(search.LAST_BUILD["reused"]) == ["news-1397", "pages"]
+    assert "باغداران" in fragments(incremental / "pagefind/news-1399")["/news/2/"]["content"]
     clean = build_site(site, output=tmp_path / "clean")
     assert differences(incremental / "pagefind", clean / "pagefind") == []
 
-    kept = sorted(os.listdir(site / "cache/search"))  # only this build's shards stay
-    assert kept == sorted(search.LAST_BUILD["indexed"] + search.LAST_BUILD["reused"])
+
+def test_the_cache_holds_only_the_last_builds_shards(tmp_path):
+    site = make_site(tmp_path, news=NEWS)
+    for body in ("یک", "دو", "سه", "چهار"):
+        (site / "content/news/a.md").write_text(
+            news_item(1, "خبر سال نود و هفت", "1397/06/05 09:07", body=body), "utf-8")
+        build_site(site, **CACHED)
+        assert shard_names(search.LAST_BUILD["indexed"]) == ["news-1397"] or body == "یک"
+        kept = sorted(os.listdir(site / "cache/search"))
+        assert kept == sorted(search.LAST_BUILD["indexed"] + search.LAST_BUILD["reused"])
+        assert len(kept) == 3
+
+
+def test_without_the_content_cache_nothing_is_kept(tmp_path):
+    site = make_site(tmp_path, news=NEWS)
+    build_site(site)
+    assert not (site / "cache/search").exists()
+    assert shard_names(search.LAST_BUILD["indexed"]) == ["news-1397", "news-1399", "pages"]
 
 
 def test_other_pages_are_split_so_every_core_indexes(tmp_path):
@@ -54,8 +139,13 @@ def test_other_pages_are_split_so_every_core_indexes(tmp_path):
     out = build_site(make_site(tmp_path, news=NEWS), SEARCH={"pages": pages, "pages_per_shard": 5})
     indexes = json.loads((out / "search/search.json").read_text("utf-8"))["indexes"]
     agencies = len(list((out / "awards/agency").iterdir()))
-    assert agencies + 1 > 10
-    assert indexes == ["news-1399", "news-1397", "pages", "pages-2", "pages-3"][: 2 + -(-(agencies + 1) // 5)]
+    festivals = len(list((out / "awards/festival").iterdir()))
+    names = ["pages", "pages-2", "pages-3", "pages-4", "pages-5", "pages-6"]
+    assert agencies + festivals > 10
+    assert indexes[2:] == [{"name": name, "group": "pages", "year": ""}
+                           for name in names[: -(-(agencies + festivals) // 5)]]
+    urls = fragments(out / "pagefind")
+    assert len([url for url in urls if url.startswith("/awards/")]) == agencies + festivals
 
 
 def test_a_failed_builds_generator_ignores_the_next_builds_signals(tmp_path):
@@ -75,3 +165,13 @@ def test_a_failed_builds_generator_ignores_the_next_builds_signals(tmp_path):
     finally:
         signals.article_writer_finalized.disconnect(stale.index_news)
     assert stale.shards == [] and stale.waiting == []
+
+
+def test_a_pagefind_failure_fails_the_build_and_says_so(tmp_path, monkeypatch, caplog):
+    monkeypatch.setattr(shards, "pagefind_command", lambda: ["false"])
+    site = make_site(tmp_path, news=NEWS)
+    with caplog.at_level(logging.ERROR), pytest.raises(BuildError) as failed:
+        build_site(site)
+    assert "Pagefind indexing failed" in str(failed.value)
+    assert "news-1399" in str(failed.value)
+    assert not (site / "output").exists()

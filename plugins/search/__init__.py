@@ -2,21 +2,23 @@
 
 Pagefind treats ي and ی, ۱۳۹۷ and 1397 as different words and has no
 Persian stemming, so it does not index the written pages as they are: each
-page to be searched is copied into a scratch folder with its letters and
-digits folded (``normalize.fold_page``) and its metadata (title, Jalali
-date, category, Jalali year, agencies, from Pelican's own objects) added
-as ``<meta data-pagefind-meta>`` tags; Pagefind's indexer (the binary from
-``pagefind[bin]``) then reads that folder, keeping to ``<main>`` and
-leaving out navigation, forms, asides and comments.  The search page
-folds every query the same way before Pagefind sees it.  Runs as the last
-generator, after every page is written.
+page to be searched is copied into a scratch folder (``job.Copier``): its
+``<main>`` only, without what search leaves out (navigation, forms, asides,
+comments, share links), letters and digits folded (``normalize.fold_page``),
+and its metadata (title, Jalali date, category, Jalali year, agencies, from
+Pelican's own objects) added as ``<meta data-pagefind-meta>`` tags; the
+Pagefind indexer (the binary from ``pagefind[bin]``) then reads that folder.
+The search page folds every query the same way before Pagefind sees it.
 
 The index is split into shards (``shards.py``): one per Jalali year of
-news, newest first, and one for the other pages (agencies, festivals).
-Shards are indexed in parallel, and a rebuild re-indexes only the shards
-whose pages changed.  The search page asks every shard and lists their
-results in that order, so news comes newest first.  The shards and the
-filter choices are in ``search/search.json``.
+news, newest first, then the other pages (agencies, festivals) in shards of
+``pages_per_shard``.  The news shards are indexed as soon as the article
+pages are written, the others as they are written, each in a process of its
+own beside the build; the last generator waits for them.  A rebuild
+re-indexes only the shards whose copies changed.  The search page merges the
+shards into one Pagefind instance and asks them in order, so news comes
+newest first.  The shards and the filter choices are in
+``search/search.json``.
 
 Filters are applied by the search page to the results' metadata rather
 than with Pagefind's own filters: Pagefind 1.5 writes its filter index in
@@ -29,7 +31,6 @@ import json
 import logging
 import os
 import time
-from html import escape
 from urllib.parse import urlsplit
 
 from pelican import signals
@@ -39,8 +40,7 @@ from persian.dates import format_date, jalali
 from persian.problems import Problem
 from persian.text import to_persian_digits
 
-from .normalize import fold_page
-from .shards import Shard, ShardIndexer
+from .shards import Shard, ShardIndexer, stop_all
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +53,10 @@ DEFAULTS = {
     "pages": ["awards/agency/*/index.html", "awards/festival/*/index.html"],
     "pages_per_shard": 700,
     "root_selector": "main",
-    "exclude_selectors": "nav, form, aside, button, script, style, template, noscript, #comments",
+    # Left out of every page (the article footer's tags are searched, not
+    # its share links).
+    "exclude_selectors": "nav, form, aside, button, script, style, template, noscript, "
+                         "#comments, .share, .tags__title",
 }
 FILTERS = ("category", "year", "agency")
 LAST_BUILD = {}  # shards indexed and reused by the last build, for tools and tests
@@ -63,6 +66,8 @@ SEPARATOR = "|"  # between several values of one filter in a record's metadata
 # directly, and the UI bundles carry their translators' e-mail addresses.
 UNUSED_BUNDLES = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*",
                   "pagefind-highlight.js")
+# Pagefind's runtime: the search page loads the first shard's only.
+RUNTIME = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
 
 
 def search_settings(settings):
@@ -85,26 +90,6 @@ def article_meta(article, agency_names):
     return meta, {"date": article.date.isoformat()}
 
 
-def with_meta(html, meta, sort):
-    """The page to index: its ``<main>`` only, folded for search, with the
-    Pagefind metadata tags first inside it (Pagefind reads only inside its
-    root selector)."""
-    tags = "".join(
-        f'<meta data-pagefind-meta="{key}[content]" content="{escape(value)}">'
-        for key, value in sorted(meta.items())
-    ) + "".join(
-        f'<meta data-pagefind-sort="{key}[content]" content="{escape(value)}">'
-        for key, value in sorted(sort.items())
-    )
-    main, end = html.find("<main"), html.rfind("</main>")
-    if main < 0 or end < main:
-        return tags + fold_page(html)
-    inside = html.find(">", main) + 1
-    return ('<!doctype html><html lang="fa"><head><meta charset="utf-8"></head><body>'
-            + fold_page(html[main:inside]) + tags + fold_page(html[inside:end + 7])
-            + "</body></html>")
-
-
 def filter_choices(metas):
     """``{filter: [values]}`` for the search page's menus (years newest first)."""
     choices = {}
@@ -116,7 +101,8 @@ def filter_choices(metas):
 
 class SearchIndexGenerator(Generator):
     """Indexes the written pages: the news as soon as the article pages are
-    written, the other pages once every other generator has written them."""
+    written, the other pages as they are written, in shards (``shards.py``),
+    and waits for every shard once every other generator has written."""
 
     def generate_context(self):
         self.config = search_settings(self.settings)
@@ -126,6 +112,7 @@ class SearchIndexGenerator(Generator):
         self.indexer, self.shards, self.metas = None, [], []
         self.waiting, self.seen = [], set()  # other pages written, not yet in a shard
         if self.config["enabled"]:
+            stop_all()  # a build that died before waiting for its shards
             self.seen = {a.save_as for a in self.context.get("articles", [])}
             signals.article_writer_finalized.connect(self.index_news)
             signals.content_written.connect(self.page_written)
@@ -133,20 +120,21 @@ class SearchIndexGenerator(Generator):
     def _indexer(self):
         if self.indexer is None:
             self.started = time.perf_counter()
-            options = {k: self.config[k] for k in ("language", "root_selector",
-                                                   "exclude_selectors")}
+            config = self.config
+            args = ["--force-language", config["language"], "--root-selector",
+                    config["root_selector"], "--exclude-selectors", config["exclude_selectors"]]
             self.indexer = ShardIndexer(
-                os.path.join(self.output_path, self.config["output"]),
-                os.path.join(self.settings["CACHE_PATH"], "search"), options,
+                os.path.abspath(self.output_path),
+                os.path.abspath(os.path.join(self.output_path, config["output"])),
+                os.path.abspath(os.path.join(self.settings["CACHE_PATH"], "search")), args,
                 load=self.settings.get("LOAD_CONTENT_CACHE", False),
                 save=self.settings.get("CACHE_CONTENT", False),
-                prepare=with_meta, clean=drop_unused_bundles,
+                unused=UNUSED_BUNDLES,
             )
         return self.indexer
 
     def index_news(self, articles_generator, writer=None):
-        """Start indexing the news shards, on the other core, while Python
-        renders the rest of the site."""
+        """Start indexing the news shards while Python renders the rest of the site."""
         if articles_generator.output_path != self.output_path:
             return  # a failed earlier build's generator, not yet collected (livereload)
         signals.article_writer_finalized.disconnect(self.index_news)
@@ -156,23 +144,24 @@ class SearchIndexGenerator(Generator):
         for article in sorted(self.context.get("articles", []), key=lambda a: a.date,
                               reverse=True):
             meta, sort = article_meta(article, agency_names)
-            shard = shards.setdefault(f"news-{jalali(article.date).year}",
-                                      Shard(f"news-{jalali(article.date).year}"))
-            shard.pages.append((article.save_as, self._read(article.save_as), meta, sort))
+            name = f"news-{jalali(article.date).year}"
+            shard = shards.setdefault(name, Shard(name, year=meta["year"]))
+            shard.pages.append((article.save_as, meta, sort))
             self.metas.append(meta)
         self.shards += shards.values()
         self._indexer().submit(shards.values())
 
     def page_written(self, path, context=None):
         """Other pages to search go into shards of ``pages_per_shard`` in the
-        order they are written ("pages", "pages-2", …), each indexed as soon
-        as it is full, while the rest of the site is rendered."""
+        order they are written ("pages", "pages-2", …, searched as one group),
+        each indexed as soon as it is full, while the rest of the site is
+        rendered."""
         rel = os.path.relpath(path, self.output_path).replace(os.sep, "/")
         if rel.startswith("../") or rel in self.seen or not any(
                 fnmatch.fnmatch(rel, p) for p in self.config["pages"]):
             return  # not this build's (see index_news), or not to be searched
         self.seen.add(rel)
-        self.waiting.append((rel, self._read(rel), {"kind": "page"}, {}))
+        self.waiting.append((rel, {"kind": "page"}, {}))
         self.metas.append({"kind": "page"})
         if len(self.waiting) >= self.config["pages_per_shard"]:
             self._submit_waiting()
@@ -180,8 +169,8 @@ class SearchIndexGenerator(Generator):
     def _submit_waiting(self):
         if not self.waiting:
             return
-        count = sum(1 for shard in self.shards if shard.name.startswith("pages"))
-        shard = Shard("pages" + (f"-{count + 1}" if count else ""))
+        count = sum(1 for shard in self.shards if shard.group == "pages")
+        shard = Shard("pages" + (f"-{count + 1}" if count else ""), group="pages")
         shard.pages, self.waiting = self.waiting, []
         self.shards.append(shard)
         self._indexer().submit([shard])
@@ -200,31 +189,27 @@ class SearchIndexGenerator(Generator):
         target = indexer.output_root
         try:
             self._submit_waiting()
-            indexer.wait()
+            indexer.finish()
         except (OSError, RuntimeError) as exc:  # fail the build, don't ship no search
             logger.error("%s", Problem(target, 1, f"Pagefind indexing failed: {exc}"))
             return
+        # One pagefind.js, worker and WebAssembly for all shards: the first's.
+        for shard in self.shards[1:]:
+            for name in sorted(os.listdir(os.path.join(target, shard.name))):
+                if any(fnmatch.fnmatch(name, pattern) for pattern in RUNTIME):
+                    os.remove(os.path.join(target, shard.name, name))
         LAST_BUILD.clear()
         LAST_BUILD.update(indexed=sorted(indexer.indexed), reused=sorted(indexer.reused))
         manifest = os.path.join(self.output_path, self.config["manifest"])
         os.makedirs(os.path.dirname(manifest), exist_ok=True)
         with open(manifest, "w", encoding="utf-8") as handle:
-            json.dump({"indexes": [shard.name for shard in self.shards],
+            json.dump({"indexes": [{"name": shard.name, "group": shard.group, "year": shard.year}
+                                   for shard in self.shards],
                        "filters": filter_choices(self.metas)},
                       handle, ensure_ascii=False, sort_keys=True)
         logger.info("search: indexed %d pages in %d shards (%d reused) into %s in %.2f s",
                     len(self.metas), len(self.shards), len(indexer.reused), target,
                     time.perf_counter() - self.started)
-
-    def _read(self, rel):
-        with open(os.path.join(self.output_path, rel), encoding="utf-8") as handle:
-            return handle.read()
-
-
-def drop_unused_bundles(folder):
-    for name in sorted(os.listdir(folder)):
-        if any(fnmatch.fnmatch(name, pattern) for pattern in UNUSED_BUNDLES):
-            os.remove(os.path.join(folder, name))
 
 
 def get_generators(pelican):

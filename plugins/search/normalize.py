@@ -21,15 +21,15 @@ _SPACES = re.compile(r"\s+")
 # One pass over a whole page: a regex finds the few characters that change
 # (str.translate with a dict costs a lookup for every character: ~10 s on
 # 100 MB of award pages).
-_PAGE_FOLDS = {chr(k): v for k, v in _TABLE.items()}
-_PAGE_CHANGES = re.compile(
-    "[" + "".join(_PAGE_FOLDS) + "\u0640\u064b-\u065f\u0670\u200b\u200d-\u200f\ufeff]"
+PAGE_FOLDS = {chr(k): v for k, v in _TABLE.items()}
+PAGE_CHANGES = re.compile(
+    "[" + "".join(PAGE_FOLDS) + "\u0640\u064b-\u065f\u0670\u200b\u200d-\u200f\ufeff]"
 )
 
 
 def fold_page(html):
     """Fold letters and digits in a whole page (markup included) for indexing."""
-    return _PAGE_CHANGES.sub(lambda m: _PAGE_FOLDS.get(m[0], ""), html)
+    return PAGE_CHANGES.sub(lambda m: PAGE_FOLDS.get(m[0], ""), html)
 
 
 def normalize_for_search(text):

@@ -1,20 +1,24 @@
-"""Pagefind indexes in shards: one per Jalali year of news, one for other pages.
+"""Pagefind indexes in shards: one per Jalali year of news, others for other pages.
 
 A site's search index is split so that
 
-* shards are indexed at the same time, one ``pagefind`` process per core
-  (the indexer keeps about one core busy), the news as soon as the article
-  pages are written, while Python renders the rest of the site;
+* shards are indexed while Python renders the rest of the site: each shard
+  is one child process (``job.py``: it reads, folds and hashes the shard's
+  pages, then runs ``pagefind``), so the build's own thread only hands out
+  lists of pages.  While the site is still being rendered, one core is left
+  to the build (``os.cpu_count() - 1`` shards at a time, nicer than the
+  build, so that Pagefind takes what the build leaves); once every page is
+  written, every core indexes;
 * a rebuild re-indexes only the shards whose pages changed: each shard's
-  index is kept in ``CACHE_PATH/search/<shard>-<digest of its input>/`` and
-  linked into the output when the same input comes again.  Entries no
-  longer used are removed, so the cache holds one build's shards;
-* the search page can show results newest first by asking the news shards
-  newest year first (every shard is sorted by date, and the years do not
+  index is kept in ``CACHE_PATH/search/<shard>-<digest of its copies>/`` and
+  linked into the output when the same copies come again.  Entries the build
+  did not use are removed, so the cache holds one build's shards;
+* the search page merges the shards into one Pagefind instance and asks them
+  newest year first (every news shard is sorted by date, and the years do not
   overlap), then the other pages.
 """
 
-import hashlib
+import atexit
 import json
 import logging
 import os
@@ -22,11 +26,25 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
+import threading
+
+from . import normalize
 
 logger = logging.getLogger(__name__)
 
-FORMAT = "1"  # bump when what goes into a shard's input changes
+JOB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "job.py")
+BACKGROUND_NICE = 10  # while the build renders, its own thread comes first
+_LIVE = set()  # indexers of builds still running, stopped if a build dies
+
+
+def pagefind_command():
+    """How to run the pagefind binary (from ``pagefind[bin]``)."""
+    try:
+        from pagefind_bin import get_executable
+
+        return [str(get_executable())]
+    except (ImportError, FileNotFoundError):
+        return [sys.executable, "-m", "pagefind"]
 
 
 def pagefind_version():
@@ -38,109 +56,101 @@ def pagefind_version():
         return "unknown"
 
 
-def run_pagefind(site, target, config):
-    """Index the folder ``site`` into ``target`` with the pagefind binary."""
-    run = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", site, "--output-path", target,
-         "--force-language", config["language"], "--root-selector", config["root_selector"],
-         "--exclude-selectors", config["exclude_selectors"], "--silent"],
-        capture_output=True, text=True,
-    )
-    if run.returncode != 0:
-        raise RuntimeError((run.stderr or run.stdout).strip()[-2000:])
-
-
-def link_tree(source, target):
-    """``target`` as a copy of ``source``, hard-linked where the file system
-    allows (neither side is ever written in place)."""
-
-    def link(src, dst):
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-
-    shutil.copytree(source, target, copy_function=link)
-
-
 class Shard:
-    def __init__(self, name):
+    def __init__(self, name, group=None, year=""):
         self.name = name
-        self.pages = []  # (path in the output, html, meta, sort)
-
-    def digest(self, config):
-        h = hashlib.sha256()
-        h.update(json.dumps([FORMAT, pagefind_version(), config], sort_keys=True).encode())
-        for rel, html, meta, sort in sorted(self.pages, key=lambda page: page[0]):
-            h.update(json.dumps([rel, meta, sort], sort_keys=True, ensure_ascii=False).encode())
-            h.update(hashlib.sha256(html.encode("utf-8", "surrogatepass")).digest())
-        return h.hexdigest()[:20]
+        self.group = group or name  # shards of one group are searched as one
+        self.year = year  # the Jalali year of all its pages, if they have one
+        self.pages = []  # (path in the output, meta, sort)
 
 
 class ShardIndexer:
-    """Indexes shards into ``output_root`` (one folder each), reusing the cache.
+    """Indexes shards into ``output_root/<shard>/``, reusing the cache.
 
-    :meth:`submit` starts shards (more may follow, e.g. the news as soon as
-    the article pages are written); :meth:`wait` waits for all of them."""
+    :meth:`submit` starts shards in the background (more may follow);
+    :meth:`finish` gives indexing every core and waits for all of them."""
 
-    def __init__(self, output_root, cache_root, config, load=True, save=True, prepare=None,
-                 clean=None):
-        self.output_root, self.cache_root, self.config = output_root, cache_root, config
+    def __init__(self, site_root, output_root, cache_root, args, load=True, save=True,
+                 unused=()):
+        self.site_root, self.output_root = site_root, output_root
+        self.cache_root = cache_root if (load or save) else None
         self.load, self.save = load, save
-        self.prepare = prepare  # prepare(html, meta, sort) -> the page Pagefind reads
-        self.clean = clean  # clean(folder): tidy a fresh index before it is kept
-        self.indexed, self.reused = [], []
+        self.common = {
+            "source": site_root, "args": args, "version": pagefind_version(),
+            "pagefind": pagefind_command(), "unused": list(unused),
+            "fold": [normalize.PAGE_CHANGES.pattern, normalize.PAGE_FOLDS],
+            "cache": self.cache_root, "load": load,
+        }
+        self.indexed, self.reused, self.errors = [], [], []
+        self.timings = {}  # shard: what its job reported
+        cores = os.cpu_count() or 1
+        self._final = self._closed = False
+        self._slots = threading.Semaphore(max(1, cores - 1))
+        self._extra_slots = cores - max(1, cores - 1)
+        self._lock = threading.Lock()
+        self._threads, self._processes = [], set()
         shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
-        self._scratch = tempfile.TemporaryDirectory(prefix="chapar-search-", dir=shm)
-        self._pool = ThreadPoolExecutor(max(1, os.cpu_count() or 1))
-        self._jobs = []
+        self._scratch = tempfile.mkdtemp(prefix="chapar-search-", dir=shm)
+        _LIVE.add(self)
 
     def submit(self, shards):
         for shard in shards:
-            key = f"{shard.name}-{shard.digest(self.config)}"
-            cached = os.path.join(self.cache_root, key)
-            if self.load and os.path.isdir(cached):
-                link_tree(cached, os.path.join(self.output_root, shard.name))
-                self.reused.append(key)
-            else:
-                self._jobs.append(self._pool.submit(self._index, shard, key))
+            thread = threading.Thread(target=self._run, args=(shard,), daemon=True,
+                                      name=f"search-{shard.name}")
+            self._threads.append(thread)
+            thread.start()
 
-    def wait(self):
-        """Wait for every shard; raises the first shard's error."""
+    def finish(self):
+        """Wait for every shard; raises RuntimeError naming the shards that failed."""
+        with self._lock:
+            self._final = True
+        for _ in range(self._extra_slots):
+            self._slots.release()
         try:
-            for job in self._jobs:
-                self.indexed.append(job.result())
+            for thread in self._threads:
+                thread.join()
         finally:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._scratch.cleanup()
-        if self.save:
+            self.close()
+        if self.errors:
+            raise RuntimeError("; ".join(sorted(self.errors)))
+        if self.save and self.cache_root:
             self._forget_all_but(set(self.indexed + self.reused))
 
-    def _index(self, shard, key):
-        source = os.path.join(self._scratch.name, shard.name)
-        for rel, html, meta, sort in shard.pages:
-            copy = os.path.join(source, rel)
-            os.makedirs(os.path.dirname(copy), exist_ok=True)
-            with open(copy, "w", encoding="utf-8") as handle:
-                handle.write(self.prepare(html, meta, sort))
-        target = os.path.join(self.output_root, shard.name)
-        if not self.save:
-            run_pagefind(source, target, self.config)
-            self.clean(target)
-            return key
-        os.makedirs(self.cache_root, exist_ok=True)
-        fresh = tempfile.mkdtemp(prefix=f".{key}-", dir=self.cache_root)
-        try:
-            shutil.rmtree(fresh)
-            run_pagefind(source, fresh, self.config)
-            self.clean(fresh)
-            final = os.path.join(self.cache_root, key)
-            if not os.path.isdir(final):
-                os.rename(fresh, final)
-            link_tree(final, target)
-        finally:
-            shutil.rmtree(fresh, ignore_errors=True)
-        return key
+    def close(self):
+        """Stop whatever still runs (a build that died) and remove the scratch folder."""
+        with self._lock:
+            self._final = self._closed = True
+            for process in self._processes:
+                process.kill()
+        shutil.rmtree(self._scratch, ignore_errors=True)
+        _LIVE.discard(self)
+
+    def _run(self, shard):
+        with self._slots:
+            with self._lock:
+                if self._closed:
+                    return
+                final = self._final
+                job = {**self.common, "name": shard.name, "pages": shard.pages,
+                       "work": os.path.join(self._scratch, shard.name),
+                       "target": os.path.join(self.output_root, shard.name),
+                       # While the site is rendered, the build's thread comes first.
+                       "nice": 0 if final else BACKGROUND_NICE}
+                process = subprocess.Popen(
+                    [sys.executable, JOB], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                )
+                self._processes.add(process)
+            out, err = process.communicate(json.dumps(job, ensure_ascii=False))
+            with self._lock:
+                self._processes.discard(process)
+                if process.returncode != 0:
+                    self.errors.append(f"{shard.name}: {err.strip()[-2000:] or process.returncode}")
+                    return
+                result = json.loads(out)
+                (self.reused if result["reused"] else self.indexed).append(result["key"])
+                self.timings[shard.name] = result
+            logger.debug("search: shard %s (%d pages): %s", shard.name, len(shard.pages), result)
 
     def _forget_all_but(self, keep):
         if not os.path.isdir(self.cache_root):
@@ -148,3 +158,12 @@ class ShardIndexer:
         for name in os.listdir(self.cache_root):
             if name not in keep:
                 shutil.rmtree(os.path.join(self.cache_root, name), ignore_errors=True)
+
+
+def stop_all():
+    """Stop the indexers of builds that died before waiting for them."""
+    for indexer in list(_LIVE):
+        indexer.close()
+
+
+atexit.register(stop_all)

@@ -1,9 +1,13 @@
 /* Search page: Pagefind with Persian-normalised queries, Jalali dates,
    Persian digits, filters, ?q= in the address.  No third-party code.
+
    The index is in shards (plugins/search/shards.py): news by Jalali year,
-   newest first, then other pages; each is sorted by date, so asking them in
-   order lists news newest first.  Filters match the results' metadata here
-   (see plugins/search: Pagefind's own filter index is not reproducible). */
+   newest first, then other pages (several shards, searched as one group).
+   One Pagefind instance merges them all, each shard tagged with its name as
+   a synthetic filter, so one group at a time can be asked: every news shard
+   is sorted by date, so asking the groups in order lists news newest first.
+   Filters match the results' metadata here (see plugins/search: Pagefind's
+   own filter index is not reproducible). */
 const box = document.getElementById("search");
 const { normalizeForSearch, toPersianDigits } = window.ChaparSearch;
 const form = box.querySelector(".search__form");
@@ -19,24 +23,28 @@ const fill = (template, values) =>
 const PAGE_SIZE = 20;
 const SEPARATOR = "|";
 const DEBOUNCE_MS = 80;
-let shards = [];
+const SHARD = "shard"; // the synthetic filter naming each result's shard
+let pagefind = null;
+let groups = []; // {year, shards: [names]}, in search order; year "" if not one
 let pending = 0;
 
 async function load() {
   const manifest = await (await fetch(box.dataset.manifest)).json();
   if (manifest.indexes.length) {
-    // Each shard through its own copy of pagefind.js: instances of one copy
-    // share decompression state and break when searched at the same time.
-    shards = await Promise.all(manifest.indexes.map(async (name) => {
-      const shard = await import(`${box.dataset.pagefind}${name}/pagefind.js`);
-      await shard.options({ excerptLength: 24, baseUrl: box.dataset.base });
-      return shard;
-    }));
-    // A shard's first search starts its worker and WebAssembly (~300 ms on a
-    // desktop): do it for the newest two now, the others one by one after.
-    await Promise.all(shards.slice(0, 2).map(warm));
-    shards.slice(2).reduce((previous, shard) => previous.then(() => warm(shard)),
-      Promise.resolve());
+    // The first shard carries Pagefind's runtime (its pagefind.js, worker and
+    // WebAssembly); the others are merged into the same instance.
+    const [first, ...others] = manifest.indexes;
+    const options = { excerptLength: 24, baseUrl: box.dataset.base };
+    pagefind = await import(`${box.dataset.pagefind}${first.name}/pagefind.js`);
+    await pagefind.options({ ...options, mergeFilter: { [SHARD]: first.name } });
+    await Promise.all(others.map(({ name }) => pagefind.mergeIndex(
+      `${box.dataset.pagefind}${name}/`, { ...options, mergeFilter: { [SHARD]: name } })));
+    const byGroup = new Map();
+    for (const { name, group, year } of manifest.indexes) {
+      if (!byGroup.has(group)) byGroup.set(group, { year, shards: [] });
+      byGroup.get(group).shards.push(name);
+    }
+    groups = [...byGroup.values()];
   }
   const choices = manifest.filters;
   for (const select of selects) {
@@ -48,32 +56,19 @@ async function load() {
   filterSet.hidden = false;
 }
 
-const warm = (shard) => shard.search("\u200b").catch(() => null);
-
 function matches(meta, chosen) {
   return chosen.every(([key, value]) => (meta[key] || "").split(SEPARATOR).includes(value));
 }
 
-/* Whether the page holds every word of the query.  A shard in which a word
-   does not occur at all answers with the longest start of it that does
-   («پی» for «پیشرفت»); one whole index rarely lacks a word, shards often do.
-   Pages are indexed folded (plugins/search), so their text compares with the
-   folded query once Pagefind's own dropping of the half-space is repeated. */
-function holdsEveryWord(content, terms) {
-  const text = content.replaceAll("\u200c", "").toLowerCase();
-  return terms.every((term) => text.includes(term));
-}
-
 /* The first PAGE_SIZE results whose metadata matches the chosen filters,
    loading result data a few at a time. */
-async function firstMatching(results, terms, ticket, wanted) {
+async function firstMatching(results, ticket, wanted) {
   const chosen = selects.filter((s) => s.value).map((s) => [s.dataset.filter, s.value]);
   const found = [];
   for (let i = 0; i < results.length && found.length < wanted; i += PAGE_SIZE) {
     const batch = await Promise.all(results.slice(i, i + PAGE_SIZE).map((r) => r.data()));
     if (ticket !== pending) return null;
-    found.push(...batch.filter((data) =>
-      matches(data.meta, chosen) && holdsEveryWord(data.content, terms)));
+    found.push(...batch.filter((data) => matches(data.meta, chosen)));
   }
   return found.slice(0, wanted);
 }
@@ -110,6 +105,74 @@ function render(query, results) {
   }
 }
 
+/* A word as Pagefind indexes it, whole and in its parts: no case, marks,
+   punctuation or half-space («می‌شود.» → «میشود», «می», «شود»). */
+function wordForms(word) {
+  const parts = word.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return [parts.join(""), ...parts];
+}
+
+/* Whether a result holds every word of the query where Pagefind marked it.
+   Pagefind searches for the words its index holds and answers for a missing
+   one with the longest indexed word it starts with («13» for «1397»), or
+   drops it; one whole index rarely lacks a word, but a shard often does.
+   Either way every result of that shard lacks the word: one result tells. */
+function holdsEveryWord(data, terms) {
+  const words = data.content.split(/\s+/);
+  const found = data.locations.flatMap((at) => wordForms(words[at] || ""));
+  return terms.every((term) => found.some((word) => word.startsWith(term)));
+}
+
+/* How many pages of each shard hold each word of a query of several: a
+   shard lacking one is left out without asking it (a search that matches
+   no page still counts). */
+async function countEveryWord(terms, ticket) {
+  let least = null;
+  for (const term of terms) {
+    const search = await pagefind.search(term, { filters: { [SHARD]: "" } });
+    if (ticket !== pending) return null;
+    const counts = search.totalFilters[SHARD] || {};
+    least = least || counts;
+    for (const name of Object.keys(least)) least[name] = Math.min(least[name], counts[name] || 0);
+  }
+  return least;
+}
+
+/* Group by group, newest first, until a page of results: a common word needs
+   only this year's shard, a rare one reads on into the archive.  Shards
+   without a match (counted by the first answer, or word by word) are not
+   asked, shards lacking a word of the query are left out; a group's shards
+   are ranked together as Pagefind ranks merged indexes, by score. */
+async function searchShards(term, ticket) {
+  const terms = term.split(" ").map((word) => wordForms(word)[0]).filter(Boolean);
+  const year = selects.find((s) => s.dataset.filter === "year")?.value;
+  const results = [];
+  let counts = terms.length > 1 && !term.startsWith('"') ? await countEveryWord(terms, ticket) : null;
+  if (ticket !== pending) return null;
+  for (const group of groups) {
+    if (year && group.year !== year) continue; // every page of the group has another year
+    const found = [];
+    for (const name of group.shards) {
+      if (counts && !counts[name]) continue;
+      const search = await pagefind.search(term,
+        { filters: { [SHARD]: name }, sort: { date: "desc" } });
+      if (ticket !== pending) return null;
+      counts = counts || search.totalFilters[SHARD] || {};
+      if (!search.results.length) continue;
+      const first = await search.results[0].data();
+      if (ticket !== pending) return null;
+      if (holdsEveryWord(first, terms)) found.push(...search.results);
+    }
+    if (group.shards.length > 1) found.sort((a, b) => b.score - a.score);
+    const more = await firstMatching(found, ticket, PAGE_SIZE - results.length);
+    if (more === null) return null;
+    results.push(...more);
+    if (results.length >= PAGE_SIZE) break;
+  }
+  return results;
+}
+
 async function run() {
   await ready; // typing may start before the index is loaded
   const query = input.value.trim();
@@ -124,21 +187,12 @@ async function run() {
   const ticket = ++pending;
   if (!query) { list.replaceChildren(); status.textContent = ""; return; }
   const term = normalizeForSearch(query);
-  for (const shard of shards.slice(0, 2)) shard.preload(term); // fetch while the reader types
+  if (!pagefind) { render(query, []); return; }
+  pagefind.preload(term); // fetch every shard's chunks while the reader types
   await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS));
   if (ticket !== pending) return; // a newer query superseded it
-  // Shard by shard, newest first, until a page of results: a common word
-  // needs only this year's shard, a rare one reads on into the archive.
-  const terms = term.replaceAll('"', "").split(" ").filter(Boolean);
-  const results = [];
-  for (const shard of shards) {
-    const search = await shard.search(term, { sort: { date: "desc" } });
-    if (ticket !== pending) return;
-    const more = await firstMatching(search.results, terms, ticket, PAGE_SIZE - results.length);
-    if (more === null) return;
-    results.push(...more);
-    if (results.length >= PAGE_SIZE) break;
-  }
+  const results = await searchShards(term, ticket);
+  if (results === null) return;
   if (ticket === pending) render(query, results);
 }
 

@@ -1,0 +1,238 @@
+"""One shard's indexing, in a process of its own: ``python job.py < job.json``.
+
+The build hands each shard to a child process (``shards.ShardIndexer``) so
+that reading, folding and hashing its pages and running Pagefind never hold
+the build's own Python thread, which goes on rendering the site meanwhile.
+The child:
+
+1. reads each page from the output folder and writes the copy Pagefind
+   indexes (:meth:`Copier.copy`) into a scratch folder, hashing the copies;
+2. if the cache holds an index of the same copies (same hash of the copies,
+   Pagefind version and options), links it into the output: nothing to index;
+3. else runs Pagefind on the copies, drops the bundles the site does not use,
+   keeps the result in the cache (when caching) and links it into the output.
+
+It prints ``{"key": ..., "reused": true|false}``; on failure it exits non-zero
+with the reason on stderr.  This file imports nothing from the project (the
+build passes it the folding table), so a child starts in milliseconds.
+"""
+
+import fnmatch
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from html import escape
+
+FORMAT = "3"  # bump when what goes into a shard's copies changes
+# The article footer holds its tags, which are searched: Pagefind leaves
+# every <footer> out, so the copy calls it a <div>.
+_FOOTER = re.compile(r"<(/?)footer\b")
+_TAG_NAME = re.compile(r"<([a-zA-Z][\w-]*)")
+_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+# A simple selector: a tag, and/or one #id, .class or [attribute] / [attribute="value"].
+_SIMPLE = re.compile(r'([a-zA-Z][\w-]*)?(?:#([\w-]+)|\.([\w-]+)|\[([\w-]+)(?:="?([^"\]]*)"?)?\])?')
+
+
+def _simple(selector):
+    """``(tag, attribute pattern)`` of a simple selector (either may be None),
+    or None if the selector is not simple (Pagefind alone applies it)."""
+    match = _SIMPLE.fullmatch(selector.strip())
+    if not match or not any(match.groups()):
+        return None
+    tag, id_, cls, attr, value = match.groups()
+    if id_:
+        return tag, f'id="{re.escape(id_)}"'
+    if cls:
+        return tag, f'class="(?:[^"]*\\s)?{re.escape(cls)}(?:\\s[^"]*)?"'
+    if attr:
+        return tag, re.escape(attr) + (f'="{re.escape(value)}"' if value is not None
+                                       else r"(?=[\s=/>])")
+    return tag, None
+
+
+class Copier:
+    """``copy(html, meta, sort)``: the copy of a page that Pagefind indexes.
+
+    Its ``<main>`` only, without what Pagefind would leave out anyway (the
+    elements of the simple selectors among ``exclude_selectors``, and
+    ``data-pagefind-ignore="all"``; Pagefind still applies every selector),
+    folded for search (``fold``: search.normalize.fold_page, rebuilt from its
+    table), with the Pagefind metadata tags first inside it (Pagefind reads
+    only inside its root selector).  What is left out never reaches the
+    shard's digest either: a new comment or a new related article does not
+    make a shard indexed again.
+    """
+
+    def __init__(self, exclude_selectors, changes, table):
+        simple = [_simple(s) for s in exclude_selectors.split(",") if s.strip()]
+        simple = [s for s in simple if s] + [_simple("[data-pagefind-ignore]")]
+        # Found by a tag name, or by an attribute (then checked: inside a tag,
+        # after a space, the tag's name if the selector has one).
+        names = sorted({tag.lower() for tag, attribute in simple if not attribute})
+        self.by_attribute = [(tag and tag.lower(), re.compile(attribute))
+                             for tag, attribute in simple if attribute]
+        self.excluded = re.compile("|".join(
+            ([rf"<(?:{'|'.join(map(re.escape, names))})(?=[\s/>])"] if names else [])
+            + [f"(?:{attribute})" for _, attribute in simple if attribute]))
+        # Element ids become Pagefind "anchors" (sub-results the search page
+        # does not show): left out, a fragment is smaller.  Ids that a selector
+        # left to Pagefind names stay.
+        kept = re.findall(r"#([\w-]+)", exclude_selectors)
+        self.ids = re.compile(r'\sid="(?!(?:{})")[^"]*"'.format(
+            "|".join(map(re.escape, kept)) or "(?!)"))
+        self.changes, self.table = re.compile(changes), table
+
+    def fold(self, text):
+        return self.changes.sub(lambda m: self.table.get(m[0], ""), text)
+
+    def _element_start(self, html, match):
+        """Where the excluded element found by ``match`` starts, or None."""
+        if html[match.start()] == "<":
+            return match.start()
+        start = html.rfind("<", 0, match.start())
+        if start < 0 or ">" in html[start:match.start()] or not html[match.start() - 1].isspace():
+            return None
+        name = _TAG_NAME.match(html, start)
+        if name is None:
+            return None
+        for tag, attribute in self.by_attribute:
+            if attribute.match(html, match.start()) and tag in (None, name[1].lower()):
+                return start
+        return None
+
+    def strip(self, html):
+        """``html`` without the excluded elements (left as they are if unbalanced)."""
+        kept, pos = [], 0
+        while True:
+            match = self.excluded.search(html, pos)
+            if match is None:
+                break
+            start = self._element_start(html, match)
+            if start is None or start < pos:
+                kept.append(html[pos:match.end()])
+                pos = match.end()
+                continue
+            name = _TAG_NAME.match(html, start)[1].lower()
+            close = html.find(">", start)
+            end = close + 1
+            if name not in _VOID and html[close - 1] != "/":
+                tags = re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])[^>]*>")
+                depth = 1
+                for tag in tags.finditer(html, end):
+                    depth += -1 if tag[1] else 1
+                    if depth == 0:
+                        end = tag.end()
+                        break
+                else:  # unbalanced: left to Pagefind
+                    kept.append(html[pos:match.end()])
+                    pos = match.end()
+                    continue
+            kept.append(html[pos:start])
+            pos = end
+        kept.append(html[pos:])
+        return "".join(kept)
+
+    def copy(self, html, meta, sort):
+        tags = "".join(
+            f'<meta data-pagefind-meta="{key}[content]" content="{escape(value)}">'
+            for key, value in sorted(meta.items())
+        ) + "".join(
+            f'<meta data-pagefind-sort="{key}[content]" content="{escape(value)}">'
+            for key, value in sorted(sort.items())
+        )
+        start, end = html.find("<main"), html.rfind("</main>")
+        if start >= 0 and end > start:
+            html = html[html.find(">", start) + 1:end]
+        body = self.ids.sub("", _FOOTER.sub(r"<\1div", self.strip(html)))
+        return ('<!doctype html><html lang="fa"><head><meta charset="utf-8"></head><body><main>'
+                + tags + self.fold(body) + "</main></body></html>")
+
+
+def link_tree(source, target):
+    """``target`` as a copy of ``source``, hard-linked where the file system
+    allows (neither side is ever written in place)."""
+
+    def link(src, dst):
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(source, target, copy_function=link)
+
+
+def run(job):
+    started = time.perf_counter()
+    args = job["args"]
+    copier = Copier(args[args.index("--exclude-selectors") + 1], *job["fold"])
+    site = os.path.join(job["work"], "site")
+    digest = hashlib.sha256(
+        json.dumps([FORMAT, job["version"], job["args"]], sort_keys=True).encode())
+    for rel, meta, sort in sorted(job["pages"], key=lambda page: page[0]):
+        with open(os.path.join(job["source"], rel), encoding="utf-8") as handle:
+            copy = copier.copy(handle.read(), meta, sort).encode("utf-8", "surrogatepass")
+        path = os.path.join(site, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(copy)
+        digest.update(rel.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(hashlib.sha256(copy).digest())
+    key = f"{job['name']}-{digest.hexdigest()[:20]}"
+    copied = time.perf_counter() - started
+    target = job["target"]
+    cache = job["cache"]
+    cached = os.path.join(cache, key) if cache else None
+    if cached and job["load"] and os.path.isdir(cached):
+        link_tree(cached, target)
+        return {"key": key, "reused": True, "copy_seconds": copied}
+
+    fresh = target
+    if cached:
+        os.makedirs(cache, exist_ok=True)
+        fresh = tempfile.mkdtemp(prefix=f".{key}-", dir=cache)
+        os.rmdir(fresh)
+    try:
+        result = subprocess.run(
+            [*job["pagefind"], "--site", site, "--output-path", fresh, *job["args"], "--silent"],
+            capture_output=True, text=True,
+        )
+        if result.returncode != 0:
+            raise RuntimeError((result.stderr or result.stdout).strip()[-2000:]
+                               or f"pagefind exited with {result.returncode}")
+        for name in sorted(os.listdir(fresh)):
+            if any(fnmatch.fnmatch(name, pattern) for pattern in job["unused"]):
+                os.remove(os.path.join(fresh, name))
+        if cached:
+            try:
+                os.rename(fresh, cached)
+            except OSError:  # another build stored the same index meanwhile
+                if not os.path.isdir(cached):
+                    raise
+            link_tree(cached, target)
+    finally:
+        if cached:
+            shutil.rmtree(fresh, ignore_errors=True)
+        shutil.rmtree(site, ignore_errors=True)
+    return {"key": key, "reused": False, "copy_seconds": copied,
+            "pagefind_seconds": time.perf_counter() - started - copied}
+
+
+def main():
+    job = json.load(sys.stdin)
+    if job.get("nice"):
+        os.nice(job["nice"])
+    try:
+        print(json.dumps(run(job)))
+    except Exception as exc:  # noqa: BLE001 - reported to the build, which fails
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
