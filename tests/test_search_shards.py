@@ -115,6 +115,23 @@ def test_a_rebuild_reindexes_only_the_shard_that_changed_and_finds_the_change(tm
     assert differences(incremental / "pagefind", clean / "pagefind") == []
 
 
+def test_a_new_comment_or_related_article_reindexes_nothing_else(tmp_path):
+    site = make_site(tmp_path, news={
+        "a.md": news_item(1, "خبر یک", "1397/06/05", "Tags: بجنورد\n", body="بودجه استان."),
+        "b.md": news_item(2, "خبر دو", "1399/02/10", "Tags: شیروان\n", body="کشاورزان استان."),
+    })
+    build_site(site, **CACHED)
+    (site / "content/comments/1").mkdir()
+    (site / "content/comments/1/1.md").write_text(
+        "Author: خواننده\nDate: 1397/06/06 10:00\n\nگزارش خوبی درباره بودجه استان بود.\n", "utf-8")
+    (site / "content/news/c.md").write_text(  # related to a.md (same tag), a year of its own
+        news_item(3, "خبر سه", "1401/01/10", "Tags: بجنورد\n", body="جلسه شورا."), "utf-8")
+    out = build_site(site, **CACHED)
+    page = (out / "news/1/index.html").read_text("utf-8")
+    assert "گزارش خوبی" in page and "خبر سه" in page  # the page changed
+    assert shard_names(search.LAST_BUILD["indexed"]) == ["news-1401"]
+
+
 def test_the_cache_holds_only_the_last_builds_shards(tmp_path):
     site = make_site(tmp_path, news=NEWS)
     for body in ("یک", "دو", "سه", "چهار"):
@@ -157,7 +174,7 @@ def test_a_failed_builds_generator_ignores_the_next_builds_signals(tmp_path):
 
     stale = search.SearchIndexGenerator.__new__(search.SearchIndexGenerator)
     stale.output_path, stale.config = str(tmp_path / ".output-old"), {"pages": ["awards/*"]}
-    stale.seen, stale.waiting, stale.shards, stale.metas = set(), [], [], []
+    stale.seen, stale.waiting, stale.news, stale.pages, stale.metas = set(), [], None, [], []
     signals.article_writer_finalized.connect(stale.index_news)
     try:
         stale.index_news(SimpleNamespace(output_path=str(tmp_path / ".output-new")))

@@ -109,13 +109,37 @@ class SearchIndexGenerator(Generator):
         # Pagefind's URLs are root-relative: the page tells it the site's path.
         path = urlsplit(self.settings.get("SITEURL", "")).path.rstrip("/")
         self.context["SEARCH_BASE_URL"] = path + "/"
-        self.indexer, self.shards, self.metas = None, [], []
+        self.indexer, self.news, self.pages, self.metas = None, None, [], []
         self.waiting, self.seen = [], set()  # other pages written, not yet in a shard
+        self.unwritten = {}  # article page: its shard, until it is written
         if self.config["enabled"]:
             stop_all()  # a build that died before waiting for its shards
-            self.seen = {a.save_as for a in self.context.get("articles", [])}
             signals.article_writer_finalized.connect(self.index_news)
             signals.content_written.connect(self.page_written)
+
+    @property
+    def shards(self):
+        """In search order: news by year, newest first, then the other pages."""
+        return list((self.news or {}).values()) + self.pages
+
+    def _plan_news(self):
+        """The news shards, one per Jalali year; each is indexed once all its
+        article pages are written (the newest are written first)."""
+        if self.news is not None:
+            return
+        agencies = self.context.get("awards_agencies", {})
+        agency_names = {key: getattr(a, "name", a) for key, a in agencies.items()}
+        self.news = {}
+        for article in sorted(self.context.get("articles", []), key=lambda a: a.date,
+                              reverse=True):
+            meta, sort = article_meta(article, agency_names)
+            name = f"news-{jalali(article.date).year}"
+            shard = self.news.setdefault(name, Shard(name, year=meta["year"]))
+            shard.pages.append((article.save_as, meta, sort))
+            self.metas.append(meta)
+            self.unwritten[article.save_as] = shard
+        self.seen = set(self.unwritten)
+        self.left = {shard.name: len(shard.pages) for shard in self.news.values()}
 
     def _indexer(self):
         if self.indexer is None:
@@ -133,33 +157,38 @@ class SearchIndexGenerator(Generator):
             )
         return self.indexer
 
+    def _submit_news(self, shard):
+        if self.left.pop(shard.name, None) is not None:
+            self._indexer().submit([shard])
+
     def index_news(self, articles_generator, writer=None):
-        """Start indexing the news shards while Python renders the rest of the site."""
+        """Start indexing the news shards not started yet (pages written other
+        than through Pelican's writer, if any)."""
         if articles_generator.output_path != self.output_path:
             return  # a failed earlier build's generator, not yet collected (livereload)
         signals.article_writer_finalized.disconnect(self.index_news)
-        agencies = self.context.get("awards_agencies", {})
-        agency_names = {key: getattr(a, "name", a) for key, a in agencies.items()}
-        shards = {}
-        for article in sorted(self.context.get("articles", []), key=lambda a: a.date,
-                              reverse=True):
-            meta, sort = article_meta(article, agency_names)
-            name = f"news-{jalali(article.date).year}"
-            shard = shards.setdefault(name, Shard(name, year=meta["year"]))
-            shard.pages.append((article.save_as, meta, sort))
-            self.metas.append(meta)
-        self.shards += shards.values()
-        self._indexer().submit(shards.values())
+        self._plan_news()
+        for shard in self.news.values():
+            self._submit_news(shard)
 
     def page_written(self, path, context=None):
-        """Other pages to search go into shards of ``pages_per_shard`` in the
+        """An article page written counts towards its shard (see _plan_news).
+        Other pages to search go into shards of ``pages_per_shard`` in the
         order they are written ("pages", "pages-2", …, searched as one group),
         each indexed as soon as it is full, while the rest of the site is
         rendered."""
         rel = os.path.relpath(path, self.output_path).replace(os.sep, "/")
-        if rel.startswith("../") or rel in self.seen or not any(
-                fnmatch.fnmatch(rel, p) for p in self.config["pages"]):
-            return  # not this build's (see index_news), or not to be searched
+        if rel.startswith("../"):
+            return  # not this build's (see index_news)
+        self._plan_news()
+        shard = self.unwritten.pop(rel, None)
+        if shard is not None:
+            self.left[shard.name] -= 1
+            if not self.left[shard.name]:  # the year's last article page
+                self._submit_news(shard)
+            return
+        if rel in self.seen or not any(fnmatch.fnmatch(rel, p) for p in self.config["pages"]):
+            return
         self.seen.add(rel)
         self.waiting.append((rel, {"kind": "page"}, {}))
         self.metas.append({"kind": "page"})
@@ -169,10 +198,10 @@ class SearchIndexGenerator(Generator):
     def _submit_waiting(self):
         if not self.waiting:
             return
-        count = sum(1 for shard in self.shards if shard.group == "pages")
+        count = len(self.pages)
         shard = Shard("pages" + (f"-{count + 1}" if count else ""), group="pages")
         shard.pages, self.waiting = self.waiting, []
-        self.shards.append(shard)
+        self.pages.append(shard)
         self._indexer().submit([shard])
 
     def generate_output(self, writer):
@@ -185,6 +214,9 @@ class SearchIndexGenerator(Generator):
             dirs.sort()
             for name in sorted(files):
                 self.page_written(os.path.join(root, name))
+        self._plan_news()
+        for shard in self.news.values():
+            self._submit_news(shard)
         indexer = self._indexer()
         target = indexer.output_root
         try:

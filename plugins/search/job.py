@@ -198,9 +198,12 @@ def run(job):
         fresh = tempfile.mkdtemp(prefix=f".{key}-", dir=cache)
         os.rmdir(fresh)
     try:
+        env = dict(os.environ)
+        if job.get("threads"):
+            env["RAYON_NUM_THREADS"] = str(job["threads"])
         result = subprocess.run(
             [*job["pagefind"], "--site", site, "--output-path", fresh, *job["args"], "--silent"],
-            capture_output=True, text=True,
+            capture_output=True, text=True, env=env,
         )
         if result.returncode != 0:
             raise RuntimeError((result.stderr or result.stdout).strip()[-2000:]

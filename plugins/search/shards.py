@@ -6,9 +6,9 @@ A site's search index is split so that
   is one child process (``job.py``: it reads, folds and hashes the shard's
   pages, then runs ``pagefind``), so the build's own thread only hands out
   lists of pages.  While the site is still being rendered, one core is left
-  to the build (``os.cpu_count() - 1`` shards at a time, nicer than the
-  build, so that Pagefind takes what the build leaves); once every page is
-  written, every core indexes;
+  to the build (``os.cpu_count() - 1`` shards at a time, Pagefind on one
+  thread each, a little nicer than the build); once every page is written,
+  every core indexes;
 * a rebuild re-indexes only the shards whose pages changed: each shard's
   index is kept in ``CACHE_PATH/search/<shard>-<digest of its copies>/`` and
   linked into the output when the same copies come again.  Entries the build
@@ -33,7 +33,7 @@ from . import normalize
 logger = logging.getLogger(__name__)
 
 JOB = os.path.join(os.path.dirname(os.path.abspath(__file__)), "job.py")
-BACKGROUND_NICE = 10  # while the build renders, its own thread comes first
+BACKGROUND_NICE = 5  # while the build renders, its own thread comes first
 _LIVE = set()  # indexers of builds still running, stopped if a build dies
 
 
@@ -134,7 +134,9 @@ class ShardIndexer:
                 job = {**self.common, "name": shard.name, "pages": shard.pages,
                        "work": os.path.join(self._scratch, shard.name),
                        "target": os.path.join(self.output_root, shard.name),
-                       # While the site is rendered, the build's thread comes first.
+                       # While the site is rendered: one Pagefind thread beside the
+                       # build's, a little nicer; at the end, as many as it likes.
+                       "threads": None if final else 1,
                        "nice": 0 if final else BACKGROUND_NICE}
                 process = subprocess.Popen(
                     [sys.executable, JOB], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
