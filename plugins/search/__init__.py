@@ -52,6 +52,10 @@ DEFAULTS = {
     # Other pages to index, as output paths (fnmatch patterns).
     "pages": ["awards/agency/*/index.html", "awards/festival/*/index.html"],
     "pages_per_shard": 700,
+    # Also left out of those pages: the award tables' column headings and
+    # hidden captions (the festival and year named above each table); a
+    # third of an agency page's words, none of them searched for.
+    "pages_exclude_selectors": "caption, thead",
     "root_selector": "main",
     # Left out of every page (the article footer's tags are searched, not
     # its share links).
@@ -199,7 +203,8 @@ class SearchIndexGenerator(Generator):
         if not self.waiting:
             return
         count = len(self.pages)
-        shard = Shard("pages" + (f"-{count + 1}" if count else ""), group="pages")
+        shard = Shard("pages" + (f"-{count + 1}" if count else ""), group="pages",
+                      exclude=self.config["pages_exclude_selectors"])
         shard.pages, self.waiting = self.waiting, []
         self.pages.append(shard)
         self._indexer().submit([shard])

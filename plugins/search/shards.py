@@ -57,8 +57,9 @@ def pagefind_version():
 
 
 class Shard:
-    def __init__(self, name, group=None, year=""):
+    def __init__(self, name, group=None, year="", exclude=""):
         self.name = name
+        self.exclude = exclude  # selectors left out of this shard's pages besides the site's
         self.group = group or name  # shards of one group are searched as one
         self.year = year  # the Jalali year of all its pages, if they have one
         self.pages = []  # (path in the output, meta, sort)
@@ -131,7 +132,11 @@ class ShardIndexer:
                 if self._closed:
                     return
                 final = self._final
-                job = {**self.common, "name": shard.name, "pages": shard.pages,
+                args = list(self.common["args"])
+                if shard.exclude:
+                    at = args.index("--exclude-selectors") + 1
+                    args[at] = f"{args[at]}, {shard.exclude}"
+                job = {**self.common, "name": shard.name, "pages": shard.pages, "args": args,
                        "work": os.path.join(self._scratch, shard.name),
                        "target": os.path.join(self.output_root, shard.name),
                        # While the site is rendered: one Pagefind thread beside the
