@@ -340,16 +340,16 @@ def test_a_rebuild_moderates_again_only_what_changed(tmp_path):
         **COMMENTS, "77/1.md": comment("مینا", "1397/06/06 11:00", "بودجه استان باید شفاف باشد.")})
     cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
     build_site(site, **cached)
-    assert comments.LAST_BUILD == {"moderated": 2, "reused": 0}
+    assert comments.LAST_BUILD == {"moderated": 2, "reused": 0, "worker": False}
     build_site(site, **cached)
-    assert comments.LAST_BUILD == {"moderated": 0, "reused": 2}
+    assert comments.LAST_BUILD == {"moderated": 0, "reused": 2, "worker": False}
 
     # A new comment that repeats one already there is a duplicate: the whole
     # thread is moderated again, the other article's decisions are kept.
     (site / "content/comments/77/2.md").write_text(
         comment("مینا", "1397/06/06 12:00", "بودجه استان باید شفاف باشد."), "utf-8")
     again = build_site(site, **cached)
-    assert comments.LAST_BUILD == {"moderated": 1, "reused": 1}
+    assert comments.LAST_BUILD == {"moderated": 1, "reused": 1, "worker": False}
     page = (again / "news/77/index.html").read_text("utf-8")
     assert 'id="comment-1"' in page and 'id="comment-2"' not in page
 
@@ -359,5 +359,5 @@ def test_a_rebuild_moderates_again_only_what_changed(tmp_path):
     words = site / "data/moderation/extra-words.txt"
     words.write_text(words.read_text("utf-8") + "\nشفاف\n", "utf-8")
     again = build_site(site, **cached)
-    assert comments.LAST_BUILD == {"moderated": 2, "reused": 0}
+    assert comments.LAST_BUILD == {"moderated": 2, "reused": 0, "worker": False}
     assert 'id="comment-1"' not in (again / "news/77/index.html").read_text("utf-8")

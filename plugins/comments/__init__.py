@@ -1,10 +1,12 @@
 """Readers' comments under published moderation rules (SPEC.md sections 4, 5).
 
 Reads ``content/comments/<NewsCode>/*.md``, reports every bad file as
-``path:line: message``, moderates with :mod:`.moderation` (decisions kept
-between builds by :mod:`.decisions`) and gives each
-article its published thread (``article.comments``, ``article.comments_count``)
-for ``partials/comments.html``.  The rules' reader texts go to templates as
+``path:line: message``, moderates with :mod:`.moderation` and gives each
+article its published thread, rendered once (``article.comments_html``,
+``article.comments_count``) for ``partials/comments.html``.  The pass is
+:mod:`.sitepass`: on a large site a worker process runs it while Pelican
+reads the news; each article's result is kept between builds
+(:mod:`.decisions`).  The rules' reader texts go to templates as
 ``COMMENT_RULES``; the browser checks' tables to ``COMMENTS_RULES_SAVE_AS``.
 """
 
@@ -15,9 +17,7 @@ import os
 from pelican import signals
 from pelican.generators import Generator
 
-from persian.reader import read_source
-
-from . import decisions, moderation, render, store
+from . import decisions, moderation, render, sitepass
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +26,10 @@ DEFAULTS = {
     "COMMENTS_RULES": "data/moderation/rules.toml",  # relative to the site root
     "COMMENTS_RULES_SAVE_AS": "comments/rules.json",
     "COMMENTS_ENDPOINT": "",
+    # The pass in a worker process, alongside Pelican's reading: True, False,
+    # or None for sites with at least COMMENTS_WORKER_FOLDERS comment folders.
+    "COMMENTS_WORKER": None,
+    "COMMENTS_WORKER_FOLDERS": 500,
 }
 
 
@@ -36,26 +40,45 @@ def comment_settings(settings):
 LAST_BUILD = {}  # articles moderated and reused by the last build, for tools and tests
 
 
-def moderate_site(rules, by_code, article_texts, cache=None):
-    """``{NewsCode: {Id: Decision}}`` for every article's comments, reusing
-    the ``cache``'s (a :class:`decisions.DecisionCache`) where it can."""
-    if cache is None:
-        return {
-            code: moderation.moderate_article(rules, comments, article_texts.get(code, ""))
-            for code, comments in by_code.items()
-        }
-    digest = decisions.rules_digest(rules)
-    result = {}
-    for code, comments in by_code.items():
-        text = article_texts.get(code, "")
-        result[code] = cache.decide(
-            decisions.article_key(digest, text, comments),
-            lambda: moderation.moderate_article(rules, comments, text))  # noqa: B023 (called at once)
-    return result
+def moderate_site(rules, by_code, article_texts):
+    """``{NewsCode: {Id: Decision}}`` for every article's comments (what
+    ``invoke moderation`` lists; the build's pass is :mod:`.sitepass`)."""
+    return {
+        code: moderation.moderate_article(rules, comments, article_texts.get(code, ""))
+        for code, comments in by_code.items()
+    }
+
+
+def _comment_folders(root):
+    try:
+        with os.scandir(root) as entries:
+            return sum(1 for e in entries if e.is_dir())
+    except OSError:
+        return 0
 
 
 class CommentsGenerator(Generator):
     """Attaches threads to articles; writes the rules' JSON for the browser."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        conf = comment_settings(self.settings)
+        self.job = sitepass.Job(
+            comments_root=os.path.join(self.settings["PATH"], conf["COMMENTS_PATH"]),
+            rules_path=conf["COMMENTS_RULES"],
+            thread=render.thread_settings(self.settings),
+            cache=(os.path.join(self.settings["CACHE_PATH"], decisions.FILE),
+                   bool(self.settings.get("LOAD_CONTENT_CACHE")),
+                   bool(self.settings.get("CACHE_CONTENT"))),
+            news_folders=[os.path.join(self.settings["PATH"], p)
+                          for p in self.settings["ARTICLE_PATHS"]],
+        )
+        use = conf["COMMENTS_WORKER"]
+        if use is None:
+            use = _comment_folders(self.job.comments_root) >= conf["COMMENTS_WORKER_FOLDERS"]
+        # started now: Pelican makes every generator before any reads its content
+        self.worker = sitepass.Worker(self.job) if use else None
+        self.worker_used = False
 
     def generate_context(self):
         conf = comment_settings(self.settings)
@@ -72,36 +95,48 @@ class CommentsGenerator(Generator):
             *self.context.get("hidden_articles", ()),
         ]
         by_news_code = {str(a.metadata.get("newscode")): a for a in articles}
-        root = os.path.join(self.settings["PATH"], conf["COMMENTS_PATH"])
-        by_code, found = store.read_all(root, by_news_code)
-        problems += found
+        sources = {code: a.source_path for code, a in by_news_code.items()}
+        result = self._worker_result(sources)
+        if result is None:
+            result = sitepass.run(sitepass.Job(**{**vars(self.job), "articles": sources}),
+                                  self.rules)
+        problems += result.problems
         for problem in problems:
             logger.error("%s", problem)
-        texts = self.rules.texts if self.rules else []
-        self.context["COMMENT_RULES"] = texts
+        self.context["COMMENT_RULES"] = self.rules.texts if self.rules else []
         self.context["COMMENT_MAX_LENGTH"] = next(
             (r.params["max"] for r in self.rules.of("length")), 0) if self.rules else 0
         self.context["COMMENTS_RULES_URL"] = self.rules_save_as
         for article in articles:
-            article.comments, article.comments_count = [], 0
+            article.comments_html, article.comments_count = "", 0
         if problems or self.rules is None:
             return  # safe_build stops the build before anything is written
-        texts = {code: read_source(by_news_code[code].source_path) for code in by_code}
-        cache = decisions.DecisionCache(self.settings)
-        decided = moderate_site(self.rules, by_code, texts, cache)
-        cache.write()
+        for code, (html, count) in result.threads.items():
+            by_news_code[code].comments_html, by_news_code[code].comments_count = html, count
         LAST_BUILD.clear()
-        LAST_BUILD.update(moderated=len(by_code) - cache.reused, reused=cache.reused)
-        body = render.BodyRenderer()
-        for code, comments in by_code.items():
-            article = by_news_code[code]
-            article.comments, article.comments_count = render.build_threads(
-                comments, decided[code], body)
-        counts = [0, 0, 0]
-        for per_article in decided.values():
-            for decision in per_article.values():
-                counts[("published", "held", "rejected").index(decision.status)] += 1
-        logger.info("comments: %d published, %d held, %d rejected", *counts)
+        LAST_BUILD.update(moderated=result.moderated, reused=result.reused,
+                          worker=self.worker_used)
+        logger.info("comments: %d published, %d held, %d rejected",
+                    *(result.counts[s] for s in ("published", "held", "rejected")))
+
+    def _worker_result(self, sources):
+        """The worker's result when it read what Pelican read, else None."""
+        if self.worker is None:
+            return None
+        worker, self.worker = self.worker, None
+        result, why = worker.result()
+        if result is None:
+            logger.warning("comments: the worker process failed (%s); "
+                           "the comments are read here", why)
+            return None
+        expected = {code: os.path.abspath(sources[code]) if code in sources else None
+                    for code in result.used}
+        if result.used != expected:
+            logger.info("comments: the worker found other news files than Pelican read; "
+                        "the comments are read here")
+            return None
+        self.worker_used = True
+        return result
 
     def generate_output(self, writer):
         if self.rules is None or not self.rules_save_as:

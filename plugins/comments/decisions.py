@@ -1,31 +1,45 @@
-"""Moderation decisions kept between builds, one entry per article.
+"""Each article's comment thread kept between builds: decisions and HTML.
 
-An article's decisions depend on its text (the relevance rule), every one
-of its comments (duplicates, replies to unpublished comments) and the rules
-as loaded (the word lists included), and on this engine's code.  The key
-digests all of them, so a decision is reused only when moderating again
-would give the same one.  Follows Pelican's content-cache settings:
-read when ``LOAD_CONTENT_CACHE`` is on, written when ``CACHE_CONTENT`` is on,
-in ``CACHE_PATH/comments.json``, holding only the current build's articles.
+An article's entry holds its moderation decisions and its rendered thread.
+They depend on the article's text (the relevance rule), the bytes and names
+of every one of its comment files (duplicates and replies look across the
+thread; author, date and body are shown), the rules as loaded (the word lists
+included), the thread template, the theme's catalogue and the settings the
+thread shows, and the code of the engine, the renderer and the libraries
+they call.  The key digests all of them, so an entry is reused only when
+moderating and rendering again would give the same.  Follows Pelican's
+content-cache settings: read when ``LOAD_CONTENT_CACHE`` is on, written when
+``CACHE_CONTENT`` is on, in ``CACHE_PATH/comments.json``, holding only the
+current build's articles.
 """
 
 import hashlib
 import json
 import os
+from importlib import metadata
 from pathlib import Path
 
+from persian import dates as persian_dates
+from persian import i18n as persian_i18n
 from persian import text as persian_text
 
-from . import moderation
+from . import moderation, render, store
 
 FILE = "comments.json"
+FORMAT = 2
+LIBRARIES = ("markdown", "nh3", "jinja2", "jdatetime", "babel", "persian-text-guard")
+
+
+def _code(*modules):
+    h = hashlib.sha256()
+    for module in modules:
+        h.update(Path(module.__file__).read_bytes())
+    return h.hexdigest()
 
 
 def rules_digest(rules):
     """The rules as loaded, word lists included, and the engine's code."""
-    h = hashlib.sha256()
-    for module in (moderation.__file__, persian_text.__file__):
-        h.update(Path(module).read_bytes())
+    h = hashlib.sha256(_code(moderation, persian_text).encode())
     for r in rules.rules:
         lexicon = (sorted(r.lexicon.whole), r.lexicon.anywhere) if r.lexicon else None
         h.update(repr((r.id, r.check, r.action, sorted(r.params.items()), lexicon,
@@ -33,45 +47,85 @@ def rules_digest(rules):
     return h.hexdigest()
 
 
-def article_key(digest, article_text, comments):
-    h = hashlib.sha256(digest.encode())
-    h.update(article_text.encode("utf-8", "surrogatepass"))
-    for c in sorted(comments, key=lambda c: c.id):
-        h.update(json.dumps([c.id, c.date.isoformat() if c.date else "", c.body, c.status,
-                             c.reply_to], ensure_ascii=False).encode())
+def _library_versions():
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}: none")
+    return versions
+
+
+def render_digest(conf):
+    """Everything a thread's HTML depends on besides its comments: the
+    template and the theme's catalogue as files, the thread settings, and
+    the code that reads, renders and dates (``conf``: render.thread_settings)."""
+    h = hashlib.sha256(json.dumps([FORMAT, conf, _library_versions()], sort_keys=True,
+                                  default=repr).encode())
+    h.update(_code(render, store, persian_dates, persian_i18n).encode())
+    for folder in conf["templates"]:
+        path = os.path.join(folder, render.THREAD_TEMPLATE)
+        if os.path.exists(path):
+            h.update(Path(path).read_bytes())
+            break
+    po = os.path.join(conf["translations"], conf["lang"], "LC_MESSAGES", "messages.po")
+    h.update(Path(po).read_bytes() if os.path.exists(po) else b"none")
     return h.hexdigest()
 
 
-class DecisionCache:
-    def __init__(self, settings):
-        self.path = os.path.join(settings["CACHE_PATH"], FILE)
-        self.load = settings.get("LOAD_CONTENT_CACHE", False)
-        self.save = settings.get("CACHE_CONTENT", False)
+def article_key(digest, code, article_text, files):
+    """``files``: ``(path, bytes)`` of the article's comment files."""
+    h = hashlib.sha256(f"{digest}\x00{code}\x00".encode())
+    h.update(article_text.encode("utf-8", "surrogatepass"))
+    for path, data in files:
+        h.update(b"\x00" + os.path.basename(path).encode("utf-8", "surrogatepass") + b"\x00")
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+class ThreadCache:
+    """``{key: [html, count, {id: [status, rule, reason]}]}`` of the last build."""
+
+    def __init__(self, path, load=False, save=False):
+        self.path, self.save = path, save
         self.previous, self.current = {}, {}
         self.reused = 0
-        if self.load:
+        if load:
             try:
                 with open(self.path, encoding="utf-8") as handle:
-                    self.previous = json.load(handle)
-            except (OSError, ValueError):
+                    data = json.load(handle)
+                if data.get("format") == FORMAT:
+                    self.previous = data["articles"]
+            except (OSError, ValueError, KeyError, AttributeError):
                 self.previous = {}
 
-    def decide(self, key, moderate):
-        """The article's ``{id: Decision}``: kept from the last build, or ``moderate()``."""
+    @classmethod
+    def for_settings(cls, settings):
+        return cls(os.path.join(settings["CACHE_PATH"], FILE),
+                   load=settings.get("LOAD_CONTENT_CACHE", False),
+                   save=settings.get("CACHE_CONTENT", False))
+
+    def get(self, key):
+        """``(html, count, {id: Decision})`` kept from the last build, or None."""
         kept = self.previous.get(key)
-        if kept is not None:
-            self.reused += 1
-            decisions = {cid: moderation.Decision(*d) for cid, d in kept.items()}
-        else:
-            decisions = moderate()
-        self.current[key] = {cid: list(d) for cid, d in decisions.items()}
-        return decisions
+        if kept is None:
+            return None
+        self.reused += 1
+        self.current[key] = kept
+        html, count, decisions = kept
+        return html, count, {cid: moderation.Decision(*d) for cid, d in decisions.items()}
+
+    def put(self, key, html, count, decisions):
+        self.current[key] = [html, count, {cid: list(d) for cid, d in decisions.items()}]
 
     def write(self):
         if not self.save:
             return
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
-        partial = self.path + ".partial"
+        partial = f"{self.path}.{os.getpid()}.partial"
         with open(partial, "w", encoding="utf-8") as handle:
-            json.dump(self.current, handle, ensure_ascii=False, sort_keys=True)
+            json.dump({"format": FORMAT, "articles": self.current}, handle,
+                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         os.replace(partial, self.path)

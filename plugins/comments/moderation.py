@@ -54,6 +54,8 @@ _FOLD_CHANGES = re.compile("[" + re.escape("".join(FOLD)) + "]")
 
 def _fold_chars(text):
     return _FOLD_CHANGES.sub(lambda m: FOLD[m[0]], text)
+
+
 _TOKEN = re.compile(TOKEN_PATTERN)
 _REPEATS = re.compile(r"(.)\1+")
 _URL = re.compile(URL_PATTERN, re.IGNORECASE)
@@ -78,9 +80,41 @@ def _nfkc(text):
     return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
+@functools.lru_cache(maxsize=1 << 17)
+def _collapse(word):
+    return _REPEATS.sub(_first, word)
+
+
+class Prepared(NamedTuple):
+    """What the checks read of one text, computed once (:func:`prepare`)."""
+
+    text: str
+    low: str  # NFKC, lower case
+    chars: str  # ``low`` folded, repeated characters kept
+    raw: list  # the words of ``chars``
+    words: list  # the same words collapsed: :func:`tokens`
+    plain: bool  # ``low`` holds no web address or email
+
+
+def prepare(text):
+    """:class:`Prepared` for ``text``.
+
+    A run of one character lies wholly inside a word or wholly outside
+    every word (a word is a maximal run of one character class), so
+    collapsing each word gives the words of the collapsed text: the words
+    are collapsed one by one, memoised, instead of the whole text."""
+    low = _nfkc(text).lower()
+    chars = _fold_chars(low)
+    raw = _TOKEN.findall(chars)
+    # what URL_PATTERN needs to match at all: «://», «www.» or «@» (the text
+    # is lower case already, and no other character folds to them)
+    plain = "://" not in low and "www." not in low and "@" not in low
+    return Prepared(text, low, chars, raw, list(map(_collapse, raw)), plain)
+
+
 def tokens(text):
     """The words of ``text`` in comparison form."""
-    return _TOKEN.findall(fold(text))
+    return prepare(text).words
 
 
 def normalized_text(text):
@@ -141,30 +175,43 @@ def detect_language(text):
     Latin against Arabic script first, then Persian-only letters and
     function words against Arabic marks, function words and «ال» words, or
     Finglish words and digraphs against English words."""
-    text = _URL.sub(" ", _nfkc(text).lower())
-    arabic = len(_ARABIC_LETTER.findall(text))
+    return _language(prepare(text))
+
+
+def _language(p):
+    """:func:`detect_language` of a :class:`Prepared` text: web addresses and
+    emails do not count, so a text with any is folded again without them."""
+    if p.plain:
+        text, folded, raw, words = p.low, p.chars, p.raw, p.words
+    else:
+        text = _URL.sub(" ", p.low)
+        folded = _fold_chars(text)
+        raw = _TOKEN.findall(folded)
+        words = None
+    # Arabic letters: FOLD maps each to one Arabic letter (the words' letters),
+    # but drops the superscript alef
+    arabic = (sum(map(len, raw)) - sum(map(len, filter(str.isascii, raw)))
+              + text.count("\u0670"))
     latin = len(_LATIN_LETTER.findall(text))
     if not arabic and not latin:
         return "none"
-    folded = _fold_chars(text)
     if latin > arabic:
         # Latin words keep their doubled letters: «aa», «oo» mark Finglish.
-        latin_words = [w for w in _TOKEN.findall(folded) if w.isascii() and not w.isdigit()]
-        en = sum(2 for w in latin_words if w in _EN)
-        fin = sum(2 for w in latin_words if w in _FIN)
+        latin_words = [w for w in raw if w.isascii() and not w.isdigit()]
+        en = 2 * sum(map(_EN.__contains__, latin_words))
+        fin = 2 * sum(map(_FIN.__contains__, latin_words))
         fin += sum(1 for w in latin_words for d in FINGLISH_DIGRAPHS if d in w)
         return "fin" if fin > en else "en"
-    fa = sum(1 for c in text if c in PERSIAN_LETTERS)
-    ar = sum(1 for c in text if c in ARABIC_MARKS)
-    # a run of one letter never spans two words: collapsing the text once is
-    # collapsing each word
-    for word in _TOKEN.findall(_REPEATS.sub(r"\1", folded)):
-        if word in _FA:
-            fa += 2
-        elif word in _AR:
-            ar += 2
-        elif word.startswith("ال") and len(word) > 3 and word not in _FA_AL:
-            ar += 1
+    fa = sum(map(text.count, PERSIAN_LETTERS))
+    ar = sum(map(text.count, ARABIC_MARKS))
+    if words is None:
+        words = list(map(_collapse, raw))
+    # _FA and _AR are disjoint: each word counts for one of them at most
+    fa += 2 * sum(map(_FA.__contains__, words))
+    ar += 2 * sum(map(_AR.__contains__, words))
+    if "ال" in folded:
+        ar += sum(1 for w in words if w.startswith("ال") and len(w) > 3 and w not in _FA_AL
+                  and w not in _FA and w not in _AR)
     return "ar" if ar > fa else "fa"
 
 
@@ -197,6 +244,7 @@ class Lexicon:
     maxlen: int
     terms: tuple = ()  # the base whole-word terms, for export
     prefixes: frozenset = frozenset()
+    starts: frozenset = frozenset()  # whole | prefixes: the words a match can start with
 
     @classmethod
     def build(cls, whole_terms, anywhere_terms):
@@ -210,26 +258,41 @@ class Lexicon:
         lexicon = cls(frozenset(expanded), anywhere, maxlen, tuple(sorted(base)))
         # proper prefixes: a joined run that starts no term ends the search there
         lexicon.prefixes = frozenset(t[:k] for t in expanded for k in range(1, len(t)))
+        lexicon.starts = lexicon.whole | lexicon.prefixes
         return lexicon
 
     def find(self, words):
         """The first term found in ``words`` (a token list), or ``None``."""
         n = len(words)
         whole, prefixes = self.whole, self.prefixes
-        for i in range(n):
-            joined = words[i]
-            if joined in whole:
-                return joined
-            for j in range(i + 1, min(n, i + MAX_JOIN)):
-                if joined not in prefixes:
-                    break
-                nxt = words[j]
-                # words are collapsed inside; only the seam can repeat a letter
-                joined += nxt[1:] if joined[-1] == nxt[0] else nxt
+        # Only a word that is a term or starts one can begin a match: look
+        # there alone, in order (the first match names the term).
+        hits = self.starts.intersection(words)
+        if hits:
+            starts = []
+            for word in hits:
+                i = -1
+                try:
+                    while True:
+                        i = words.index(word, i + 1)
+                        starts.append(i)
+                except ValueError:
+                    pass
+            starts.sort()
+            for i in starts:
+                joined = words[i]
                 if joined in whole:
                     return joined
+                for j in range(i + 1, min(n, i + MAX_JOIN)):
+                    if joined not in prefixes:
+                        break
+                    nxt = words[j]
+                    # words are collapsed inside; only the seam can repeat a letter
+                    joined += nxt[1:] if joined[-1] == nxt[0] else nxt
+                    if joined in whole:
+                        return joined
         if self.anywhere:
-            compact = _REPEATS.sub(r"\1", "".join(words))
+            compact = _REPEATS.sub(_first, "".join(words))
             for term in self.anywhere:
                 if term in compact:
                     return term
@@ -289,6 +352,11 @@ class Rule:
     lexicon: Lexicon = None
     stop_words: frozenset = frozenset()
 
+    @functools.cached_property
+    def skip_words(self):
+        """What ``relevance`` leaves out: stop words and one-letter words."""
+        return self.stop_words | _ONE_LETTER_WORDS
+
 
 @dataclass
 class Rules:
@@ -302,6 +370,11 @@ class Rules:
 
     def of(self, check):
         return [r for r in self.rules if r.check == check]
+
+    @functools.cached_property
+    def enforced(self):
+        """The rules with a check, in file order."""
+        return [r for r in self.rules if r.check]
 
 
 class RulesError(ValueError):
@@ -416,19 +489,25 @@ def load_rules(path):
 def article_words(text, rules):
     """The stems of an article's words, for ``relevance``."""
     stop = frozenset().union(*(r.stop_words for r in rules.of("relevance")))
-    return frozenset(_stem(w) for w in set(tokens(text)).difference(stop))
+    p = prepare(text)
+    return frozenset(map(_stem, set(p.words).difference(stop)))
 
 
 _STEM_SUFFIXES = ("ترین", "های", "تر", "ها", "ان", "ات", "ی")
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=1 << 17)
 def _stem(word):
     for suffix in _STEM_SUFFIXES:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
     return word
 
+
+# Every word of one letter (relevance leaves them out): the characters of
+# TOKEN_PATTERN's classes, all in the Basic Multilingual Plane.
+_ONE_LETTER_WORDS = frozenset("".join(_TOKEN.findall(
+    "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000))))))
 
 _LINK = re.compile(LINK_PATTERN, re.IGNORECASE)
 
@@ -442,7 +521,12 @@ def check_text(rule, text, words, article=None):
     """``None`` when ``text`` passes ``rule``, else the reason (English, for
     editors).  ``words`` is ``tokens(text)``; ``article`` the article's
     :func:`article_words` (relevance is skipped without it)."""
-    check, params = rule.check, rule.params
+    return _check(rule, prepare(text)._replace(words=words), article)
+
+
+def _check(rule, p, article=None):
+    """:func:`check_text` on a :class:`Prepared` text."""
+    check, params, text, words = rule.check, rule.params, p.text, p.words
     if check == "length":
         if not words and not text.strip():
             return "the comment is empty"
@@ -453,15 +537,16 @@ def check_text(rule, text, words, article=None):
         if term:
             return f"contains the listed term «{term}»"
     elif check == "language":
-        language = detect_language(text)
+        language = _language(p)
         if language not in params["accept"]:
             return f"written in {LANGUAGE_NAMES[language]}, not Persian"
     elif check == "links":
-        links = count_links(text)
+        links = count_links(text) if not p.plain else 0  # a link needs «://» or «www.»
         if links > params["max"]:
             return f"{links} links, more than {params['max']}"
     elif check == "relevance" and article is not None:
-        content = {_stem(w) for w in words if len(w) > 1 and w not in rule.stop_words}
+        # its words of two letters or more, stop words left out, stemmed
+        content = set(map(_stem, set(words).difference(rule.skip_words)))
         if len(content) >= params["min_words"]:
             shared = len(content & article)
             if shared < params["min_share"] * len(content):
@@ -475,19 +560,29 @@ def moderate(rules, text, article=None, earlier=(), words=None):
     ones, the first in file order names the reason.  ``earlier`` holds the
     :func:`normalized_text` of comments before it on the same article;
     ``words`` may pass ``tokens(text)`` already computed."""
-    if words is None:
-        words = tokens(text)
+    p = prepare(text)
+    if words is not None:
+        p = p._replace(words=words)
+    return _moderate(rules, p, article, earlier)
+
+
+def _moderate(rules, p, article, earlier, line=None):
+    """:func:`moderate` on a :class:`Prepared` text; ``line`` is its
+    :func:`normalized_text` when already joined."""
     held = None
-    for rule in rules.rules:
-        if not rule.check:
-            continue
+    for rule in rules.enforced:
         if rule.check == "duplicate":
-            reason = "the same text was already posted on this article" if (
-                words and " ".join(words) in earlier) else None
+            if not p.words:
+                continue
+            if line is None:
+                line = " ".join(p.words)
+            if line not in earlier:
+                continue
+            reason = "the same text was already posted on this article"
         else:
-            reason = check_text(rule, text, words, article)
-        if reason is None:
-            continue
+            reason = _check(rule, p, article)
+            if reason is None:
+                continue
         if rule.action == "reject":
             return Decision("rejected", rule.id, reason)
         held = held or Decision("held", rule.id, reason)
@@ -505,24 +600,27 @@ def moderate_article(rules, comments, article_text=""):
     article = article_words(article_text, rules) if rules.of("relevance") else None
     decisions, earlier = {}, set()
     for comment in sorted(comments, key=lambda c: (c.date, c.id)):
-        words = tokens(comment.body)
+        p = prepare(comment.body)
+        line = " ".join(p.words)
         if comment.status in EDITOR:
             decision = Decision(EDITOR[comment.status], "editor", f"Status: {comment.status}")
         else:
-            decision = moderate(rules, comment.body, article, earlier, words)
-        earlier.add(" ".join(words))
+            decision = _moderate(rules, p, article, earlier, line)
+        earlier.add(line)
         decisions[comment.id] = decision
-    by_id = {c.id: c for c in comments}
-    for comment in comments:
-        parent, seen = comment.reply_to, {comment.id}
-        while parent in by_id and parent not in seen:
-            if decisions[parent].status != "published":
-                if decisions[comment.id].status == "published":
-                    decisions[comment.id] = Decision(
-                        "held", "thread", f"replies to {parent}, which is {decisions[parent].status}")
-                break
-            seen.add(parent)
-            parent = by_id[parent].reply_to
+    if any(c.reply_to for c in comments):
+        by_id = {c.id: c for c in comments}
+        for comment in comments:
+            parent, seen = comment.reply_to, {comment.id}
+            while parent in by_id and parent not in seen:
+                if decisions[parent].status != "published":
+                    if decisions[comment.id].status == "published":
+                        decisions[comment.id] = Decision(
+                            "held", "thread",
+                            f"replies to {parent}, which is {decisions[parent].status}")
+                    break
+                seen.add(parent)
+                parent = by_id[parent].reply_to
     return decisions
 
 

@@ -4,11 +4,16 @@ Not Pelican articles (ARTICLE_PATHS leaves the folder alone): the ``Key:
 value`` header is parsed here so that every problem names its line.
 """
 
+import functools
+import os
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
-from persian.dates import parse_date
+import jdatetime
+
+from persian.dates import FIRST_GREGORIAN_YEAR, TEHRAN, parse_date
 from persian.problems import ContentError, Problem
 from persian.reader import read_source
 from persian.text import normalize, to_latin_digits
@@ -74,6 +79,50 @@ def parse_header(text):
     return fields, lines, body, problems
 
 
+# The characters persian.text.normalize changes (tests check the list): a
+# search finds them faster than translate looks up every character.
+_NORMALIZES = re.compile("[\u064a\u0649\u0643\u0640]")
+
+
+def _normalize(text):
+    return normalize(text) if _NORMALIZES.search(text) else text
+
+
+def _latin_digits(text):
+    return text if text.isascii() else to_latin_digits(text)
+
+
+def _stem(path):
+    """``Path(path).stem``, without making a Path."""
+    name = os.path.basename(path)
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+_DATE = re.compile(r"(\d{4})[/-](\d{1,2})[/-](\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+
+
+@functools.lru_cache(maxsize=4096)
+def _gregorian_day(year, month, day):
+    return jdatetime.date(year, month, day).togregorian()
+
+
+def comment_date(value):
+    """:func:`persian.dates.parse_date`, with the Jalali day's conversion
+    memoised (jdatetime's costs ~20 µs, and an article's comments share a
+    few days); anything unusual, and every error, goes to ``parse_date``."""
+    match = _DATE.fullmatch(value) if value.isascii() else None
+    if match:
+        y, m, d, hh, mm, ss = (int(g or 0) for g in match.groups())
+        if y < FIRST_GREGORIAN_YEAR:
+            try:
+                day = _gregorian_day(y, m, d)
+                return datetime(day.year, day.month, day.day, hh, mm, ss, tzinfo=TEHRAN)
+            except ValueError:
+                pass
+    return parse_date(value)
+
+
 def read_comment(path, news_code):
     """One comment file and the problems found in it."""
     try:
@@ -90,7 +139,7 @@ def parse_comment(text, path, news_code):
     problems = []
     fields, lines, body, header_problems = parse_header(text)
     problems += [Problem(str(path), n, m) for n, m in header_problems]
-    comment = CommentFile(str(path), news_code, lines=lines, body=normalize(body))
+    comment = CommentFile(str(path), news_code, lines=lines, body=_normalize(body))
 
     def problem(key, message):
         problems.append(Problem(str(path), lines.get(key, 1), message))
@@ -99,17 +148,17 @@ def parse_comment(text, path, news_code):
         if not fields.get(key):
             problem(key, f"missing required key {KEY_NAMES[key]!r}" if key not in fields
                     else f"{KEY_NAMES[key]} is empty")
-    comment.author = normalize(fields.get("author", ""))
+    comment.author = _normalize(fields.get("author", ""))
     if fields.get("date"):
         try:
-            comment.date = parse_date(fields["date"])
+            comment.date = comment_date(fields["date"])
         except ValueError as exc:
             problem("date", f"Date: {exc}")
-    comment.id = to_latin_digits(fields.get("id") or Path(path).stem)
+    comment.id = _latin_digits(fields.get("id") or _stem(str(path)))
     if not _ID.match(comment.id):
         where = "Id" if "id" in fields else "the file name"
         problem("id", f"{where} {comment.id!r} may hold only letters, digits, '-' and '_'")
-    comment.reply_to = to_latin_digits(fields.get("replyto", ""))
+    comment.reply_to = _latin_digits(fields.get("replyto", ""))
     status = fields.get("status", "").lower()
     if status and status not in STATUSES:
         problem("status", f"Status {fields['status']!r} is not allowed; use one of: "
@@ -124,22 +173,19 @@ def parse_comment(text, path, news_code):
 def read_all(root, news_codes):
     """Every comment under ``root`` grouped by NewsCode, and every problem:
     unknown NewsCode folders, duplicate Ids, unknown or looping ReplyTo."""
-    root = Path(root)
     by_code, problems = {}, []
-    if not root.is_dir():
+    if not os.path.isdir(root):
         return by_code, problems
     known = {str(code) for code in news_codes}
-    for path in sorted(root.rglob("*.md")):
-        rel = path.relative_to(root)
-        if len(rel.parts) != 2:
-            problems.append(Problem(str(path), 1, "a comment file belongs in "
+    for path, code in comment_paths(root):
+        if code is None:
+            problems.append(Problem(path, 1, "a comment file belongs in "
                                     "content/comments/<NewsCode>/"))
             continue
-        code = rel.parts[0]
         comment, found = read_comment(path, code)
         problems += found
         if code not in known:
-            problems.append(Problem(str(path), 1, f"no news item has NewsCode {code!r} "
+            problems.append(Problem(path, 1, f"no news item has NewsCode {code!r} "
                                     "(the folder name must be the article's NewsCode)"))
             continue
         if comment is not None:
@@ -147,6 +193,29 @@ def read_all(root, news_codes):
     for code, comments in by_code.items():
         problems += check_thread(comments)
     return by_code, problems
+
+
+def comment_paths(root):
+    """``(path, NewsCode)`` of every ``*.md`` file under ``root`` in path
+    order (``sorted(Path(root).rglob("*.md"))``, each folder's entries by
+    name); the NewsCode is ``None`` for a file that is not in a
+    ``<NewsCode>/`` folder directly under ``root``.  One ``scandir`` per
+    folder: no ``Path`` object per file."""
+    def walk(folder, prefix, parts):
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            path = prefix + entry.name
+            if entry.is_dir():
+                if not entry.is_symlink():  # as rglob: links to folders are not followed
+                    yield from walk(path, path + "/", parts + (entry.name,))
+            elif entry.name.endswith(".md"):
+                yield path, parts[0] if len(parts) == 1 else None
+
+    base = str(Path(root))  # the paths read as Path(root) / ... would print
+    yield from walk(base, "" if base == "." else base.rstrip("/") + "/", ())
 
 
 def check_thread(comments):
