@@ -74,9 +74,11 @@ def main():
         os.chdir(site)
         logging.getLogger().addHandler(SearchLog(level=logging.INFO))
         logging.getLogger("search").setLevel(logging.INFO)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), os.times()
         out = runner.build(site / "pelicanconf.py", output=site / "output")
-        print(f"build: {time.perf_counter() - started:.2f} s; {SearchLog.message}")
+        helpers = sum(os.times()[2:4]) - sum(cpu[2:4])  # the shard processes and their Pagefind
+        print(f"build: {time.perf_counter() - started:.2f} s; {SearchLog.message}; "
+              f"{helpers:.2f} s of CPU in the shard processes")
         index_size(out / "pagefind", args.n)
         server, url = serve_folder(out)
         timings = []
