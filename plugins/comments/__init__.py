@@ -13,6 +13,7 @@ reads the news; each article's result is kept between builds
 import json
 import logging
 import os
+import time
 
 from pelican import signals
 from pelican.generators import Generator
@@ -116,6 +117,8 @@ class CommentsGenerator(Generator):
         LAST_BUILD.clear()
         LAST_BUILD.update(moderated=result.moderated, reused=result.reused,
                           worker=self.worker_used)
+        if self.worker_used:
+            LAST_BUILD["waited"] = self.worker_waited
         logger.info("comments: %d published, %d held, %d rejected",
                     *(result.counts[s] for s in ("published", "held", "rejected")))
 
@@ -124,7 +127,10 @@ class CommentsGenerator(Generator):
         if self.worker is None:
             return None
         worker, self.worker = self.worker, None
+        start = time.perf_counter()
         result, why = worker.result()
+        self.worker_waited = time.perf_counter() - start
+        logger.debug("comments: waited %.2f s for the worker", self.worker_waited)
         if result is None:
             logger.warning("comments: the worker process failed (%s); "
                            "the comments are read here", why)

@@ -121,11 +121,14 @@ class ThreadCache:
         self.current[key] = [html, count, {cid: list(d) for cid, d in decisions.items()}]
 
     def write(self):
-        if not self.save:
+        """Save this build's entries, unless they are the last build's."""
+        if not self.save or (self.reused == len(self.current) == len(self.previous)):
             return
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
         partial = f"{self.path}.{os.getpid()}.partial"
+        # dumps, not dump: only the one-shot encoder is the C one
+        text = json.dumps({"format": FORMAT, "articles": self.current},
+                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
         with open(partial, "w", encoding="utf-8") as handle:
-            json.dump({"format": FORMAT, "articles": self.current}, handle,
-                      ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            handle.write(text)
         os.replace(partial, self.path)
