@@ -193,6 +193,16 @@ def test_a_failed_worker_leaves_the_pass_to_the_build(tmp_path, monkeypatch, cap
     assert differences(here, there) == []
 
 
+def test_settings_a_worker_cannot_be_given_leave_the_pass_to_the_build(tmp_path):
+    site = site_with_two_articles(tmp_path)
+    jinja = {"trim_blocks": True, "lstrip_blocks": True, "finalize": lambda value: value}
+    here = build_site(site, output=tmp_path / "here", COMMENTS_WORKER=False)
+    there = build_site(site, output=tmp_path / "there", COMMENTS_WORKER=True,
+                       JINJA_ENVIRONMENT=jinja)  # a lambda cannot be pickled
+    assert comments.LAST_BUILD["worker"] is False
+    assert differences(here, there) == []
+
+
 # --- reading ------------------------------------------------------------------------
 
 

@@ -78,8 +78,12 @@ class CommentsGenerator(Generator):
         if use is None:
             use = _comment_folders(self.job.comments_root) >= conf["COMMENTS_WORKER_FOLDERS"]
         # started now: Pelican makes every generator before any reads its content
-        self.worker = sitepass.Worker(self.job) if use else None
-        self.worker_used = False
+        self.worker, self.worker_used = None, False
+        if use:
+            try:
+                self.worker = sitepass.Worker(self.job)
+            except Exception as exc:  # noqa: BLE001 (the build does the pass itself)
+                logger.info("comments: no worker process (%r); the comments are read here", exc)
 
     def generate_context(self):
         conf = comment_settings(self.settings)

@@ -174,10 +174,10 @@ _MAIN = ("import sys; sys.path.insert(0, {!r}); "
 
 def worker_main():
     """In the worker: a pickled Job on stdin, the pickled Result on stdout."""
-    job = pickle.load(sys.stdin.buffer)
-    result = run(job)
-    pickle.dump(result, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    sys.stdout.flush()
+    out, sys.stdout = sys.stdout.buffer, sys.stderr  # a stray print cannot spoil the result
+    result = run(pickle.load(sys.stdin.buffer))
+    pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+    out.flush()
 
 
 class Worker:
@@ -186,16 +186,18 @@ class Worker:
     the worker never blocks on a reader that has gone away."""
 
     def __init__(self, job):
+        """Raises if ``job`` cannot be pickled or no process can be started."""
+        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
         self.out = tempfile.TemporaryFile()
         self.err = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(
             [sys.executable, "-c", _MAIN.format(_PLUGINS)],
             stdin=subprocess.PIPE, stdout=self.out, stderr=self.err)
         try:
-            self.proc.stdin.write(pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL))
+            self.proc.stdin.write(data)
             self.proc.stdin.close()
         except OSError:
-            pass  # it failed to start: result() says why
+            pass  # it died at once: result() says why
 
     def result(self):
         """``(Result, None)``, or ``(None, why)`` when the worker failed."""
