@@ -105,6 +105,32 @@ def test_agency_history_chart_is_accessible_and_matches_its_table(site):
     assert counts == ["۱", "۰", "۱"]  # oldest first, drawn from the inline start
 
 
+def test_agency_page_is_one_table_with_a_row_group_per_festival(site):
+    html = main(page(site, "awards/agency/registry"))
+    assert html.count("<table") == 2  # the awards, and the chart's figures
+    groups = re.findall(r'<tbody(?: id="year-(\d+)")?>\s*<tr data-pagefind-ignore><th colspan="4" '
+                        r'scope="rowgroup">(.*?)</th></tr>', html)
+    assert [(year, re.sub(r"<[^>]+>", "", head)) for year, head in groups] == [
+        ("1399", "۱۳۹۹ جشنواره شهید رجاییخبر: نتایج جشنواره ۱۳۹۹ ۱ مرداد ۱۳۹۹"),
+        ("1397", "۱۳۹۷ جشنواره شهید رجاییخبر: جشنواره شهید رجایی ۵ شهریور ۱۳۹۷"),
+    ]
+    # Search indexes the results (found nowhere else); festival headings
+    # (their own pages) and partners (their own pages) are left out.
+    assert "<tr><td>—</td><td>استقرار میز خدمت</td><td>برتر</td><td data-pagefind-ignore>مشترک با " in html
+    assert "<td>عنوان نخست<br><span class=\"muted\">با امتیاز کامل</span></td><td>—</td></tr>" in html
+
+
+def test_festival_of_two_in_a_year_gets_the_year_id_once(tmp_path):
+    festivals = FESTIVALS + "fajr-1399,جشنواره فجر,1399,خراسان شمالی,,,\n"
+    awards = AWARDS + "fajr-1399,registry,,مدیریت,برتر,\n"
+    root = make_site(tmp_path, news=NEWS)
+    write_awards(root / "data" / "awards", agencies=AGENCIES, festivals=festivals, awards=awards)
+    build_site(root)
+    html = main(page(root, "awards/agency/registry"))
+    assert html.count('id="year-1399"') == 1 and html.count('scope="rowgroup"') == 3
+    assert html.index("fajr-1399") > html.index('id="year-1399"')  # same year, after the id
+
+
 def test_partner_page_names_the_other_agency(site):
     html = main(page(site, "awards/agency/security"))
     assert re.search(r'مشترک با <a href="/awards/agency/registry/">اداره کل ثبت احوال</a>', html)
@@ -204,3 +230,24 @@ def test_real_site_registry_award_shared_with_social_security(real_site):
     assert (row["category"], row["shared_with"]) == ("استقرار میز خدمت", "social-security")
     festival = (real_site / "awards" / "festival" / "shahid-rajaei-1397-north-khorasan" / "index.html").read_text(encoding="utf-8")
     assert "<dd>۳۲</dd>" in festival and '<a href="/news/4385870/">' in festival
+
+
+def test_award_objects_are_frozen_while_the_site_is_written_and_released_after(tmp_path):
+    import gc
+
+    from pelican import signals
+
+    seen = []
+
+    def during(generators):
+        seen.append(gc.get_freeze_count())
+
+    root = make_site(tmp_path, news=NEWS)
+    write_awards(root / "data" / "awards", agencies=AGENCIES, festivals=FESTIVALS, awards=AWARDS)
+    signals.all_generators_finalized.connect(during)
+    try:
+        build_site(root)
+    finally:
+        signals.all_generators_finalized.disconnect(during)
+    assert seen and seen[0] > 0  # out of the collector's walks (awards/heap.py) ...
+    assert gc.get_freeze_count() == 0  # ... until the build is over

@@ -136,3 +136,53 @@ def test_line_numbers_count_cells_that_span_lines(here):
     )
     table, _ = read_table("a.csv", *AWARD_COLUMNS)
     assert list(table.frame["line"]) == [2, 5]
+
+
+# --- speed without changing what is read or shown ------------------------------
+
+def test_repeated_cells_are_normalised_like_single_ones(here):
+    # Each distinct value is cleaned once and copied to its rows (reading.normalize_cells).
+    rows = ["f,  اداره  كل پست ,ك\u0640ها,برتر", "f,اداره كل پست,كها,برتر", "g,پست,,برگزیده"] * 3
+    (here / "a.csv").write_text("festival,agency,category,award\n" + "\n".join(rows) + "\n",
+                                encoding="utf-8")
+    table, problems = read_table("a.csv", *AWARD_COLUMNS)
+    assert problems == []
+    assert list(table.frame["agency"]) == ["اداره کل پست", "اداره کل پست", "پست"] * 3
+    assert list(table.frame["category"]) == ["کها", "کها", ""] * 3
+    assert list(table.frame["line"]) == list(range(2, 11))
+
+
+def test_chart_writes_every_count_and_only_the_year_labels_that_fit():
+    from awards.chart import history
+
+    few = history({1397: 1, 1399: 2})
+    assert [b.labelled for b in few.bars] == [True, True, True]
+    assert [(b.year, b.count) for b in few.bars] == [(1397, 1), (1398, 0), (1399, 2)]
+    many = history({1380 + i: i % 4 for i in range(25)})  # 25 bars of 25.6 units
+    assert [b.year for b in many.bars] == list(range(1380, 1405))
+    assert [b.year for b in many.bars if b.labelled] == list(range(1380, 1405, 2))
+    tallest = next(b for b in many.bars if b.count == 3)
+    assert (tallest.y, tallest.height, tallest.count_y) == (24, 148, 18)  # no "24.0"
+    assert many.bars[0].x > many.bars[1].x  # oldest at the right (RTL)
+
+
+def test_award_objects_are_kept_from_the_garbage_collector_during_a_build_only():
+    import gc
+
+    from awards import heap
+
+    assert gc.get_freeze_count() == 0
+    with heap.paused():
+        assert not gc.isenabled()
+        heap.freeze()
+    assert gc.isenabled() and gc.get_freeze_count() > 0
+    heap.freeze()  # once only
+    heap.thaw()
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # someone else's freeze is neither joined nor undone
+    try:
+        heap.freeze()
+        heap.thaw()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -9,11 +9,12 @@ in their ``Agencies`` header; templates find them in ``awards_agencies``
 (id → agency) and a news code's festivals in ``awards_festivals_by_news``.
 
 One concern per module: reading, validation, matching, collation, records
-(page objects), chart, opendata, generator.
+(page objects), chart, opendata, heap (the garbage collector), generator.
 """
 
 from pelican import signals
 
+from . import heap
 from .generator import AwardsGenerator
 
 
@@ -23,3 +24,4 @@ def get_generators(pelican):
 
 def register():
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(heap.thaw)

@@ -8,7 +8,7 @@ from pelican.generators import Generator
 
 from persian.reader import header_lines, read_source
 
-from . import opendata, records
+from . import heap, opendata, records
 from .matching import AgencyIndex
 from .validation import check_article_agencies, load
 
@@ -48,6 +48,7 @@ class AwardsGenerator(Generator):
     """``awards/``, ``awards/agency/<id>/``, ``awards/festival/<id>/``, ``awards/data/``."""
 
     def generate_context(self):
+        heap.thaw()  # if the last build failed before it finished
         self.awards = None
         settings = awards_settings(self.settings)
         self.awards_settings = settings
@@ -61,14 +62,17 @@ class AwardsGenerator(Generator):
             logger.debug("No award data at %s; no award pages", folder)
             problems = check_article_agencies(everything, AgencyIndex(), article_header_lines)
         else:
-            data, problems = load(folder)
+            with heap.paused():
+                data, problems = load(folder)
             if data is not None:
                 problems += check_article_agencies(everything, data.index, article_header_lines)
         for problem in problems:
             logger.error("%s", problem)
         if problems or not os.path.isdir(folder):
             return
-        self.awards = records.build(data, articles, settings)
+        with heap.paused():
+            self.awards = records.build(data, articles, settings)
+            heap.freeze()  # until the build is over: see heap.py
         self.context["awards_agencies"] = self.awards.by_id
         self.context["awards_festivals_by_news"] = self.awards.festivals_by_news
 

@@ -25,17 +25,7 @@ OPTIONAL_TEXT = ("group", "category", "note", "shared_with")
 
 def frame(site):
     """One row per award, in page order (newest festival first)."""
-    rows = []
-    for festival in site.festivals:
-        for share in festival.shares:
-            ids = [a.id for a in share.agencies]
-            for agency in share.agencies:
-                rows.append((
-                    festival.id, festival.year, festival.title, agency.id, agency.name,
-                    share.group, share.category, share.award, share.notes.get(agency.id, ""),
-                    "|".join(i for i in ids if i != agency.id),
-                ))
-    return pd.DataFrame(rows, columns=[c[0] for c in COLUMNS])
+    return pd.DataFrame(site.rows, columns=[c[0] for c in COLUMNS])
 
 
 def datapackage(csv_name, json_name):

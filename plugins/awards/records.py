@@ -1,7 +1,19 @@
-"""Page objects built from validated award data: agencies, festivals, awards.
+"""Page objects built from validated award data: agencies, festivals, results.
 
-The DataFrame is sorted once (newest year first) and walked once, so every
-agency's list comes out in page order without per-agency sorting.
+The DataFrame is sorted once (newest festival first, then by result and
+agency) and walked twice as plain lists: the first pass gathers each
+festival's results (:class:`Share`) and who won them, the second hands every
+agency its rows, already grouped by year and festival.  Templates get rows as
+tuples of ready values (``(group, category, award, note, partners)``), so a
+page with thousands of rows makes no attribute lookups and no sorting; the
+same tuples are what the page cache digests (``__page_key__``) and, in the
+same order, what the open data holds (:attr:`AwardSite.rows`).
+
+Only names, ids and URLs are dataclass fields of plain values (str, lists of
+str): the page cache's site-wide key digests those (an article's links to its
+agencies), so what a single page shows (rows, counts, charts) is kept in
+fields it skips or computed by properties; else a changed award would render
+every page of the site again.
 """
 
 from collections import defaultdict
@@ -22,46 +34,26 @@ class Agency:
     website: str
     url: str = ""
     save_as: str = ""
-    awards: list = field(default_factory=list)  # Award, newest festival first
+    # [(year, [(Festival, [row])])], newest first; a row is
+    # (group, category, award, note, partners), partners ((first, url, name), ...)
+    years: list = field(default_factory=list)
     articles: list = field(default_factory=list)  # articles whose Agencies names it
+    chart: object = None  # chart.Chart, set by build()
 
     @property
     def count(self):
-        return len(self.awards)
+        return sum(len(rows) for _, festivals in self.years for _, rows in festivals)
 
     def __page_key__(self, fingerprints):
         """Everything this agency's page shows, for the page cache (plugins/page_cache)."""
-        awards = [
-            (a.festival.id, a.festival.title, a.festival.year, a.festival.url,
-             fingerprints.of(a.festival.article, "item"), a.group, a.category, a.award, a.note,
-             [(p.name, p.url) for p in a.partners])
-            for a in self.awards
+        years = [
+            (year, [(f.id, f.title, f.url, fingerprints.of(f.article, "item"), rows)
+                    for f, rows in festivals])
+            for year, festivals in self.years
         ]
         articles = [fingerprints.of(article, "item") for article in self.articles]
         return repr((self.id, self.name, self.aliases, self.province, self.website, self.url,
-                     self.save_as, awards, articles))
-
-    @property
-    def years(self):
-        """``[(year, [(Festival, [Award])])]``, newest first; ``awards`` is
-        already in festival order, so grouping keeps it."""
-        years = []
-        for award in self.awards:
-            festival = award.festival
-            if not years or years[-1][0] != festival.year:
-                years.append((festival.year, []))
-            festivals = years[-1][1]
-            if not festivals or festivals[-1][0] is not festival:
-                festivals.append((festival, []))
-            festivals[-1][1].append(award)
-        return years
-
-    @property
-    def chart(self):
-        counts = defaultdict(int)
-        for award in self.awards:
-            counts[award.festival.year] += 1
-        return chart.history(counts)
+                     self.save_as, years, articles))
 
 
 @dataclass(slots=True, eq=False)
@@ -76,30 +68,24 @@ class Festival:
     url: str = ""
     save_as: str = ""
     article: object = None
-    shares: list = field(default_factory=list)  # Share
-
-    def __page_key__(self, fingerprints):
-        """Everything this festival's page shows, for the page cache (plugins/page_cache)."""
-        shares = [(s.group, s.category, s.award, [(a.id, a.name, a.url) for a in s.agencies],
-                   sorted(s.notes.items())) for s in self.shares]
-        return repr((self.id, self.title, self.year, self.province, str(self.held_on),
-                     str(self.news_code), str(self.honored_employees), self.url, self.save_as,
-                     fingerprints.of(self.article, "item"), shares))
-
-    @property
-    def groups(self):
-        """``[(group, [Share])]``: groups in Persian order ("" first), then categories."""
-        grouped = defaultdict(list)
-        for share in self.shares:
-            grouped[share.group].append(share)
-        return [
-            (group, sorted(grouped[group], key=lambda s: (sort_key(s.category), sort_key(s.award))))
-            for group in persian_sorted(grouped)
-        ]
+    shares: list = field(default_factory=list)  # Share, in page order
+    # [(group, has_category, [(category, award, winners, shared)])], groups in
+    # Persian order ("" first); winners ((first, url, name), ...)
+    groups: list = field(default_factory=list)
 
     @property
     def winners(self):
         return {a.id for share in self.shares for a in share.agencies}
+
+    @property
+    def winner_count(self):
+        return len(self.winners)
+
+    def __page_key__(self, fingerprints):
+        """Everything this festival's page shows, for the page cache (plugins/page_cache)."""
+        return repr((self.id, self.title, self.year, self.province, str(self.held_on),
+                     str(self.news_code), str(self.honored_employees), self.url, self.save_as,
+                     fingerprints.of(self.article, "item"), self.groups))
 
 
 @dataclass(slots=True, eq=False)
@@ -109,25 +95,16 @@ class Share:
     group: str
     category: str
     award: str
-    agencies: list = field(default_factory=list)
-    notes: dict = field(default_factory=dict)  # agency id -> note
+    agencies: list = field(default_factory=list)  # Agency, in Persian order
+    links: tuple = ()  # ((first, url, name), ...) of the agencies, once they are all known
 
-
-@dataclass(slots=True, eq=False)
-class Award:
-    """One agency's row: its share of a result, and a note."""
-    share: Share
-    agency: Agency
-    note: str
-
-    festival = property(lambda self: self.share.festival)
-    group = property(lambda self: self.share.group)
-    category = property(lambda self: self.share.category)
-    award = property(lambda self: self.share.award)
-
-    @property
-    def partners(self):
-        return [a for a in self.share.agencies if a is not self.agency]
+    def partners(self, agency):
+        """The links of the agencies sharing this result with ``agency``."""
+        if len(self.links) < 2:
+            return ()
+        others = [(url, name) for a, (_, url, name) in zip(self.agencies, self.links)
+                  if a is not agency]
+        return tuple((i == 0, url, name) for i, (url, name) in enumerate(others))
 
 
 @dataclass
@@ -137,6 +114,13 @@ class AwardSite:
     by_id: dict
     festival_by_id: dict
     festivals_by_news: dict
+    # One tuple per award in page order (festival, result, agency), as the
+    # open data holds them: see opendata.COLUMNS.
+    rows: list = field(default_factory=list)
+
+
+def _links(agencies):
+    return tuple((i == 0, a.url, a.name) for i, a in enumerate(agencies))
 
 
 def build(data, articles, settings):
@@ -167,18 +151,46 @@ def build(data, articles, settings):
         _festival=data.awards["festival"].map(festival_order),
         _agency=data.awards["agency"].map(agency_order),
     ).sort_values(["_festival", "share", "_agency"], kind="stable")
+    columns = [awards[c].tolist() for c in ("festival", "agency", "share", "group", "category",
+                                             "award", "note")]
+
+    # Pass 1: every result and its winners.  A result's spelling is that of
+    # its first row in page order (spellings differing in ZWNJ or letters
+    # were folded into one result by validation).
     shares = {}
-    for row in awards.itertuples(index=False):
-        share = shares.get(row.share)
+    for festival_id, agency_id, share_id, group, category, award, _note in zip(*columns):
+        share = shares.get(share_id)
         if share is None:
-            festival = festivals[row.festival]
-            share = shares[row.share] = Share(festival, row.group, row.category, row.award)
+            festival = festivals[festival_id]
+            share = shares[share_id] = Share(festival, group, category, award)
             festival.shares.append(share)
-        agency = agencies[row.agency]
-        share.agencies.append(agency)
-        if row.note:
-            share.notes[agency.id] = row.note
-        agency.awards.append(Award(share, agency, row.note))
+        share.agencies.append(agencies[agency_id])
+    for share in shares.values():
+        share.links = _links(share.agencies)
+
+    # Pass 2: every agency's rows, grouped by year and festival (the rows
+    # come newest festival first), and the open-data rows in the same order.
+    rows = []
+    for festival_id, agency_id, share_id, _group, _category, _award, note in zip(*columns):
+        agency, share = agencies[agency_id], shares[share_id]
+        festival = share.festival
+        years = agency.years
+        if not years or years[-1][0] != festival.year:
+            years.append((festival.year, []))
+        in_year = years[-1][1]
+        if not in_year or in_year[-1][0] is not festival:
+            in_year.append((festival, []))
+        partners = share.partners(agency)
+        in_year[-1][1].append((share.group, share.category, share.award, note, partners))
+        shared_with = "|".join(a.id for a in share.agencies if a is not agency) if partners else ""
+        rows.append((festival.id, festival.year, festival.title, agency.id, agency.name,
+                     share.group, share.category, share.award, note, shared_with))
+
+    for agency in agencies.values():
+        agency.chart = chart.history(
+            {year: sum(len(rows) for _, rows in festivals) for year, festivals in agency.years})
+    for festival in festivals.values():
+        festival.groups = _groups(festival.shares)
 
     for article in articles:
         for agency_id in getattr(article, "agencies", None) or []:
@@ -196,7 +208,22 @@ def build(data, articles, settings):
         by_id=agencies,
         festival_by_id=festivals,
         festivals_by_news=dict(by_news_code),
+        rows=rows,
     )
+
+
+def _groups(shares):
+    """A festival's results by group (Persian order, "" first), each group's
+    by category then award (Persian order), as ready rows."""
+    grouped = defaultdict(list)
+    for share in shares:
+        grouped[share.group].append(share)
+    groups = []
+    for group in persian_sorted(grouped):
+        ordered = sorted(grouped[group], key=lambda s: (sort_key(s.category), sort_key(s.award)))
+        groups.append((group, any(s.category for s in ordered),
+                       [(s.category, s.award, s.links, len(s.links) > 1) for s in ordered]))
+    return groups
 
 
 def _int_or_none(value):
