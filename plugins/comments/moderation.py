@@ -8,6 +8,7 @@ tokens, language, lexicon, length) is driven by tables exported in
 """
 
 import functools
+import operator
 import re
 import tomllib
 import unicodedata
@@ -489,8 +490,9 @@ def load_rules(path):
 def article_words(text, rules):
     """The stems of an article's words, for ``relevance``."""
     stop = frozenset().union(*(r.stop_words for r in rules.of("relevance")))
-    p = prepare(text)
-    return frozenset(map(_stem, set(p.words).difference(stop)))
+    # the words of prepare(text), each distinct one collapsed once
+    raw = set(_TOKEN.findall(_fold_chars(_nfkc(text).lower())))
+    return frozenset(map(_stem, set(map(_collapse, raw)).difference(stop)))
 
 
 _STEM_SUFFIXES = ("ترین", "های", "تر", "ها", "ان", "ات", "ی")
@@ -526,33 +528,57 @@ def check_text(rule, text, words, article=None):
 
 def _check(rule, p, article=None):
     """:func:`check_text` on a :class:`Prepared` text."""
-    check, params, text, words = rule.check, rule.params, p.text, p.words
-    if check == "length":
-        if not words and not text.strip():
-            return "the comment is empty"
-        if len(text.strip()) > params["max"]:
-            return f"{len(text.strip())} characters, more than {params['max']}"
-    elif check == "lexicon":
-        term = rule.lexicon.find(words)
-        if term:
-            return f"contains the listed term «{term}»"
-    elif check == "language":
-        language = _language(p)
-        if language not in params["accept"]:
-            return f"written in {LANGUAGE_NAMES[language]}, not Persian"
-    elif check == "links":
-        links = count_links(text) if not p.plain else 0  # a link needs «://» or «www.»
-        if links > params["max"]:
-            return f"{links} links, more than {params['max']}"
-    elif check == "relevance" and article is not None:
-        # its words of two letters or more, stop words left out, stemmed
-        content = set(map(_stem, set(words).difference(rule.skip_words)))
-        if len(content) >= params["min_words"]:
-            shared = len(content & article)
-            if shared < params["min_share"] * len(content):
-                return (f"shares {shared} of its {len(content)} words with the article "
-                        f"(needs {params['min_share']:.0%})")
+    check = _CHECKS.get(rule.check)
+    return check(rule, p, article) if check else None
+
+
+def _check_length(rule, p, article):
+    text, limit = p.text.strip(), rule.params["max"]
+    if not p.words and not text:
+        return "the comment is empty"
+    if len(text) > limit:
+        return f"{len(text)} characters, more than {limit}"
     return None
+
+
+def _check_lexicon(rule, p, article):
+    term = rule.lexicon.find(p.words)
+    return f"contains the listed term «{term}»" if term else None
+
+
+def _check_language(rule, p, article):
+    language = _language(p)
+    if language not in rule.params["accept"]:
+        return f"written in {LANGUAGE_NAMES[language]}, not Persian"
+    return None
+
+
+def _check_links(rule, p, article):
+    links = count_links(p.text) if not p.plain else 0  # a link needs «://» or «www.»
+    if links > rule.params["max"]:
+        return f"{links} links, more than {rule.params['max']}"
+    return None
+
+
+def _check_relevance(rule, p, article):
+    if article is None:
+        return None
+    # its words of two letters or more, stop words left out, stemmed
+    content = set(map(_stem, set(p.words).difference(rule.skip_words)))
+    params = rule.params
+    if len(content) >= params["min_words"]:
+        shared = len(content & article)
+        if shared < params["min_share"] * len(content):
+            return (f"shares {shared} of its {len(content)} words with the article "
+                    f"(needs {params['min_share']:.0%})")
+    return None
+
+
+_CHECKS = {
+    "length": _check_length, "lexicon": _check_lexicon, "language": _check_language,
+    "links": _check_links, "relevance": _check_relevance,
+    "duplicate": lambda rule, p, article: None,  # across comments: moderate_article
+}
 
 
 def moderate(rules, text, article=None, earlier=(), words=None):
@@ -580,7 +606,7 @@ def _moderate(rules, p, article, earlier, line=None):
                 continue
             reason = "the same text was already posted on this article"
         else:
-            reason = _check(rule, p, article)
+            reason = _CHECKS[rule.check](rule, p, article)
             if reason is None:
                 continue
         if rule.action == "reject":
@@ -590,6 +616,7 @@ def _moderate(rules, p, article, earlier, line=None):
 
 
 EDITOR = {"approved": "published", "rejected": "rejected"}
+_DATE_ID = operator.attrgetter("date", "id")
 
 
 def moderate_article(rules, comments, article_text=""):
@@ -599,7 +626,7 @@ def moderate_article(rules, comments, article_text=""):
     not published either.  Returns ``{id: Decision}``."""
     article = article_words(article_text, rules) if rules.of("relevance") else None
     decisions, earlier = {}, set()
-    for comment in sorted(comments, key=lambda c: (c.date, c.id)):
+    for comment in sorted(comments, key=_DATE_ID):
         p = prepare(comment.body)
         line = " ".join(p.words)
         if comment.status in EDITOR:

@@ -113,7 +113,7 @@ def comment_date(value):
     few days); anything unusual, and every error, goes to ``parse_date``."""
     match = _DATE.fullmatch(value) if value.isascii() else None
     if match:
-        y, m, d, hh, mm, ss = (int(g or 0) for g in match.groups())
+        y, m, d, hh, mm, ss = map(int, match.groups("0"))
         if y < FIRST_GREGORIAN_YEAR:
             try:
                 day = _gregorian_day(y, m, d)
