@@ -251,3 +251,18 @@ def test_award_objects_are_frozen_while_the_site_is_written_and_released_after(t
         signals.all_generators_finalized.disconnect(during)
     assert seen and seen[0] > 0  # out of the collector's walks (awards/heap.py) ...
     assert gc.get_freeze_count() == 0  # ... until the build is over
+
+
+def test_open_data_csv_is_what_pandas_writes_even_for_awkward_cells(tmp_path):
+    # opendata writes the CSV with the csv module; readers get pandas' dialect.
+    awards = AWARDS + 'rajaei-1399,post,,"مدیریت, منابع",برتر,"یادداشت ""نقل""\nدو خط"\n'
+    root = make_site(tmp_path, news=NEWS)
+    write_awards(root / "data" / "awards", agencies=AGENCIES, festivals=FESTIVALS, awards=awards)
+    build_site(root)
+    path = root / "output" / "awards" / "data" / "awards.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    again = tmp_path / "again.csv"
+    table.to_csv(again, index=False, encoding="utf-8-sig", lineterminator="\n")
+    assert path.read_bytes() == again.read_bytes()
+    row = table[table["category"] == "مدیریت, منابع"].iloc[0]
+    assert row["note"] == 'یادداشت "نقل"\nدو خط'

@@ -7,6 +7,7 @@ in the theme.  Bars run right to left, oldest at the start of an RTL line.
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 WIDTH = 640
 HEIGHT = 200
@@ -16,17 +17,17 @@ COUNT_GAP = 6  # between a bar and its count
 LABEL_WIDTH = 40  # a year in Persian digits at the labels' 14px, with a gap
 
 
-@dataclass(slots=True)
-class Bar:
+class Bar(NamedTuple):
+    """One year's bar; a tuple, so the template unpacks it without lookups."""
     year: int
     count: int
     x: float
     y: float
     width: float
     height: float
-    labelled: bool = True  # the year is written under the bar
-    center: float = 0  # of the bar, where its count and year are written
-    count_y: float = 0  # the count's baseline, above the bar
+    labelled: bool  # the year is written under the bar
+    center: float  # of the bar, where its count and year are written
+    count_y: float  # the count's baseline, above the bar
 
 
 @dataclass(slots=True)
@@ -36,12 +37,13 @@ class Chart:
     baseline: float
     bars: list
     maximum: int
+    total: int = 0  # awards in all years
 
 
 def history(counts):
     """``counts`` maps year -> awards; every year from first to last gets a bar."""
     if not counts:
-        return Chart(WIDTH, HEIGHT, HEIGHT - BOTTOM, [], 0)
+        return Chart(WIDTH, HEIGHT, HEIGHT - BOTTOM, [], 0, 0)
     first = min(counts)
     maximum = max(counts.values())
     bar_width, columns = _columns(max(counts) - first + 1)
@@ -51,7 +53,7 @@ def history(counts):
         count = counts.get(year, 0)
         height, y, count_y = _rows(count, maximum)
         bars.append(Bar(year, count, x, y, bar_width, height, labelled, center, count_y))
-    return Chart(WIDTH, HEIGHT, HEIGHT - BOTTOM, bars, maximum)
+    return Chart(WIDTH, HEIGHT, HEIGHT - BOTTOM, bars, maximum, sum(counts.values()))
 
 
 @lru_cache(maxsize=256)

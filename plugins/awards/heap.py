@@ -12,7 +12,10 @@ everything alive is moved out of its reach (:func:`freeze`, Python's
 ``gc.freeze``) until the build is over (:func:`thaw`, on Pelican's
 ``finalized`` signal, or at the next build's start if one failed half way).
 Nothing is frozen if something else in the process already uses
-``gc.freeze``, so its choice is never undone here.
+``gc.freeze``, so its choice is never undone here.  A build that fails after
+the freeze (say, a news item with an error) sends no ``finalized``: its
+objects stay frozen until the next build starts (reference counting still
+frees them; only their cycles wait), never longer.
 """
 
 import contextlib

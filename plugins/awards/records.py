@@ -34,26 +34,23 @@ class Agency:
     website: str
     url: str = ""
     save_as: str = ""
-    # [(year, [(Festival, [row])])], newest first; a row is
-    # (group, category, award, note, partners), partners ((first, url, name), ...)
-    years: list = field(default_factory=list)
+    # [(year, first of its year, Festival, [row])], newest festival first; a
+    # row is (group, category, award, note, partners), partners ((first, url, name), ...)
+    sections: list = field(default_factory=list)
     articles: list = field(default_factory=list)  # articles whose Agencies names it
-    chart: object = None  # chart.Chart, set by build()
+    chart: object = None  # chart.Chart, set by build(); its total is the count
 
     @property
     def count(self):
-        return sum(len(rows) for _, festivals in self.years for _, rows in festivals)
+        return self.chart.total if self.chart else 0
 
     def __page_key__(self, fingerprints):
         """Everything this agency's page shows, for the page cache (plugins/page_cache)."""
-        years = [
-            (year, [(f.id, f.title, f.url, fingerprints.of(f.article, "item"), rows)
-                    for f, rows in festivals])
-            for year, festivals in self.years
-        ]
+        sections = [(year, f.id, f.title, f.url, fingerprints.of(f.article, "item"), rows)
+                    for year, _, f, rows in self.sections]
         articles = [fingerprints.of(article, "item") for article in self.articles]
         return repr((self.id, self.name, self.aliases, self.province, self.website, self.url,
-                     self.save_as, years, articles))
+                     self.save_as, sections, articles))
 
 
 @dataclass(slots=True, eq=False)
@@ -168,27 +165,27 @@ def build(data, articles, settings):
     for share in shares.values():
         share.links = _links(share.agencies)
 
-    # Pass 2: every agency's rows, grouped by year and festival (the rows
-    # come newest festival first), and the open-data rows in the same order.
-    rows = []
+    # Pass 2: every agency's rows, grouped by festival (the rows come
+    # newest festival first), and the open-data rows in the same order.
+    data_rows = []
     for festival_id, agency_id, share_id, _group, _category, _award, note in zip(*columns):
         agency, share = agencies[agency_id], shares[share_id]
         festival = share.festival
-        years = agency.years
-        if not years or years[-1][0] != festival.year:
-            years.append((festival.year, []))
-        in_year = years[-1][1]
-        if not in_year or in_year[-1][0] is not festival:
-            in_year.append((festival, []))
-        partners = share.partners(agency)
-        in_year[-1][1].append((share.group, share.category, share.award, note, partners))
+        sections = agency.sections
+        if not sections or sections[-1][2] is not festival:
+            first = not sections or sections[-1][0] != festival.year
+            sections.append((festival.year, first, festival, []))
+        partners = share.partners(agency) if len(share.links) > 1 else ()
+        sections[-1][3].append((share.group, share.category, share.award, note, partners))
         shared_with = "|".join(a.id for a in share.agencies if a is not agency) if partners else ""
-        rows.append((festival.id, festival.year, festival.title, agency.id, agency.name,
+        data_rows.append((festival.id, festival.year, festival.title, agency.id, agency.name,
                      share.group, share.category, share.award, note, shared_with))
 
     for agency in agencies.values():
-        agency.chart = chart.history(
-            {year: sum(len(rows) for _, rows in festivals) for year, festivals in agency.years})
+        per_year = defaultdict(int)
+        for year, _, _, rows in agency.sections:
+            per_year[year] += len(rows)
+        agency.chart = chart.history(per_year)
     for festival in festivals.values():
         festival.groups = _groups(festival.shares)
 
@@ -208,7 +205,7 @@ def build(data, articles, settings):
         by_id=agencies,
         festival_by_id=festivals,
         festivals_by_news=dict(by_news_code),
-        rows=rows,
+        rows=data_rows,
     )
 
 
