@@ -125,7 +125,8 @@ def comment_pass(site):
 
 def timed_build(site, output, **settings):
     """(wall s, CPU s of the build and its children, max RSS MiB, s the build
-    waited for the comments worker) of a clean build."""
+    waited for the comments worker, comment folders the build did itself) of
+    a clean build."""
     code = (
         "import sys, time, resource, logging; sys.path.insert(0, 'plugins');"
         "logging.disable(logging.WARNING);"
@@ -136,19 +137,20 @@ def timed_build(site, output, **settings):
         "me, kids = (resource.getrusage(w) for w in"
         " (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN));"
         "cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime;"
-        "import comments; print(comments.LAST_BUILD.get('waited', 0), wall, cpu, me.ru_maxrss)"
+        "import comments; b = comments.LAST_BUILD;"
+        "print(b.get('waited', 0), wall, cpu, me.ru_maxrss, b.get('built', -1))"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True,
                             text=True)
     if result.returncode:
         sys.exit(result.stderr[-3000:])
-    waited, seconds, cpu, rss = result.stdout.split()[-4:]
-    return float(seconds), float(cpu), int(rss) / 1024, float(waited)
+    waited, seconds, cpu, rss, built = result.stdout.split()[-5:]
+    return float(seconds), float(cpu), int(rss) / 1024, float(waited), int(built)
 
 
 def site_pass(site):
     """The build's pass as the plugin runs it in a clean build: seconds."""
-    from comments import render, sitepass
+    from comments import moderation, render, sitepass
     from safe_build import runner
 
     os.chdir(site)
@@ -157,10 +159,11 @@ def site_pass(site):
     logging.disable(logging.NOTSET)
     news = {str(code): str(path) for code, path in
             sitepass.find_articles([os.path.join(settings["PATH"], "news")]).items()}
-    job = sitepass.Job(os.path.join(settings["PATH"], "comments"), "data/moderation/rules.toml",
-                       render.thread_settings(settings), ("", False, False), news)
+    job = sitepass.Job(comments_root=os.path.join(settings["PATH"], "comments"),
+                       rules_path="data/moderation/rules.toml",
+                       thread=render.thread_settings(settings), cache=("", False, False))
     t = time.perf_counter()
-    result = sitepass.run(job)
+    result = sitepass.run(job, moderation.load_rules(job.rules_path), news)
     assert not result.problems, result.problems[:3]
     return time.perf_counter() - t
 
@@ -211,9 +214,10 @@ def main():
         without_s = best["without"][0]
         labels = {"without": "without comments:", "worker": "with comments (worker):",
                   "in-process": "with comments (one process):"}
-        for kind, (wall, cpu, rss, waited) in best.items():
+        for kind, (wall, cpu, rss, waited, built) in best.items():
             added = "" if kind == "without" else f", {100 * (wall / without_s - 1):+.1f}%"
-            wait = f", waited {waited:.1f} s for the worker" if kind == "worker" else ""
+            wait = (f", waited {waited:.1f} s for the worker, the build did {built} folders"
+                    if kind == "worker" else "")
             print(f"full build {labels[kind]:29s} {wall:5.1f} s wall{added}, "
                   f"{cpu:5.1f} s CPU, max RSS {rss:.0f} MiB{wait}")
         print(f"the comment pass adds {100 * (best['worker'][0] / without_s - 1):+.1f}% "

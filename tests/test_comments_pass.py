@@ -147,17 +147,57 @@ def test_a_broken_cache_file_is_ignored(tmp_path):
 # --- the worker process ---------------------------------------------------------
 
 
-def test_the_worker_gives_the_same_site(tmp_path):
+@pytest.fixture
+def worker_first(monkeypatch):
+    """The build waits for the worker before taking folders itself, so the
+    worker has done every folder (else who does which depends on timing)."""
+    finish = sitepass.Worker.finish
+
+    def waiting(self, work):
+        self.proc.wait()
+        return finish(self, work)
+
+    monkeypatch.setattr(sitepass.Worker, "finish", waiting)
+
+
+def test_the_worker_gives_the_same_site(tmp_path, worker_first):
     site = site_with_two_articles(tmp_path)
     here = build_site(site, output=tmp_path / "here", COMMENTS_WORKER=False)
-    assert comments.LAST_BUILD["worker"] is False
+    assert comments.LAST_BUILD == {"moderated": 2, "reused": 0, "worker": False}
     there = build_site(site, output=tmp_path / "there", COMMENTS_WORKER=True)
     waited = comments.LAST_BUILD.pop("waited")
-    assert comments.LAST_BUILD == {"moderated": 2, "reused": 0, "worker": True} and waited >= 0
+    assert comments.LAST_BUILD == {"moderated": 2, "reused": 0, "worker": True, "built": 0}
+    assert waited >= 0
     assert differences(here, there) == []
 
 
-def test_the_worker_reports_bad_files_as_the_build_does(tmp_path):
+def test_the_build_and_the_worker_share_the_folders_and_give_the_same_site(tmp_path):
+    news = {"a.md": ARTICLE}
+    threads = dict(COMMENTS)
+    for n in range(60):  # enough folders that both sides take some
+        code = 100 + n
+        news[f"n{code}.md"] = news_item(code, "بودجه عمرانی", "1397/06/06 10:00",
+                                        body="بودجه عمرانی استان برای جاده‌های روستایی.")
+        threads[f"{code}/1.md"] = comment("مینا", "1397/06/06 11:00",
+                                          "بودجه عمرانی جاده‌های روستایی استان کافی نیست.")
+    site = make_site(tmp_path, news=news, comments=threads)
+    here = build_site(site, output=tmp_path / "here", COMMENTS_WORKER=False)
+    there = build_site(site, output=tmp_path / "there", COMMENTS_WORKER=True)
+    assert 0 <= comments.LAST_BUILD["built"] <= 61 and comments.LAST_BUILD["moderated"] == 61
+    assert differences(here, there) == []
+
+
+def test_claims_hand_each_folder_to_exactly_one_side(tmp_path):
+    path = tmp_path / "claims"
+    path.write_bytes(b"")
+    build, worker = sitepass.Claims(str(path), 5), sitepass.Claims(str(path))
+    taken = [worker.take_front(), build.take_back(), worker.take_front(),
+             build.take_back(), build.take_back(), worker.take_front(), build.take_back()]
+    assert taken == [0, 4, 1, 3, 2, None, None]
+    build.close(), worker.close()
+
+
+def test_the_worker_reports_bad_files_as_the_build_does(tmp_path, worker_first):
     site = make_site(tmp_path, news={"a.md": ARTICLE}, comments={
         f"{CODE}/1.md": "Author: x\n\nبدون تاریخ\n", "999/1.md": comment("x", "1397/06/05", "متن")})
     errors = []
@@ -168,7 +208,7 @@ def test_the_worker_reports_bad_files_as_the_build_does(tmp_path):
     assert errors[0] == errors[1] and len(errors[0]) == 2
 
 
-def test_the_worker_result_is_dropped_when_it_read_other_news(tmp_path, caplog):
+def test_the_worker_result_is_dropped_when_it_read_other_news(tmp_path, caplog, worker_first):
     # Pelican leaves news/old out; the worker, reading headers, finds it
     old = news_item(77, "قدیمی", "1397/06/06 10:00", body="بودجه عمرانی استان.")
     site = make_site(tmp_path, news={"a.md": ARTICLE, "old/b.md": old}, comments=SECOND_COMMENTS)
@@ -180,7 +220,7 @@ def test_the_worker_result_is_dropped_when_it_read_other_news(tmp_path, caplog):
         errors.append(err.value.problems)
     assert errors[0] == errors[1]
     assert any("no news item has NewsCode '77'" in p for p in errors[0])
-    assert "other news files than Pelican read" in caplog.text
+    assert "the worker read other news than Pelican for 77" in caplog.text
 
 
 def test_a_failed_worker_leaves_the_pass_to_the_build(tmp_path, monkeypatch, caplog):

@@ -50,35 +50,29 @@ def moderate_site(rules, by_code, article_texts):
     }
 
 
-def _comment_folders(root):
-    try:
-        with os.scandir(root) as entries:
-            return sum(1 for e in entries if e.is_dir())
-    except OSError:
-        return 0
-
-
 class CommentsGenerator(Generator):
     """Attaches threads to articles; writes the rules' JSON for the browser."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         conf = comment_settings(self.settings)
+        root = os.path.join(self.settings["PATH"], conf["COMMENTS_PATH"])
         self.job = sitepass.Job(
-            comments_root=os.path.join(self.settings["PATH"], conf["COMMENTS_PATH"]),
+            comments_root=root,
             rules_path=conf["COMMENTS_RULES"],
             thread=render.thread_settings(self.settings),
             cache=(os.path.join(self.settings["CACHE_PATH"], decisions.FILE),
                    bool(self.settings.get("LOAD_CONTENT_CACHE")),
                    bool(self.settings.get("CACHE_CONTENT"))),
+            order=sitepass.comment_files(root),
             news_folders=[os.path.join(self.settings["PATH"], p)
                           for p in self.settings["ARTICLE_PATHS"]],
         )
         use = conf["COMMENTS_WORKER"]
         if use is None:
-            use = _comment_folders(self.job.comments_root) >= conf["COMMENTS_WORKER_FOLDERS"]
+            use = len(sitepass.folders_of(self.job.order)) >= conf["COMMENTS_WORKER_FOLDERS"]
         # started now: Pelican makes every generator before any reads its content
-        self.worker, self.worker_used = None, False
+        self.worker = None
         if use:
             try:
                 self.worker = sitepass.Worker(self.job)
@@ -101,10 +95,7 @@ class CommentsGenerator(Generator):
         ]
         by_news_code = {str(a.metadata.get("newscode")): a for a in articles}
         sources = {code: a.source_path for code, a in by_news_code.items()}
-        result = self._worker_result(sources)
-        if result is None:
-            result = sitepass.run(sitepass.Job(**{**vars(self.job), "articles": sources}),
-                                  self.rules)
+        result, stats = self._pass(sources)
         problems += result.problems
         for problem in problems:
             logger.error("%s", problem)
@@ -119,34 +110,41 @@ class CommentsGenerator(Generator):
         for code, (html, count) in result.threads.items():
             by_news_code[code].comments_html, by_news_code[code].comments_count = html, count
         LAST_BUILD.clear()
-        LAST_BUILD.update(moderated=result.moderated, reused=result.reused,
-                          worker=self.worker_used)
-        if self.worker_used:
-            LAST_BUILD["waited"] = self.worker_waited
+        LAST_BUILD.update(moderated=result.moderated, reused=result.reused, **stats)
         logger.info("comments: %d published, %d held, %d rejected",
                     *(result.counts[s] for s in ("published", "held", "rejected")))
 
-    def _worker_result(self, sources):
-        """The worker's result when it read what Pelican read, else None."""
+    def _pass(self, sources):
+        """The pass, shared with the worker if there is one: ``(Result, stats)``."""
+        job = self.job
+        work = sitepass.Pass(job, self.rules, sources)
         if self.worker is None:
-            return None
+            results = {code: work.folder(code, files)
+                       for code, files in sitepass.folders_of(job.order)}
+            return sitepass.assemble(job.order, results, work.cache,
+                                     len(work.cache.previous)), {"worker": False}
         worker, self.worker = self.worker, None
         start = time.perf_counter()
-        result, why = worker.result()
-        self.worker_waited = time.perf_counter() - start
-        logger.debug("comments: waited %.2f s for the worker", self.worker_waited)
-        if result is None:
+        results, built, previous, why = worker.finish(work)
+        stats = {"worker": False, "built": built, "waited": 0.0}
+        if why is not None:
             logger.warning("comments: the worker process failed (%s); "
                            "the comments are read here", why)
-            return None
-        expected = {code: os.path.abspath(sources[code]) if code in sources else None
-                    for code in result.used}
-        if result.used != expected:
-            logger.info("comments: the worker found other news files than Pelican read; "
-                        "the comments are read here")
-            return None
-        self.worker_used = True
-        return result
+        # a folder's result holds if it was read against the file Pelican read
+        expected = {code: os.path.abspath(path) for code, path in sources.items()}
+        for code, folder in list(results.items()):
+            if folder.source != expected.get(code):
+                logger.info("comments: the worker read other news than Pelican for %s; "
+                            "its comments are read here", code)
+                del results[code]
+        stats["worker"] = len(results) > built
+        stats["waited"] = time.perf_counter() - start  # its folders, then the worker
+        for code, files in sitepass.folders_of(job.order):
+            if code not in results:
+                results[code] = work.folder(code, files)
+        if work.cache._previous is not None:
+            previous = len(work.cache.previous)
+        return sitepass.assemble(job.order, results, work.cache, previous), stats
 
     def generate_output(self, writer):
         if self.rules is None or not self.rules_save_as:

@@ -86,34 +86,33 @@ def article_key(digest, code, article_text, files):
 
 
 class ThreadCache:
-    """``{key: [html, count, {id: [status, rule, reason]}]}`` of the last build."""
+    """``{key: [html, count, {id: [status, rule, reason]}]}``: the last build's
+    entries (read at the first :meth:`get`) and this build's."""
 
     def __init__(self, path, load=False, save=False):
-        self.path, self.save = path, save
-        self.previous, self.current = {}, {}
-        self.reused = 0
-        if load:
-            try:
-                with open(self.path, encoding="utf-8") as handle:
-                    data = json.load(handle)
-                if data.get("format") == FORMAT:
-                    self.previous = data["articles"]
-            except (OSError, ValueError, KeyError, AttributeError):
-                self.previous = {}
+        self.path, self.load, self.save = path, load, save
+        self._previous = None
+        self.current = {}
 
-    @classmethod
-    def for_settings(cls, settings):
-        return cls(os.path.join(settings["CACHE_PATH"], FILE),
-                   load=settings.get("LOAD_CONTENT_CACHE", False),
-                   save=settings.get("CACHE_CONTENT", False))
+    @property
+    def previous(self):
+        if self._previous is None:
+            self._previous = {}
+            if self.load:
+                try:
+                    with open(self.path, encoding="utf-8") as handle:
+                        data = json.load(handle)
+                    if data.get("format") == FORMAT:
+                        self._previous = dict(data["articles"])
+                except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                    self._previous = {}
+        return self._previous
 
     def get(self, key):
         """``(html, count, {id: Decision})`` kept from the last build, or None."""
         kept = self.previous.get(key)
         if kept is None:
             return None
-        self.reused += 1
-        self.current[key] = kept
         html, count, decisions = kept
         return html, count, {cid: moderation.Decision(*d) for cid, d in decisions.items()}
 
@@ -121,8 +120,7 @@ class ThreadCache:
         self.current[key] = [html, count, {cid: list(d) for cid, d in decisions.items()}]
 
     def write(self):
-        """Save this build's entries, unless they are the last build's."""
-        if not self.save or (self.reused == len(self.current) == len(self.previous)):
+        if not self.save:
             return
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
         partial = f"{self.path}.{os.getpid()}.partial"

@@ -1,26 +1,34 @@
 """The build's comment pass: read, check, moderate and render every thread.
 
-:func:`run` does it all from plain values (a :class:`Job`), so that a large
-site can have it done by a worker process (:class:`Worker`) while Pelican
-reads the news: on two cores the pass then costs the build next to nothing.
-The worker finds each article's file itself (the NewsCode in its header);
-the plugin takes its result only if every comment folder maps to the file
-Pelican read for that NewsCode (or to none, for both), and otherwise runs
-:func:`run` again in the build with Pelican's articles.  Both give the same
-result: one function, one environment for the thread template
-(:class:`render.ThreadTemplate`).
+The work is one article's comment folder at a time (:meth:`Pass.folder`):
+its files read and checked, its comments moderated, its thread rendered.
+On a large site a worker process (:class:`Worker`) takes the folders from
+the first one on while Pelican reads the news; when the build reaches the
+comments it takes the folders left from the last one back, and the two meet
+in the middle (:class:`Claims`).  On two cores the pass then costs the build
+little or nothing.  The worker finds each article's file itself (the
+NewsCode in its header); a folder's result from the worker is used only if
+it read the file Pelican read for that NewsCode (or none, as Pelican), and
+the build does again every folder it has no result for.  Both processes run
+the same code with the same environment for the thread template
+(:class:`render.ThreadTemplate`), so where a folder is done never changes
+the site.
 
 Each article's decisions and HTML are kept between builds
 (:class:`decisions.ThreadCache`): an article whose text, comment files,
 rules, template and code are unchanged is neither parsed, moderated nor
-rendered again.
+rendered again.  The build writes the cache, once, from every folder's
+result.
 """
 
+import fcntl
 import os
 import pickle
+import struct
 import subprocess
 import sys
 import tempfile
+import weakref
 from dataclasses import dataclass, field
 
 from persian.problems import ContentError, Problem
@@ -37,8 +45,21 @@ class Job:
     rules_path: str
     thread: dict  # render.thread_settings
     cache: tuple  # (path, load, save)
+    order: list = None  # comment_files(comments_root), made once for both processes
     articles: dict = None  # {NewsCode: source path}; None: found in news_folders
     news_folders: list = field(default_factory=list)
+    claims: str = ""  # the worker's Claims file
+
+
+@dataclass
+class FolderResult:
+    code: str
+    source: str  # the article file it was read against, None for an unknown NewsCode
+    file_problems: list  # (index of the file in the order, Problem)
+    thread_problems: list
+    key: str = None  # the cache key, when the article and the rules are known
+    thread: tuple = None  # (html, count, {Id: Decision}) when it has no problem
+    reused: bool = False
 
 
 @dataclass
@@ -48,7 +69,20 @@ class Result:
     counts: dict  # {status: number of comments}
     moderated: int = 0  # articles moderated and rendered
     reused: int = 0  # articles taken from the cache
-    used: dict = field(default_factory=dict)  # {folder NewsCode: source path or None}
+
+
+def comment_files(root):
+    """``[(path, NewsCode or None)]``: store.comment_paths as a list."""
+    return list(store.comment_paths(root)) if os.path.isdir(root) else []
+
+
+def folders_of(order):
+    """``[(NewsCode, [(index, path)])]`` in order of first file."""
+    folders = {}
+    for index, (path, code) in enumerate(order):
+        if code is not None:
+            folders.setdefault(code, []).append((index, path))
+    return list(folders.items())
 
 
 def find_articles(folders):
@@ -95,122 +129,232 @@ def _decode(path, data):
         return read_source(path)  # raises ContentError naming the line
 
 
-def run(job, rules=None):
-    """The pass over every comment file (``rules``: already loaded, or None
-    to load ``job.rules_path``; a rules file with problems moderates nothing)."""
-    if rules is None:
-        try:
-            rules = moderation.load_rules(job.rules_path)
-        except moderation.RulesError:
-            rules = None
-    articles = job.articles if job.articles is not None else find_articles(job.news_folders)
-    articles = {str(code): os.path.abspath(path) for code, path in articles.items()}
-    used, folders, order = {}, {}, []
-    paths = store.comment_paths(job.comments_root) if os.path.isdir(job.comments_root) else ()
-    for path, code in paths:
-        data = None
-        if code is not None:
-            used[code] = articles.get(code)
-            data = _read(path)
-            folders.setdefault(code, []).append((path, data))
-        order.append((path, code, data))
-    cache = decisions.ThreadCache(*job.cache)
-    digest = (decisions.rules_digest(rules) + decisions.render_digest(job.thread)
-              if rules is not None else "")
-    texts, keys = {}, {}
-    for code, files in folders.items():
-        if code in articles and rules is not None:
-            texts[code] = read_source(articles[code])
-            keys[code] = decisions.article_key(digest, code, texts[code], files)
-    kept = {code: cache.get(key) for code, key in keys.items()}
-    problems, by_code = [], {}
-    for path, code, data in order:  # the problems in file order, as store.read_all
-        if code is None:
-            problems.append(Problem(path, 1, "a comment file belongs in "
-                                    "content/comments/<NewsCode>/"))
-            continue
-        if kept.get(code) is not None:
-            continue  # read without a problem last time: the same bytes read the same
-        try:
-            comment, found = store.parse_comment(_decode(path, data), path, code)
-        except ContentError as exc:
-            comment, found = None, exc.problems
-        problems += found
-        if code not in articles:
-            problems.append(Problem(path, 1, f"no news item has NewsCode {code!r} "
-                                    "(the folder name must be the article's NewsCode)"))
-            continue
-        if comment is not None:
-            by_code.setdefault(code, []).append(comment)
-    for comments in by_code.values():
-        problems += store.check_thread(comments)
-    result = Result(problems, {}, {"published": 0, "held": 0, "rejected": 0}, used=used)
-    if problems or rules is None:
-        return result  # the build stops: nothing to moderate or keep
-    body, thread = render.BodyRenderer(), render.ThreadTemplate(job.thread)
-    for code in folders:
-        if kept.get(code) is not None:
-            html, count, decided = kept[code]
-        else:
-            decided = moderation.moderate_article(rules, by_code[code], texts[code])
-            roots, count = render.build_threads(by_code[code], decided, body)
-            html = thread(roots)
-            cache.put(keys[code], html, count, decided)
-            result.moderated += 1
+class Pass:
+    """What doing folders needs: the rules (None: a rules file with
+    problems, so comments are only checked), the articles' files, the cache,
+    the renderers."""
+
+    def __init__(self, job, rules, articles):
+        self.rules = rules
+        self.articles = {str(code): os.path.abspath(path) for code, path in articles.items()}
+        self.cache = decisions.ThreadCache(*job.cache)
+        self.digest = (decisions.rules_digest(rules) + decisions.render_digest(job.thread)
+                       if rules is not None else "")
+        self.thread_conf = job.thread
+        self._body = self._thread = None
+
+    def folder(self, code, files):
+        """The :class:`FolderResult` of one NewsCode's ``files``, ``(index, path)``."""
+        data = [(path, _read(path)) for _, path in files]
+        source, rules = self.articles.get(code), self.rules
+        key = text = None
+        if source is not None and rules is not None:
+            text = read_source(source)
+            key = decisions.article_key(self.digest, code, text, data)
+            kept = self.cache.get(key)
+            if kept is not None:  # read without a problem last time: the same bytes read the same
+                return FolderResult(code, source, [], [], key, kept, reused=True)
+        file_problems, comments = [], []
+        for (index, path), (_, raw) in zip(files, data):
+            try:
+                comment, found = store.parse_comment(_decode(path, raw), path, code)
+            except ContentError as exc:
+                comment, found = None, exc.problems
+            file_problems += [(index, p) for p in found]
+            if source is None:
+                file_problems.append((index, Problem(
+                    path, 1, f"no news item has NewsCode {code!r} "
+                    "(the folder name must be the article's NewsCode)")))
+            elif comment is not None:
+                comments.append(comment)
+        thread_problems = store.check_thread(comments) if source is not None else []
+        if file_problems or thread_problems or rules is None:
+            return FolderResult(code, source, file_problems, thread_problems, key)
+        if self._body is None:
+            self._body, self._thread = render.BodyRenderer(), render.ThreadTemplate(self.thread_conf)
+        decided = moderation.moderate_article(rules, comments, text)
+        roots, count = render.build_threads(comments, decided, self._body)
+        return FolderResult(code, source, [], [], key, (self._thread(roots), count, decided))
+
+
+def assemble(order, results, cache, previous):
+    """The :class:`Result` of every folder's result (``{NewsCode: FolderResult}``),
+    the problems in the order store.read_all reports them; the cache saved
+    when nothing stops the build, unless it holds just what it held
+    (``previous`` entries, all reused)."""
+    file_problems = [(index, Problem(path, 1, "a comment file belongs in "
+                                     "content/comments/<NewsCode>/"))
+                     for index, (path, code) in enumerate(order) if code is None]
+    thread_problems = []
+    for code, _files in folders_of(order):
+        file_problems += results[code].file_problems
+        thread_problems += results[code].thread_problems
+    file_problems.sort(key=lambda item: item[0])  # stable: a file's own problems keep their order
+    result = Result([p for _, p in file_problems] + thread_problems, {},
+                    {"published": 0, "held": 0, "rejected": 0})
+    if result.problems or any(r.thread is None for r in results.values()):
+        return result  # the build stops (or the rules did): nothing to show or keep
+    for code, folder in results.items():
+        html, count, decided = folder.thread
         result.threads[code] = (html, count)
         for decision in decided.values():
             result.counts[decision.status] += 1
-    result.reused = cache.reused
-    cache.write()
+        if folder.reused:
+            result.reused += 1
+        else:
+            result.moderated += 1
+        cache.put(folder.key, html, count, decided)
+    if not result.reused == len(results) == previous:
+        cache.write()
     return result
 
 
-# --- the worker process ------------------------------------------------------------
+def run(job, rules, articles):
+    """The whole pass in this process."""
+    order = job.order if job.order is not None else comment_files(job.comments_root)
+    work = Pass(job, rules, articles)
+    results = {code: work.folder(code, files) for code, files in folders_of(order)}
+    return assemble(order, results, work.cache, len(work.cache.previous))
+
+
+# --- sharing the folders with a worker process ---------------------------------------
+
+
+class Claims:
+    """Who does which folder: a file of two numbers under a lock, ``front``
+    (the worker has taken the folders before it) and ``back`` (the build
+    has taken the folders from it on)."""
+
+    FORMAT = struct.Struct("<qq")
+
+    def __init__(self, path, folders=None):
+        self.path = path
+        self.fd = os.open(path, os.O_RDWR | getattr(os, "O_CLOEXEC", 0))
+        if folders is not None:
+            os.pwrite(self.fd, self.FORMAT.pack(0, folders), 0)
+
+    def _take(self, worker):
+        fcntl.flock(self.fd, fcntl.LOCK_EX)
+        try:
+            front, back = self.FORMAT.unpack(os.pread(self.fd, self.FORMAT.size, 0))
+            if front >= back:
+                return None
+            taken = front if worker else back - 1
+            os.pwrite(self.fd, self.FORMAT.pack(front + worker, back - (not worker)), 0)
+            return taken
+        finally:
+            fcntl.flock(self.fd, fcntl.LOCK_UN)
+
+    def take_front(self):
+        """The next folder for the worker, or None when all are taken."""
+        return self._take(True)
+
+    def take_back(self):
+        """The next folder for the build, or None when all are taken."""
+        return self._take(False)
+
+    def close(self):
+        os.close(self.fd)
+
+
+def worker_main():
+    """In the worker: a pickled Job on stdin; on stdout the pickled
+    ``{NewsCode: FolderResult}`` of the folders it took and the number of
+    entries its cache file held."""
+    out, sys.stdout = sys.stdout.buffer, sys.stderr  # a stray print cannot spoil the result
+    job = pickle.load(sys.stdin.buffer)
+    try:
+        rules = moderation.load_rules(job.rules_path)
+    except moderation.RulesError:
+        rules = None  # the build reports it; the comments are still checked
+    work = Pass(job, rules, find_articles(job.news_folders))
+    folders, claims, results = folders_of(job.order), Claims(job.claims), {}
+    while (taken := claims.take_front()) is not None:
+        code, files = folders[taken]
+        results[code] = work.folder(code, files)
+    pickle.dump((results, len(work.cache.previous)), out, protocol=pickle.HIGHEST_PROTOCOL)
+    out.flush()
+
 
 _PLUGINS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _MAIN = ("import sys; sys.path.insert(0, {!r}); "
          "from comments.sitepass import worker_main; worker_main()")
 
 
-def worker_main():
-    """In the worker: a pickled Job on stdin, the pickled Result on stdout."""
-    out, sys.stdout = sys.stdout.buffer, sys.stderr  # a stray print cannot spoil the result
-    result = run(pickle.load(sys.stdin.buffer))
-    pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
-    out.flush()
+def _unlink(path):
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 class Worker:
-    """:func:`run` in a separate Python process, started at once; its result
-    is read by :meth:`result`.  Output goes to an unnamed temporary file, so
-    the worker never blocks on a reader that has gone away."""
+    """Folders done in a separate Python process, started at once; the build
+    shares the rest with it in :meth:`finish`.  Output goes to an unnamed
+    temporary file, so the worker never blocks on a reader that has gone
+    away."""
 
     def __init__(self, job):
         """Raises if ``job`` cannot be pickled or no process can be started."""
-        data = pickle.dumps(job, protocol=pickle.HIGHEST_PROTOCOL)
-        self.out = tempfile.TemporaryFile()
-        self.err = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(
-            [sys.executable, "-c", _MAIN.format(_PLUGINS)],
-            stdin=subprocess.PIPE, stdout=self.out, stderr=self.err)
+        self.order = job.order
+        handle, claims = tempfile.mkstemp(prefix="chapar-comments-", suffix=".claims")
+        os.close(handle)
+        # removed once the worker is done, or when the build ends without asking
+        self._remove = weakref.finalize(self, _unlink, claims)
+        self.claims = None
+        try:
+            data = pickle.dumps(Job(**{**vars(job), "claims": claims}),
+                                protocol=pickle.HIGHEST_PROTOCOL)
+            self.claims = Claims(claims, len(folders_of(job.order)))
+            self.out = tempfile.TemporaryFile()
+            self.err = tempfile.TemporaryFile()
+            self.proc = subprocess.Popen(
+                [sys.executable, "-c", _MAIN.format(_PLUGINS)],
+                stdin=subprocess.PIPE, stdout=self.out, stderr=self.err)
+        except BaseException:
+            if self.claims is not None:
+                self.claims.close()
+            self._remove()
+            raise
         try:
             self.proc.stdin.write(data)
             self.proc.stdin.close()
         except OSError:
-            pass  # it died at once: result() says why
+            pass  # it died at once: finish() says why
 
-    def result(self):
-        """``(Result, None)``, or ``(None, why)`` when the worker failed."""
+    def finish(self, work):
+        """Take folders from the back with ``work`` (a :class:`Pass`) until
+        none is left, then collect the worker's: ``(results, built,
+        previous, why)`` — every folder's :class:`FolderResult` that came
+        back, how many the build did, how many entries the worker's cache
+        file held, and why the worker gave nothing (None when it did)."""
+        folders, results = folders_of(self.order), {}
         try:
-            code = self.proc.wait()
-            if code != 0:
+            while (taken := self.claims.take_back()) is not None:
+                code, files = folders[taken]
+                results[code] = work.folder(code, files)
+        finally:
+            self.claims.close()
+        built = len(results)
+        theirs, previous, why = self._collect()
+        self._remove()
+        for code, folder in theirs.items():
+            results.setdefault(code, folder)
+        return results, built, previous, why
+
+    def _collect(self):
+        try:
+            status = self.proc.wait()
+            if status != 0:
                 self.err.seek(0)
                 lines = self.err.read().decode("utf-8", "replace").strip().splitlines()
-                return None, f"exit status {code}: {lines[-1] if lines else ''}"
+                return {}, 0, f"exit status {status}: {lines[-1] if lines else ''}"
             self.out.seek(0)
-            return pickle.load(self.out), None
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError) as exc:
-            return None, repr(exc)
+            results, previous = pickle.load(self.out)
+            return results, previous, None
+        except (OSError, EOFError, ValueError, pickle.UnpicklingError, AttributeError,
+                ImportError) as exc:
+            return {}, 0, repr(exc)
         finally:
             self.out.close()
             self.err.close()
