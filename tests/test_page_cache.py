@@ -115,3 +115,26 @@ def test_a_replaced_output_file_is_not_trusted(site, tmp_path):
 def test_without_the_content_cache_every_page_is_rendered(site, tmp_path):
     build_site(site)  # the tests' default: CACHE_CONTENT and LOAD_CONTENT_CACHE off
     assert page_cache.LAST_BUILD["reused"] == 0
+
+
+def test_a_reused_page_is_the_previous_file_linked_not_written_again(site, tmp_path):
+    def inode(name):
+        return (site / "output" / name).stat().st_ino
+
+    before = {name: inode(name) for name in ("news/101/index.html", "news/104/index.html")}
+    edit(site / "content/news/1397/4.md", "متن خبر 4", "متن تازه خبر 4")
+    rebuild(site, tmp_path)
+    assert inode("news/101/index.html") == before["news/101/index.html"]  # reused: linked
+    assert inode("news/104/index.html") != before["news/104/index.html"]  # rendered: written
+
+
+def test_where_links_fail_a_reused_page_is_copied(site, tmp_path, monkeypatch):
+    before = (site / "output/news/101/index.html").stat().st_ino
+
+    def no_links(*args):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(page_cache.os, "link", no_links)
+    assert rebuild(site, tmp_path) == []  # and equal to a clean build
+    assert stats["reused"] > 20
+    assert (site / "output/news/101/index.html").stat().st_ino != before

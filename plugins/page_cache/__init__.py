@@ -12,9 +12,12 @@ page written through ``Writer.write_file`` gets a key made of
   itself was handed (its article, tag, page of a paginated list, agency …).
 
 When the previous build wrote the same path with the same key, and that file
-is still the one it wrote (same size and modification time), its text is
-taken instead of rendering the template.  Everything else about writing is
-Pelican's own: the file is written, ``content_written`` is sent.
+is still the one it wrote (same size and modification time), that file is
+hard-linked into the new output instead of rendering the template and
+writing its text (copied where links are not possible).  Everything else
+about writing is Pelican's own: its bookkeeping of written files, then
+``content_written``.  On this project's disk creating a page's folder and
+file costs more than rendering many pages; a link skips writing the data.
 
 Site-wide lists are not part of any key: a template uses the articles,
 dates, tags, authors and pages of the whole site only through the objects
@@ -32,10 +35,12 @@ saved when ``CACHE_CONTENT`` is on.  The previous pages are read from
 build will replace), else from ``OUTPUT_PATH``.
 """
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
+import shutil
 
 import pelican
 from pelican import signals
@@ -95,6 +100,7 @@ class PageCache:
         self.previous = self._load_manifest() if self.load else {}
         self.reused = self.rendered = 0
         self.rendered_pages = []
+        self.pending = None  # the Reused page being written (see ReusingWriter._open_w)
 
     def _load_manifest(self):
         try:
@@ -138,19 +144,19 @@ class PageCache:
                          self.fingerprints.of(site, "site")))
 
     def previous_page(self, name, key):
-        """The text the previous build wrote at ``name`` under ``key``, or None."""
+        """The :class:`Reused` file the previous build wrote at ``name`` under
+        ``key``, or None."""
         entry = self.previous.get(name)
         if not entry or entry[0] != key:
             return None
         path = os.path.join(self.previous_root, name)
         try:
             stat = os.stat(path)
-            if [stat.st_size, stat.st_mtime_ns] != entry[1:]:
-                return None
-            with open(path, encoding="utf-8") as handle:
-                return handle.read()
         except OSError:
             return None
+        if [stat.st_size, stat.st_mtime_ns] != entry[1:]:
+            return None
+        return Reused(path, name)
 
     def save_manifest(self, output_path):
         if not self.save:
@@ -169,6 +175,61 @@ class PageCache:
         os.replace(partial, self.manifest_path)
 
 
+class Reused:
+    """What a reused page's template "renders": the previous build's file,
+    which :meth:`ReusingWriter._open_w` links instead of writing text."""
+
+    __slots__ = ("path", "name")
+
+    def __init__(self, path, name):
+        self.path, self.name = path, name  # the file, and the page's path in the output
+
+    def text(self):
+        with open(self.path, encoding="utf-8") as handle:
+            return handle.read()
+
+
+class _LinkedPage:
+    """The file ``_open_w`` gives Pelican's ``_write_file`` for a reused
+    page: writing the :class:`Reused` page links its file."""
+
+    def __init__(self, filename):
+        self.filename = filename
+
+    def write(self, reused):
+        if os.path.abspath(reused.path) == os.path.abspath(self.filename):
+            return  # built in place: the file is already there
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.filename)  # a stale file at this path
+        try:
+            os.link(reused.path, self.filename)
+        except OSError:  # another file system, or one without links
+            shutil.copyfile(reused.path, self.filename)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        return False
+
+
+class _TextFile:
+    """A file Pelican opened, given a reused page's text when it gets one."""
+
+    def __init__(self, handle):
+        self.handle = handle
+
+    def write(self, output):
+        self.handle.write(output.text() if isinstance(output, Reused) else output)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.handle.close()
+        return False
+
+
 class _ReusableTemplate:
     """Stands in for a Jinja template inside ``Writer.write_file``."""
 
@@ -179,16 +240,17 @@ class _ReusableTemplate:
     def render(self, localcontext):
         name = localcontext["output_file"]
         key = self.cache.key(self.template.name, name, localcontext, self.context)
-        text = None
+        reused = None
         if key is not None:
             self.cache.keys[name] = key
-            text = self.cache.previous_page(name, key)
-        if text is None:
+            reused = self.cache.previous_page(name, key)
+        if reused is None:
             self.cache.rendered += 1
             self.cache.rendered_pages.append(name)
             return self.template.render(localcontext)
         self.cache.reused += 1
-        return text
+        self.cache.pending = reused  # for _open_w, next
+        return reused
 
     def __getattr__(self, attribute):
         return getattr(self.template, attribute)
@@ -208,6 +270,20 @@ class ReusingWriter(Writer):
         if self.page_cache.enabled:
             template = _ReusableTemplate(template, self.page_cache, context)
         return super().write_file(name, template, context, *args, **kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        """Pelican's, except that a reused page written for the first time
+        (the usual case; Pelican's own checks decide the others) is linked,
+        see :class:`_LinkedPage`."""
+        reused, self.page_cache.pending = self.page_cache.pending, None
+        if reused is None or not filename.replace(os.sep, "/").endswith(reused.name):
+            return super()._open_w(filename, encoding, override)
+        if filename in self._written_files or filename in self._overridden_files:
+            return _TextFile(super()._open_w(filename, encoding, override))
+        if override:  # what Pelican's _open_w records for a file written the first time
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return _LinkedPage(filename)
 
 
 def get_writer(pelican_object):
