@@ -27,6 +27,7 @@ PLUGINS = [
     "persian",  # first: the others import its text and date helpers
     "safe_build",
     "page_cache",  # rebuilds render only pages whose inputs changed
+    "output_folders",  # page folders made ahead of the writer, in a thread
     "awards",  # award pages and open data from data/awards/*.csv
     "jalali_archive",
     "reader_theme",  # related news, previous/next, the joined stylesheet

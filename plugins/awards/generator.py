@@ -76,6 +76,14 @@ class AwardsGenerator(Generator):
         self.context["awards_agencies"] = self.awards.by_id
         self.context["awards_festivals_by_news"] = self.awards.festivals_by_news
 
+    def output_names(self):
+        """The pages generate_output writes (see plugins/output_folders)."""
+        if self.awards is None:
+            return
+        yield self.awards_settings["AWARDS_SAVE_AS"]
+        for item in (*self.awards.agencies, *self.awards.festivals):
+            yield item.save_as
+
     def generate_output(self, writer):
         if self.awards is None:
             return

@@ -7,6 +7,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from blinker import signal
 from pelican import Pelican
 from pelican.settings import read_settings
 
@@ -14,6 +15,11 @@ from . import ProblemCollector
 from .errors import BuildError
 
 logger = logging.getLogger(__name__)
+
+# Sent when Pelican's run is over, whether it succeeded or not, before the
+# output folder is kept, swapped or removed: plugins stop any background work
+# on it (plugins/output_folders).  Pelican sends ``finalized`` only on success.
+run_over = signal("safe_build.run_over")
 
 
 def load_settings(settings_file="pelicanconf.py", **overrides):
@@ -66,6 +72,7 @@ def run(settings):
             raise
     finally:
         root.removeHandler(collector)
+        run_over.send(settings)
     collector.raise_if_any()
 
 

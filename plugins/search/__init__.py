@@ -33,6 +33,7 @@ import os
 import time
 from urllib.parse import urlsplit
 
+from blinker import signal
 from pelican import signals
 from pelican.generators import Generator
 
@@ -257,5 +258,10 @@ def get_generators(pelican):
     return SearchIndexGenerator
 
 
+def _run_over(*_args, **_kwargs):
+    stop_all()  # a failed build: its shards stop writing before its output is removed
+
+
 def register():
     signals.get_generators.connect(get_generators)
+    signal("safe_build.run_over").connect(_run_over)

@@ -19,10 +19,12 @@ A site's search index is split so that
 """
 
 import atexit
+import contextlib
 import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -118,11 +120,18 @@ class ShardIndexer:
             self._forget_all_but(set(self.indexed + self.reused))
 
     def close(self):
-        """Stop whatever still runs (a build that died) and remove the scratch folder."""
+        """Stop whatever still runs (a build that died), Pagefind included,
+        and remove the scratch folder: once this returns nothing writes into
+        the output any more."""
         with self._lock:
             self._final = self._closed = True
-            for process in self._processes:
-                process.kill()
+            processes = list(self._processes)
+            for process in processes:  # the job and its pagefind: one process group
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.killpg(process.pid, signal.SIGKILL)
+        for process in processes:
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
+                process.wait()
         shutil.rmtree(self._scratch, ignore_errors=True)
         _LIVE.discard(self)
 
@@ -146,6 +155,7 @@ class ShardIndexer:
                 process = subprocess.Popen(
                     [sys.executable, JOB], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                    start_new_session=True,  # close() stops it and its pagefind together
                 )
                 self._processes.add(process)
             out, err = process.communicate(json.dumps(job, ensure_ascii=False))
