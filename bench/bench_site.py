@@ -11,7 +11,8 @@ Gregorian dates; (b) the full project build, empty cache; (c) a rebuild
 after one article changed, with the cache from (b); (d) Pagefind indexing
 inside (b), and what search adds to (b) (the same build without search).
 (a) and (b) run alternately, twice by default (--repeat), and the best of
-each is kept.  Prints seconds, ms per article, peak memory and b/a, c/b.
+each is kept.  Also printed, not a target: (a') plain Pelican writing each
+article into a folder of its own, as the SPEC's URLs do.  Prints seconds, ms per article, peak memory and b/a, c/b.
 A measurement, not a test.
 """
 
@@ -43,6 +44,15 @@ LOAD_CONTENT_CACHE = False
 """
 
 
+# (a') the same plain Pelican with the SPEC's URLs: a folder per article
+# (news/<NewsCode>/index.html) instead of one flat file each.  Not a target;
+# it shows what the URL scheme alone costs on this disk.
+FOLDER_SETTINGS = PLAIN_SETTINGS + """
+ARTICLE_URL = "news/{newscode}/"
+ARTICLE_SAVE_AS = "news/{newscode}/index.html"
+"""
+
+
 class IndexTimer(logging.Handler):
     """Reads the search plugin's "indexed N pages ... in S s" record."""
 
@@ -58,11 +68,12 @@ def worker(mode, site):
     """Run one build in this process and print its figures as JSON."""
     os.chdir(site)
     started = time.perf_counter()
-    if mode == "plain":
+    if mode in ("plain", "plain-folders"):
         from pelican import Pelican
         from pelican.settings import read_settings
 
-        Pelican(read_settings(str(Path(site) / "plain.py"))).run()
+        name = "plain.py" if mode == "plain" else "plain_folders.py"
+        Pelican(read_settings(str(Path(site) / name))).run()
     else:
         from safe_build import runner
 
@@ -78,7 +89,7 @@ def worker(mode, site):
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     pages = {}
-    if mode != "plain":
+    if not mode.startswith("plain"):
         import page_cache
 
         pages = {k: page_cache.LAST_BUILD.get(k) for k in ("rendered", "reused")}
@@ -118,6 +129,8 @@ def main():
         t = time.perf_counter()
         plain = make_site(scratch / "plain", n, plain=True)
         (plain / "plain.py").write_text(PLAIN_SETTINGS)
+        (plain / "plain_folders.py").write_text(FOLDER_SETTINGS.replace(
+            'OUTPUT_PATH = "output"', 'OUTPUT_PATH = "output-folders"'))
         full = make_site(scratch / "full", n, award_rows=args.award_rows)
         print(f"generated {n} articles, {4 * n} comments, {args.award_rows} award rows "
               f"in {time.perf_counter() - t:.1f} s")
@@ -134,6 +147,7 @@ def main():
         a = min(runs_a, key=lambda r: r["seconds"])
         b = min(runs_b, key=lambda r: r["seconds"])
         b0 = measure("nosearch", full)
+        a_folders = measure("plain-folders", plain)
         one = next((full / "content/news").rglob("*.md"))
         one.write_text(one.read_text(encoding="utf-8").replace("Lead: ", "Lead: ویرایش ", 1),
                        encoding="utf-8")
@@ -168,6 +182,8 @@ def main():
                   f"{r['pages']['reused']} reused from the last build (plugins/page_cache)")
     print("runs: (a) " + ", ".join(f"{r['seconds']:.2f}" for r in runs_a)
           + " s; (b) " + ", ".join(f"{r['seconds']:.2f}" for r in runs_b) + " s")
+    print(f"(a') plain Pelican, a folder per article as the SPEC's URLs: "
+          f"{a_folders['seconds']:.2f} s; b/a' = {b['seconds'] / a_folders['seconds']:.2f}")
     print(f"ratios: b/a = {b['seconds'] / a['seconds']:.2f}, c/b = {c['seconds'] / b['seconds']:.2f}")
 
 
