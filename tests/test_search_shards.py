@@ -194,3 +194,23 @@ def test_a_pagefind_failure_fails_the_build_and_says_so(tmp_path, monkeypatch, c
     assert "Pagefind indexing failed" in str(failed.value)
     assert "news-1399" in str(failed.value)
     assert not (site / "output").exists()
+
+
+def test_shards_indexed_while_the_site_renders_leave_the_build_a_cpu(tmp_path, monkeypatch):
+    # Pagefind runs hundreds of threads; while the build renders, a shard
+    # and its pagefind keep off one CPU (the build's); at the end they use all.
+    allowed = sorted(os.sched_getaffinity(0))
+    if len(allowed) < 2:
+        pytest.skip("one CPU: nothing to leave")
+    record = tmp_path / "affinity.jsonl"
+    real = shards.pagefind_command()
+    wrapper = [shards.sys.executable, "-c",
+               "import json, os, sys; "
+               f"open({str(record)!r}, 'a').write(json.dumps(sorted(os.sched_getaffinity(0))) + '\\n'); "
+               f"os.execv({real[0]!r}, {real!r} + sys.argv[1:])"]
+    monkeypatch.setattr(shards, "pagefind_command", lambda: wrapper)
+    assert shards._background_cpus() == allowed[1:]
+    build_site(make_site(tmp_path, news=NEWS))
+    seen = [json.loads(line) for line in record.read_text().splitlines()]
+    assert allowed[1:] in seen  # the news shards, submitted while pages were written
+    assert all(cpus in (allowed, allowed[1:]) for cpus in seen)

@@ -230,6 +230,11 @@ def main():
     job = json.load(sys.stdin)
     if job.get("nice"):
         os.nice(job["nice"])
+    if job.get("cpus") and hasattr(os, "sched_setaffinity"):
+        try:  # pagefind inherits it
+            os.sched_setaffinity(0, job["cpus"])
+        except OSError:
+            pass
     try:
         print(json.dumps(run(job)))
     except Exception as exc:  # noqa: BLE001 - reported to the build, which fails

@@ -89,6 +89,9 @@ class ShardIndexer:
         cores = os.cpu_count() or 1
         self._final = self._closed = False
         self._slots = threading.Semaphore(max(1, cores - 1))
+        # While the site is rendered, a shard (Pagefind's own threads
+        # included) keeps to the CPUs the build's thread leaves.
+        self._background_cpus = _background_cpus()
         self._extra_slots = cores - max(1, cores - 1)
         self._lock = threading.Lock()
         self._threads, self._processes = [], set()
@@ -151,7 +154,8 @@ class ShardIndexer:
                        # While the site is rendered: one Pagefind thread beside the
                        # build's, a little nicer; at the end, as many as it likes.
                        "threads": None if final else 1,
-                       "nice": 0 if final else BACKGROUND_NICE}
+                       "nice": 0 if final else BACKGROUND_NICE,
+                       "cpus": None if final else self._background_cpus}
                 process = subprocess.Popen(
                     [sys.executable, JOB], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE, text=True, encoding="utf-8",
@@ -175,6 +179,15 @@ class ShardIndexer:
         for name in os.listdir(self.cache_root):
             if name not in keep:
                 shutil.rmtree(os.path.join(self.cache_root, name), ignore_errors=True)
+
+
+def _background_cpus():
+    """All CPUs this process may use but one, or None (one CPU; no affinity API)."""
+    try:
+        allowed = sorted(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return None
+    return allowed[1:] if len(allowed) > 1 else None
 
 
 def stop_all():
