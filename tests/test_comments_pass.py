@@ -276,13 +276,6 @@ def test_comment_dates_are_parse_date():
             assert store.comment_date(value).tzinfo is expected.tzinfo
 
 
-def test_store_normalizes_as_persian_text_does():
-    from persian.text import normalize
-
-    every = [chr(c) for c in (*range(0xD800), *range(0xE000, 0x10000))]
-    assert [c for c in every if store._normalize(c) != normalize(c)] == []
-
-
 # --- the plain-text renderer against Markdown --------------------------------------------
 
 

@@ -55,3 +55,13 @@ def test_header_values_and_lines_read_only_the_header():
     text = "Title: خبر\nNewsCode:  ۴۲ \nnewscode: 7\n\nBody: not a key\n"
     assert header_values(text) == {"title": "خبر", "newscode": "۴۲"}
     assert header_lines(text) == {"title": 1, "newscode": 2}
+
+
+def test_normalize_skips_only_text_it_would_not_change():
+    # persian.text.normalize translates only text in which it finds a
+    # character to change: the search must know every one of them.
+    from persian import text
+
+    every = [chr(c) for c in (*range(0xD800), *range(0xE000, 0x10000))]
+    assert [c for c in every if text.normalize(c) != c.translate(text._LETTERS)] == []
+    assert text.normalize("كلاهبـــردار علي") == "کلاهبردار علی"

@@ -79,15 +79,6 @@ def parse_header(text):
     return fields, lines, body, problems
 
 
-# The characters persian.text.normalize changes (tests check the list): a
-# search finds them faster than translate looks up every character.
-_NORMALIZES = re.compile("[\u064a\u0649\u0643\u0640]")
-
-
-def _normalize(text):
-    return normalize(text) if _NORMALIZES.search(text) else text
-
-
 def _latin_digits(text):
     return text if text.isascii() else to_latin_digits(text)
 
@@ -139,7 +130,7 @@ def parse_comment(text, path, news_code):
     problems = []
     fields, lines, body, header_problems = parse_header(text)
     problems += [Problem(str(path), n, m) for n, m in header_problems]
-    comment = CommentFile(str(path), news_code, lines=lines, body=_normalize(body))
+    comment = CommentFile(str(path), news_code, lines=lines, body=normalize(body))
 
     def problem(key, message):
         problems.append(Problem(str(path), lines.get(key, 1), message))
@@ -148,7 +139,7 @@ def parse_comment(text, path, news_code):
         if not fields.get(key):
             problem(key, f"missing required key {KEY_NAMES[key]!r}" if key not in fields
                     else f"{KEY_NAMES[key]} is empty")
-    comment.author = _normalize(fields.get("author", ""))
+    comment.author = normalize(fields.get("author", ""))
     if fields.get("date"):
         try:
             comment.date = comment_date(fields["date"])
