@@ -4,6 +4,7 @@ import pytest
 from pelican.utils import slugify
 
 import pelicanconf
+from conftest import ROOT
 from persian.reader import split_list
 from persian.text import fold, normalize, to_latin_digits, to_persian_digits
 
@@ -65,3 +66,26 @@ def test_normalize_skips_only_text_it_would_not_change():
     every = [chr(c) for c in (*range(0xD800), *range(0xE000, 0x10000))]
     assert [c for c in every if text.normalize(c) != c.translate(text._LETTERS)] == []
     assert text.normalize("كلاهبـــردار علي") == "کلاهبردار علی"
+
+
+def test_constant_theme_strings_are_translated_when_a_template_compiles():
+    from jinja2 import Environment
+
+    from persian.i18n import ConstantGettext, load_translations
+
+    translations = load_translations(str(ROOT / "theme/translations"), "fa")
+    env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(translations, newstyle=True)
+    env.constant_translations = translations
+    env.add_extension(ConstantGettext)
+    source = ('{{ _("Search") }}|{{ _("Archive of %(year)s", year=1397) }}|'
+              '{{ _("Archive") ~ "!" }}|{{ x._("Search") }}')
+    code = env.compile(source, raw=True)
+    assert code.count("(name='_')") == 1  # only the call with a variable is left ...
+    assert code.count("'Search'") == 1  # ... and x._("Search"), not the theme's _()
+    template = env.from_string(source)
+    x = type("X", (), {"_": lambda self, s: "own"})()
+    plain = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    plain.install_gettext_translations(translations, newstyle=True)
+    assert template.render(x=x) == plain.from_string(source).render(x=x)
+    assert template.render(x=x).startswith("جست‌وجو|") and template.render(x=x).endswith("|own")

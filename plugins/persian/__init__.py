@@ -12,7 +12,7 @@ from collections import defaultdict
 from pelican import signals
 
 from . import dates, text
-from .i18n import load_translations
+from .i18n import ConstantGettext, load_translations
 from .problems import Problem, display_path
 from .reader import PersianMarkdownReader, header_lines, read_source
 
@@ -37,10 +37,10 @@ def add_filters_and_gettext(generator):
     translations_dir = generator.settings.get(
         "THEME_TRANSLATIONS", os.path.join(generator.settings["THEME"], "translations")
     )
-    env.install_gettext_translations(
-        load_translations(translations_dir, generator.settings["DEFAULT_LANG"]),
-        newstyle=True,
-    )
+    translations = load_translations(translations_dir, generator.settings["DEFAULT_LANG"])
+    env.install_gettext_translations(translations, newstyle=True)
+    env.constant_translations = translations
+    env.add_extension(ConstantGettext)
 
 
 def check_unique_news_codes(generator):
