@@ -22,6 +22,10 @@ DEFAULT_PAGINATION = 10
 DEFAULT_METADATA = {"status": "published"}
 
 THEME = "theme"
+# Pelican's Jinja options, and no template mtime check on every include: each
+# build makes new environments, so a changed template is always read anew.
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [],
+                     "auto_reload": False}
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "persian",  # first: the others import its text and date helpers
