@@ -187,6 +187,25 @@ def test_the_build_and_the_worker_share_the_folders_and_give_the_same_site(tmp_p
     assert differences(here, there) == []
 
 
+def test_the_folders_are_grouped_once_in_the_build(tmp_path, monkeypatch, worker_first):
+    """The generator, the worker's claims, the build's share and the result
+    all use the one grouping on the Job; the worker is sent the files, not
+    the grouping, and makes its own."""
+    calls = []
+    folders_of = sitepass.folders_of
+    monkeypatch.setattr(sitepass, "folders_of", lambda order: calls.append(1) or folders_of(order))
+    sent = []
+    dumps = sitepass.pickle.dumps
+    monkeypatch.setattr(sitepass.pickle, "dumps",
+                        lambda job, **kw: sent.append(job) or dumps(job, **kw))
+    site = site_with_two_articles(tmp_path)
+    build_site(site, COMMENTS_WORKER=True)
+    assert comments.LAST_BUILD["worker"] is True
+    assert len(calls) == 1
+    assert len(sent) == 1 and "folders" not in vars(sent[0])
+    assert sent[0].order == sitepass.comment_files(str(site / "content/comments"))
+
+
 def test_claims_hand_each_folder_to_exactly_one_side(tmp_path):
     path = tmp_path / "claims"
     path.write_bytes(b"")

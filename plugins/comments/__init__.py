@@ -64,13 +64,12 @@ class CommentsGenerator(Generator):
             cache=(os.path.join(self.settings["CACHE_PATH"], decisions.FILE),
                    bool(self.settings.get("LOAD_CONTENT_CACHE")),
                    bool(self.settings.get("CACHE_CONTENT"))),
-            order=sitepass.comment_files(root),
             news_folders=[os.path.join(self.settings["PATH"], p)
                           for p in self.settings["ARTICLE_PATHS"]],
         )
         use = conf["COMMENTS_WORKER"]
         if use is None:
-            use = len(sitepass.folders_of(self.job.order)) >= conf["COMMENTS_WORKER_FOLDERS"]
+            use = len(self.job.folders) >= conf["COMMENTS_WORKER_FOLDERS"]
         # started now: Pelican makes every generator before any reads its content
         self.worker = None
         if use:
@@ -120,8 +119,8 @@ class CommentsGenerator(Generator):
         work = sitepass.Pass(job, self.rules, sources)
         if self.worker is None:
             results = {code: work.folder(code, files)
-                       for code, files in sitepass.folders_of(job.order)}
-            return sitepass.assemble(job.order, results, work.cache,
+                       for code, files in job.folders}
+            return sitepass.assemble(job, results, work.cache,
                                      len(work.cache.previous)), {"worker": False}
         worker, self.worker = self.worker, None
         start = time.perf_counter()
@@ -139,12 +138,12 @@ class CommentsGenerator(Generator):
                 del results[code]
         stats["worker"] = len(results) > built
         stats["waited"] = time.perf_counter() - start  # its folders, then the worker
-        for code, files in sitepass.folders_of(job.order):
+        for code, files in job.folders:
             if code not in results:
                 results[code] = work.folder(code, files)
-        if work.cache._previous is not None:
+        if work.cache.loaded:  # this process read the cache file too: its count holds
             previous = len(work.cache.previous)
-        return sitepass.assemble(job.order, results, work.cache, previous), stats
+        return sitepass.assemble(job, results, work.cache, previous), stats
 
     def generate_output(self, writer):
         if self.rules is None or not self.rules_save_as:

@@ -95,6 +95,11 @@ class ThreadCache:
         self.current = {}
 
     @property
+    def loaded(self):
+        """Whether :attr:`previous` has been read (or found missing) here."""
+        return self._previous is not None
+
+    @property
     def previous(self):
         if self._previous is None:
             self._previous = {}

@@ -21,7 +21,9 @@ rendered again.  The build writes the cache, once, from every folder's
 result.
 """
 
+import dataclasses
 import fcntl
+import functools
 import os
 import pickle
 import struct
@@ -49,6 +51,16 @@ class Job:
     articles: dict = None  # {NewsCode: source path}; None: found in news_folders
     news_folders: list = field(default_factory=list)
     claims: str = ""  # the worker's Claims file
+
+    def __post_init__(self):
+        if self.order is None:
+            self.order = comment_files(self.comments_root)
+
+    @functools.cached_property
+    def folders(self):
+        """:func:`folders_of` the order, made once in each process (it is not
+        pickled: ``dataclasses.replace`` copies only the fields)."""
+        return folders_of(self.order)
 
 
 @dataclass
@@ -177,16 +189,16 @@ class Pass:
         return FolderResult(code, source, [], [], key, (self._thread(roots), count, decided))
 
 
-def assemble(order, results, cache, previous):
+def assemble(job, results, cache, previous):
     """The :class:`Result` of every folder's result (``{NewsCode: FolderResult}``),
     the problems in the order store.read_all reports them; the cache saved
     when nothing stops the build, unless it holds just what it held
     (``previous`` entries, all reused)."""
     file_problems = [(index, Problem(path, 1, "a comment file belongs in "
                                      "content/comments/<NewsCode>/"))
-                     for index, (path, code) in enumerate(order) if code is None]
+                     for index, (path, code) in enumerate(job.order) if code is None]
     thread_problems = []
-    for code, _files in folders_of(order):
+    for code, _files in job.folders:
         file_problems += results[code].file_problems
         thread_problems += results[code].thread_problems
     file_problems.sort(key=lambda item: item[0])  # stable: a file's own problems keep their order
@@ -211,10 +223,9 @@ def assemble(order, results, cache, previous):
 
 def run(job, rules, articles):
     """The whole pass in this process."""
-    order = job.order if job.order is not None else comment_files(job.comments_root)
     work = Pass(job, rules, articles)
-    results = {code: work.folder(code, files) for code, files in folders_of(order)}
-    return assemble(order, results, work.cache, len(work.cache.previous))
+    results = {code: work.folder(code, files) for code, files in job.folders}
+    return assemble(job, results, work.cache, len(work.cache.previous))
 
 
 # --- sharing the folders with a worker process ---------------------------------------
@@ -268,7 +279,7 @@ def worker_main():
     except moderation.RulesError:
         rules = None  # the build reports it; the comments are still checked
     work = Pass(job, rules, find_articles(job.news_folders))
-    folders, claims, results = folders_of(job.order), Claims(job.claims), {}
+    folders, claims, results = job.folders, Claims(job.claims), {}
     while (taken := claims.take_front()) is not None:
         code, files = folders[taken]
         results[code] = work.folder(code, files)
@@ -296,16 +307,16 @@ class Worker:
 
     def __init__(self, job):
         """Raises if ``job`` cannot be pickled or no process can be started."""
-        self.order = job.order
+        self.folders = job.folders
         handle, claims = tempfile.mkstemp(prefix="chapar-comments-", suffix=".claims")
         os.close(handle)
         # removed once the worker is done, or when the build ends without asking
         self._remove = weakref.finalize(self, _unlink, claims)
         self.claims = None
         try:
-            data = pickle.dumps(Job(**{**vars(job), "claims": claims}),
+            data = pickle.dumps(dataclasses.replace(job, claims=claims),
                                 protocol=pickle.HIGHEST_PROTOCOL)
-            self.claims = Claims(claims, len(folders_of(job.order)))
+            self.claims = Claims(claims, len(self.folders))
             self.out = tempfile.TemporaryFile()
             self.err = tempfile.TemporaryFile()
             self.proc = subprocess.Popen(
@@ -328,7 +339,7 @@ class Worker:
         previous, why)`` — every folder's :class:`FolderResult` that came
         back, how many the build did, how many entries the worker's cache
         file held, and why the worker gave nothing (None when it did)."""
-        folders, results = folders_of(self.order), {}
+        folders, results = self.folders, {}
         try:
             while (taken := self.claims.take_back()) is not None:
                 code, files = folders[taken]
