@@ -13,6 +13,10 @@ inside (b), and what search adds to (b) (the same build without search).
 (a) and (b) run alternately, twice by default (--repeat), and the best of
 each is kept.  Also printed, not a target: (a') plain Pelican writing each
 article into a folder of its own, as the SPEC's URLs do.  Prints seconds, ms per article, peak memory and b/a, c/b.
+First it prints what creating a file and a folder costs where the sites are
+built (``--workdir``, default the system's temporary folder): (b) creates
+about 2.5 times the files of (a) (a folder per page, Pagefind's fragments),
+so on a disk where that is slow the ratio says more about the disk.
 A measurement, not a test.
 """
 
@@ -107,6 +111,25 @@ def measure(mode, site):
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
+def creation_cost(folder, files=300):
+    """Microseconds to create one empty file (and to make one folder) in
+    ``folder``: on some disks this, not Python, decides a build's time, and
+    it can differ tenfold between two folders of one file system."""
+    probe = Path(tempfile.mkdtemp(prefix="probe-", dir=folder))
+    try:
+        started = time.perf_counter()
+        for i in range(files):
+            os.close(os.open(probe / f"f{i}", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        file_us = (time.perf_counter() - started) / files * 1e6
+        started = time.perf_counter()
+        for i in range(files):
+            os.mkdir(probe / f"d{i}")
+        folder_us = (time.perf_counter() - started) / files * 1e6
+    finally:
+        shutil.rmtree(probe, ignore_errors=True)
+    return file_us, folder_us
+
+
 def folder_mb(path):
     return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) / 2**20
 
@@ -116,6 +139,8 @@ def main():
     parser.add_argument("-n", type=int, default=5000, help="articles (default 5000)")
     parser.add_argument("--award-rows", type=int, default=50_000)
     parser.add_argument("--repeat", type=int, default=2, help="runs of (a) and (b), best kept")
+    parser.add_argument("--workdir", default=None,
+                        help="where the sites are built (default: the system's temporary folder)")
     parser.add_argument("--worker", nargs=2, metavar=("MODE", "SITE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -124,8 +149,11 @@ def main():
     from synthetic import make_site
 
     n = args.n
-    with tempfile.TemporaryDirectory(prefix="chapar-bench-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="chapar-bench-", dir=args.workdir) as scratch:
         scratch = Path(scratch)
+        file_us, folder_us = creation_cost(scratch)
+        print(f"disk: creating a file takes {file_us:.0f} µs, a folder {folder_us:.0f} µs, "
+              f"in {scratch}")
         t = time.perf_counter()
         plain = make_site(scratch / "plain", n, plain=True)
         (plain / "plain.py").write_text(PLAIN_SETTINGS)
@@ -161,6 +189,7 @@ def main():
                         "metadata" if path.suffix in (".pf_meta", ".json") else "runtime")
                 parts[part] += path.stat().st_size / 2**20
         shards = len(list((full / "output/pagefind").iterdir()))
+        file_us_end, folder_us_end = creation_cost(scratch)
 
     rows = [("(a) plain Pelican", a), ("(b) full build", b), ("(c) rebuild, 1 changed", c)]
     print(f"\nN = {n} articles")
@@ -184,6 +213,8 @@ def main():
           + " s; (b) " + ", ".join(f"{r['seconds']:.2f}" for r in runs_b) + " s")
     print(f"(a') plain Pelican, a folder per article as the SPEC's URLs: "
           f"{a_folders['seconds']:.2f} s; b/a' = {b['seconds'] / a_folders['seconds']:.2f}")
+    print(f"disk at the end: creating a file takes {file_us_end:.0f} µs, a folder "
+          f"{folder_us_end:.0f} µs (at the start: {file_us:.0f} and {folder_us:.0f} µs)")
     print(f"ratios: b/a = {b['seconds'] / a['seconds']:.2f}, c/b = {c['seconds'] / b['seconds']:.2f}")
 
 
