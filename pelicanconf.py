@@ -32,6 +32,7 @@ PLUGINS = [
     "safe_build",
     "page_cache",  # rebuilds render only pages whose inputs changed
     "output_folders",  # page folders made ahead of the writer, in a thread
+    "taxonomy_lists",  # tag and category pages without Pelican's quadratic lookups
     "awards",  # award pages and open data from data/awards/*.csv
     "jalali_archive",
     "reader_theme",  # related news, previous/next, the joined stylesheet
