@@ -186,6 +186,20 @@ def test_a_failed_builds_generator_ignores_the_next_builds_signals(tmp_path):
     assert stale.shards == [] and stale.waiting == []
 
 
+def test_pages_written_are_found_under_a_relative_output_path(tmp_path, monkeypatch):
+    # Pelican's writer names files by absolute path, whatever OUTPUT_PATH says
+    monkeypatch.chdir(tmp_path)
+    generator = search.SearchIndexGenerator.__new__(search.SearchIndexGenerator)
+    generator.output_path, generator.config = "output", {"pages": ["awards/agency/*/index.html"],
+                                                         "pages_per_shard": 700}
+    generator.seen, generator.waiting, generator.news, generator.pages = set(), [], {}, []
+    generator.metas, generator.unwritten = [], {}
+    for name in ("awards/agency/a/index.html", "awards/index.html", "news/1/index.html"):
+        generator.page_written(str(tmp_path / "output" / name))
+    generator.page_written(str(tmp_path / "elsewhere/awards/agency/b/index.html"))
+    assert [rel for rel, _meta, _sort in generator.waiting] == ["awards/agency/a/index.html"]
+
+
 def test_a_pagefind_failure_fails_the_build_and_says_so(tmp_path, monkeypatch, caplog):
     monkeypatch.setattr(shards, "pagefind_command", lambda: ["false"])
     site = make_site(tmp_path, news=NEWS)

@@ -27,9 +27,11 @@ reproducible builds and make every publish a new commit.
 """
 
 import fnmatch
+import functools
 import json
 import logging
 import os
+import re
 import time
 from urllib.parse import urlsplit
 
@@ -122,6 +124,17 @@ class SearchIndexGenerator(Generator):
             signals.article_writer_finalized.connect(self.index_news)
             signals.content_written.connect(self.page_written)
 
+    @functools.cached_property
+    def prefix(self):
+        """Of every path written into this build's output (Pelican's writer
+        names files by their absolute path)."""
+        return os.path.join(os.path.abspath(self.output_path), "")
+
+    @functools.cached_property
+    def other_pages(self):
+        """Matches the output paths of the other pages to search."""
+        return re.compile("|".join(fnmatch.translate(p) for p in self.config["pages"]) or "(?!)")
+
     @property
     def shards(self):
         """In search order: news by year, newest first, then the other pages."""
@@ -182,7 +195,9 @@ class SearchIndexGenerator(Generator):
         order they are written ("pages", "pages-2", …, searched as one group),
         each indexed as soon as it is full, while the rest of the site is
         rendered."""
-        rel = os.path.relpath(path, self.output_path).replace(os.sep, "/")
+        rel = path[len(self.prefix):] if path.startswith(self.prefix) else "../"
+        if os.sep != "/":
+            rel = rel.replace(os.sep, "/")
         if rel.startswith("../"):
             return  # not this build's (see index_news)
         self._plan_news()
@@ -192,7 +207,7 @@ class SearchIndexGenerator(Generator):
             if not self.left[shard.name]:  # the year's last article page
                 self._submit_news(shard)
             return
-        if rel in self.seen or not any(fnmatch.fnmatch(rel, p) for p in self.config["pages"]):
+        if rel in self.seen or not self.other_pages.match(rel):
             return
         self.seen.add(rel)
         self.waiting.append((rel, {"kind": "page"}, {}))
@@ -216,7 +231,7 @@ class SearchIndexGenerator(Generator):
         signals.article_writer_finalized.disconnect(self.index_news)
         signals.content_written.disconnect(self.page_written)
         # Pages written other than through Pelican's writer, if any.
-        for root, dirs, files in os.walk(self.output_path):
+        for root, dirs, files in os.walk(os.path.abspath(self.output_path)):
             dirs.sort()
             for name in sorted(files):
                 self.page_written(os.path.join(root, name))
