@@ -216,6 +216,23 @@ def test_every_bad_comment_file_is_reported_with_its_line(tmp_path):
     assert len(problems) == len(expected)
 
 
+def test_comments_under_a_news_item_that_fails_to_read_report_only_their_own_problems(tmp_path):
+    # the editor sees the news file's mistake, not every comment said to have no news item
+    broken = ARTICLE.replace("Date: 1397/06/05 09:07", "Date: ۱۴۰۲/۱۲/۳۰ ۰۹:۰۷")
+    problems = failing(tmp_path, {
+        f"{CODE}/1.md": "Author: علی\nDate: 1397/06/05\n\nمتن\n",
+        f"{CODE}/2.md": "Author: علی\nDate: 1397/06/05\nAuther: x\n\nمتن\n",
+        "999/1.md": "Author: علی\nDate: 1397/06/05\n\nمتن\n",
+    }, news={"1.md": broken})
+    assert problems[0].startswith("content/news/1.md:2: Date: impossible date")
+    assert any(p.startswith(f"content/comments/{CODE}/2.md:3: unknown key 'Auther'")
+               for p in problems)
+    assert any(p.startswith("content/comments/999/1.md:1: no news item has NewsCode '999'")
+               for p in problems)
+    assert not any(f"no news item has NewsCode '{CODE}'" in p for p in problems)
+    assert len(problems) == 3
+
+
 def test_a_reply_loop_is_reported(tmp_path):
     problems = failing(tmp_path, {
         f"{CODE}/a.md": "Author: الف\nDate: 1397/06/05\nReplyTo: b\n\nمتن\n",

@@ -18,6 +18,9 @@ import time
 from pelican import signals
 from pelican.generators import Generator
 
+from persian.problems import ContentError
+from persian.reader import header_values, parse_news_code, read_source
+
 from . import decisions, moderation, render, sitepass
 
 logger = logging.getLogger(__name__)
@@ -116,7 +119,7 @@ class CommentsGenerator(Generator):
     def _pass(self, sources):
         """The pass, shared with the worker if there is one: ``(Result, stats)``."""
         job = self.job
-        work = sitepass.Pass(job, self.rules, sources)
+        work = sitepass.Pass(job, self.rules, sources, self._unreadable_news())
         if self.worker is None:
             results = {code: work.folder(code, files)
                        for code, files in job.folders}
@@ -144,6 +147,20 @@ class CommentsGenerator(Generator):
         if work.cache.loaded:  # this process read the cache file too: its count holds
             previous = len(work.cache.previous)
         return sitepass.assemble(job, results, work.cache, previous), stats
+
+    def _unreadable_news(self):
+        """NewsCodes in the headers of the news files Pelican failed to read
+        (it reports why; a comment under one is not "without a news item")."""
+        codes = set()
+        for path, content in self.context.get("generated_content", {}).items():
+            if content is not None or not path.endswith(sitepass.ARTICLE_EXTENSIONS):
+                continue
+            try:
+                source = read_source(os.path.join(self.settings["PATH"], path))
+                codes.add(str(parse_news_code(header_values(source).get("newscode"))))
+            except (ContentError, ValueError, OSError):
+                continue  # no NewsCode to be read: its comments are reported as before
+        return codes
 
     def generate_output(self, writer):
         if self.rules is None or not self.rules_save_as:

@@ -146,9 +146,12 @@ class Pass:
     problems, so comments are only checked), the articles' files, the cache,
     the renderers."""
 
-    def __init__(self, job, rules, articles):
+    def __init__(self, job, rules, articles, unreadable=()):
         self.rules = rules
         self.articles = {str(code): os.path.abspath(path) for code, path in articles.items()}
+        # NewsCodes of news files the build could not read: it reports them;
+        # their comments are checked, but not said to have no news item
+        self.unreadable = frozenset(str(code) for code in unreadable)
         self.cache = decisions.ThreadCache(*job.cache)
         self.digest = (decisions.rules_digest(rules) + decisions.render_digest(job.thread)
                        if rules is not None else "")
@@ -173,14 +176,14 @@ class Pass:
             except ContentError as exc:
                 comment, found = None, exc.problems
             file_problems += [(index, p) for p in found]
-            if source is None:
+            if source is None and code not in self.unreadable:
                 file_problems.append((index, Problem(
                     path, 1, f"no news item has NewsCode {code!r} "
                     "(the folder name must be the article's NewsCode)")))
             elif comment is not None:
                 comments.append(comment)
         thread_problems = store.check_thread(comments) if source is not None else []
-        if file_problems or thread_problems or rules is None:
+        if file_problems or thread_problems or rules is None or source is None:
             return FolderResult(code, source, file_problems, thread_problems, key)
         if self._body is None:
             self._body, self._thread = render.BodyRenderer(), render.ThreadTemplate(self.thread_conf)
