@@ -1,6 +1,7 @@
 """Issue 7: a rebuild renders only the pages whose inputs changed, and its
 output always equals a clean build's."""
 
+import os
 import shutil
 
 import pytest
@@ -138,3 +139,54 @@ def test_where_links_fail_a_reused_page_is_copied(site, tmp_path, monkeypatch):
     assert rebuild(site, tmp_path) == []  # and equal to a clean build
     assert stats["reused"] > 20
     assert (site / "output/news/101/index.html").stat().st_ino != before
+
+
+# A reused page is linked instead of opened, so ReusingWriter._open_w keeps
+# Pelican's bookkeeping of written and overridden files itself: the same
+# writes must end the same way as with Pelican's own writer (this catches a
+# Pelican upgrade that changes Writer._open_w).
+WRITES = [
+    [("reused", False), ("rendered", False)],  # the second write of a path fails
+    [("reused", True), ("rendered", False)],  # an overriding write wins, the other is skipped
+    [("reused", True), ("rendered", True)],  # a second override fails
+    [("rendered", False), ("reused", True)],  # an override may replace a written file
+    [("reused", False), ("reused", False)],
+]
+
+
+def _outcomes(writer_class, writes, folder, reuse):
+    """What each write did (written, refused), and the writer's lists of
+    written and overridden files, relative to its output."""
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.writers import FileOverwriteFailedError
+
+    output = folder / "output"
+    (output / "news/1").mkdir(parents=True)
+    previous = folder / "previous.html"
+    previous.write_text("<p>previous</p>", encoding="utf-8")
+    settings = {**DEFAULT_CONFIG, "CACHE_PATH": str(folder / "cache"), "OUTPUT_PATH": str(output)}
+    writer = writer_class(str(output), settings=settings)
+    name, outcomes = "news/1/index.html", []
+    for kind, override in writes:
+        reused = page_cache.Reused(str(previous), name) if reuse and kind == "reused" else None
+        if reused is not None:
+            writer.page_cache.pending = reused  # what its template rendered
+        try:
+            with writer._open_w(str(output / name), "utf-8", override=override) as handle:
+                handle.write(reused or "<p>rendered</p>")
+            outcomes.append("written")
+        except FileOverwriteFailedError:
+            outcomes.append("refused")
+    relative = [sorted(os.path.relpath(p, output) for p in paths)
+                for paths in (writer._written_files, writer._overridden_files)]
+    return outcomes, relative
+
+
+@pytest.mark.parametrize("writes", WRITES)
+def test_reused_pages_keep_pelicans_bookkeeping_of_written_files(tmp_path, writes):
+    from pelican.writers import Writer
+
+    (tmp_path / "pelican").mkdir(), (tmp_path / "ours").mkdir()
+    pelican_way = _outcomes(Writer, writes, tmp_path / "pelican", reuse=False)
+    ours = _outcomes(page_cache.ReusingWriter, writes, tmp_path / "ours", reuse=True)
+    assert ours == pelican_way
