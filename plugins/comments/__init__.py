@@ -118,13 +118,10 @@ class CommentsGenerator(Generator):
 
     def _pass(self, sources):
         """The pass, shared with the worker if there is one: ``(Result, stats)``."""
-        job = self.job
-        work = sitepass.Pass(job, self.rules, sources, self._unreadable_news())
+        job, unreadable = self.job, self._unreadable_news()
         if self.worker is None:
-            results = {code: work.folder(code, files)
-                       for code, files in job.folders}
-            return sitepass.assemble(job, results, work.cache,
-                                     len(work.cache.previous)), {"worker": False}
+            return sitepass.run(job, self.rules, sources, unreadable), {"worker": False}
+        work = sitepass.Pass(job, self.rules, sources, unreadable)
         worker, self.worker = self.worker, None
         start = time.perf_counter()
         results, built, previous, why = worker.finish(work)

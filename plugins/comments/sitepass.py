@@ -48,8 +48,7 @@ class Job:
     thread: dict  # render.thread_settings
     cache: tuple  # (path, load, save)
     order: list = None  # comment_files(comments_root), made once for both processes
-    articles: dict = None  # {NewsCode: source path}; None: found in news_folders
-    news_folders: list = field(default_factory=list)
+    news_folders: list = field(default_factory=list)  # where the worker finds the articles
     claims: str = ""  # the worker's Claims file
 
     def __post_init__(self):
@@ -224,9 +223,9 @@ def assemble(job, results, cache, previous):
     return result
 
 
-def run(job, rules, articles):
-    """The whole pass in this process."""
-    work = Pass(job, rules, articles)
+def run(job, rules, articles, unreadable=()):
+    """The whole pass in this process (see :class:`Pass` for the arguments)."""
+    work = Pass(job, rules, articles, unreadable)
     results = {code: work.folder(code, files) for code, files in job.folders}
     return assemble(job, results, work.cache, len(work.cache.previous))
 
