@@ -195,11 +195,9 @@ class SearchIndexGenerator(Generator):
         order they are written ("pages", "pages-2", …, searched as one group),
         each indexed as soon as it is full, while the rest of the site is
         rendered."""
-        rel = path[len(self.prefix):] if path.startswith(self.prefix) else "../"
-        if os.sep != "/":
-            rel = rel.replace(os.sep, "/")
-        if rel.startswith("../"):
+        if not path.startswith(self.prefix):
             return  # not this build's (see index_news)
+        rel = path[len(self.prefix):].replace(os.sep, "/")
         self._plan_news()
         shard = self.unwritten.pop(rel, None)
         if shard is not None:
