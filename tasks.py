@@ -160,6 +160,7 @@ def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None):
     from publishing.gates import run_gates
     from safe_build import runner
 
+    _ensure_checkers(c)
     siteurl = siteurl or os.environ.get("SITEURL")
     overrides = {"SITEURL": siteurl, "FEED_DOMAIN": siteurl} if siteurl else {}
     out = _run_build(
@@ -185,19 +186,33 @@ def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None):
         print(f"{'would push' if dry_run else 'pushed'} {commit[:12]} to {remote} {branch}")
 
 
+def _ensure_checkers(c):
+    """The gates' tools, installed when the machine can (chromium, vnu.jar), or
+    one line that says what is missing and how to get it."""
+    import importlib.util
+    import shutil
+
+    from site_checks.html import VNU_JAR
+
+    missing = [name for name in ("playwright", "axe_playwright_python")
+               if importlib.util.find_spec(name) is None]
+    if missing:
+        sys.exit(f"publish needs {' and '.join(missing)} for its gates: run "
+                 "`.venv/bin/pip install -r requirements-test.txt` first")
+    if shutil.which("java") is None:
+        sys.exit("publish needs Java for the HTML checker: `apt-get install default-jre-headless`")
+    if not Path("/usr/bin/chromium").exists() or not VNU_JAR.is_file():
+        print("installing the gates' tools (Debian's chromium, the Nu HTML checker)")
+        setup_tests(c)
+
+
 def _secrets():
-    """Texts that must not appear in the output: held and rejected comments
-    (the longest line of each, as Markdown renders lines unchanged)."""
-    from comments.cli import collect
+    """Texts of held and rejected comments that must not appear in the output."""
+    from comments.cli import collect, news_sources
+    from publishing.gates import withheld_texts
 
     rows, _problems = collect(ROOT)
-    secrets = {}
-    for key, decision, comment in rows:
-        if decision.status != "published":
-            longest = max(comment.body.splitlines() or [""], key=len).strip(" *_>#-")
-            if len(longest) >= 10:
-                secrets[f"{decision.status} comment {key}"] = longest
-    return secrets
+    return withheld_texts(rows, news_sources(ROOT / "content/news").values())
 
 
 @task(

@@ -256,7 +256,7 @@ def test_stylesheet_is_joined_with_fonts_dark_mode_and_print(real_site):
 # --- budgets, links, validity ---------------------------------------------------
 
 def test_budgets_hold(real_site, theme_site):
-    assert page_weight(real_site, SEED) <= 40 * 1024
+    assert 0 < page_weight(real_site, SEED)["html"] <= 14 * 1024
     assert 0 < font_weight(real_site) <= 150 * 1024
     assert budget_problems(real_site) == []
     assert budget_problems(theme_site) == []
@@ -266,8 +266,8 @@ def test_budget_checker_reports_heavy_pages_and_external_resources(tmp_path):
     page = tmp_path / "news" / "1" / "index.html"
     page.parent.mkdir(parents=True)
     page.write_text('<link rel="stylesheet" href="https://cdn.example/x.css"><p>' + "x" * 50 + "</p>")
-    problems = budget_problems(tmp_path, html_css_limit=10)
-    assert any("HTML+CSS" in p for p in problems)
+    problems = budget_problems(tmp_path, html_overhead_limit=10)
+    assert any("HTML without the news text" in p for p in problems)
     assert any("https://cdn.example/x.css (external resource)" in p for p in problems)
 
 

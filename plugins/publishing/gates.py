@@ -63,6 +63,29 @@ def leaked_emails(output_dir):
     return problems
 
 
+def withheld_texts(rows, news_texts=(), shortest=10):
+    """``{label: text}`` for the privacy gate: the longest line of each held or
+    rejected comment (Markdown renders a line unchanged).
+
+    ``rows`` are ``(key, decision, comment)`` as ``invoke moderation`` reads
+    them.  A line that is also in a published comment or in a news item is
+    rightly in the output (a reader who posts the same text twice has the
+    second copy rejected as a duplicate; a comment may quote the story), so
+    it is not a secret: the gate looks for what was withheld, not for equal
+    text that was published.
+    """
+    published = [c.body for _key, decision, c in rows if decision.status == "published"]
+    public = "\n\0".join([*published, *news_texts])
+    secrets = {}
+    for key, decision, comment in rows:
+        if decision.status == "published":
+            continue
+        longest = max(comment.body.splitlines() or [""], key=len).strip(" *_>#-")
+        if len(longest) >= shortest and longest not in public:
+            secrets[f"{decision.status} comment {key}"] = longest
+    return secrets
+
+
 def leaked_texts(output_dir, secrets):
     """``secrets``: ``{label: text}`` that must appear nowhere (held comments, say)."""
     root = Path(output_dir)
