@@ -77,3 +77,22 @@ def test_a_replaced_site_is_deleted_after_the_swap(tmp_path):
     assert not (output / "stale.html").exists() and (output / "news/1/index.html").exists()
     runner.wait_for_cleanup()
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".output")) == []
+
+
+def test_a_single_language_site_skips_pelicans_translation_pairing(tmp_path, monkeypatch):
+    """Pairing translations scans a list once per article (quadratic in the
+    archive); a one-language site asks for none and gets the same site."""
+    import pelican.generators
+
+    seen = []
+    real = pelican.generators.process_translations
+
+    def recording(content, translation_id=None):
+        seen.append((len(content), translation_id))
+        return real(content, translation_id=translation_id)
+
+    monkeypatch.setattr(pelican.generators, "process_translations", recording)
+    site = make_site(tmp_path, news={f"{n}.md": news_item(n, title=f"خبر {n}") for n in range(1, 4)})
+    out = build_site(site)
+    assert seen and all(not translation_id for _count, translation_id in seen)
+    assert sorted(p.name for p in (out / "news").iterdir()) == ["1", "2", "3"]
