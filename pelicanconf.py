@@ -43,6 +43,7 @@ PLUGINS = [
     "comments",  # readers' comments moderated by data/moderation/rules.toml
     "pelican.plugins.sitemap",
     "sitemap_pin",  # after sitemap: reproducible dates, state reset per build
+    "news_sitemap",  # sitemap-news.xml: the last two days' news for Google News
     "search",  # last: indexes the pages the others wrote
 ]
 
@@ -100,10 +101,12 @@ AUTHOR_FEED_RSS = None
 
 SITEMAP = {
     "format": "xml",
-    "exclude": [r"^404\.html$"],
+    "exclude": [r"^404\.html$", r"^sitemap-news\.xml$"],
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
 }
+# Google News sitemap (plugins/news_sitemap): the news of the last days.
+NEWS_SITEMAP = {"save_as": "sitemap-news.xml", "days": 2}
 
 # Reproducible output: no locale-dependent formats, no file-time dates.
 DEFAULT_DATE_FORMAT = "%Y-%m-%d"
