@@ -42,3 +42,25 @@ def test_an_unknown_news_sitemap_setting_is_named(tmp_path):
     site = make_site(tmp_path, news={"a.md": news_item(1)})
     with pytest.raises(ValueError, match="NEWS_SITEMAP: unknown key.*dayz"):
         build_site(site, NEWS_SITEMAP={"dayz": 3})
+
+
+def test_a_rebuild_later_drops_news_that_left_the_window(tmp_path, monkeypatch):
+    """The window moves with the clock, not with the content: a rebuild with
+    the page cache must still write what a clean build writes."""
+    import news_sitemap
+
+    clock = {"now": NOW}
+
+    class Clock(datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return clock["now"]
+
+    monkeypatch.setattr(news_sitemap, "datetime", Clock)
+    site = make_site(tmp_path, news={"a.md": news_item(1, date="2026-12-02 11:00")})
+    cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    out = build_site(site, **cached)
+    assert len(ET.parse(out / "sitemap-news.xml").getroot().findall("s:url", NS)) == 1
+    clock["now"] = datetime(2026, 12, 5, 12, 0, tzinfo=NOW.tzinfo)
+    out = build_site(site, **cached)
+    assert ET.parse(out / "sitemap-news.xml").getroot().findall("s:url", NS) == []
