@@ -152,11 +152,13 @@ def moderation(c, approve=None, reject=None):
         "branch": "branch that holds the published site (default gh-pages)",
         "dry_run": "build and run every gate, but do not push",
         "siteurl": "absolute site URL (default: $SITEURL, else publishconf.py)",
+        "to": "upload to an object store instead (an rclone remote: site:bucket/path)",
     }
 )
-def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None):
+def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None, to=None):
     """Build with publishconf.py, run the gates, push output/ to a branch (nothing on failure)."""
-    from publishing import publish_folder, source_revision
+    from publishing import PublishError, publish_folder, source_revision
+    from publishing.objectstore import upload
     from publishing.gates import run_gates
     from safe_build import runner
 
@@ -176,6 +178,15 @@ def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None):
         failed = failed or bool(problems)
     if failed:
         sys.exit("publish stopped: a gate failed; nothing was pushed")
+    if to:
+        try:
+            counts = upload(out, to, dry_run=dry_run)
+        except PublishError as error:
+            sys.exit(f"publish stopped: {error}")
+        print(f"{'would upload' if dry_run else 'uploaded'} {counts['transfers']} changed file(s), "
+              f"{'would delete' if dry_run else 'deleted'} {counts['deletes']}, "
+              f"{counts['checks']} unchanged, to {to}")
+        return
     revision, date = source_revision(ROOT)
     commit = publish_folder(
         out, remote, branch, f"Publish {revision}", repo=ROOT, dry_run=dry_run, date=date
