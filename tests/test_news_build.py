@@ -231,3 +231,28 @@ def test_two_builds_are_byte_identical(tmp_path, fixture_site):
         return found
 
     assert differences(cmp) == []
+
+
+# --- hostile or mistyped input: path:line, never a traceback or silence ----------
+
+def test_leading_zeros_in_a_news_code_build_the_canonical_page(tmp_path):
+    out = build_site(make_site(
+        tmp_path, news={"a.md": news_item("0077", "خبر ۷۷"), "b.md": news_item("۰۰۷۸", "خبر ۷۸")},
+        comments={"77/1.md": "Author: مریم\nDate: 1397/06/05 10:00\n\nنظر دربارهٔ خبر.\n"}))
+    assert (out / "news/77/index.html").is_file() and (out / "news/78/index.html").is_file()
+    assert not (out / "news/0077").exists()
+    page = read(out, "news/77/index.html")
+    assert "نظر دربارهٔ خبر." in page  # comments/77/ is the article's folder
+
+
+def test_news_codes_equal_after_normalising_are_a_duplicate_naming_both(tmp_path):
+    problems = failing_build(tmp_path, {"a.md": news_item("0077", "الف"), "b.md": news_item(77, "ب")})
+    assert problems == [
+        "content/news/b.md:3: NewsCode 77 is already used by content/news/a.md:3 ('0077')"
+    ]
+
+
+def test_a_news_code_longer_than_the_intake_takes_is_refused(tmp_path):
+    problems = failing_build(tmp_path, {"bad.md": news_item("1" * 19)})
+    assert problems == [f"content/news/bad.md:3: NewsCode: '{'1' * 19}' is too long: "
+                        "a NewsCode has at most 18 digits"]
