@@ -235,6 +235,38 @@ def test_two_builds_are_byte_identical(tmp_path, fixture_site):
 
 # --- hostile or mistyped input: path:line, never a traceback or silence ----------
 
+def test_a_nul_byte_names_its_line(tmp_path):
+    # Pelican's feed writer raised UnserializableContentError on it.
+    problems = failing_build(tmp_path, {"bad.md": news_item(5, body="متن\n\nخبر\x00 پایان")})
+    assert problems == [
+        'content/news/bad.md:7: control character U+0000 (NUL) on this line: delete it; '
+        'a file full of them was saved as UTF-16 ("Unicode"): save it as UTF-8'
+    ]
+
+
+def test_a_file_saved_as_utf16_without_a_bom_is_refused_at_line_1(tmp_path):
+    item = "Title: Test\nDate: 1397/06/05\nNewsCode: 5\n\nText.\n"  # Latin only: valid UTF-8
+    problems = failing_build(tmp_path, {"bad.md": item.encode("utf-16-le")})
+    assert len(problems) == 1 and problems[0].startswith(
+        "content/news/bad.md:1: control character U+0000 (NUL)")
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x0c", "\x85", "\ufffe"])
+def test_other_control_characters_name_their_line(tmp_path, char):
+    problems = failing_build(tmp_path, {"bad.md": news_item(5, extra=f"Lead: لید{char}\n")})
+    assert problems == [
+        f"content/news/bad.md:4: control character U+{ord(char):04X} on this line: delete it"
+    ]
+
+
+def test_a_line_separator_pasted_into_the_header_does_not_shift_its_lines(tmp_path):
+    # U+2028 (from Word) is no line break for Markdown or editors; splitlines took it for one.
+    problems = failing_build(tmp_path, {"bad.md": news_item(5, title="خبر\u2028دوم",
+                                                            date="1402/12/30")})
+    assert len(problems) == 1
+    assert problems[0].startswith("content/news/bad.md:2: Date: impossible date '1402/12/30'")
+
+
 def test_leading_zeros_in_a_news_code_build_the_canonical_page(tmp_path):
     out = build_site(make_site(
         tmp_path, news={"a.md": news_item("0077", "خبر ۷۷"), "b.md": news_item("۰۰۷۸", "خبر ۷۸")},

@@ -22,6 +22,11 @@ NEWS_CODE_DIGITS = 18
 
 _HEADER_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:")
 
+# Characters no editor means and no feed can carry (XML 1.0 forbids them,
+# HTML calls them parse errors): C0 controls but tab, LF and CR, DEL, C1
+# controls, and the two non-characters U+FFFE and U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
 TEMPLATE = """\
 Title: {title}
 Date: {date}
@@ -52,7 +57,9 @@ def parse_news_code(value):
 
 
 def read_source(path):
-    """The file's text; an undecodable file names the line of its first bad byte."""
+    """The file's text; a file that is not UTF-8 text, or that holds a
+    control character (a NUL pasted from a binary file, a file saved as
+    UTF-16), names the line of its first bad byte or character."""
     with open(path, "rb") as handle:
         data = handle.read()
     try:
@@ -69,12 +76,28 @@ def read_source(path):
                 )
             ]
         ) from None
+    bad = _CONTROL.search(text)
+    if bad:
+        line = len(_lines(text[: bad.start()]))
+        if bad[0] == "\x00":
+            message = ("control character U+0000 (NUL) on this line: delete it; a file "
+                       "full of them was saved as UTF-16 (\"Unicode\"): save it as UTF-8")
+        else:
+            message = f"control character U+{ord(bad[0]):04X} on this line: delete it"
+        raise ContentError([Problem(path, line, message)])
     return text
+
+
+def _lines(text):
+    """The lines as Markdown and editors count them: CRLF, CR and LF end a
+    line; nothing else does (``str.splitlines`` also splits at U+2028, which
+    Word pastes into a title)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
 def _header(text):
     """``(key, line number, value)`` for each line of the ``Key: value`` header."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_lines(text), start=1):
         if not line.strip():
             break
         match = _HEADER_KEY.match(line)
