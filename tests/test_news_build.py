@@ -267,6 +267,39 @@ def test_a_line_separator_pasted_into_the_header_does_not_shift_its_lines(tmp_pa
     assert problems[0].startswith("content/news/bad.md:2: Date: impossible date '1402/12/30'")
 
 
+@pytest.mark.parametrize("key, line", [("Date", 2), ("Modified", 4)])
+@pytest.mark.parametrize("value", ["9999-12-31 23:59", "1499/12/29", "2100-01-01"])
+def test_a_date_centuries_ahead_names_the_key_line(tmp_path, key, line, value):
+    # 9999-12-31 raised "ValueError: year is out of range"; the others were published.
+    item = (news_item(5, date=value) if key == "Date"
+            else news_item(5, extra=f"Modified: {value}\n"))
+    problems = failing_build(tmp_path, {"bad.md": item})
+    assert len(problems) == 1
+    assert problems[0].startswith(f"content/news/bad.md:{line}: {key}: '{value}' is more than "
+                                  "a year after today (")
+
+
+@pytest.mark.parametrize("value", ["1299/12/29", "1800-01-01"])
+def test_a_date_before_1300_names_the_key_line(tmp_path, value):
+    problems = failing_build(tmp_path, {"bad.md": news_item(5, date=value)})
+    assert problems == [f"content/news/bad.md:2: Date: '{value}' is before 1300/01/01 "
+                        "(1921-03-21), the earliest date accepted"]
+
+
+def test_a_comment_date_centuries_ahead_names_its_line(tmp_path):
+    site = make_site(tmp_path, news={"a.md": news_item(5)},
+                     comments={"5/1.md": "Author: مریم\nDate: 1499/12/29 10:00\n\nنظر خوب.\n"})
+    output = site / "output"
+    output.mkdir()
+    (output / "previous.html").write_text("last good site")
+    with pytest.raises(BuildError) as err:
+        build_site(site, output=output)
+    assert [p.name for p in output.iterdir()] == ["previous.html"]
+    assert len(err.value.problems) == 1
+    assert err.value.problems[0].startswith(
+        "content/comments/5/1.md:2: Date: '1499/12/29 10:00' is more than a year after today (")
+
+
 def test_leading_zeros_in_a_news_code_build_the_canonical_page(tmp_path):
     out = build_site(make_site(
         tmp_path, news={"a.md": news_item("0077", "خبر ۷۷"), "b.md": news_item("۰۰۷۸", "خبر ۷۸")},
