@@ -321,3 +321,33 @@ def test_a_news_code_longer_than_the_intake_takes_is_refused(tmp_path):
     problems = failing_build(tmp_path, {"bad.md": news_item("1" * 19)})
     assert problems == [f"content/news/bad.md:3: NewsCode: '{'1' * 19}' is too long: "
                         "a NewsCode has at most 18 digits"]
+
+
+def test_a_news_item_without_a_section_is_in_the_default_section_never_its_folder(tmp_path):
+    # `invoke new` writes an empty "Category:"; the folder was the section then.
+    news = {
+        "1405/empty.md": news_item(1, "بی‌بخش", extra="Category:\n"),
+        "1405/none.md": news_item(2, "بدون کلید"),
+        "1405/set.md": news_item(3, "با بخش", extra="Category: ورزشی\n"),
+    }
+    out = build_site(make_site(tmp_path, news=news))
+    assert sorted(p.name for p in (out / "category").iterdir()) == ["عمومی", "ورزشی"]
+    section = read(out, "category/عمومی/index.html")
+    assert "news/1/" in section and "news/2/" in section and "news/3/" not in section
+    assert 'href="/category/عمومی/">عمومی</a>' in read(out, "news/1/index.html")
+
+
+def test_invoke_new_then_publish_gives_the_default_section(tmp_path):
+    from datetime import datetime
+
+    from persian.dates import TEHRAN
+    from persian.newsitem import create_news_item
+
+    site = make_site(tmp_path)
+    path = create_news_item(site / "content/news", "خبر تازه",
+                            now=datetime(2026, 3, 25, 10, 0, tzinfo=TEHRAN))
+    assert path.parent.name == "1405"
+    path.write_text(path.read_text(encoding="utf-8").replace("Status: draft", "Status: published"),
+                    encoding="utf-8")
+    out = build_site(site)
+    assert sorted(p.name for p in (out / "category").iterdir()) == ["عمومی"]
