@@ -259,6 +259,21 @@ def test_other_control_characters_name_their_line(tmp_path, char):
     ]
 
 
+def test_a_nul_byte_in_a_comment_file_names_its_line(tmp_path):
+    # The build decoded comment files itself and published the NUL in the page.
+    site = make_site(tmp_path, news={"a.md": news_item(5)},
+                     comments={"5/1.md": "Author: مریم\nDate: 1397/06/05 10:00\n\nنظر\x00 خوب.\n"})
+    output = site / "output"
+    output.mkdir()
+    (output / "previous.html").write_text("last good site")
+    with pytest.raises(BuildError) as err:
+        build_site(site, output=output)
+    assert [p.name for p in output.iterdir()] == ["previous.html"]
+    assert err.value.problems == [
+        'content/comments/5/1.md:4: control character U+0000 (NUL) on this line: delete it; '
+        'a file full of them was saved as UTF-16 ("Unicode"): save it as UTF-8']
+
+
 def test_a_line_separator_pasted_into_the_header_does_not_shift_its_lines(tmp_path):
     # U+2028 (from Word) is no line break for Markdown or editors; splitlines took it for one.
     problems = failing_build(tmp_path, {"bad.md": news_item(5, title="خبر\u2028دوم",

@@ -57,11 +57,16 @@ def parse_news_code(value):
 
 
 def read_source(path):
-    """The file's text; a file that is not UTF-8 text, or that holds a
-    control character (a NUL pasted from a binary file, a file saved as
-    UTF-16), names the line of its first bad byte or character."""
+    """The file's text (:func:`decode_source` of its bytes)."""
     with open(path, "rb") as handle:
-        data = handle.read()
+        return decode_source(path, handle.read())
+
+
+def decode_source(path, data):
+    """``data``, the bytes of the file at ``path``, as text; a file that is
+    not UTF-8 text, or that holds a control character (a NUL pasted from a
+    binary file, a file saved as UTF-16), raises :class:`ContentError`
+    naming the line of its first bad byte or character."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
