@@ -33,9 +33,9 @@ import tempfile
 import weakref
 from dataclasses import dataclass, field
 
+from persian.newsitem import decode_source
 from persian.problems import ContentError, Problem
 from persian.reader import header_values, parse_news_code, read_source
-from persian.newsitem import decode_source
 
 from . import decisions, moderation, render, store
 

@@ -14,8 +14,8 @@ FIRST_GREGORIAN_YEAR = 1700  # a year this large is Gregorian ISO, not Jalali
 
 # The dates accepted (README.md, "Writing news"): from 1300/01/01 Jalali, older
 # than any Persian news agency, so an imported archive fits; to a year after
-# the build's time, for news scheduled ahead.  Later is a mistyped year (1504
-# for 1404) that would keep an item unpublished for a century.
+# the build's time, room for an item dated ahead of its publication.  Later is
+# a mistyped year (1504 for 1404): an item dated a century ahead.
 EARLIEST = datetime(1921, 3, 21, tzinfo=TEHRAN)  # 1300/01/01
 MAX_AHEAD = timedelta(days=366)
 
