@@ -274,6 +274,18 @@ def test_a_nul_byte_in_a_comment_file_names_its_line(tmp_path):
         'a file full of them was saved as UTF-16 ("Unicode"): save it as UTF-8']
 
 
+@pytest.mark.parametrize("body, problem", [
+    ("خبر\x00".encode("utf-8"), "content/news/a.md:6: control character U+0000 (NUL)"),
+    ("خبر".encode("cp1256"), "content/news/a.md:6: the file is not UTF-8 text"),
+])
+def test_a_refused_news_file_is_reported_once_not_again_by_its_comments(tmp_path, body, problem):
+    site = make_site(tmp_path, news={"a.md": news_item(5, body="").encode("utf-8") + body},
+                     comments={"5/1.md": "Author: مریم\nDate: 1397/06/05 10:00\n\nنظر.\n"})
+    with pytest.raises(BuildError) as err:
+        build_site(site)
+    assert len(err.value.problems) == 1 and err.value.problems[0].startswith(problem)
+
+
 def test_a_line_separator_pasted_into_the_header_does_not_shift_its_lines(tmp_path):
     # U+2028 (from Word) is no line break for Markdown or editors; splitlines took it for one.
     problems = failing_build(tmp_path, {"bad.md": news_item(5, title="خبر\u2028دوم",

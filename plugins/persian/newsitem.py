@@ -56,6 +56,16 @@ def parse_news_code(value):
     return int(text)
 
 
+def news_code_of(path):
+    """The NewsCode in the header of the file at ``path``, read even from a
+    file :func:`read_source` refuses (not UTF-8, a NUL): the build reports
+    the file, and its comments are not also said to have no news item.
+    ``ValueError`` when there is none to read."""
+    with open(path, "rb") as handle:
+        text = handle.read().decode("utf-8-sig", errors="replace")
+    return parse_news_code(header_values(text).get("newscode", ""))
+
+
 def read_source(path):
     """The file's text (:func:`decode_source` of its bytes)."""
     with open(path, "rb") as handle:
