@@ -60,10 +60,20 @@ def test_too_many_cells_after_a_cell_spanning_lines_names_the_real_line(here):
 
 def test_one_cell_too_many_on_the_first_row_shifts_no_column(here):
     # pandas took the first column as the index and shifted every other one.
-    awards = AWARDS.replace("برتر,\n", "برتر,,\n", 1)
+    awards = AWARDS.replace("برتر,\n", "برتر,,اضافه\n", 1)
     assert problems_for(here, awards) == [
         "aw/awards.csv:2: this row has 7 cells but the first line names 6 columns; "
         "check its quotes and the number of commas"]
+
+
+@pytest.mark.parametrize("extra", [",", ", ,", ",,,"])
+def test_empty_cells_beyond_the_columns_are_ignored(here, extra):
+    # Excel keeps exporting a column whose cells were cleared.
+    write_awards(here / "aw", awards=AWARDS.replace("برتر,\n", f"برتر,{extra}\n"))
+    data, problems = load("aw", today_year=1405)
+    assert problems == []
+    assert list(data.awards["agency"]) == ["registry", "security"]
+    assert set(data.awards["award"]) == {"برتر"}
 
 
 def test_one_cell_too_many_on_a_later_row_is_not_dropped(here):

@@ -114,8 +114,12 @@ def read_table(path, required, optional):
     except pd.errors.ParserError as exc:
         return None, [_unreadable(path, text, sep, exc)]
     if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
-        # pandas dropped the extra cells of a row: say which row instead
-        return None, [_unreadable(path, text, sep, None)]
+        # pandas dropped the cells of a row beyond the columns: fine if they
+        # were empty (a column Excel still exports once its cells are cleared),
+        # else say which row has them
+        problem = _unreadable(path, text, sep, None)
+        if problem is not None:
+            return None, [problem]
     problems = []
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     known = set(required) | set(optional)
@@ -185,15 +189,17 @@ def _records(text, sep):
 
 def _unreadable(path, text, sep, exc):
     """The :class:`Problem` of a file pandas cannot read as a table, at the
-    line of the first bad row: one with more cells than the first line has
-    columns, or a quote never closed.  ``exc`` is pandas' error, if any."""
+    line of the first bad row: one with a filled cell beyond the columns the
+    first line names, or a quote never closed.  ``exc`` is pandas' error;
+    ``None`` when pandas only dropped cells beyond the columns, and then
+    ``None`` is returned if all of them were empty."""
     advice = "check its quotes and the number of commas"
     width, last = None, 1
     try:
         for line, cells in _records(text, sep):
             if width is None:
                 width = len(cells)
-            elif len(cells) > width:
+            elif len(cells) > width and any(cell.strip() for cell in cells[width:]):
                 return Problem(path, line, f"this row has {len(cells)} cells but the first "
                                f"line names {width} columns; {advice}")
             last = line
@@ -208,8 +214,8 @@ def _unreadable(path, text, sep, exc):
         return Problem(path, last, "a quote (\") opened in the row starting on this line is "
                        "never closed, so the rest of the file is read as one cell; "
                        "close it or remove it")
-    if exc is None:  # pandas warned of cells it dropped; the csv module saw none
-        return Problem(path, 1, f"the rows' cells do not line up with the columns; {advice}")
+    if exc is None:  # pandas dropped only empty cells
+        return None
     match = re.search(r"line (\d+)", str(exc))
     return Problem(path, int(match[1]) if match else 1,
                    f"cannot read this line as CSV: {exc}; {advice}")
