@@ -24,6 +24,10 @@ PAGE_TRANSLATION_ID = None
 DEFAULT_DATE = None
 DEFAULT_PAGINATION = 10
 DEFAULT_METADATA = {"status": "published"}
+# A news item without a Category (or with an empty one, as `invoke new` writes
+# it) is in this section; its folder (content/news/1405/) is never a section.
+DEFAULT_CATEGORY = "عمومی"
+USE_FOLDER_AS_CATEGORY = False
 
 THEME = "theme"
 # Pelican's Jinja options, and no template mtime check on every include: each

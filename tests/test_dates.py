@@ -50,8 +50,49 @@ def test_unreadable_dates_are_rejected(text):
 
 
 def test_year_1700_starts_gregorian():
-    assert parse_date("1700-01-01").year == 1700
-    assert parse_date("1699/01/01").year == 2320  # a Jalali year
+    # Both are outside the accepted range; which bound each misses shows
+    # the calendar it was read in: 1700 AD is before 1921, Jalali 1699 is 2320.
+    with pytest.raises(ValueError, match=r"'1700-01-01' is before 1300/01/01"):
+        parse_date("1700-01-01")
+    with pytest.raises(ValueError, match=r"'1699/01/01' is more than a year after today"):
+        parse_date("1699/01/01")
+    assert parse_date("1921-03-21").year == 1921
+    assert parse_date("1399/12/30").year == 2021
+
+
+NOW = datetime(2026, 12, 2, 16, 0, tzinfo=TEHRAN)  # 1405/09/11
+
+
+@pytest.mark.parametrize("text", ["1300/01/01", "1921-03-21", "1300/01/01 00:00:00"])
+def test_the_earliest_date_accepted_is_1300_01_01(text):
+    assert parse_date(text, now=NOW) == datetime(1921, 3, 21, tzinfo=TEHRAN)
+
+
+@pytest.mark.parametrize("text", ["1299/12/29 23:59", "1921-03-20 23:59", "1800-01-01", "1250/01/01"])
+def test_dates_before_1300_are_refused(text):
+    with pytest.raises(ValueError, match="is before 1300/01/01 \\(1921-03-21\\), the earliest"):
+        parse_date(text, now=NOW)
+
+
+@pytest.mark.parametrize("text", ["1406/09/11 16:00", "2027-12-02", "1405/09/12"])
+def test_a_date_up_to_a_year_after_now_is_accepted_for_scheduled_news(text):
+    assert parse_date(text, now=NOW) > NOW
+
+
+@pytest.mark.parametrize("text", ["1406/09/13", "2027-12-04", "1499/12/29", "2100-01-01",
+                                  "9999-12-31 23:59", "1504/01/01"])
+def test_a_date_more_than_a_year_after_now_is_refused(text):
+    with pytest.raises(ValueError) as err:
+        parse_date(text, now=NOW)
+    assert str(err.value) == (f"{text!r} is more than a year after today (1405/09/11): "
+                              "check the year (news may be scheduled at most a year ahead)")
+
+
+def test_the_range_follows_the_time_it_is_checked_at():
+    later = NOW.replace(year=2030)
+    assert parse_date("1409/01/01", now=later).year == 2030
+    with pytest.raises(ValueError, match="more than a year after today"):
+        parse_date("1409/01/01", now=NOW)
 
 
 @pytest.mark.parametrize(

@@ -231,3 +231,152 @@ def test_two_builds_are_byte_identical(tmp_path, fixture_site):
         return found
 
     assert differences(cmp) == []
+
+
+# --- hostile or mistyped input: path:line, never a traceback or silence ----------
+
+def test_a_nul_byte_names_its_line(tmp_path):
+    # Pelican's feed writer raised UnserializableContentError on it.
+    problems = failing_build(tmp_path, {"bad.md": news_item(5, body="متن\n\nخبر\x00 پایان")})
+    assert problems == [
+        'content/news/bad.md:7: control character U+0000 (NUL) on this line: delete it; '
+        'a file full of them was saved as UTF-16 ("Unicode"): save it as UTF-8'
+    ]
+
+
+def test_a_file_saved_as_utf16_without_a_bom_is_refused_at_line_1(tmp_path):
+    item = "Title: Test\nDate: 1397/06/05\nNewsCode: 5\n\nText.\n"  # Latin only: valid UTF-8
+    problems = failing_build(tmp_path, {"bad.md": item.encode("utf-16-le")})
+    assert len(problems) == 1 and problems[0].startswith(
+        "content/news/bad.md:1: control character U+0000 (NUL)")
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x0c", "\x85", "\ufffe"])
+def test_other_control_characters_name_their_line(tmp_path, char):
+    problems = failing_build(tmp_path, {"bad.md": news_item(5, extra=f"Lead: لید{char}\n")})
+    assert problems == [
+        f"content/news/bad.md:4: control character U+{ord(char):04X} on this line: delete it"
+    ]
+
+
+def test_a_nul_byte_in_a_comment_file_names_its_line(tmp_path):
+    # The build decoded comment files itself and published the NUL in the page.
+    site = make_site(tmp_path, news={"a.md": news_item(5)},
+                     comments={"5/1.md": "Author: مریم\nDate: 1397/06/05 10:00\n\nنظر\x00 خوب.\n"})
+    output = site / "output"
+    output.mkdir()
+    (output / "previous.html").write_text("last good site")
+    with pytest.raises(BuildError) as err:
+        build_site(site, output=output)
+    assert [p.name for p in output.iterdir()] == ["previous.html"]
+    assert err.value.problems == [
+        'content/comments/5/1.md:4: control character U+0000 (NUL) on this line: delete it; '
+        'a file full of them was saved as UTF-16 ("Unicode"): save it as UTF-8']
+
+
+@pytest.mark.parametrize("body, problem", [
+    ("خبر\x00".encode("utf-8"), "content/news/a.md:6: control character U+0000 (NUL)"),
+    ("خبر".encode("cp1256"), "content/news/a.md:6: the file is not UTF-8 text"),
+])
+def test_a_refused_news_file_is_reported_once_not_again_by_its_comments(tmp_path, body, problem):
+    site = make_site(tmp_path, news={"a.md": news_item(5, body="").encode("utf-8") + body},
+                     comments={"5/1.md": "Author: مریم\nDate: 1397/06/05 10:00\n\nنظر.\n"})
+    with pytest.raises(BuildError) as err:
+        build_site(site)
+    assert len(err.value.problems) == 1 and err.value.problems[0].startswith(problem)
+
+
+def test_a_line_separator_pasted_into_the_header_does_not_shift_its_lines(tmp_path):
+    # U+2028 (from Word) is no line break for Markdown or editors; splitlines took it for one.
+    problems = failing_build(tmp_path, {"bad.md": news_item(5, title="خبر\u2028دوم",
+                                                            date="1402/12/30")})
+    assert len(problems) == 1
+    assert problems[0].startswith("content/news/bad.md:2: Date: impossible date '1402/12/30'")
+
+
+@pytest.mark.parametrize("key, line", [("Date", 2), ("Modified", 4)])
+@pytest.mark.parametrize("value", ["9999-12-31 23:59", "1499/12/29", "2100-01-01"])
+def test_a_date_centuries_ahead_names_the_key_line(tmp_path, key, line, value):
+    # 9999-12-31 raised "ValueError: year is out of range"; the others were published.
+    item = (news_item(5, date=value) if key == "Date"
+            else news_item(5, extra=f"Modified: {value}\n"))
+    problems = failing_build(tmp_path, {"bad.md": item})
+    assert len(problems) == 1
+    assert problems[0].startswith(f"content/news/bad.md:{line}: {key}: '{value}' is more than "
+                                  "a year after today (")
+
+
+@pytest.mark.parametrize("value", ["1299/12/29", "1800-01-01"])
+def test_a_date_before_1300_names_the_key_line(tmp_path, value):
+    problems = failing_build(tmp_path, {"bad.md": news_item(5, date=value)})
+    assert problems == [f"content/news/bad.md:2: Date: '{value}' is before 1300/01/01 "
+                        "(1921-03-21), the earliest date accepted"]
+
+
+def test_a_comment_date_centuries_ahead_names_its_line(tmp_path):
+    site = make_site(tmp_path, news={"a.md": news_item(5)},
+                     comments={"5/1.md": "Author: مریم\nDate: 1499/12/29 10:00\n\nنظر خوب.\n"})
+    output = site / "output"
+    output.mkdir()
+    (output / "previous.html").write_text("last good site")
+    with pytest.raises(BuildError) as err:
+        build_site(site, output=output)
+    assert [p.name for p in output.iterdir()] == ["previous.html"]
+    assert len(err.value.problems) == 1
+    assert err.value.problems[0].startswith(
+        "content/comments/5/1.md:2: Date: '1499/12/29 10:00' is more than a year after today (")
+
+
+def test_leading_zeros_in_a_news_code_build_the_canonical_page(tmp_path):
+    out = build_site(make_site(
+        tmp_path, news={"a.md": news_item("0077", "خبر ۷۷"), "b.md": news_item("۰۰۷۸", "خبر ۷۸")},
+        comments={"77/1.md": "Author: مریم\nDate: 1397/06/05 10:00\n\nنظر دربارهٔ خبر.\n"}),
+        COMMENTS_ENDPOINT="https://chapar.example.ir")
+    assert (out / "news/77/index.html").is_file() and (out / "news/78/index.html").is_file()
+    assert not (out / "news/0077").exists()
+    page = read(out, "news/77/index.html")
+    assert "نظر دربارهٔ خبر." in page  # comments/77/ is the article's folder
+    assert 'action="https://chapar.example.ir/comments/77"' in page  # where the intake takes it
+
+
+def test_news_codes_equal_after_normalising_are_a_duplicate_naming_both(tmp_path):
+    problems = failing_build(tmp_path, {"a.md": news_item("0077", "الف"), "b.md": news_item(77, "ب")})
+    assert problems == [
+        "content/news/b.md:3: NewsCode 77 is already used by content/news/a.md:3 ('0077')"
+    ]
+
+
+def test_a_news_code_longer_than_the_intake_takes_is_refused(tmp_path):
+    problems = failing_build(tmp_path, {"bad.md": news_item("1" * 19)})
+    assert problems == [f"content/news/bad.md:3: NewsCode: '{'1' * 19}' is too long: "
+                        "a NewsCode has at most 18 digits"]
+
+
+def test_a_news_item_without_a_section_is_in_the_default_section_never_its_folder(tmp_path):
+    # `invoke new` writes an empty "Category:"; the folder was the section then.
+    news = {
+        "1405/empty.md": news_item(1, "بی‌بخش", extra="Category:\n"),
+        "1405/none.md": news_item(2, "بدون کلید"),
+        "1405/set.md": news_item(3, "با بخش", extra="Category: ورزشی\n"),
+    }
+    out = build_site(make_site(tmp_path, news=news))
+    assert sorted(p.name for p in (out / "category").iterdir()) == ["عمومی", "ورزشی"]
+    section = read(out, "category/عمومی/index.html")
+    assert "news/1/" in section and "news/2/" in section and "news/3/" not in section
+    assert 'href="/category/عمومی/">عمومی</a>' in read(out, "news/1/index.html")
+
+
+def test_invoke_new_then_publish_gives_the_default_section(tmp_path):
+    from datetime import datetime
+
+    from persian.dates import TEHRAN
+    from persian.newsitem import create_news_item
+
+    site = make_site(tmp_path)
+    path = create_news_item(site / "content/news", "خبر تازه",
+                            now=datetime(2026, 3, 25, 10, 0, tzinfo=TEHRAN))
+    assert path.parent.name == "1405"
+    path.write_text(path.read_text(encoding="utf-8").replace("Status: draft", "Status: published"),
+                    encoding="utf-8")
+    out = build_site(site)
+    assert sorted(p.name for p in (out / "category").iterdir()) == ["عمومی"]

@@ -10,6 +10,7 @@ import csv
 import difflib
 import io
 import re
+import warnings
 
 import pandas as pd
 
@@ -27,6 +28,9 @@ _CELL = str.maketrans(
     {"ي": "ی", "ى": "ی", "ك": "ک", KASHIDA: None, "\u00a0": " ", "\t": " ",
      "\u200f": None, "\u200e": None, "\ufeff": None}
 )
+# What no editor means and no page or open-data file can carry, as in news
+# files (README.md, "Writing news"): C0 controls but tab and LF, DEL, C1.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)
 _SPACE_RUNS = re.compile(r" {2,}")
 
@@ -55,7 +59,7 @@ def decode(path, data):
     # UTF-8 at all and is tried as Excel's Arabic code page.
     non_ascii = sum(1 for b in data if b >= 0x80)
     broken = data.decode("utf-8", errors="replace").count("\ufffd")
-    line = data[:first_bad].count(b"\n") + 1
+    line = _one_newline(data[:first_bad]).count(b"\n") + 1
     if broken * 4 < non_ascii:
         return None, Problem(path, line, f"the file is not valid UTF-8 (a broken character on this line); {REEXPORT}")
     try:
@@ -88,21 +92,34 @@ def read_table(path, required, optional):
     text, problem = decode(path, data)
     if problem:
         return None, [problem]
+    text = _one_newline(text)
+    bad = _CONTROL.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        return None, [Problem(path, line, f"control character U+{ord(bad[0]):04X} on this "
+                              "line: delete it")]
     if not text.strip():
         return None, [Problem(path, 1, "the file is empty; the first line must name the columns: "
                               + ", ".join(required))]
     header = text.split("\n", 1)[0]
     sep = "," if "," in header else (";" if ";" in header else ("\t" if "\t" in header else ","))
     try:
-        frame = pd.read_csv(
-            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-            skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c",
-        )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", pd.errors.ParserWarning)
+            frame = pd.read_csv(
+                io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c",
+                index_col=False,  # a row with one cell too many must not shift the columns
+            )
     except pd.errors.ParserError as exc:
-        match = re.search(r"line (\d+)", str(exc))
-        line = int(match[1]) if match else 1
-        return None, [Problem(path, line, f"cannot read this line as CSV: {exc}; "
-                              "check its quotes and the number of commas")]
+        return None, [_unreadable(path, text, sep, exc)]
+    if any(issubclass(w.category, pd.errors.ParserWarning) for w in caught):
+        # pandas dropped the cells of a row beyond the columns: fine if they
+        # were empty (a column Excel still exports once its cells are cleared),
+        # else say which row has them
+        problem = _unreadable(path, text, sep, None)
+        if problem is not None:
+            return None, [problem]
     problems = []
     frame.columns = [str(c).strip().lower() for c in frame.columns]
     known = set(required) | set(optional)
@@ -126,27 +143,93 @@ def read_table(path, required, optional):
     frame = frame[[*required, *optional]]
     for column in frame.columns:
         frame[column] = normalize_cells(frame[column])
-    frame["line"] = record_lines(text, sep, len(frame))
+    try:
+        frame["line"] = record_lines(text, sep, len(frame))
+    except BadRecord as exc:
+        return None, [Problem(path, exc.line, exc.message)]
     # Blank lines (and rows of empty cells) are dropped only now, so the
     # index above still counts them.
     frame = frame[(frame[list(required) + list(optional)] != "").any(axis=1)]
     return Table(path, frame.reset_index(drop=True)), []
 
 
+def _one_newline(text):
+    """Every line break as LF: Windows' CRLF, and the lone CR of old Mac
+    exports and of cells pasted from them, which editors show as a line
+    break too; pandas, the csv module and the line count then agree."""
+    if isinstance(text, bytes):
+        return text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+class BadRecord(Exception):
+    """A row the csv module cannot read: the ``line`` it starts on, and why."""
+
+    def __init__(self, line, message):
+        super().__init__(f"{line}: {message}")
+        self.line, self.message = line, message
+
+
+def _records(text, sep):
+    """``(line, cells)`` of every row, header first, ``line`` being where
+    the row starts; :class:`BadRecord` for a row the csv module refuses (a
+    cell over its size limit)."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    start = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise BadRecord(start, f"cannot read this line as CSV: {exc}") from None
+        yield start, cells
+        start = reader.line_num + 1
+
+
+def _unreadable(path, text, sep, exc):
+    """The :class:`Problem` of a file pandas cannot read as a table, at the
+    line of the first bad row: one with a filled cell beyond the columns the
+    first line names, or a quote never closed.  ``exc`` is pandas' error;
+    ``None`` when pandas only dropped cells beyond the columns, and then
+    ``None`` is returned if all of them were empty."""
+    advice = "check its quotes and the number of commas"
+    width, last = None, 1
+    try:
+        for line, cells in _records(text, sep):
+            if width is None:
+                width = len(cells)
+            elif len(cells) > width and any(cell.strip() for cell in cells[width:]):
+                return Problem(path, line, f"this row has {len(cells)} cells but the first "
+                               f"line names {width} columns; {advice}")
+            last = line
+    except BadRecord as bad:
+        return Problem(path, bad.line, bad.message)
+    # The last row runs to the end of the file: is its quote ever closed?
+    rest = "\n".join(text.split("\n")[last - 1:])
+    try:
+        for _cells in csv.reader(io.StringIO(rest), delimiter=sep, strict=True):
+            pass
+    except csv.Error:
+        return Problem(path, last, "a quote (\") opened in the row starting on this line is "
+                       "never closed, so the rest of the file is read as one cell; "
+                       "close it or remove it")
+    if exc is None:  # pandas dropped only empty cells
+        return None
+    match = re.search(r"line (\d+)", str(exc))
+    return Problem(path, int(match[1]) if match else 1,
+                   f"cannot read this line as CSV: {exc}; {advice}")
+
+
 def record_lines(text, sep, count):
     """The line each data row starts on: index + 2, unless a quoted cell
-    spans lines (then counted exactly, with the csv module)."""
+    spans lines (then counted exactly, with the csv module).  ``text`` has
+    only LF line breaks (:func:`_one_newline`)."""
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     if lines - 1 == count:
         return range(2, count + 2)
-    starts = []
-    reader = csv.reader(io.StringIO(text), delimiter=sep)
-    next(reader, None)
-    previous = reader.line_num
-    for _row in reader:
-        starts.append(previous + 1)
-        previous = reader.line_num
-    return starts[:count] + list(range(previous + 1, previous + 1 + count - len(starts)))
+    starts = [line for line, _cells in _records(text, sep)][1:]
+    return starts[:count] + list(range(lines + 1, lines + 1 + count - len(starts)))
 
 
 def normalize_cells(series):

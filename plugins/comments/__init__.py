@@ -18,8 +18,7 @@ import time
 from pelican import signals
 from pelican.generators import Generator
 
-from persian.problems import ContentError
-from persian.reader import header_values, parse_news_code, read_source
+from persian.newsitem import news_code_of
 
 from . import decisions, moderation, render, sitepass
 
@@ -153,9 +152,8 @@ class CommentsGenerator(Generator):
             if content is not None or not path.endswith(sitepass.ARTICLE_EXTENSIONS):
                 continue
             try:
-                source = read_source(os.path.join(self.settings["PATH"], path))
-                codes.add(str(parse_news_code(header_values(source).get("newscode"))))
-            except (ContentError, ValueError, OSError):
+                codes.add(str(news_code_of(os.path.join(self.settings["PATH"], path))))
+            except (ValueError, OSError):
                 continue  # no NewsCode to be read: its comments are reported as before
         return codes
 

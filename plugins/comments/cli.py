@@ -8,6 +8,7 @@ validation and moderation as the plugin.
 import unicodedata
 from pathlib import Path
 
+from persian.newsitem import parse_news_code
 from persian.problems import ContentError
 from persian.reader import header_lines, header_values, read_source
 from persian.text import to_latin_digits
@@ -22,9 +23,10 @@ def news_sources(news_root):
             text = read_source(path)
         except ContentError:
             continue  # the build reports it
-        code = header_values(text).get("newscode")
-        if code:
-            found[to_latin_digits(code).strip()] = text
+        try:
+            found[str(parse_news_code(header_values(text).get("newscode", "")))] = text
+        except ValueError:
+            continue  # the build reports it
     return found
 
 
@@ -76,7 +78,11 @@ def set_status(root, key, status):
     if status not in store.STATUSES:
         raise ValueError(f"status must be one of {store.STATUSES}")
     code, _, comment_id = key.partition("/")
-    folder = Path(root) / "content/comments" / to_latin_digits(code)
+    try:
+        code = str(parse_news_code(code))  # the folder the build names it by
+    except ValueError:
+        code = ""
+    folder = Path(root) / "content/comments" / code
     comment_id = to_latin_digits(comment_id)
     if not code or not comment_id or not folder.is_dir():
         raise LookupError(f"no comment {key!r}: expected <NewsCode>/<Id>, e.g. 4385870/1")

@@ -33,6 +33,7 @@ import tempfile
 import weakref
 from dataclasses import dataclass, field
 
+from persian.newsitem import decode_source
 from persian.problems import ContentError, Problem
 from persian.reader import header_values, parse_news_code, read_source
 
@@ -134,10 +135,7 @@ def _read(path):
 
 
 def _decode(path, data):
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return read_source(path)  # raises ContentError naming the line
+    return decode_source(path, data)  # ContentError naming the line, as read_source
 
 
 class Pass:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import jdatetime
 
-from persian.dates import FIRST_GREGORIAN_YEAR, TEHRAN, parse_date
+from persian.dates import FIRST_GREGORIAN_YEAR, TEHRAN, check_range, parse_date
 from persian.problems import ContentError, Problem
 from persian.reader import read_source
 from persian.text import normalize, to_latin_digits
@@ -108,7 +108,8 @@ def comment_date(value):
         if y < FIRST_GREGORIAN_YEAR:
             try:
                 day = _gregorian_day(y, m, d)
-                return datetime(day.year, day.month, day.day, hh, mm, ss, tzinfo=TEHRAN)
+                return check_range(datetime(day.year, day.month, day.day, hh, mm, ss,
+                                            tzinfo=TEHRAN), value)
             except ValueError:
                 pass
     return parse_date(value)

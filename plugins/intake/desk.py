@@ -18,6 +18,7 @@ from pathlib import Path
 from comments import moderation, store
 from comments.compose import comment_text, file_date
 from persian.dates import TEHRAN
+from persian.newsitem import parse_news_code
 from persian.text import to_latin_digits
 
 from .messages import CHECK_TEXTS, MESSAGES
@@ -28,7 +29,6 @@ logger = logging.getLogger(__name__)
 FIELDS = ("name", "email", "text", "reply_to", "website")  # as partials/comments.html sends them
 TEMP_PREFIX = ".intake-"
 TEMP_SUFFIX = ".tmp"  # not .md: the build never reads a temporary file
-_NEWS_CODE = re.compile(r"^[1-9][0-9]{0,17}$")
 _REPLY_ID = re.compile(r"^[\w-]{1,64}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # as comments.store checks it
 # Control characters, line/paragraph separators, surrogates, unassigned:
@@ -62,11 +62,12 @@ class Accepted:
 
 
 def news_code(value):
-    """The NewsCode of a URL segment (Persian digits too), or :class:`Refused`."""
-    code = to_latin_digits(value).strip()
-    if not _NEWS_CODE.match(code):
-        raise Refused(404, "no_article")
-    return code
+    """The NewsCode of a URL segment as the build writes it (Persian digits
+    and leading zeros too: ``0077`` is 77), or :class:`Refused`."""
+    try:
+        return str(parse_news_code(value))
+    except ValueError:
+        raise Refused(404, "no_article") from None
 
 
 def check_fields(raw, max_name=80, max_email=200):

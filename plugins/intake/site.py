@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from comments import moderation, store
+from persian.newsitem import parse_news_code
 from persian.problems import ContentError
 from persian.reader import header_values, read_source
-from persian.text import to_latin_digits
 
 logger = logging.getLogger(__name__)
 
@@ -45,10 +45,11 @@ def read_news(path):
     except (OSError, ContentError):
         return None
     values = header_values(text)
-    code = to_latin_digits(values.get("newscode", "")).strip()
-    status = values.get("status", "published").lower()
-    if not code:
+    try:
+        code = str(parse_news_code(values.get("newscode", "")))  # as the build's URL
+    except ValueError:
         return None
+    status = values.get("status", "published").lower()
     return Article(code, Path(path), mtime, status == "published", text)
 
 

@@ -13,8 +13,9 @@ from pelican import signals
 
 from . import dates, text
 from .i18n import ConstantGettext, load_translations
+from .newsitem import header_lines, header_values, read_source
 from .problems import Problem, display_path
-from .reader import PersianMarkdownReader, header_lines, read_source
+from .reader import PersianMarkdownReader
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +45,9 @@ def add_filters_and_gettext(generator):
 
 
 def check_unique_news_codes(generator):
-    """Two files with one NewsCode would overwrite one page: name both."""
+    """Two files with one NewsCode would overwrite one page: name both.  The
+    codes compared are the parsed ones (``0077`` is 77: README.md, "Writing
+    news"), so a file says how it spelt the code when that differs."""
     by_code = defaultdict(list)
     for article in (*generator.articles, *generator.drafts):
         by_code[article.metadata.get("newscode")].append(article)
@@ -52,16 +55,22 @@ def check_unique_news_codes(generator):
         if code is None or len(articles) < 2:
             continue
         first, *others = sorted(a.source_path for a in articles)
-        where = f"{display_path(first)}:{news_code_line(first)}"
+        where = f"{display_path(first)}:{news_code_line(first)}{spelling(first, code)}"
         for other in others:
             logger.error(
                 "%s",
                 Problem(
                     other,
                     news_code_line(other),
-                    f"NewsCode {code} is already used by {where}",
+                    f"NewsCode {code}{spelling(other, code)} is already used by {where}",
                 ),
             )
+
+
+def spelling(path, code):
+    """`` ('0077')`` when the file writes its NewsCode other than as ``code``."""
+    written = header_values(read_source(path)).get("newscode", "")
+    return "" if text.to_latin_digits(written).strip() == str(code) else f" ({written!r})"
 
 
 def news_code_line(path):

@@ -2,7 +2,7 @@
 
 import functools
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -12,6 +12,13 @@ from .text import to_latin_digits, to_persian_digits
 TEHRAN = ZoneInfo("Asia/Tehran")
 FIRST_GREGORIAN_YEAR = 1700  # a year this large is Gregorian ISO, not Jalali
 
+# The dates accepted (README.md, "Writing news"): from 1300/01/01 Jalali, older
+# than any Persian news agency, so an imported archive fits; to a year after
+# the build's time, room for an item dated ahead of its publication.  Later is
+# a mistyped year (1504 for 1404): an item dated a century ahead.
+EARLIEST = datetime(1921, 3, 21, tzinfo=TEHRAN)  # 1300/01/01
+MAX_AHEAD = timedelta(days=366)
+
 _DATE = re.compile(
     r"(?P<y>\d{4})[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})"
     r"(?:[ T]+(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?"
@@ -20,10 +27,12 @@ _DATE = re.compile(
 MONTHS = tuple(jdatetime.date.j_months_fa)
 
 
-def parse_date(value, tz=TEHRAN):
+def parse_date(value, tz=TEHRAN, now=None):
     """Parse ``۱۳۹۷/۰۶/۰۵ ۰۹:۰۷`` and its kin into an aware datetime.
 
     Jalali by default; a year of 1700 or more is read as Gregorian ISO.
+    Only dates from 1300/01/01 to a year after ``now`` are accepted
+    (:func:`check_range`).
     Raises ``ValueError`` with a Persian-reader-friendly English message.
     """
     text = to_latin_digits(str(value)).strip()
@@ -42,7 +51,23 @@ def parse_date(value, tz=TEHRAN):
             naive = jdatetime.datetime(y, m, d, hh, mm, ss).togregorian()
     except ValueError as exc:
         raise ValueError(f"impossible date {value!r}: {exc}") from None
-    return naive.replace(tzinfo=tz)
+    return check_range(naive.replace(tzinfo=tz), value, now)
+
+
+def check_range(dt, value, now=None):
+    """``dt`` if it lies from 1300/01/01 to a year after ``now`` (the build's
+    or the service's time, the current time by default), else ``ValueError``
+    naming ``value``, the text it was read from."""
+    if dt < EARLIEST:
+        raise ValueError(f"{value!r} is before 1300/01/01 (1921-03-21), "
+                         "the earliest date accepted")
+    now = now or datetime.now(TEHRAN)
+    if dt > now + MAX_AHEAD:
+        raise ValueError(
+            f"{value!r} is more than a year after today "
+            f"({jalali(now).strftime('%Y/%m/%d')}): check the year (news may be "
+            "scheduled at most a year ahead)")
+    return dt
 
 
 def jalali(dt, tz=TEHRAN):

@@ -13,64 +13,19 @@ from markdown import Markdown
 from pelican.readers import METADATA_PROCESSORS, MarkdownReader, _DISCARD
 
 from .dates import parse_date
+from .newsitem import (  # noqa: F401 (other plugins import them from here)
+    header_lines, header_values, parse_news_code, read_source,
+)
 from .problems import ContentError, Problem
-from .text import normalize, to_latin_digits
+from .text import normalize
 
 NEWS_REQUIRED = ("title", "date", "newscode")
 NEWS_STATUSES = ("published", "draft")
 
 KEY_NAMES = {"newscode": "NewsCode"}  # how editors spell keys in messages
 
-_HEADER_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:")
 _LIST_SEPARATORS = re.compile(r"[,،;]")
 _AGENCY_SEPARATORS = re.compile(r"[\s,،;]+")
-
-
-def read_source(path):
-    """The file's text; an undecodable file names the line of its first bad byte."""
-    with open(path, "rb") as handle:
-        data = handle.read()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ContentError(
-            [
-                Problem(
-                    path,
-                    line,
-                    "the file is not UTF-8 text; save it as UTF-8 "
-                    "(in most editors: Save as → Encoding → UTF-8)",
-                )
-            ]
-        ) from None
-
-
-def _header(text):
-    """``(key, line number, value)`` for each line of the ``Key: value`` header."""
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            break
-        match = _HEADER_KEY.match(line)
-        if match:
-            yield match[1].lower(), number, line[match.end():].strip()
-
-
-def header_lines(text):
-    """``{key: line number}`` for the ``Key: value`` header at the top."""
-    lines = {}
-    for key, number, _value in _header(text):
-        lines.setdefault(key, number)
-    return lines
-
-
-def header_values(text):
-    """``{key: raw value}`` of the header, the first of a repeated key: for
-    tools that need a value or two without reading the whole item."""
-    values = {}
-    for key, _number, value in _header(text):
-        values.setdefault(key, value)
-    return values
 
 
 def split_list(value):
@@ -158,9 +113,3 @@ class PersianMarkdownReader(MarkdownReader):
 def key_name(key):
     return KEY_NAMES.get(key, key.capitalize())
 
-
-def parse_news_code(value):
-    text = to_latin_digits(str(value)).strip()
-    if not text.isascii() or not text.isdigit() or int(text) <= 0:
-        raise ValueError(f"{value!r} is not a positive whole number")
-    return int(text)

@@ -1,0 +1,89 @@
+"""A NewsCode is read the same way everywhere (README.md, "Writing news"):
+the build's page, the comment folder, ``invoke moderation`` and the intake
+service all use persian.newsitem.parse_news_code."""
+
+import pytest
+
+from comments import cli
+from conftest import build_site, make_site
+from intake_support import ORIGIN, OTHER, OTHER_ARTICLE, comment_files, on_topic, post, running
+from persian.newsitem import parse_news_code
+
+PADDED = OTHER_ARTICLE.replace(f"NewsCode: {OTHER}", "NewsCode: 0077")
+
+
+@pytest.mark.parametrize("value, code", [
+    ("77", 77), ("0077", 77), (" 0077 ", 77), ("۰۰۷۷", 77), ("٧٧", 77), (4385870, 4385870),
+    ("1" * 18, int("1" * 18)), ("0" * 30 + "5", 5),
+])
+def test_news_codes_parse_to_one_canonical_number(value, code):
+    assert parse_news_code(value) == code
+
+
+@pytest.mark.parametrize("value", ["", "0", "000", "-5", "+5", "12.5", "7 7", "abc", "７７",
+                                   "1e3", "../77", None])
+def test_anything_else_is_not_a_news_code(value):
+    with pytest.raises(ValueError, match="is not a positive whole number"):
+        parse_news_code(value)
+
+
+def test_a_news_code_has_at_most_18_digits():
+    with pytest.raises(ValueError, match="at most 18 digits"):
+        parse_news_code("1" * 19)
+    with pytest.raises(ValueError, match="at most 18 digits"):
+        parse_news_code("9" * 5000)  # refused before int() (and its 4,300-digit limit)
+
+
+def test_newsitem_imports_no_pelican():
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    # persian/__init__.py registers the plugin; load newsitem.py and its siblings alone.
+    code = (
+        "import importlib.util, sys, types\n"
+        f"pkg = types.ModuleType('persian'); pkg.__path__ = [{str(ROOT / 'plugins/persian')!r}]\n"
+        "sys.modules['persian'] = pkg\n"
+        "import persian.newsitem\n"
+        "assert not [m for m in sys.modules if m.split('.')[0] == 'pelican'], 'pelican imported'\n"
+        "print(persian.newsitem.parse_news_code('0077'))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "77\n"
+
+
+@pytest.fixture
+def padded_site(tmp_path):
+    return make_site(tmp_path, news={"1397/0077.md": PADDED})
+
+
+def test_the_intake_takes_comments_for_a_zero_padded_news_code(padded_site):
+    # The page is news/77/ and its form posts to /comments/77: that was a 404.
+    fields = {"name": "علی", "email": "", "text": on_topic(1), "reply_to": "", "website": ""}
+    with running(padded_site) as service:
+        status, headers, _ = post(service.base, 77, fields)
+        assert status == 303, service.read_log()
+        assert headers["location"] == f"{ORIGIN}/news/77/#comments-sent"
+        for spelt, i in (("0077", 2), ("۷۷", 3)):  # the same article
+            status, headers, _ = post(service.base, spelt, {**fields, "text": on_topic(i)})
+            assert status == 303 and headers["location"] == f"{ORIGIN}/news/77/#comments-sent"
+        assert post(service.base, 78, fields)[0] == 404
+    written = comment_files(padded_site, 77)
+    assert len(written) == 3
+    assert not (padded_site / "content/comments/0077").exists()
+    page = (build_site(padded_site) / "news/77/index.html").read_text(encoding="utf-8")
+    assert [on_topic(i) in page for i in (1, 2, 3)] == [True, True, True]
+
+
+def test_moderation_finds_the_article_of_a_zero_padded_news_code(padded_site):
+    folder = padded_site / "content/comments/77"
+    folder.mkdir(parents=True)
+    (folder / "1.md").write_text(f"Author: مریم\nDate: 1397/06/06 11:00\n\n{on_topic(4)}\n",
+                                 encoding="utf-8")
+    rows, problems = cli.collect(padded_site)
+    assert problems == []  # was: "no news item has NewsCode '77'"
+    assert [(key, decision.status) for key, decision, _ in rows] == [("77/1", "published")]
+    path = cli.set_status(padded_site, "0077/1", "rejected")
+    assert path == folder / "1.md" and "Status: rejected" in path.read_text(encoding="utf-8")
