@@ -21,6 +21,9 @@ DEFAULT_LANG = "fa"
 # per article (20,000 articles: 12 s; 100,000: minutes) and finds none here.
 ARTICLE_TRANSLATION_ID = None
 PAGE_TRANSLATION_ID = None
+# Scheduled news: an item dated after the build's time is a draft until the
+# first build at or after its time (README.md, "Writing news").
+WITH_FUTURE_DATES = False
 DEFAULT_DATE = None
 DEFAULT_PAGINATION = 10
 DEFAULT_METADATA = {"status": "published"}

@@ -66,8 +66,13 @@ def check(c, settings=None):
     """Validate all content and data; write nothing, same messages as build."""
     from safe_build import runner
 
+    from persian.dates import build_time, format_date
+    from persian.newsitem import scheduled_items
+
     _run_build(runner.check, settings_file=settings or CONFIG["settings"])
     print("no problems found")
+    for date, path in scheduled_items(CONFIG["content"] / "news", build_time()):
+        print(f"scheduled: {path.relative_to(ROOT)} goes live at {format_date(date)} ({date.isoformat()})")
 
 
 @task

@@ -13,13 +13,20 @@ NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9",
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo("Asia/Tehran"))
 
 
+@pytest.fixture(autouse=True)
+def fixed_clock(monkeypatch):
+    import news_sitemap
+
+    monkeypatch.setattr(news_sitemap, "build_time", lambda: NOW)
+
+
 def test_the_news_sitemap_lists_the_last_two_days_newest_first(tmp_path):
     site = make_site(tmp_path, news={
         "old.md": news_item(1, title="سه روز پیش", date="2026-11-29 11:00"),
         "edge.md": news_item(2, title="چهل و هفت ساعت پیش", date="2026-11-30 13:00"),
         "new.md": news_item(3, title="دستگاه‌ها & <برتر>", date="2026-12-02 11:00"),
     })
-    out = build_site(site, SITEURL="https://news.example.ir", NEWS_SITEMAP={"now": NOW})
+    out = build_site(site, SITEURL="https://news.example.ir")
     root = ET.parse(out / "sitemap-news.xml").getroot()
     urls = root.findall("s:url", NS)
     assert [u.findtext("s:loc", namespaces=NS) for u in urls] == [
@@ -34,7 +41,7 @@ def test_the_news_sitemap_lists_the_last_two_days_newest_first(tmp_path):
 
 def test_a_quiet_newsroom_has_an_empty_news_sitemap(tmp_path):
     site = make_site(tmp_path, news={"a.md": news_item(1)})
-    out = build_site(site, NEWS_SITEMAP={"now": NOW})
+    out = build_site(site)
     assert ET.parse(out / "sitemap-news.xml").getroot().findall("s:url", NS) == []
 
 
@@ -50,13 +57,7 @@ def test_a_rebuild_later_drops_news_that_left_the_window(tmp_path, monkeypatch):
     import news_sitemap
 
     clock = {"now": NOW}
-
-    class Clock(datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return clock["now"]
-
-    monkeypatch.setattr(news_sitemap, "datetime", Clock)
+    monkeypatch.setattr(news_sitemap, "build_time", lambda: clock["now"])
     site = make_site(tmp_path, news={"a.md": news_item(1, date="2026-12-02 11:00")})
     cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
     out = build_site(site, **cached)

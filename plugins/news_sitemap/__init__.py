@@ -10,17 +10,17 @@ Settings: ``NEWS_SITEMAP`` (a dict over ``DEFAULTS``; an unknown key stops
 the build naming it).
 """
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 from pelican import signals
 from pelican.generators import Generator
+
+from persian.dates import build_time
 
 DEFAULTS = {
     "save_as": "sitemap-news.xml",
     "days": 2,  # Google News: "articles published in the last two days"
     "name": None,  # the publication's name; default SITENAME
-    "now": None,  # the build's time (a datetime); default: the clock
 }
 
 
@@ -43,10 +43,7 @@ def recent(articles, now, days):
 class NewsSitemapGenerator(Generator):
     def generate_context(self):
         config = news_settings(self.settings)
-        zone = ZoneInfo(self.settings.get("TIMEZONE") or "UTC")
-        now = config["now"] or datetime.now(zone)
-        if now.tzinfo is None:
-            now = now.replace(tzinfo=zone)
+        now = build_time()
         self.config = config
         self.news = recent(self.context.get("articles", []), now, config["days"])
 

@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from .dates import TEHRAN, jalali
+from .dates import TEHRAN, jalali, parse_date
 from .problems import ContentError, Problem
 from .text import to_latin_digits
 
@@ -167,3 +167,22 @@ def create_news_item(news_dir, title, category="", now=None):
     with open(path, "x", encoding="utf-8") as handle:
         handle.write(text)
     return path
+
+
+def scheduled_items(news_dir, now):
+    """``[(date, path)]`` of the news files that wait for their time: status
+    published, dated after ``now``; soonest first.  Pelican leaves them out of
+    the build as drafts (``WITH_FUTURE_DATES = False``).  Files the build
+    would refuse are skipped: the build names their problem."""
+    found = []
+    for path in sorted(Path(news_dir).rglob("*.md")):
+        try:
+            values = header_values(read_source(path))
+            if values.get("status", "published").strip() != "published" or "date" not in values:
+                continue
+            date = parse_date(values["date"], now=now)
+        except ValueError:
+            continue
+        if date > now:
+            found.append((date, path))
+    return sorted(found)
