@@ -15,7 +15,7 @@ from several clients.  Once a third of ``posts`` are acknowledged it kills:
 * ``group``: SIGKILL of the whole process group.  In git mode it waits for a
   ``git commit`` holding ``index.lock``, so the lock outlives its git.
 
-Then it restarts the service, waits until ``/healthz`` answers 200 with no
+Then it restarts the service, posts a few more comments, waits until ``/healthz`` answers 200 with no
 pending commit (or gives up after ``--timeout`` seconds: "unhealthy"), and
 counts the acknowledged (202) comments that are not whole where they must
 be: in ``HEAD`` in git mode, on disk otherwise ("lost").  A measurement that
@@ -46,6 +46,7 @@ from intake_support import (  # noqa: E402
 )
 
 MODES = ("service", "group")
+AFTER = 5  # posts sent after each restart
 GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t.invalid",
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t.invalid",
            "GIT_OPTIONAL_LOCKS": "0"}
@@ -201,6 +202,9 @@ def one_run(folder, mode, posts, with_git, clients, timeout):
                   .split()) if with_git else 0)
     restarted = Service(site, *flags, group=True)
     try:
+        # posts after the restart must be committed too (a lock left behind stopped them)
+        poster(restarted, clients, AFTER, threading.Event(), acknowledged, refused)
+        ids = {i for i, _ in acknowledged}
         status, report = wait_healthy(restarted, timeout)
         found = in_head(site, ids) if with_git else on_disk(site)
         uncommitted = (len(git(site, "status", "--porcelain", "--", "content/comments")
