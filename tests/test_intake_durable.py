@@ -35,6 +35,15 @@ def git_site(tmp_path):
     return site
 
 
+def health_when(service, wanted, what):
+    """``service.health()`` once ``wanted(status, report)`` holds."""
+    def check():
+        status, report = service.health()
+        return (status, report) if wanted(status, report) else None
+
+    return until(check, what)
+
+
 def until(check, what):
     deadline = time.monotonic() + WAIT
     while True:
@@ -88,8 +97,8 @@ def test_healthz_is_503_with_the_error_and_the_count_while_commits_fail(tmp_path
                                    as_json=True)
             assert status == 202  # on disk and synced: the reader is told it was received
             ids.append(json.loads(body)["id"])
-        status, report = until(lambda: (lambda h: h if h[0] != 200 else None)(service.health()),
-                               "/healthz to report the failing commit")
+        status, report = health_when(service, lambda st, _: st != 200,
+                                     "/healthz to report the failing commit")
         assert status == 503 and report["ok"] is False
         assert report["pending_commits"] == 3
         assert "index.lock" in report["error"] and str(editor.pid) in report["error"]
@@ -99,10 +108,8 @@ def test_healthz_is_503_with_the_error_and_the_count_while_commits_fail(tmp_path
         os.killpg(editor.pid, signal.SIGKILL)
         editor.wait(10)
         assert (site / ".git/index.lock").exists()
-        status, report = until(
-            lambda: (lambda h: h if h[0] == 200 and not h[1]["pending_commits"] else None)(
-                service.health()),
-            "the commit to go through")
+        status, report = health_when(service, lambda st, r: st == 200 and not r["pending_commits"],
+                                     "the commit to go through")
         assert report["ok"] and report["error"] is None and report["commits"] >= 1
         committed = git(site, "ls-tree", "-r", "--name-only", "HEAD", "content/comments")
         assert {f"content/comments/{OTHER}/{i}.md" for i in ids} <= set(committed.split())
@@ -189,5 +196,29 @@ def test_healthz_is_503_while_comment_files_cannot_be_written(tmp_path):
         assert post(service.base, OTHER, fields, as_json=True)[0] == 202
         status, report = service.health()
         assert status == 200 and report["ok"] and report["write_error"] is None
+    finally:
+        service.stop()
+
+
+def test_healthz_is_503_with_the_push_error_while_pushes_fail(tmp_path):
+    site = git_site(tmp_path)
+    remote = tmp_path / "remote.git"
+    git(site, "remote", "add", "origin", str(remote))  # not there yet: every push fails
+    service = Service(site, "--push", "--rate-limit", 0)
+    try:
+        status, _, body = post(service.base, OTHER, {"name": "خواننده", "text": on_topic(9)},
+                               as_json=True)
+        assert status == 202
+        key = json.loads(body)["id"]
+        status, report = health_when(service, lambda st, _: st != 200,
+                                     "/healthz to report the failing push")
+        assert status == 503 and report["push_error"] and "remote.git" in report["push_error"]
+        assert report["pending_commits"] == 0 and report["error"] is None  # committed here
+        assert f"{key}.md" in git(site, "ls-tree", "-r", "--name-only", "HEAD")
+        git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
+        status, report = health_when(service, lambda st, _: st == 200,
+                                     "the push to go through")
+        assert report["push_error"] is None
+        assert git(remote, "rev-parse", "main") == git(site, "rev-parse", "HEAD")
     finally:
         service.stop()
