@@ -6,7 +6,8 @@
 Each run builds a throw-away site, starts the real service (``python -m
 intake --rate-limit 0``, with ``--commit`` in git mode) in a process group of
 its own as a service manager would, and posts distinct on-topic comments
-from several clients.  Once a third of ``posts`` are acknowledged it kills:
+from several clients, without pause, until it kills it: once ``posts`` are
+acknowledged (in git mode, at the first moment after that described here),
 
 * ``service``: SIGKILL of the service alone.  In git mode it first freezes
   (SIGSTOP) the service's ``git add`` while it holds ``index.lock``, kills
@@ -15,8 +16,9 @@ from several clients.  Once a third of ``posts`` are acknowledged it kills:
 * ``group``: SIGKILL of the whole process group.  In git mode it waits for a
   ``git commit`` holding ``index.lock``, so the lock outlives its git.
 
-Then it restarts the service, posts a few more comments, waits until ``/healthz`` answers 200 with no
-pending commit (or gives up after ``--timeout`` seconds: "unhealthy"), and
+Then it restarts the service, posts a few more comments, waits until
+``/healthz`` answers 200 with no pending commit (or gives up after
+``--timeout`` seconds: "unhealthy"), and
 counts the acknowledged (202) comments that are not whole where they must
 be: in ``HEAD`` in git mode, on disk otherwise ("lost").  A measurement that
 the tests reuse (tests/test_intake_durable.py); loopback only.
@@ -108,6 +110,7 @@ def freeze_git(service, verb, lock, stop, deadline):
 
 
 def poster(service, k, count, stop, acknowledged, refused):
+    """Client ``k`` posting up to ``count`` comments, until ``stop`` is set."""
     conn = HTTPConnection("127.0.0.1", service.port, timeout=10)
     try:
         for n in range(count):
@@ -171,13 +174,13 @@ def one_run(folder, mode, posts, with_git, clients, timeout):
     service = Service(site, *flags, group=True)
     stop = threading.Event()
     acknowledged, refused = [], []
-    threads = [threading.Thread(target=poster, args=(service, k, -(-posts // clients), stop,
-                                                     acknowledged, refused))
+    threads = [threading.Thread(target=poster, args=(service, k, 90000, stop, acknowledged,
+                                                     refused))
                for k in range(clients)]
     for t in threads:
         t.start()
     deadline = time.monotonic() + timeout
-    while len(acknowledged) < posts // 3 and time.monotonic() < deadline:
+    while len(acknowledged) < posts and time.monotonic() < deadline:
         time.sleep(0.005)
     frozen = None
     if with_git:
@@ -228,7 +231,8 @@ def one_run(folder, mode, posts, with_git, clients, timeout):
 def kill_runs(mode="service", runs=3, posts=300, git=True, clients=8, folder=None,
               timeout=120):
     """``runs`` kill-and-restart runs of ``mode`` (``service`` or ``group``),
-    each sending up to ``posts`` comments; the summed figures and each run's.
+    each killing the service once ``posts`` comments are acknowledged; the
+    summed figures and each run's.
     ``folder``: where the throw-away sites go (default: a temporary folder,
     removed after)."""
     if mode not in MODES:
@@ -252,11 +256,13 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--posts", type=int, default=300, help="posts per run, at most")
+    parser.add_argument("--posts", type=int, default=300,
+                        help="acknowledged posts before each kill")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--timeout", type=float, default=120, help="seconds per wait, at most")
     args = parser.parse_args()
-    print(f"intake kill-and-restart: {args.runs} runs of each, up to {args.posts} posts a run, "
+    print(f"intake kill-and-restart: {args.runs} runs of each, killed after {args.posts} "
+          f"acknowledged posts a run (and {AFTER} after each restart), "
           f"{args.clients} clients, {os.cpu_count()} CPUs")
     for with_git in (False, True):
         for mode in MODES:

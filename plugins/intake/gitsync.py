@@ -165,8 +165,9 @@ class GitCommitter:
             try:
                 committed = self._commit(batch)
             except (GitError, OSError) as exc:
+                pause = self._record_failure(exc)
                 logger.error("git: could not commit %d comment(s), retrying in %.0f s: %s",
-                             len(batch), self._record_failure(exc), exc)
+                             len(batch), pause, exc)
                 return
             with self._cond:
                 for path in [*batch, *committed]:
