@@ -222,3 +222,30 @@ def test_healthz_is_503_with_the_push_error_while_pushes_fail(tmp_path):
         assert git(remote, "rev-parse", "main") == git(site, "rev-parse", "HEAD")
     finally:
         service.stop()
+
+
+def test_an_unexpected_failure_is_reported_and_retried_not_the_end_of_commits(tmp_path):
+    site = git_site(tmp_path)
+    comments = site / "content/comments"
+    committer = GitCommitter(comments, max_pause=0.2)
+    real, calls = committer._commit, []
+
+    def flaky(batch):
+        calls.append(len(batch))
+        if len(calls) == 1:
+            raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "a file name git printed")
+        return real(batch)
+
+    committer._commit = flaky
+    committer.start()
+    try:
+        path = comments / str(SEED) / "new.md"
+        path.write_text("Author: ج\nDate: 1397/06/05 13:10\n\nدولت الکترونیک.\n",
+                        encoding="utf-8")
+        committer.add(path, f"{SEED}/new")
+        until(lambda: len(calls) >= 2 and not committer.pending, "the retry to commit it")
+    finally:
+        committer.close()
+    assert calls[:2] == [1, 1]
+    assert f"content/comments/{SEED}/new.md" in git(site, "ls-tree", "-r", "--name-only", "HEAD")
+    assert committer.health()["ok"] and committer.health()["commits"] == 1

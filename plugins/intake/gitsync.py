@@ -85,7 +85,7 @@ class GitCommitter:
             remove_if_stale(lock, self.roots, self.git_dirs, self.stale_age)
         try:
             leftovers = self._changed()
-        except GitError as exc:
+        except Exception as exc:  # noqa: BLE001 (reported by health(), retried by the worker)
             logger.error("git: cannot list uncommitted comments: %s", exc)
             self._record_failure(exc)
             leftovers = []
@@ -164,10 +164,10 @@ class GitCommitter:
         if batch or sweep:
             try:
                 committed = self._commit(batch)
-            except (GitError, OSError) as exc:
+            except Exception as exc:  # noqa: BLE001 (the worker must outlive any failure)
                 pause = self._record_failure(exc)
                 logger.error("git: could not commit %d comment(s), retrying in %.0f s: %s",
-                             len(batch), pause, exc)
+                             len(batch), pause, exc, exc_info=not isinstance(exc, GitError))
                 return
             with self._cond:
                 for path in [*batch, *committed]:
@@ -183,10 +183,10 @@ class GitCommitter:
         if self.push and self._unpushed:
             try:
                 self._push()
-            except GitError as exc:
+            except Exception as exc:  # noqa: BLE001
                 pause = self._record_failure(exc, push=True)
                 logger.error("git: push to %s failed, retrying in %.0f s: %s",
-                             self.remote, pause, exc)
+                             self.remote, pause, exc, exc_info=not isinstance(exc, GitError))
                 return
             with self._cond:
                 self._unpushed = False
@@ -198,10 +198,12 @@ class GitCommitter:
             self._failures += 1
             pause = min(self.max_pause, 2.0 ** (self._failures - 1))
             self._retry_at = time.monotonic() + pause
+            text = str(exc) if isinstance(exc, GitError) else f"{type(exc).__name__}: {exc}"
+            text = text.encode("utf-8", "replace").decode("utf-8")  # a file name's stray bytes
             if push:
-                self.push_error = str(exc)
+                self.push_error = text
             else:
-                self.error = str(exc)
+                self.error = text
                 self.failing_since = self.failing_since or _now()
         return pause
 
@@ -293,7 +295,8 @@ class GitCommitter:
     def _git(self, *args, cwd=None, check=True, input=None):
         env = {**os.environ, **IDENTITY}
         result = subprocess.run(["git", *args], cwd=cwd or self.repo, env=env, input=input,
-                                capture_output=True, text=True)
+                                capture_output=True, encoding="utf-8",
+                                errors="surrogateescape")
         if check and result.returncode != 0:
             verb = next((a for a in args if not a.startswith("-")), "")
             raise GitError(f"git {verb}: {result.stderr.strip() or result.stdout.strip()}")
