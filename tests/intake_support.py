@@ -78,9 +78,11 @@ def free_port():
 
 
 class Service:
-    """``python -m intake`` on a free loopback port; ``stop()`` or ``kill()``."""
+    """``python -m intake`` on a free loopback port; ``stop()`` or ``kill()``.
+    ``group=True`` runs it in a process group (a session) of its own, as a
+    service manager does, so that ``kill_group()`` kills its git children too."""
 
-    def __init__(self, site, *args, log=None):
+    def __init__(self, site, *args, log=None, group=False):
         self.site = Path(site)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -89,7 +91,8 @@ class Service:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "intake", "--root", str(self.site), "--port", str(self.port),
              "--site-url", ORIGIN, *map(str, args)],
-            cwd=self.site, env=env, stdout=self.log, stderr=subprocess.STDOUT)
+            cwd=self.site, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=group)
         self._wait_ready()
 
     def _wait_ready(self, timeout=30):
@@ -119,6 +122,17 @@ class Service:
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(10)
         self.log.close()
+
+    def kill_group(self):
+        """SIGKILL the service and every process of its group (``group=True``)."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(10)
+        self.log.close()
+
+    def health(self):
+        """(HTTP status, the /healthz report)."""
+        status, _, body = request(self.base, "GET", "/healthz")
+        return status, json.loads(body)
 
 
 @contextmanager

@@ -45,6 +45,7 @@ def create_app(config):
     desk = Desk(config.content, config.rules, max_name=config.max_name,
                 max_email=config.max_email, on_written=committer.add if committer else None)
     limiter = RateLimiter(config.rate_limit)
+    writes = _Writes()
     allowed = frozenset(config.allowed_origins)
 
     @asynccontextmanager
@@ -72,9 +73,15 @@ def create_app(config):
             accepted = await run_in_threadpool(desk.submit, code, raw)
         except Refused as refused:
             return _refusal(refused, as_json, config, code)
+        except OSError as error:  # a full disk, a read-only or broken comments folder
+            logger.exception("comment on %s: could not be written", code)
+            writes.failed(error)
+            return _refusal(Refused(500, "server"), as_json, config, code)
         except Exception:
             logger.exception("comment on %s: unexpected failure", code)
             return _refusal(Refused(500, "server"), as_json, config, code)
+        if accepted.path is not None:  # written (not the bot trap): writing works again
+            writes.error = None
         if as_json:
             return JSONResponse({
                 "status": accepted.status, "id": accepted.id, "news_code": accepted.code,
@@ -87,8 +94,15 @@ def create_app(config):
         return JSONResponse(openapi_document(config))
 
     async def health(request):
-        return JSONResponse({"ok": True,
-                             "pending_commits": committer.pending if committer else 0})
+        # README, "Health": 200 when every acknowledged comment is safe and on its way,
+        # 503 (with the error) when writes or commits are failing
+        report = {"ok": True, "git": committer is not None, "pending_commits": 0}
+        if committer is not None:
+            report.update(committer.health())
+        report["write_error"] = writes.error
+        report["ok"] = report["ok"] and writes.error is None
+        return JSONResponse(report, status_code=200 if report["ok"] else 503,
+                            headers={"Cache-Control": "no-store"})
 
     app = Starlette(
         routes=[
@@ -106,6 +120,15 @@ def create_app(config):
     app.state.desk = desk
     app.state.committer = committer
     return app
+
+
+class _Writes:
+    """The last comment file the service could not write (``None`` once one is written again)."""
+
+    error = None
+
+    def failed(self, error):
+        self.error = f"{type(error).__name__}: {error}"
 
 
 class _RateLimited(Refused):

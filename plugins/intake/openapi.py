@@ -25,6 +25,26 @@ _ERROR = {
     },
 }
 
+_NULLABLE_TEXT = {"type": ["string", "null"]}
+_HEALTH = {  # README, "Health"
+    "type": "object",
+    "required": ["ok", "git", "pending_commits", "write_error"],
+    "properties": {
+        "ok": {"type": "boolean"},
+        "git": {"type": "boolean", "description": "Git mode (--commit or --push)."},
+        "pending_commits": {"type": "integer",
+                            "description": "Comments written and acknowledged, not in HEAD yet."},
+        "commits": {"type": "integer", "description": "Commits made since the service started."},
+        "last_commit": {**_NULLABLE_TEXT, "description": "When the last one was made (UTC)."},
+        "error": {**_NULLABLE_TEXT, "description": "Why the last commit attempt failed."},
+        "failing_since": {**_NULLABLE_TEXT, "description": "First failed attempt since the "
+                                                           "last commit (UTC)."},
+        "push_error": {**_NULLABLE_TEXT, "description": "Why the last push failed (--push)."},
+        "write_error": {**_NULLABLE_TEXT, "description": "Why the last comment file could "
+                                                         "not be written."},
+    },
+}
+
 
 def _error(description):
     return {
@@ -99,9 +119,16 @@ def openapi_document(config=None):
             "/healthz": {
                 "get": {
                     "operationId": "health",
-                    "summary": "Liveness, and comments waiting for a git commit",
-                    "responses": {"200": {"description": "Up.", "content": {
-                        "application/json": {"schema": {"type": "object"}}}}},
+                    "summary": "Whether every acknowledged comment is safe: writes, git commits, pushes",
+                    "responses": {
+                        "200": {"description": "Healthy: comments are written, and in git "
+                                               "mode committed (pending_commits counts those "
+                                               "on their way).",
+                                "content": {"application/json": {"schema": _HEALTH}}},
+                        "503": {"description": "Up, but writing, committing or pushing fails "
+                                               "(error, write_error, push_error say why).",
+                                "content": {"application/json": {"schema": _HEALTH}}},
+                    },
                 },
             },
         },
