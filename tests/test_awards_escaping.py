@@ -6,8 +6,7 @@ import json
 import pandas as pd
 import pytest
 
-from awards.opendata import neutralise, spreadsheet_safe
-from awards.validation import load, website_problem
+from awards import opendata, validation
 from safe_build.errors import BuildError
 
 from awards_helpers import AGENCIES, write_awards
@@ -39,7 +38,7 @@ EVIL = 'https://evil.example/" onmouseover="alert(1)" x="'
     "https://example.org:99999/",
 ])
 def test_website_that_is_not_a_plain_http_address_is_refused(value):
-    assert website_problem(value) is not None
+    assert validation.website_problem(value) is not None
 
 
 @pytest.mark.parametrize("value", [
@@ -50,7 +49,7 @@ def test_website_that_is_not_a_plain_http_address_is_refused(value):
     "HTTPS://Example.org:8443/",
 ])
 def test_plain_http_addresses_are_accepted(value):
-    assert website_problem(value) is None
+    assert validation.website_problem(value) is None
 
 
 def test_bad_website_is_a_problem_at_its_line_naming_the_column(tmp_path, monkeypatch):
@@ -58,7 +57,7 @@ def test_bad_website_is_a_problem_at_its_line_naming_the_column(tmp_path, monkey
     agencies = AGENCIES + f'"x",اداره کل ایکس,,,"{EVIL.replace(chr(34), chr(34) * 2)}"\n' \
         + "y,اداره کل ایگرگ,,,javascript:alert(1)\n"
     write_awards(tmp_path / "aw", agencies=agencies)
-    data, problems = load("aw", today_year=1405)
+    data, problems = validation.load("aw", today_year=1405)
     assert data is None
     found = [str(p) for p in problems]
     assert found[0].startswith(f"aw/agencies.csv:5: website {EVIL!r} must not contain QUOTATION MARK")
@@ -134,12 +133,12 @@ def test_pages_show_the_true_values_of_formula_cells(formula_site):
     (1397, 1397),
 ])
 def test_neutralise_follows_the_csv_injection_rule(cell, expected):
-    assert neutralise(cell) == expected
+    assert opendata.neutralise(cell) == expected
 
 
 def test_spreadsheet_safe_changes_only_formula_cells():
     rows = [("f", 1397, "=1", "x"), ("g", 1398, "ok", "-5")]
-    assert spreadsheet_safe(rows) == [("f", 1397, "'=1", "x"), ("g", 1398, "ok", "-5")]
+    assert opendata.spreadsheet_safe(rows) == [("f", 1397, "'=1", "x"), ("g", 1398, "ok", "-5")]
     clean = [("f", 1397, "ok")]
-    assert spreadsheet_safe(clean) is clean
-    assert spreadsheet_safe([]) == []
+    assert opendata.spreadsheet_safe(clean) is clean
+    assert opendata.spreadsheet_safe([]) == []
