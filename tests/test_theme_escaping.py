@@ -3,6 +3,7 @@ they land (HTML text, attributes, URLs, JSON-LD, <title>), never run as
 markup.  The fixture site is tests/escaping_support.py."""
 
 from pathlib import Path
+from xml.etree import ElementTree
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -156,3 +157,14 @@ def test_festival_and_index_pages_show_every_cell_as_text(hostile_site):
     assert sorted(th.text for th in index.find_all("th", scope="row")) == sorted(
         [AGENCY["name"], PARTNER["name"]])
     assert FESTIVAL["title"] in [a.text for a in index.find_all("a")]
+
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.mark.parametrize("feed,entry,title", [("feeds/all.atom.xml", ATOM + "entry", ATOM + "title"),
+                                              ("feeds/all.rss.xml", "item", "title")])
+def test_feeds_carry_the_titles_as_typed(hostile_site, feed, entry, title):
+    # Pelican's feed writer strips tags and decodes entities from a title
+    root = ElementTree.fromstring(read(hostile_site, feed))
+    assert sorted(e.find(title).text for e in root.iter(entry)) == sorted([TITLE, PLAIN_TITLE])

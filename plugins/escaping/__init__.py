@@ -11,9 +11,14 @@ other code (the comment thread's own environment, plugins/comments) builds
 environments from the same options.  A template named in
 ``AUTOESCAPE_EXCLUDE`` keeps autoescape off: it escapes each value itself
 with ``|e``.
+
+Feeds: Pelican's feed writer reads a title as HTML (it strips tags and
+decodes entities); :func:`feed_titles_as_text` puts each article's title
+back as typed, and the feed's XML escapes it.
 """
 
 import logging
+from urllib.parse import urlsplit
 
 from pelican import signals
 
@@ -42,5 +47,20 @@ def turn_on_autoescape(generator):
                  type(generator).__name__, ", ".join(excluded) or "none")
 
 
+def feed_titles_as_text(context, feed):
+    """Each feed entry's title as the article's header has it (an entry is
+    found by its link, whose path ends with the article's URL)."""
+    titles = {}
+    for item in (*context.get("articles", ()), *context.get("translations", ())):
+        titles[item.url] = item.title
+    for entry in feed.items:
+        path = urlsplit(entry["link"]).path
+        for index, char in enumerate(path):
+            if char == "/" and path[index + 1:] in titles:
+                entry["title"] = titles[path[index + 1:]]
+                break
+
+
 def register():
     signals.generator_init.connect(turn_on_autoescape)
+    signals.feed_generated.connect(feed_titles_as_text)
