@@ -168,3 +168,23 @@ def test_feeds_carry_the_titles_as_typed(hostile_site, feed, entry, title):
     # Pelican's feed writer strips tags and decodes entities from a title
     root = ElementTree.fromstring(read(hostile_site, feed))
     assert sorted(e.find(title).text for e in root.iter(entry)) == sorted([TITLE, PLAIN_TITLE])
+
+
+def test_autoescape_is_on_for_every_template_but_the_excluded_ones():
+    from types import SimpleNamespace
+
+    import jinja2
+
+    from escaping import turn_on_autoescape
+
+    loader = jinja2.DictLoader({"a.html": "{{ x }}", "partials/comments.html": "{{ x }}",
+                                "b.html": '{% include "partials/comments.html" %}|{{ x }}'})
+    env = jinja2.Environment(loader=loader)
+    turn_on_autoescape(SimpleNamespace(env=env, settings={"AUTOESCAPE_EXCLUDE": ["partials/comments.html"]}))
+    x = '<b title="t">&amp;</b>'
+    escaped = "&lt;b title=&#34;t&#34;&gt;&amp;amp;&lt;/b&gt;"
+    assert env.get_template("a.html").render(x=x) == escaped
+    assert env.get_template("partials/comments.html").render(x=x) == x
+    assert env.get_template("b.html").render(x=x) == f"{x}|{escaped}"
+    with pytest.raises(ValueError, match="AUTOESCAPE_EXCLUDE"):
+        turn_on_autoescape(SimpleNamespace(env=env, settings={"AUTOESCAPE_EXCLUDE": "partials/comments.html"}))

@@ -66,6 +66,12 @@ def test_no_header_or_cell_payload_runs_in_chromium(hostile_url, hostile_site, p
         page.evaluate(PROVOKE)
         if path == "/awards/agency/hostile/":
             page.hover(f'a[href="{AGENCY["website"]}"]')
+    # search results: titles and excerpts from Pagefind's index of these pages
+    for query in ("script", "onmouseover", "اداره"):
+        page.goto(f"{hostile_url}/search/?q={quote(query)}", wait_until="load")
+        page.wait_for_selector(".search__result .search__excerpt")
+        page.evaluate(PROVOKE)
+        assert TITLE in page.inner_text(".search__results") or query == "اداره"
     # the hooks work: the page's own calls reach them, after any payload's
     page.evaluate("() => window.__pwn('control')")
     page.evaluate("() => alert('control')")
