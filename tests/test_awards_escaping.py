@@ -36,6 +36,7 @@ EVIL = 'https://evil.example/" onmouseover="alert(1)" x="'
     "https://ministry.ir@evil.example/",
     "https://[::1/",
     "https://example.org:99999/",
+    "https://example.org:0/",
 ])
 def test_website_that_is_not_a_plain_http_address_is_refused(value):
     assert validation.website_problem(value) is not None

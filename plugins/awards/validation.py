@@ -173,8 +173,10 @@ def website_problem(value):
     if parts.scheme.lower() not in ("http", "https") or not value.lower().startswith(
             (parts.scheme.lower() + "://")):
         return "must start with http:// or https://"
-    if not parts.hostname or not port_ok:
+    if not parts.hostname:
         return "has no host name; " + _WEBSITE
+    if not port_ok:
+        return f"has no valid port ({parts.netloc}); " + _WEBSITE
     if parts.username is not None or parts.password is not None:
         return "must not contain a user name or password (the part before '@')"
     return None
