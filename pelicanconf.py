@@ -37,9 +37,14 @@ THEME = "theme"
 # build makes new environments, so a changed template is always read anew.
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [],
                      "auto_reload": False}
+# Headers, CSV cells and settings are text (README.md): the escaping plugin
+# turns Jinja's autoescape on for every theme template except these, which
+# escape each value themselves with |e.
+AUTOESCAPE_EXCLUDE = ["partials/comments.html"]
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "persian",  # first: the others import its text and date helpers
+    "escaping",  # Jinja autoescape for the theme's templates
     "safe_build",
     "page_cache",  # rebuilds render only pages whose inputs changed
     "output_folders",  # page folders made ahead of the writer, in a thread

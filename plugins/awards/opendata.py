@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import os
+import re
 
 import pandas as pd
 
@@ -23,6 +24,43 @@ COLUMNS = (
 )
 REQUIRED = ("festival", "festival_year", "festival_title", "agency", "agency_name", "award")
 OPTIONAL_TEXT = ("group", "category", "note", "shared_with")
+
+
+# A cell a spreadsheet would run as a formula (README.md, "Awards": the
+# open-data CSV): OWASP's CSV-injection rule, plus the full-width forms that
+# some spreadsheets read as the same signs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+_FIRST = frozenset(FORMULA_STARTS)
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+
+
+def neutralise(cell):
+    """``cell`` as a spreadsheet shows it without running it: a text cell that
+    starts like a formula gets a leading ``'`` (which spreadsheets hide and
+    take as "this is text").  A negative number (``-5``, ``-1.5``) is left
+    as it is: a spreadsheet reads it as the number, runs nothing, and a
+    ``'`` would turn it into text that sums and sorts wrongly."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def spreadsheet_safe(rows):
+    """The open-data rows with every formula-looking text cell neutralised.
+
+    Columns repeat a few values (festivals, categories, awards), so each
+    distinct cell is checked once and only a column with a cell to change
+    is copied: 100,000 clean rows are written as they are."""
+    columns = list(zip(*rows))
+    changed = False
+    for position, column in enumerate(columns):
+        fixes = {cell: neutralise(cell) for cell in set(column)
+                 if isinstance(cell, str) and cell[:1] in _FIRST}
+        fixes = {cell: safe for cell, safe in fixes.items() if safe != cell}
+        if fixes:
+            columns[position] = [fixes.get(cell, cell) for cell in column]
+            changed = True
+    return list(zip(*columns)) if changed else rows
 
 
 def frame(site):
@@ -45,7 +83,11 @@ def datapackage(csv_name, json_name):
         "profile": "tabular-data-package",
         "name": "chapar-awards",
         "title": "جوایز دستگاه‌های اجرایی در جشنواره‌ها",
-        "description": "Festival awards won by government agencies, as published on Chapar.",
+        "description": ("Festival awards won by government agencies, as published on Chapar. "
+                        "In awards.csv a text cell starting with =, +, -, @, a tab or a carriage "
+                        "return (other than a negative number) has a ' put before it, so that a "
+                        "spreadsheet shows it instead of running it; awards.json has every value "
+                        "as it is."),
         "resources": [
             {"name": "awards", "path": csv_name, "format": "csv", "mediatype": "text/csv",
              "dialect": {"delimiter": ",", "header": True}, **resource},
@@ -67,7 +109,7 @@ def write(site, folder, csv_name="awards.csv", json_name="awards.json"):
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(table.columns)
-    writer.writerows(site.rows)
+    writer.writerows(spreadsheet_safe(site.rows))
     with open(paths[0], "wb") as handle:
         handle.write(text.getvalue().encode("utf-8-sig"))
     records = table.copy()

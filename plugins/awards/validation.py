@@ -8,6 +8,8 @@ only over the rows that have a problem and over unique values.
 import difflib
 import glob
 import os
+import unicodedata
+import urllib.parse
 from dataclasses import dataclass
 
 import jdatetime
@@ -128,8 +130,9 @@ def check_agencies(table, index, problems):
     _required(table, AGENCY_COLUMNS[0], problems)
     _ids(table, problems)
     frame = table.frame.copy()
-    _report(problems, table, (frame["website"] != "") & ~frame["website"].str.match(r"https?://"),
-            lambda r: f"website {r.website!r} must start with http:// or https://")
+    websites = {value: website_problem(value) for value in frame["website"].unique() if value}
+    _report(problems, table, frame["website"].map(websites).notna(),
+            lambda r: f"website {r.website!r} {websites[r.website]}")
     frame["aliases"] = [
         [a.strip() for a in value.split(ALIAS_SEPARATOR) if a.strip()] for value in frame["aliases"]
     ]
@@ -149,6 +152,38 @@ def check_agencies(table, index, problems):
                     f"{kind} «{spelling}» is already claimed by agency {owner[0]!r} "
                     f"(line {first_line_of(frame, owner[0])}); an alias must name one agency"))
     return frame
+
+
+def website_problem(value):
+    """Why ``value`` is not an address an agency page may link to, or None.
+
+    The link is printed into ``href`` (README.md, "Awards"): only an
+    absolute ``http``/``https`` address with a host, no user name or
+    password, and no quote, angle bracket, backslash, space or control or
+    direction character anywhere."""
+    bad = next((c for c in value if c in _URL_FORBIDDEN
+                or unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp")), None)
+    if bad is not None:
+        return f"must not contain {unicodedata.name(bad, repr(bad))} ({bad!r}); " + _WEBSITE
+    try:
+        parts = urllib.parse.urlsplit(value)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        return "is not a valid address; " + _WEBSITE
+    if parts.scheme.lower() not in ("http", "https") or not value.lower().startswith(
+            (parts.scheme.lower() + "://")):
+        return "must start with http:// or https://"
+    if not parts.hostname:
+        return "has no host name; " + _WEBSITE
+    if not port_ok:
+        return f"has no valid port ({parts.netloc}); " + _WEBSITE
+    if parts.username is not None or parts.password is not None:
+        return "must not contain a user name or password (the part before '@')"
+    return None
+
+
+_URL_FORBIDDEN = frozenset("\"'<>`\\{}|^")
+_WEBSITE = "write the whole address, e.g. https://www.example.ir/"
 
 
 def check_festivals(table, today_year, problems):
