@@ -237,6 +237,24 @@ def build_hostile_site(site, output=None, vectors=ALL_VECTORS):
                       **setting_overrides(vectors))
 
 
+# field -> where it comes from (the labels' prefixes)
+FIELDS = {
+    "title": "news Title", "kicker": "news Kicker", "lead": "news Lead",
+    "dateline": "news Dateline", "category": "news Category", "tag": "news Tags",
+    "body": "news body",
+    "author": "comment Author", "comment": "comment body",
+    "rauthor": "reply Author", "reply": "reply body",
+    "agname": "agencies.csv name", "agalias": "agencies.csv aliases",
+    "agprovince": "agencies.csv province", "website": "agencies.csv website",
+    "festtitle": "festivals.csv title", "festprovince": "festivals.csv province",
+    "group": "awards.csv group", "awcategory": "awards.csv category",
+    "award": "awards.csv award", "note": "awards.csv note",
+    "jsonname": "intake JSON name", "jsontext": "intake JSON text",
+    "formname": "intake form name", "formtext": "intake form text",
+    "setting": "SITENAME, SITESUBTITLE, AUTHOR, MENUITEMS",
+}
+
+
 # --- looking at the output -----------------------------------------------------
 
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "srcdoc",

@@ -16,28 +16,11 @@ from pathlib import Path
 import pytest
 
 from hostile_support import (
-    ALL_VECTORS, build_hostile_site, browse_all, field_of, first_label, html_pages,
+    ALL_VECTORS, FIELDS, build_hostile_site, browse_all, field_of, first_label, html_pages,
     labels_in, make_hostile_site,
 )
 
 pytestmark = pytest.mark.browser
-
-# field -> where it comes from
-FIELDS = {
-    "title": "news Title", "kicker": "news Kicker", "lead": "news Lead",
-    "dateline": "news Dateline", "category": "news Category", "tag": "news Tags",
-    "body": "news body",
-    "author": "comment Author", "comment": "comment body",
-    "rauthor": "reply Author", "reply": "reply body",
-    "agname": "agencies.csv name", "agalias": "agencies.csv aliases",
-    "agprovince": "agencies.csv province", "website": "agencies.csv website",
-    "festtitle": "festivals.csv title", "festprovince": "festivals.csv province",
-    "group": "awards.csv group", "awcategory": "awards.csv category",
-    "award": "awards.csv award", "note": "awards.csv note",
-    "jsonname": "intake JSON name", "jsontext": "intake JSON text",
-    "formname": "intake form name", "formtext": "intake form text",
-    "setting": "SITENAME, SITESUBTITLE, AUTHOR, MENUITEMS",
-}
 
 # chromium's HTML parser on the file as served: what a vector put there,
 # whether or not a policy would stop it from running.
