@@ -18,7 +18,7 @@ import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
-from conftest import ROOT, build_site, make_site
+from conftest import ROOT, build_site, make_site, news_item
 from intake_support import on_topic, post, running
 from test_comments_browser import VECTORS
 
@@ -235,6 +235,33 @@ def make_hostile_site(tmp_path, vectors=ALL_VECTORS, intake=True):
 def build_hostile_site(site, output=None, vectors=ALL_VECTORS):
     return build_site(site, output=output, COMMENTS_ENDPOINT="http://127.0.0.1:9/intake",
                       **setting_overrides(vectors))
+
+
+# --- comments that cost: the shapes that make Markdown backtrack ---------------
+
+SENTENCE = "به نظرم اجرای کامل دولت الکترونیک در استان لازم است"
+SHAPES = {  # Markdown's link and image syntax left open, and half-closed
+    "brackets": "[", "images": "![", "links": "[a](", "nested": "[(",
+    "emphasis": "*a_", "angles": "<a ", "backticks": "`[", "entities": "&#[",
+}
+
+
+def pathological(shape, chars):
+    unit = SHAPES[shape]
+    return f"{SENTENCE} " + unit * (chars // len(unit))
+
+
+def comment_site(tmp_path, bodies, code=5, replies=None, extra_news=""):
+    comments = {}
+    for n, body in enumerate(bodies, 1):
+        reply = f"ReplyTo: {replies[n]}\n" if replies and replies.get(n) else ""
+        comments[f"{code}/{n}.md"] = (
+            f"Author: خواننده {n}\nDate: 1397/06/05 {10 + n // 3600 % 12:02d}:"
+            f"{n // 60 % 60:02d}:{n % 60:02d}\n{reply}Status: approved\n\n{body}\n")
+    return make_site(tmp_path, news={"a.md": news_item(
+        code, title="دولت الکترونیک", extra=extra_news,
+        body="اجرای کامل دولت الکترونیک در استان لازم است.")}, comments=comments)
+
 
 
 # field -> where it comes from (the labels' prefixes)
@@ -462,6 +489,59 @@ def _browse(browser, base, pages):
         for rel in pages:
             recorder.visit(base, rel)
         return recorder.hits, recorder.dom
+    finally:
+        context.close()
+
+
+# chromium's HTML parser on the file as served: what a vector put there,
+# whether or not a policy would stop it from running.
+PARSE_INSPECT = """(source) => {
+  const doc = new DOMParser().parseFromString(source, "text/html");
+  const bad = [];
+  const scheme = /^(javascript|vbscript|livescript|data:text|data:application)/i;
+  const walk = (root) => {
+    for (const el of root.querySelectorAll("*")) {
+      for (const attr of el.attributes) {
+        const name = attr.name.toLowerCase();
+        const value = attr.value.replace(/[\\x00-\\x20\\x7f]+/g, "");
+        if (name.startsWith("on")) bad.push(`<${el.localName} ${name}='${attr.value.slice(0, 200)}'>`);
+        else if (["href", "src", "action", "formaction", "data", "xlink:href", "srcdoc", "poster"]
+                 .includes(name) && scheme.test(value))
+          bad.push(`<${el.localName} ${name}='${attr.value.slice(0, 200)}'>`);
+        else if (name === "style" && /javascript:|expression\\(|url\\(/i.test(attr.value))
+          bad.push(`<${el.localName} style='${attr.value.slice(0, 200)}'>`);
+      }
+      const tag = el.localName;
+      if (["iframe", "object", "embed", "base", "frame", "frameset", "applet", "math",
+           "mglyph", "template"].includes(tag)
+          || (tag === "meta" && /refresh/i.test(el.getAttribute("http-equiv") || "")))
+        bad.push(`<${tag}> ` + el.outerHTML.slice(0, 200));
+      if (tag === "script") {
+        const type = (el.getAttribute("type") || "").trim().toLowerCase();
+        const runs = ["", "module", "text/javascript", "application/javascript"].includes(type);
+        if ((runs && /__hit|alert\\(|msgbox\\(/.test(el.textContent))
+            || /xss\\.example/.test(el.getAttribute("src") || ""))
+          bad.push("<script> " + (el.getAttribute("src") || el.textContent).slice(0, 200));
+      }
+      if (tag === "template") walk(el.content);
+    }
+  };
+  walk(doc);
+  return bad;
+}"""
+
+
+def parsed_findings(output, browser):
+    """``[(page, finding)]`` from chromium's parser over every HTML page."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.route("**/*", lambda route: route.abort())
+        found = []
+        for rel in html_pages(output):
+            source = (Path(output) / rel).read_text(encoding="utf-8")
+            found += [(rel, f) for f in page.evaluate(PARSE_INSPECT, source)]
+        return found
     finally:
         context.close()
 

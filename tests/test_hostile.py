@@ -11,9 +11,11 @@ back (result, output files, problems printed), not at how it is done.
 
 import cProfile
 import csv
+import html
 import io
 import json
 import os
+import posixpath
 import pstats
 import re
 import signal
@@ -30,7 +32,8 @@ from awards_helpers import AGENCIES, write_awards
 from conftest import ROOT, build_site, make_site, news_item
 from hostile_support import (
     ALL_VECTORS, FIELDS, FORMULA_START, FORMULAS, build_hostile_site, by_field, feed_findings,
-    field_of, first_label, make_hostile_site, static_findings,
+    SENTENCE, SHAPES, comment_site, field_of, first_label, make_hostile_site, pathological,
+    static_findings,
 )
 from intake_support import OTHER, intake_news, on_topic, post, request, running
 from safe_build.errors import BuildError
@@ -143,30 +146,6 @@ def test_intake_refuses_hostile_fields_and_writes_nothing(tmp_path):
 
 # --- comments: cost, length, depth, number ----------------------------------------------
 
-SENTENCE = "به نظرم اجرای کامل دولت الکترونیک در استان لازم است"
-SHAPES = {  # Markdown's link and image syntax left open, and half-closed
-    "brackets": "[", "images": "![", "links": "[a](", "nested": "[(",
-    "emphasis": "*a_", "angles": "<a ", "backticks": "`[", "entities": "&#[",
-}
-
-
-def pathological(shape, chars):
-    unit = SHAPES[shape]
-    return f"{SENTENCE} " + unit * (chars // len(unit))
-
-
-def comment_site(tmp_path, bodies, code=5, replies=None, extra_news=""):
-    comments = {}
-    for n, body in enumerate(bodies, 1):
-        reply = f"ReplyTo: {replies[n]}\n" if replies and replies.get(n) else ""
-        comments[f"{code}/{n}.md"] = (
-            f"Author: خواننده {n}\nDate: 1397/06/05 {10 + n // 3600 % 12:02d}:"
-            f"{n // 60 % 60:02d}:{n % 60:02d}\n{reply}Status: approved\n\n{body}\n")
-    return make_site(tmp_path, news={"a.md": news_item(
-        code, title="دولت الکترونیک", extra=extra_news,
-        body="اجرای کامل دولت الکترونیک در استان لازم است.")}, comments=comments)
-
-
 def build_calls(site):
     """Function calls (Python and built-in) a build makes: its work, counted, not timed."""
     profile = cProfile.Profile()
@@ -228,12 +207,31 @@ def comment_articles(path):
     return parser
 
 
-def all_comment_ids(out):
+def comment_ids_by_page(out):
+    """``{page: {comment ids}}`` over every HTML file of the output."""
     found = {}
     for path in out.rglob("*.html"):
-        for ident in comment_articles(path).ids:
-            found.setdefault(ident, path.relative_to(out).as_posix())
+        ids = set(comment_articles(path).ids)
+        if ids:
+            found[path.relative_to(out).as_posix()] = ids
     return found
+
+
+def all_comment_ids(out):
+    return set().union(*comment_ids_by_page(out).values())
+
+
+def linked_pages(out, rel):
+    """The output files a page links to (absolute or relative links)."""
+    text = (out / rel).read_text(encoding="utf-8")
+    targets = set()
+    for href in re.findall(r'href="([^"#?]+)', html.unescape(text)):
+        if "://" in href or href.startswith("mailto:"):
+            continue
+        path = posixpath.normpath(href.lstrip("/") if href.startswith("/") else
+                                  posixpath.join(posixpath.dirname(rel), href))
+        targets |= {path, posixpath.join(path, "index.html")}
+    return targets
 
 
 @pytest.fixture(scope="module")
@@ -273,14 +271,11 @@ def test_10000_comments_keep_the_article_page_in_its_budget(crowd):
 
 def test_10000_comments_are_all_published_on_linked_pages(crowd):
     out, n = crowd
-    article = out / "news/5/index.html"
-    found = all_comment_ids(out)
-    assert len(found) == n
-    first = set(comment_articles(article).ids)
-    others = {page for ident, page in found.items() if ident not in first}
-    hrefs = set(re.findall(r'href="([^"#]+)', article.read_text(encoding="utf-8")))
-    linked = {h.strip("/") + "/index.html" for h in hrefs} | {h.lstrip("/") for h in hrefs}
-    assert others & linked, "the article's page links to none of the other comment pages"
+    pages = comment_ids_by_page(out)
+    assert len(set().union(*pages.values())) == n  # not one lost
+    first = pages["news/5/index.html"]
+    more = [rel for rel in linked_pages(out, "news/5/index.html") if pages.get(rel, first) - first]
+    assert more, "the article's page links to no page with its other comments"
 
 
 def test_comment_html_is_exactly_p_br_strong_em_and_a_href(tmp_path):
@@ -354,6 +349,19 @@ class Intake:
         self.log.close()
 
 
+def git_running_under(pid):
+    """Whether a ``git`` child of process ``pid`` runs now (read from /proc)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, _, rest = text.partition(" (")[2].rpartition(") ")
+        if name == "git" and rest.split()[1] == str(pid):
+            return True
+    return False
+
+
 def git(site, *args):
     return subprocess.run(["git", *args], cwd=site, capture_output=True, text=True,
                           check=True).stdout
@@ -415,10 +423,12 @@ def test_git_mode_loses_no_acknowledged_comment_when_killed(tmp_path, group):
         threads = [threading.Thread(target=poster, args=(w,)) for w in range(4)]
         for t in threads:
             t.start()
-        before = len(acknowledged)
-        while len(acknowledged) < before + 12 + 6 * run:
+        before, deadline = len(acknowledged), time.monotonic() + 60
+        while len(acknowledged) < before + 12 + 6 * run and time.monotonic() < deadline:
             time.sleep(0.01)
-        service.kill(group)  # while posts and commits are still coming
+        while not git_running_under(service.proc.pid) and time.monotonic() < deadline:
+            pass
+        service.kill(group)  # while git runs, posts and commits still coming
         stop.set()
         for t in threads:
             t.join()

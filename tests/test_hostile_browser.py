@@ -16,49 +16,11 @@ from pathlib import Path
 import pytest
 
 from hostile_support import (
-    ALL_VECTORS, FIELDS, build_hostile_site, browse_all, field_of, first_label, html_pages,
-    labels_in, make_hostile_site,
+    ALL_VECTORS, FIELDS, build_hostile_site, browse_all, field_of, first_label,
+    labels_in, make_hostile_site, parsed_findings,
 )
 
 pytestmark = pytest.mark.browser
-
-# chromium's HTML parser on the file as served: what a vector put there,
-# whether or not a policy would stop it from running.
-PARSE_INSPECT = """(source) => {
-  const doc = new DOMParser().parseFromString(source, "text/html");
-  const bad = [];
-  const scheme = /^(javascript|vbscript|livescript|data:text|data:application)/i;
-  const walk = (root) => {
-    for (const el of root.querySelectorAll("*")) {
-      for (const attr of el.attributes) {
-        const name = attr.name.toLowerCase();
-        const value = attr.value.replace(/[\\x00-\\x20\\x7f]+/g, "");
-        if (name.startsWith("on")) bad.push(`<${el.localName} ${name}='${attr.value.slice(0, 200)}'>`);
-        else if (["href", "src", "action", "formaction", "data", "xlink:href", "srcdoc", "poster"]
-                 .includes(name) && scheme.test(value))
-          bad.push(`<${el.localName} ${name}='${attr.value.slice(0, 200)}'>`);
-        else if (name === "style" && /javascript:|expression\\(|url\\(/i.test(attr.value))
-          bad.push(`<${el.localName} style='${attr.value.slice(0, 200)}'>`);
-      }
-      const tag = el.localName;
-      if (["iframe", "object", "embed", "base", "frame", "frameset", "applet", "math",
-           "mglyph", "template"].includes(tag)
-          || (tag === "meta" && /refresh/i.test(el.getAttribute("http-equiv") || "")))
-        bad.push(`<${tag}> ` + el.outerHTML.slice(0, 200));
-      if (tag === "script") {
-        const type = (el.getAttribute("type") || "").trim().toLowerCase();
-        const runs = ["", "module", "text/javascript", "application/javascript"].includes(type);
-        if ((runs && /__hit|alert\\(|msgbox\\(/.test(el.textContent))
-            || /xss\\.example/.test(el.getAttribute("src") || ""))
-          bad.push("<script> " + (el.getAttribute("src") || el.textContent).slice(0, 200));
-      }
-      if (tag === "template") walk(el.content);
-    }
-  };
-  walk(doc);
-  return bad;
-}"""
-
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
@@ -76,15 +38,7 @@ def browsed(hostile, browser):
 def parsed(hostile, browser):
     """``[(page, finding)]`` from chromium's parser over every HTML page."""
     output, _ = hostile
-    context = browser.new_context()
-    page = context.new_page()
-    page.route("**/*", lambda route: route.abort())
-    found = []
-    for rel in html_pages(output):
-        source = (output / rel).read_text(encoding="utf-8")
-        found += [(rel, f) for f in page.evaluate(PARSE_INSPECT, source)]
-    context.close()
-    return found
+    return parsed_findings(output, browser)
 
 
 def _of(field, findings):
