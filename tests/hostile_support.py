@@ -581,3 +581,73 @@ def json_errors(output):
         except ValueError as exc:
             errors.append(f"{path.relative_to(output)}: {exc}")
     return errors
+
+
+# --- bad files: each must stop the build with path:line: message --------------------
+
+def _news_case(files):
+    return lambda tmp: make_site(tmp, news=files)
+
+
+def _awards_case(agencies):
+    """``agencies`` is called when the site is made (awards_helpers is a test module)."""
+    def make(tmp):
+        from awards_helpers import write_awards
+
+        site = make_site(tmp, news={"a.md": news_item(4385870)})
+        for path in (site / "data/awards").glob("*.csv"):
+            path.unlink()
+        write_awards(site / "data/awards", agencies=agencies())
+        return site
+    return make
+
+
+def _agencies_plus(rows):
+    from awards_helpers import AGENCIES
+
+    return AGENCIES + rows  # AGENCIES is lines 1-4: the added rows start on line 5
+
+
+# (what, the problem's expected start, site maker)
+BAD_INPUTS = [
+    ("NUL byte in a header", "content/news/nul.md:1:",
+     _news_case({"nul.md": news_item(5, title="خبر\0آزمایشی")})),
+    ("NUL byte in a body", "content/news/nul.md:5:",
+     _news_case({"nul.md": news_item(5, body="متن\0خبر")})),
+    ("Date: 9999-12-31 23:59", "content/news/bad.md:2:",
+     _news_case({"bad.md": news_item(5, date="9999-12-31 23:59")})),
+    ("Date: 2100-01-01", "content/news/bad.md:2:",
+     _news_case({"bad.md": news_item(5, date="2100-01-01")})),
+    ("Date: 1499/12/29", "content/news/bad.md:2:",
+     _news_case({"bad.md": news_item(5, date="1499/12/29")})),
+    ("CR inside a quoted CSV cell", "data/awards/agencies.csv:5:",
+     _awards_case(lambda: _agencies_plus('cr,"اداره کل\rراه",,,\n'))),
+    ("unclosed CSV quote", "data/awards/agencies.csv:5:",
+     _awards_case(lambda: _agencies_plus('open,"اداره کل راه,,,\n' + "road,راه,,,\n" * 3))),
+    ("NewsCode 0077 beside 77", "content/news/",
+     _news_case({"a.md": news_item("0077"), "b.md": news_item(77, title="دیگر")})),
+    ("hostile Agencies", "content/news/a.md:4:",
+     _news_case({"a.md": news_item(5, extra="Agencies: <img src=x onerror=alert(1)>\n")})),
+]
+
+
+def run_bad_input(tmp, expected, make):
+    """Build the bad site: ``(ok, what happened)``; ok when the build stopped
+    with every problem as path:line: message and one at ``expected``."""
+    from safe_build.errors import BuildError
+
+    tmp = Path(tmp)
+    tmp.mkdir(parents=True, exist_ok=True)
+    site = make(tmp)
+    try:
+        build_site(site)
+    except BuildError as err:
+        problems = err.problems
+        shaped = all(re.match(r"^[^\s:][^:]*:\d+: \S", p) for p in problems)
+        hit = [p for p in problems if p.startswith(expected)]
+        ok = shaped and bool(hit) and (expected.count(":") > 1 or
+                                       re.match(r"^[^:]+:\d+: ", hit[0]) is not None)
+        return ok, (hit or problems)[0][:160]
+    except Exception as exc:  # a crash: the very thing this guards against
+        return False, f"crashed: {type(exc).__name__}: {str(exc)[:120]}"
+    return False, "built without a problem"
