@@ -9,6 +9,11 @@ dialogs), and chromium's own parser (``DOMParser``, which neither runs
 scripts nor applies a Content-Security-Policy) must find no element or
 attribute a vector brought.  README.md: "Only p, br, strong, em and
 http/https links ... ever reach the page".
+
+One vector that gets through unescaped can hide the fields after it: an
+open ``<style>`` inside ``<math>`` in the section menu turns the rest of every
+page into text.  tests/test_hostile.py parses the same site with a parser
+that does not let that happen, field by field.
 """
 
 from pathlib import Path
