@@ -170,10 +170,14 @@ def bench_vectors(scratch):
     )
     from site_checks.serve import launch_chromium
 
+    import logging
+
+    logging.disable(logging.WARNING)  # Pelican's chatter; errors still fail the build
     (scratch / "vectors").mkdir()
     site, answers = make_hostile_site(scratch / "vectors")
     try:
-        output = build_hostile_site(site)
+        with contextlib.redirect_stdout(io.StringIO()):  # Pelican's summary line
+            output = build_hostile_site(site)
     except Exception as exc:
         print(f"\n(3) the hostile fixture site does not build: {type(exc).__name__}: {str(exc)[:500]}")
         return

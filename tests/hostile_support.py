@@ -463,6 +463,7 @@ def browse_all(output, browser=None, pages=None):
     from site_checks.serve import serve_folder
 
     server, base = serve_folder(output)
+    server.handle_error = lambda request, address: None  # chromium closing early: no traceback
     try:
         if browser is not None:
             return _browse(browser, base, pages or html_pages(output))
