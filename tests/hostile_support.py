@@ -14,6 +14,7 @@ import html
 import io
 import json
 import re
+import urllib.parse
 import shutil
 from html.parser import HTMLParser
 from pathlib import Path
@@ -132,6 +133,12 @@ def comment_files(vectors=ALL_VECTORS):
     return files
 
 
+def hostile_website(i, vector, encoded=False):
+    """An agency website carrying ``vector`` after a plain address."""
+    path = armed(vector, f"website{i}")
+    return f"https://example.com/{i}/" + (urllib.parse.quote(path, safe="") if encoded else path)
+
+
 def award_files(vectors=ALL_VECTORS):
     """agencies.csv, festivals.csv and awards.csv with a vector in every text cell."""
     agencies = [("id", "name", "aliases", "province", "website")]
@@ -141,7 +148,9 @@ def award_files(vectors=ALL_VECTORS):
         agencies.append((
             f"ag{i}", "اداره کل " + armed(v, f"agname{i}"),
             armed(v, f"agalias{i}").replace("|", "/") + f"|نام دیگر {i}",
-            armed(v, f"agprovince{i}"), f"https://example.com/{i}/" + armed(v, f"website{i}"),
+            # a raw vector is refused as a website (test_hostile: every one is);
+            # percent-encoded it is a valid address whose page must stay inert
+            armed(v, f"agprovince{i}"), hostile_website(i, v, encoded=True),
         ))
         festivals.append((
             f"fest{i}", "جشنواره " + armed(v, f"festtitle{i}"), "1397",

@@ -32,8 +32,8 @@ from awards_helpers import AGENCIES, write_awards
 from conftest import ROOT, build_site, make_site, news_item
 from hostile_support import (
     ALL_VECTORS, FIELDS, FORMULA_START, FORMULAS, build_hostile_site, by_field, feed_findings,
-    SENTENCE, SHAPES, comment_site, field_of, first_label, make_hostile_site, pathological,
-    static_findings,
+    SENTENCE, SHAPES, comment_site, field_of, first_label, hostile_website, make_hostile_site,
+    pathological, static_findings,
 )
 from intake_support import OTHER, intake_news, on_topic, post, request, running
 from safe_build.errors import BuildError
@@ -55,6 +55,22 @@ def findings(hostile):
 
 
 # --- every field, every page: nothing injected ------------------------------------
+
+def test_every_hostile_website_is_refused_at_its_line(tmp_path):
+    """A vector in an agency's website is not an address: the build stops and
+    names each line (the hostile site carries them percent-encoded instead)."""
+    site = make_site(tmp_path, news={"a.md": news_item(1)})
+    rows = [("id", "name", "website")] + [
+        (f"ag{i}", f"اداره {i}", hostile_website(i, v)) for i, v in enumerate(ALL_VECTORS)]
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    (site / "data/awards/agencies.csv").write_text(buffer.getvalue(), encoding="utf-8")
+    with pytest.raises(BuildError) as error:
+        build_site(site)
+    lines = {int(m["line"]) for p in error.value.problems
+             if (m := PATH_LINE.match(p)) and m["path"] == "data/awards/agencies.csv" and "website" in p}
+    assert lines == set(range(2, len(ALL_VECTORS) + 2))
+
 
 @pytest.mark.parametrize("field", FIELDS)
 def test_no_markup_injected_from(field, findings):
