@@ -283,7 +283,9 @@ def test_markdown_is_used_when_the_text_has_syntax():
         '<a href="https://example.com" rel="nofollow ugc noopener">پیوند</a></p>')
     listed = body("- یک\n- دو")
     assert "یک" in listed and "<li>" not in listed and "<ul>" not in listed
-    assert body("[خودی](/news/1/)") == "<p><a rel=\"nofollow ugc noopener\">خودی</a></p>"
+    # a link anywhere but an http(s) address stays text
+    assert body("[خودی](/news/1/)") == "<p>[خودی](/news/1/)</p>"
+    assert body("[x](javascript:alert(1))") == "<p>[x](javascript:alert(1))</p>"
 
 
 # --- invoke moderation ----------------------------------------------------------

@@ -2,8 +2,13 @@
 
 Reads ``content/comments/<NewsCode>/*.md``, reports every bad file as
 ``path:line: message``, moderates with :mod:`.moderation` and gives each
-article its published thread, rendered once (``article.comments_html``,
-``article.comments_count``) for ``partials/comments.html``.  The pass is
+article its published thread, rendered once in pages of bounded weight
+(``article.comments_html``, the first, shown on the article;
+``article.comments_pages``; ``article.comments_count``) for
+``partials/comments.html``.  The other pages are written through Pelican's
+writer (so the sitemap and the page cache see them) at
+``<article URL>comments/<n>/`` with ``article_comments.html`` (README.md,
+Comments).  The pass is
 :mod:`.sitepass`: on a large site a worker process runs it while Pelican
 reads the news; each article's result is kept between builds
 (:mod:`.decisions`).  The rules' reader texts go to templates as
@@ -14,6 +19,7 @@ import json
 import logging
 import os
 import time
+from dataclasses import dataclass
 
 from pelican import signals
 from pelican.generators import Generator
@@ -34,7 +40,12 @@ DEFAULTS = {
     # or None for sites with at least COMMENTS_WORKER_FOLDERS comment folders.
     "COMMENTS_WORKER": None,
     "COMMENTS_WORKER_FOLDERS": 500,
+    # README.md, Comments: the hard limit on a comment's length, and the pages
+    "COMMENTS_MAX_CHARACTERS": render.MAX_CHARACTERS,
+    "COMMENTS_PAGE_BYTES": render.PAGE_BYTES,
+    "COMMENTS_PER_PAGE": render.PER_PAGE,
 }
+COMMENTS_TEMPLATE = "article_comments"  # the article's comment pages after the first
 
 
 def comment_settings(settings):
@@ -42,6 +53,44 @@ def comment_settings(settings):
 
 
 LAST_BUILD = {}  # articles moderated and reused by the last build, for tools and tests
+
+
+@dataclass
+class CommentsPage:
+    """One page of an article's comments, as its templates see it: page
+    ``number`` of ``total``, its thread ``html``, ``url`` and ``save_as``."""
+
+    number: int
+    total: int
+    html: str
+    article_url: str
+    save_as: str = ""
+
+    def url_of(self, number):
+        """Page ``number``'s URL: the article's for the first."""
+        return self.article_url if number == 1 else f"{self.article_url}comments/{number}/"
+
+    @property
+    def url(self):
+        return self.url_of(self.number)
+
+    @property
+    def previous_url(self):
+        return self.url_of(self.number - 1) if self.number > 1 else ""
+
+    @property
+    def next_url(self):
+        return self.url_of(self.number + 1) if self.number < self.total else ""
+
+
+def comment_pages(article, pages):
+    """The :class:`CommentsPage` list of ``article``'s thread ``pages``; the
+    others live in the folder of the article's ``index.html``."""
+    folder = article.save_as[: -len("index.html")] if article.save_as.endswith(
+        "index.html") else article.save_as.rsplit(".", 1)[0] + "/"
+    return [CommentsPage(number, len(pages), html, article.url,
+                         "" if number == 1 else f"{folder}comments/{number}/index.html")
+            for number, html in enumerate(pages, start=1)]
 
 
 def moderate_site(rules, by_code, article_texts):
@@ -106,11 +155,17 @@ class CommentsGenerator(Generator):
             (r.params["max"] for r in self.rules.of("length")), 0) if self.rules else 0
         self.context["COMMENTS_RULES_URL"] = self.rules_save_as
         for article in articles:
-            article.comments_html, article.comments_count = "", 0
+            article.comments_html, article.comments_count, article.comments_pages = "", 0, []
         if problems or self.rules is None:
             return  # safe_build stops the build before anything is written
-        for code, (html, count) in result.threads.items():
-            by_news_code[code].comments_html, by_news_code[code].comments_count = html, count
+        for code, (pages, count) in result.threads.items():
+            article = by_news_code[code]
+            article.comments_pages = comment_pages(article, pages)
+            article.comments_html = pages[0] if pages else ""
+            article.comments_count = count
+        self.comment_articles = [a for a in (*self.context.get("articles", ()),
+                                             *self.context.get("hidden_articles", ()))
+                                 if len(a.comments_pages) > 1]
         LAST_BUILD.clear()
         LAST_BUILD.update(moderated=result.moderated, reused=result.reused, **stats)
         logger.info("comments: %d published, %d held, %d rejected",
@@ -159,8 +214,24 @@ class CommentsGenerator(Generator):
                 continue  # no NewsCode to be read: its comments are reported as before
         return codes
 
+    def output_names(self):
+        """The comment pages this generator writes (plugins/output_folders)."""
+        for article in getattr(self, "comment_articles", ()):
+            for page in article.comments_pages[1:]:
+                yield page.save_as
+
     def generate_output(self, writer):
-        if self.rules is None or not self.rules_save_as:
+        if self.rules is None:
+            return
+        articles = getattr(self, "comment_articles", ())
+        if articles:
+            template = self.get_template(COMMENTS_TEMPLATE)
+            for article in articles:
+                for page in article.comments_pages[1:]:
+                    writer.write_file(page.save_as, template, self.context, article=article,
+                                      comments_page=page, url=page.url,
+                                      relative_urls=self.settings["RELATIVE_URLS"])
+        if not self.rules_save_as:
             return
         path = os.path.join(self.output_path, self.rules_save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)
