@@ -93,11 +93,12 @@ def comment_pages(article, pages):
             for number, html in enumerate(pages, start=1)]
 
 
-def moderate_site(rules, by_code, article_texts):
+def moderate_site(rules, by_code, article_texts, limit=None):
     """``{NewsCode: {Id: Decision}}`` for every article's comments (what
-    ``invoke moderation`` lists; the build's pass is :mod:`.sitepass`)."""
+    ``invoke moderation`` lists; the build's pass is :mod:`.sitepass`);
+    ``limit``: COMMENTS_MAX_CHARACTERS."""
     return {
-        code: moderation.moderate_article(rules, comments, article_texts.get(code, ""))
+        code: moderation.moderate_article(rules, comments, article_texts.get(code, ""), limit)
         for code, comments in by_code.items()
     }
 
@@ -228,8 +229,9 @@ class CommentsGenerator(Generator):
             template = self.get_template(COMMENTS_TEMPLATE)
             for article in articles:
                 for page in article.comments_pages[1:]:
-                    writer.write_file(page.save_as, template, self.context, article=article,
-                                      comments_page=page, url=page.url,
+                    # not as "article": the sitemap would list the article's URL again
+                    writer.write_file(page.save_as, template, self.context,
+                                      comments_article=article, comments_page=page, url=page.url,
                                       relative_urls=self.settings["RELATIVE_URLS"])
         if not self.rules_save_as:
             return

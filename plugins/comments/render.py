@@ -56,8 +56,8 @@ _CLEANER = nh3.Cleaner(
 )
 
 # The constructs README.md allows, nothing else: no headings, lists, quotes,
-# code, images, raw HTML, reference links or autolinks (they stay text).
-MARKDOWN_RULES = ["newline", "emphasis", "link", "escape", "entity"]
+# code, images, raw HTML or reference links (they stay text); <https://…> is a link.
+MARKDOWN_RULES = ["newline", "emphasis", "link", "autolink", "escape", "entity"]
 
 
 def _web_link(url):

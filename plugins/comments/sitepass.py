@@ -193,8 +193,8 @@ class Pass:
         decided = moderation.moderate_article(rules, comments, text, self.limit)
         for comment in comments:
             if decided[comment.id].rule == moderation.LIMIT:
-                logger.warning("%s:%d: comment left out: %s", comment.path,
-                               comment.line("body"), decided[comment.id].reason)
+                logger.warning("%s", Problem(comment.path, comment.line("body"),
+                                             "comment left out: " + decided[comment.id].reason))
         roots, count = render.build_threads(comments, decided, self._body)
         return FolderResult(code, source, [], [], key, (self._thread(roots), count, decided))
 
