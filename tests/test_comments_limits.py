@@ -11,7 +11,7 @@ import pytest
 
 import comments
 import page_cache
-from comments import cli, moderation, render
+from comments import cli, moderation, render, sitepass
 from conftest import ROOT, build_site, make_site, news_item
 from site_checks.budgets import budget_problems
 from test_builds import differences
@@ -215,7 +215,7 @@ def test_nh3_keeps_no_title_or_lang():
 # --- the hard limit -----------------------------------------------------------
 
 
-def test_an_over_long_comment_is_left_out_even_when_approved(tmp_path, caplog):
+def test_an_over_long_comment_is_left_out_even_when_approved(tmp_path, caplog, every_warning):
     long_body = "د" * (LIMIT + 1)
     site = make_site(tmp_path, news={"1.md": ARTICLE}, comments={
         f"{CODE}/long.md": comment("پرحرف", stamp(1), long_body, Status="approved"),
@@ -235,6 +235,40 @@ def test_an_over_long_comment_is_left_out_even_when_approved(tmp_path, caplog):
     assert problems == [] and decided == {"long": ("rejected", moderation.LIMIT),
                                           "reply": ("held", "thread"),
                                           "limit": ("published", "editor")}
+
+
+@pytest.fixture
+def every_warning(monkeypatch):
+    """Pelican logs a warning once per process (pelican.log.LimitFilter): here,
+    once per build, as ``invoke build`` does."""
+    from pelican.log import LimitFilter
+
+    monkeypatch.setattr(LimitFilter, "_raised_messages", set())
+    return LimitFilter._raised_messages
+
+
+@pytest.mark.parametrize("how", ["worker", "cache"])
+def test_the_warning_comes_from_the_build_however_the_thread_was_made(
+        tmp_path, caplog, monkeypatch, every_warning, how):
+    if how == "worker":  # the build waits for the worker, which then does the folder
+        finish = sitepass.Worker.finish
+        monkeypatch.setattr(sitepass.Worker, "finish",
+                            lambda self, work: self.proc.wait() and None or finish(self, work))
+    site = make_site(tmp_path, news={"1.md": ARTICLE}, comments={
+        f"{CODE}/long.md": comment("پرحرف", stamp(1), "د" * (LIMIT + 1), Status="approved")})
+    settings = {"COMMENTS_WORKER": True} if how == "worker" else CACHED
+    if how == "cache":
+        build_site(site, **settings)
+        assert comments.LAST_BUILD["moderated"] == 1
+    caplog.clear()
+    every_warning.clear()
+    with caplog.at_level(logging.WARNING):
+        build_site(site, **settings)
+    if how == "worker":
+        assert comments.LAST_BUILD["worker"] is True
+    else:
+        assert comments.LAST_BUILD["reused"] == 1
+    assert f"content/comments/{CODE}/long.md:5: comment left out:" in caplog.text
 
 
 def test_the_limit_is_a_setting(tmp_path):

@@ -86,7 +86,8 @@ def article_key(digest, code, article_text, files):
 
 
 class ThreadCache:
-    """``{key: [[page html], count, {id: [status, rule, reason]}]}``: the last build's
+    """``{key: [[page html], count, {id: [status, rule, reason]}, [[path, line,
+    message]]]}`` (the last: comments left out for their length): the last build's
     entries (read at the first :meth:`get`) and this build's."""
 
     def __init__(self, path, load=False, save=False):
@@ -114,15 +115,18 @@ class ThreadCache:
         return self._previous
 
     def get(self, key):
-        """``([page html], count, {id: Decision})`` kept from the last build, or None."""
+        """``([page html], count, {id: Decision}, [(path, line, message)])`` kept
+        from the last build, or None."""
         kept = self.previous.get(key)
         if kept is None:
             return None
-        pages, count, decisions = kept
-        return pages, count, {cid: moderation.Decision(*d) for cid, d in decisions.items()}
+        pages, count, decisions, left_out = kept
+        return (pages, count, {cid: moderation.Decision(*d) for cid, d in decisions.items()},
+                [tuple(item) for item in left_out])
 
-    def put(self, key, pages, count, decisions):
-        self.current[key] = [pages, count, {cid: list(d) for cid, d in decisions.items()}]
+    def put(self, key, pages, count, decisions, left_out=()):
+        self.current[key] = [pages, count, {cid: list(d) for cid, d in decisions.items()},
+                             [list(item) for item in left_out]]
 
     def write(self):
         if not self.save:

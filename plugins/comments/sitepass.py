@@ -72,7 +72,7 @@ class FolderResult:
     file_problems: list  # (index of the file in the order, Problem)
     thread_problems: list
     key: str = None  # the cache key, when the article and the rules are known
-    thread: tuple = None  # ([page HTML], count, {Id: Decision}) when it has no problem
+    thread: tuple = None  # ([page HTML], count, {Id: Decision}, [left out]) when it has no problem
     reused: bool = False
 
 
@@ -191,12 +191,13 @@ class Pass:
         if self._body is None:
             self._body, self._thread = render.BodyRenderer(), render.ThreadTemplate(self.thread_conf)
         decided = moderation.moderate_article(rules, comments, text, self.limit)
-        for comment in comments:
-            if decided[comment.id].rule == moderation.LIMIT:
-                logger.warning("%s", Problem(comment.path, comment.line("body"),
-                                             "comment left out: " + decided[comment.id].reason))
+        # (path, line, message) of the comments over the limit: the build warns
+        # of them, also when it takes them from a worker or the cache
+        left_out = [(c.path, c.line("body"), "comment left out: " + decided[c.id].reason)
+                    for c in comments if decided[c.id].rule == moderation.LIMIT]
         roots, count = render.build_threads(comments, decided, self._body)
-        return FolderResult(code, source, [], [], key, (self._thread(roots), count, decided))
+        return FolderResult(code, source, [], [], key,
+                            (self._thread(roots), count, decided, left_out))
 
 
 def assemble(job, results, cache, previous):
@@ -217,15 +218,17 @@ def assemble(job, results, cache, previous):
     if result.problems or any(r.thread is None for r in results.values()):
         return result  # the build stops (or the rules did): nothing to show or keep
     for code, folder in results.items():
-        pages, count, decided = folder.thread
+        pages, count, decided, left_out = folder.thread
         result.threads[code] = (pages, count)
+        for path, line, message in left_out:
+            logger.warning("%s", Problem(path, line, message))
         for decision in decided.values():
             result.counts[decision.status] += 1
         if folder.reused:
             result.reused += 1
         else:
             result.moderated += 1
-        cache.put(folder.key, pages, count, decided)
+        cache.put(folder.key, pages, count, decided, left_out)
     if not result.reused == len(results) == previous:
         cache.write()
     return result
