@@ -1,4 +1,4 @@
-"""Readers' comments under published moderation rules (SPEC.md sections 4, 5).
+"""Readers' comments under published moderation rules (README.md, Comments).
 
 Reads ``content/comments/<NewsCode>/*.md``, reports every bad file as
 ``path:line: message``, moderates with :mod:`.moderation` and gives each

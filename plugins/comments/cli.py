@@ -5,6 +5,7 @@ Works from the source files alone (no build), with the same reading,
 validation and moderation as the plugin.
 """
 
+import logging
 import unicodedata
 from pathlib import Path
 
@@ -23,7 +24,13 @@ def length_limit(root):
     if conf.is_file():
         from pelican.settings import read_settings
 
-        settings = read_settings(str(conf))
+        quiet = logging.getLogger("pelican.settings")
+        level = quiet.level
+        quiet.setLevel(logging.ERROR)  # its notes are about building
+        try:
+            settings = read_settings(str(conf))
+        finally:
+            quiet.setLevel(level)
     return comment_settings(settings)["COMMENTS_MAX_CHARACTERS"]
 
 
