@@ -14,6 +14,7 @@ import page_cache
 from comments import cli, moderation, render, sitepass
 from conftest import ROOT, build_site, make_site, news_item
 from site_checks.budgets import budget_problems
+from safe_build.errors import BuildError
 from test_builds import differences
 from test_comments_build import ARTICLE, CODE, comment
 
@@ -274,10 +275,29 @@ def test_the_warning_comes_from_the_build_however_the_thread_was_made(
 def test_the_limit_is_a_setting(tmp_path):
     site = make_site(tmp_path, news={"1.md": ARTICLE}, comments={
         f"{CODE}/1.md": comment("علی", stamp(1), "دولت الکترونیک در استان لازم است", Status="approved")})
+    rules = site / "data/moderation/rules.toml"  # the length rule may not allow more than the limit
+    rules.write_text(rules.read_text("utf-8").replace("max = 3000", "max = 5"), "utf-8")
     out = build_site(site, COMMENTS_MAX_CHARACTERS=10)
     assert ids_in(article_pages(out)[1]) == []
     out = build_site(site, COMMENTS_MAX_CHARACTERS=100)
     assert ids_in(article_pages(out)[1]) == ["1"]
+
+
+def test_a_length_rule_over_the_limit_fails_the_build_at_its_line(tmp_path):
+    site = make_site(tmp_path, news={"1.md": ARTICLE})
+    rules = site / "data/moderation/rules.toml"
+    text = rules.read_text("utf-8")
+    assert "max = 3000" in text
+    rules.write_text(text.replace("max = 3000", f"max = {LIMIT + 1}"), "utf-8")
+    line = next(n for n, row in enumerate(rules.read_text("utf-8").splitlines(), 1)
+                if row.strip() == "[[rule]]")  # the length rule is the first
+    with pytest.raises(BuildError) as err:
+        build_site(site)
+    assert err.value.problems == [
+        f"data/moderation/rules.toml:{line}: rule 'length': max {LIMIT + 1} is over "
+        f"COMMENTS_MAX_CHARACTERS ({LIMIT}), the longest comment the site shows; "
+        "lower it or raise the setting"]
+    assert not (site / "output").exists()
 
 
 # --- ten thousand comments -------------------------------------------------------

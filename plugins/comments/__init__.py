@@ -20,11 +20,12 @@ import logging
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
 
-from persian.problems import ContentError
+from persian.problems import ContentError, Problem
 from persian.reader import header_values, parse_news_code, read_source
 
 from . import decisions, moderation, render, sitepass
@@ -103,6 +104,21 @@ def moderate_site(rules, by_code, article_texts, limit=None):
     }
 
 
+def limit_problems(rules, limit):
+    """A ``length`` rule whose ``max`` is over COMMENTS_MAX_CHARACTERS: the
+    intake would accept comments the build leaves out (README.md, Comments)."""
+    problems = []
+    lines = [n for n, text in enumerate(Path(rules.path).read_text("utf-8-sig").splitlines(), 1)
+             if text.strip() == "[[rule]]"] if rules.path else []
+    for index, rule in enumerate(rules.rules):
+        if rule.check == "length" and rule.params["max"] > limit:
+            problems.append(Problem(
+                rules.path, lines[index] if index < len(lines) else 1,
+                f"rule {rule.id!r}: max {rule.params['max']} is over COMMENTS_MAX_CHARACTERS "
+                f"({limit}), the longest comment the site shows; lower it or raise the setting"))
+    return problems
+
+
 class CommentsGenerator(Generator):
     """Attaches threads to articles; writes the rules' JSON for the browser."""
 
@@ -140,6 +156,8 @@ class CommentsGenerator(Generator):
             self.rules = moderation.load_rules(conf["COMMENTS_RULES"])
         except moderation.RulesError as exc:
             problems += exc.problems
+        else:
+            problems += limit_problems(self.rules, conf["COMMENTS_MAX_CHARACTERS"])
         articles = [
             *self.context.get("articles", ()),
             *self.context.get("drafts", ()),
