@@ -12,8 +12,9 @@ strong, em and a with an http(s) ``href`` only (nh3 keeps ``title`` and
 Threads are flat beyond one level, as news sites show them: a top-level
 comment, then every reply under it in date order, each saying whom it
 answers («در پاسخ به …», a link to that comment).  An article's comments are
-split into pages of a bounded weight, oldest threads first; the first is
-shown on the article, the others at ``<article URL>comments/<n>/`` (README.md,
+split into pages of a bounded weight, newest threads first (a reader's new
+comment is on the article, where the intake sends them back), each thread's
+replies in date order; the first page is shown on the article, the others at ``<article URL>comments/<n>/`` (README.md,
 Comments).  Each page is ``partials/comment_thread.html`` rendered once,
 here (:class:`ThreadTemplate`): the page templates only place the HTML, and
 the page cache digests strings instead of every comment.
@@ -231,7 +232,8 @@ def page_href(here, there):
 
 
 def paginate(roots, page_bytes=PAGE_BYTES, per_page=PER_PAGE):
-    """The threads split into pages, oldest first: ``[[ThreadPart]]``.  A
+    """The threads (``roots``, in the order given) split into pages,
+    each thread's replies in their order: ``[[ThreadPart]]``.  A
     page holds at most ``per_page`` comments and, past its first comment,
     at most ``page_bytes`` by :func:`comment_weight`; a thread longer than
     what is left continues on the next page.  The first page (the article's)
@@ -311,11 +313,13 @@ class ThreadTemplate:
         self.page_bytes, self.per_page = conf["page_bytes"], conf["per_page"]
 
     def __call__(self, roots):
-        """Each page's HTML (``[]`` for no comment; the first may be ``""``),
+        """Each page's HTML of the threads ``roots`` (as :func:`build_threads`
+        gives them; ``[]`` for no comment; the first may be ``""``),
         without its last line break: the page template puts it on lines of
         its own."""
         if not roots:
             return []
+        newest_first = roots[::-1]  # README.md, Comments: threads newest first
         return [self.template.render(threads=page, endpoint=self.endpoint).removesuffix("\n")
                 if page else ""
-                for page in paginate(roots, self.page_bytes, self.per_page)]
+                for page in paginate(newest_first, self.page_bytes, self.per_page)]
