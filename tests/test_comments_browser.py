@@ -87,7 +87,9 @@ def hostile_site(tmp_path_factory):
         "اجرای **دولت الکترونیک** در ادارات استان لازم است. [گزارش](https://example.com/a)\n")
     site = make_site(tmp, news={"1.md": news_item(CODE, title="دولت الکترونیک", body="دولت الکترونیک در ادارات استان.")},
                      comments=comments)
-    out = build_site(site, COMMENTS_ENDPOINT="http://127.0.0.1:9/intake")
+    # every vector on the article's page (README.md, Comments: pages of 20 and 8 KB by default)
+    out = build_site(site, COMMENTS_ENDPOINT="http://127.0.0.1:9/intake",
+                     COMMENTS_PER_PAGE=100, COMMENTS_PAGE_BYTES=1 << 20)
     server, url = serve_folder(out)
     yield url
     server.shutdown()
@@ -122,7 +124,8 @@ def test_hostile_comments_render_inert(hostile_site, page):
     links = page.eval_on_selector_all(
         "#comments .comment__body a", "els => els.map(a => [a.getAttribute('href'), a.rel])")
     hrefs = [href for href, _ in links if href is not None]
-    assert "https://example.com/a" in hrefs and "https://example.com" in hrefs
+    assert hrefs == ["https://example.com/a"]  # the Markdown link; a reader's <a> is text
+    assert '<a href="https://example.com" onclick="alert(1)">امن</a>' in page.inner_text("#comments")
     assert all(href.startswith(("http://", "https://")) for href in hrefs)
     assert all(rel == "nofollow ugc noopener" for _, rel in links)
     assert "<img src=x onerror=alert(1)>نویسنده 1" in page.inner_text("#comment-1 .comment__author")
@@ -154,3 +157,48 @@ def test_reply_button_and_checks_before_sending(hostile_site, page):
         page.click(".comment-form__submit")
     assert posted.value.url.endswith(f"/intake/comments/{CODE}")
     assert "reply_to=ok" in posted.value.post_data
+
+
+# --- comment pages ----------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def paged_site(tmp_path_factory):
+    """60 comments in threads of a comment and five replies, each to the one
+    before: several pages, threads continued across them."""
+    comments = {}
+    for i in range(60):
+        reply = f"ReplyTo: {i - 1}\n" if i % 6 else ""
+        comments[f"{CODE}/{i}.md"] = (
+            f"Author: خواننده {i}\nDate: 1397/06/05 {10 + i // 60:02d}:{i % 60:02d}\n{reply}"
+            f"Status: approved\n\nنظر شماره {i} درباره دولت الکترونیک در ادارات استان.\n")
+    site = make_site(tmp_path_factory.mktemp("paged"),
+                     news={"1.md": news_item(CODE, title="دولت الکترونیک", body="متن خبر.")},
+                     comments=comments)
+    out = build_site(site, COMMENTS_ENDPOINT="http://127.0.0.1:9/intake")
+    server, url = serve_folder(out)
+    yield url
+    server.shutdown()
+
+
+@pytest.mark.browser
+def test_a_comment_page_is_accessible_and_its_links_lead_to_the_comments_answered(paged_site, page):
+    from site_checks.a11y import axe_violations
+
+    page.goto(f"{paged_site}/news/{CODE}/comments/2/")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert axe_violations(page) == []
+    assert page.console_errors == [] and page.external_requests == []
+    first = page.locator("#comments article.comment").first
+    answered = first.locator(".comment__in-reply a").get_attribute("href")
+    target = answered.rsplit("#", 1)[1]
+    first.locator(".comment__in-reply a").click()
+    page.wait_for_load_state("load")
+    assert page.evaluate("location.hash") == f"#{target}"
+    assert page.locator(f"#{target}").is_visible()
+    # the form works on every page: reply to a comment here
+    page.goto(f"{paged_site}/news/{CODE}/comments/2/")
+    page.locator("#comments .comment__reply").first.click()
+    assert page.input_value("input[name=reply_to]") == first.get_attribute("id").removeprefix("comment-")
+    page.click(".comments__pages a[rel=next]")
+    assert page.url.endswith(f"/news/{CODE}/comments/3/")

@@ -83,11 +83,12 @@ def test_replies_nest_under_their_parent_in_date_order(built):
     comments = section(page)
     top = comments.index('id="comment-1"')
     replies = comments.index("comment-list--replies", top)
-    # 3 (12:00) before 2 (13:45), both inside 1's article; 4 (10:00) is first at the top
+    # 3 (12:00) before 2 (13:45), both inside 1's article; the threads newest
+    # first (README.md, Comments): approved (16:00), 1 (11:20), 4 (10:00)
     assert top < replies < comments.index('id="comment-3"') < comments.index('id="comment-2"')
-    assert comments.index('id="comment-4"') < top
+    assert comments.index('id="comment-approved"') < top
     parent_end = comments.index("</article>", comments.index('id="comment-2"'))
-    assert comments.index("</article>", parent_end + 1) < comments.index('id="comment-approved"')
+    assert comments.index("</article>", parent_end + 1) < comments.index('id="comment-4"')
 
 
 def test_jalali_dates_escaped_authors_and_sanitised_bodies(built):
@@ -283,7 +284,9 @@ def test_markdown_is_used_when_the_text_has_syntax():
         '<a href="https://example.com" rel="nofollow ugc noopener">پیوند</a></p>')
     listed = body("- یک\n- دو")
     assert "یک" in listed and "<li>" not in listed and "<ul>" not in listed
-    assert body("[خودی](/news/1/)") == "<p><a rel=\"nofollow ugc noopener\">خودی</a></p>"
+    # a link anywhere but an http(s) address stays text
+    assert body("[خودی](/news/1/)") == "<p>[خودی](/news/1/)</p>"
+    assert body("[x](javascript:alert(1))") == "<p>[x](javascript:alert(1))</p>"
 
 
 # --- invoke moderation ----------------------------------------------------------

@@ -1,9 +1,14 @@
-"""Readers' comments under published moderation rules (SPEC.md sections 4, 5).
+"""Readers' comments under published moderation rules (README.md, Comments).
 
 Reads ``content/comments/<NewsCode>/*.md``, reports every bad file as
 ``path:line: message``, moderates with :mod:`.moderation` and gives each
-article its published thread, rendered once (``article.comments_html``,
-``article.comments_count``) for ``partials/comments.html``.  The pass is
+article its published thread, rendered once in pages of bounded weight
+(``article.comments_html``, the first, shown on the article;
+``article.comments_pages``; ``article.comments_count``) for
+``partials/comments.html``.  The other pages are written through Pelican's
+writer (so the sitemap and the page cache see them) at
+``<article URL>comments/<n>/`` with ``article_comments.html`` (README.md,
+Comments).  The pass is
 :mod:`.sitepass`: on a large site a worker process runs it while Pelican
 reads the news; each article's result is kept between builds
 (:mod:`.decisions`).  The rules' reader texts go to templates as
@@ -14,11 +19,14 @@ import json
 import logging
 import os
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
 
 from persian.newsitem import news_code_of
+from persian.problems import Problem
 
 from . import decisions, moderation, render, sitepass
 
@@ -33,7 +41,12 @@ DEFAULTS = {
     # or None for sites with at least COMMENTS_WORKER_FOLDERS comment folders.
     "COMMENTS_WORKER": None,
     "COMMENTS_WORKER_FOLDERS": 500,
+    # README.md, Comments: the hard limit on a comment's length, and the pages
+    "COMMENTS_MAX_CHARACTERS": render.MAX_CHARACTERS,
+    "COMMENTS_PAGE_BYTES": render.PAGE_BYTES,
+    "COMMENTS_PER_PAGE": render.PER_PAGE,
 }
+COMMENTS_TEMPLATE = "article_comments"  # the article's comment pages after the first
 
 
 def comment_settings(settings):
@@ -43,13 +56,67 @@ def comment_settings(settings):
 LAST_BUILD = {}  # articles moderated and reused by the last build, for tools and tests
 
 
-def moderate_site(rules, by_code, article_texts):
+@dataclass
+class CommentsPage:
+    """One page of an article's comments, as its templates see it: page
+    ``number`` of ``total``, its thread ``html``, ``url`` and ``save_as``."""
+
+    number: int
+    total: int
+    html: str
+    article_url: str
+    save_as: str = ""
+
+    def url_of(self, number):
+        """Page ``number``'s URL: the article's for the first."""
+        return self.article_url if number == 1 else f"{self.article_url}comments/{number}/"
+
+    @property
+    def url(self):
+        return self.url_of(self.number)
+
+    @property
+    def previous_url(self):
+        return self.url_of(self.number - 1) if self.number > 1 else ""
+
+    @property
+    def next_url(self):
+        return self.url_of(self.number + 1) if self.number < self.total else ""
+
+
+def comment_pages(article, pages):
+    """The :class:`CommentsPage` list of ``article``'s thread ``pages``; the
+    others live in the folder of the article's ``index.html``."""
+    folder = article.save_as[: -len("index.html")] if article.save_as.endswith(
+        "index.html") else article.save_as.rsplit(".", 1)[0] + "/"
+    return [CommentsPage(number, len(pages), html, article.url,
+                         "" if number == 1 else f"{folder}comments/{number}/index.html")
+            for number, html in enumerate(pages, start=1)]
+
+
+def moderate_site(rules, by_code, article_texts, limit=None):
     """``{NewsCode: {Id: Decision}}`` for every article's comments (what
-    ``invoke moderation`` lists; the build's pass is :mod:`.sitepass`)."""
+    ``invoke moderation`` lists; the build's pass is :mod:`.sitepass`);
+    ``limit``: COMMENTS_MAX_CHARACTERS."""
     return {
-        code: moderation.moderate_article(rules, comments, article_texts.get(code, ""))
+        code: moderation.moderate_article(rules, comments, article_texts.get(code, ""), limit)
         for code, comments in by_code.items()
     }
+
+
+def limit_problems(rules, limit):
+    """A ``length`` rule whose ``max`` is over COMMENTS_MAX_CHARACTERS: the
+    intake would accept comments the build leaves out (README.md, Comments)."""
+    problems = []
+    lines = [n for n, text in enumerate(Path(rules.path).read_text("utf-8-sig").splitlines(), 1)
+             if text.strip() == "[[rule]]"] if rules.path else []
+    for index, rule in enumerate(rules.rules):
+        if rule.check == "length" and rule.params["max"] > limit:
+            problems.append(Problem(
+                rules.path, lines[index] if index < len(lines) else 1,
+                f"rule {rule.id!r}: max {rule.params['max']} is over COMMENTS_MAX_CHARACTERS "
+                f"({limit}), the longest comment the site shows; lower it or raise the setting"))
+    return problems
 
 
 class CommentsGenerator(Generator):
@@ -89,6 +156,8 @@ class CommentsGenerator(Generator):
             self.rules = moderation.load_rules(conf["COMMENTS_RULES"])
         except moderation.RulesError as exc:
             problems += exc.problems
+        else:
+            problems += limit_problems(self.rules, conf["COMMENTS_MAX_CHARACTERS"])
         articles = [
             *self.context.get("articles", ()),
             *self.context.get("drafts", ()),
@@ -105,11 +174,17 @@ class CommentsGenerator(Generator):
             (r.params["max"] for r in self.rules.of("length")), 0) if self.rules else 0
         self.context["COMMENTS_RULES_URL"] = self.rules_save_as
         for article in articles:
-            article.comments_html, article.comments_count = "", 0
+            article.comments_html, article.comments_count, article.comments_pages = "", 0, []
         if problems or self.rules is None:
             return  # safe_build stops the build before anything is written
-        for code, (html, count) in result.threads.items():
-            by_news_code[code].comments_html, by_news_code[code].comments_count = html, count
+        for code, (pages, count) in result.threads.items():
+            article = by_news_code[code]
+            article.comments_pages = comment_pages(article, pages)
+            article.comments_html = pages[0] if pages else ""
+            article.comments_count = count
+        self.comment_articles = [a for a in (*self.context.get("articles", ()),
+                                             *self.context.get("hidden_articles", ()))
+                                 if len(a.comments_pages) > 1]
         LAST_BUILD.clear()
         LAST_BUILD.update(moderated=result.moderated, reused=result.reused, **stats)
         logger.info("comments: %d published, %d held, %d rejected",
@@ -157,8 +232,25 @@ class CommentsGenerator(Generator):
                 continue  # no NewsCode to be read: its comments are reported as before
         return codes
 
+    def output_names(self):
+        """The comment pages this generator writes (plugins/output_folders)."""
+        for article in getattr(self, "comment_articles", ()):
+            for page in article.comments_pages[1:]:
+                yield page.save_as
+
     def generate_output(self, writer):
-        if self.rules is None or not self.rules_save_as:
+        if self.rules is None:
+            return
+        articles = getattr(self, "comment_articles", ())
+        if articles:
+            template = self.get_template(COMMENTS_TEMPLATE)
+            for article in articles:
+                for page in article.comments_pages[1:]:
+                    # not as "article": the sitemap would list the article's URL again
+                    writer.write_file(page.save_as, template, self.context,
+                                      comments_article=article, comments_page=page, url=page.url,
+                                      relative_urls=self.settings["RELATIVE_URLS"])
+        if not self.rules_save_as:
             return
         path = os.path.join(self.output_path, self.rules_save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)

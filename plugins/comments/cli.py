@@ -5,6 +5,7 @@ Works from the source files alone (no build), with the same reading,
 validation and moderation as the plugin.
 """
 
+import logging
 import unicodedata
 from pathlib import Path
 
@@ -13,7 +14,26 @@ from persian.problems import ContentError
 from persian.reader import header_lines, header_values, read_source
 from persian.text import to_latin_digits
 
-from . import moderation, moderate_site, store
+from . import comment_settings, moderation, moderate_site, store
+
+
+def length_limit(root):
+    """COMMENTS_MAX_CHARACTERS of the site at ``root``: its pelicanconf.py's,
+    else the plugin's default (README.md, Comments)."""
+    conf = Path(root) / "pelicanconf.py"
+    settings = {}
+    if conf.is_file():
+        from pelican.settings import read_settings
+
+        quiet = logging.getLogger("pelican.settings")
+        level = quiet.level
+        quiet.setLevel(logging.ERROR)  # its notes are about building
+        try:
+            settings = read_settings(str(conf))
+        finally:
+            quiet.setLevel(level)
+    return comment_settings(settings)["COMMENTS_MAX_CHARACTERS"]
+
 
 def news_sources(news_root):
     """``{NewsCode: source text}`` of every news file (header line only read)."""
@@ -42,7 +62,7 @@ def collect(root="."):
     by_code, problems = store.read_all(root / "content/comments", news)
     if problems:
         return [], problems
-    decisions = moderate_site(rules, by_code, news)
+    decisions = moderate_site(rules, by_code, news, length_limit(root))
     rows = [
         (c.key, decisions[code][c.id], c)
         for code in sorted(by_code, key=int)

@@ -26,8 +26,8 @@ from persian import text as persian_text
 from . import moderation, render, store
 
 FILE = "comments.json"
-FORMAT = 2
-LIBRARIES = ("markdown", "nh3", "jinja2", "jdatetime", "babel", "persian-text-guard")
+FORMAT = 3  # 3: a thread is a list of pages
+LIBRARIES = ("markdown-it-py", "mdurl", "nh3", "jinja2", "jdatetime", "babel", "persian-text-guard")
 
 
 def _code(*modules):
@@ -86,7 +86,8 @@ def article_key(digest, code, article_text, files):
 
 
 class ThreadCache:
-    """``{key: [html, count, {id: [status, rule, reason]}]}``: the last build's
+    """``{key: [[page html], count, {id: [status, rule, reason]}, [[path, line,
+    message]]]}`` (the last: comments left out for their length): the last build's
     entries (read at the first :meth:`get`) and this build's."""
 
     def __init__(self, path, load=False, save=False):
@@ -114,15 +115,18 @@ class ThreadCache:
         return self._previous
 
     def get(self, key):
-        """``(html, count, {id: Decision})`` kept from the last build, or None."""
+        """``([page html], count, {id: Decision}, [(path, line, message)])`` kept
+        from the last build, or None."""
         kept = self.previous.get(key)
         if kept is None:
             return None
-        html, count, decisions = kept
-        return html, count, {cid: moderation.Decision(*d) for cid, d in decisions.items()}
+        pages, count, decisions, left_out = kept
+        return (pages, count, {cid: moderation.Decision(*d) for cid, d in decisions.items()},
+                [tuple(item) for item in left_out])
 
-    def put(self, key, html, count, decisions):
-        self.current[key] = [html, count, {cid: list(d) for cid, d in decisions.items()}]
+    def put(self, key, pages, count, decisions, left_out=()):
+        self.current[key] = [pages, count, {cid: list(d) for cid, d in decisions.items()},
+                             [list(item) for item in left_out]]
 
     def write(self):
         if not self.save:

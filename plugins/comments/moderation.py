@@ -619,14 +619,24 @@ EDITOR = {"approved": "published", "rejected": "rejected"}
 _DATE_ID = operator.attrgetter("date", "id")
 
 
-def moderate_article(rules, comments, article_text=""):
+LIMIT = "too-long"  # the rule a comment over the hard limit is rejected by
+
+
+def moderate_article(rules, comments, article_text="", limit=None):
     """Decisions for one article's comments: ``comments`` are objects with
     ``id``, ``date``, ``body``, ``status`` and ``reply_to``.  The editor's
     Status overrides the rules; a reply to a comment that is not published is
-    not published either.  Returns ``{id: Decision}``."""
+    not published either.  A body longer than ``limit`` characters is
+    rejected whatever its Status (a limit, not a rule: README.md, Comments)
+    and read no further.  Returns ``{id: Decision}``."""
     article = article_words(article_text, rules) if rules.of("relevance") else None
     decisions, earlier = {}, set()
     for comment in sorted(comments, key=_DATE_ID):
+        if limit is not None and len(comment.body) > limit:
+            decisions[comment.id] = Decision(
+                "rejected", LIMIT, f"{len(comment.body)} characters, over the limit of "
+                f"{limit} (COMMENTS_MAX_CHARACTERS) that no Status overrides")
+            continue
         p = prepare(comment.body)
         line = " ".join(p.words)
         if comment.status in EDITOR:
@@ -636,19 +646,38 @@ def moderate_article(rules, comments, article_text=""):
         earlier.add(line)
         decisions[comment.id] = decision
     if any(c.reply_to for c in comments):
-        by_id = {c.id: c for c in comments}
-        for comment in comments:
-            parent, seen = comment.reply_to, {comment.id}
-            while parent in by_id and parent not in seen:
-                if decisions[parent].status != "published":
-                    if decisions[comment.id].status == "published":
-                        decisions[comment.id] = Decision(
-                            "held", "thread",
-                            f"replies to {parent}, which is {decisions[parent].status}")
-                    break
-                seen.add(parent)
-                parent = by_id[parent].reply_to
+        _unpublished_parents(comments, decisions)
     return decisions
+
+
+def _unpublished_parents(comments, decisions):
+    """A reply below a comment that is not published is held ("thread"),
+    naming the nearest such comment above it: each comment's chain is walked
+    once (a chain of thousands of replies costs its length, not its square)."""
+    by_id = {c.id: c for c in comments}
+    blocked = {}  # Id -> the nearest unpublished comment at or above it, or ""
+    for comment in comments:
+        chain, on_chain, current = [], set(), comment.id
+        while current in by_id and current not in blocked:
+            if decisions[current].status != "published":
+                blocked[current] = current
+                break
+            if current in on_chain:  # a loop: reported by store.check_thread
+                blocked[current] = ""
+                break
+            chain.append(current)
+            on_chain.add(current)
+            current = by_id[current].reply_to
+        end = blocked.get(current, "")
+        for link in chain:  # all published: the same comment is the nearest above each
+            blocked[link] = end
+    for comment in comments:
+        parent = comment.reply_to
+        if parent in by_id and decisions[comment.id].status == "published":
+            above = blocked.get(parent, "")
+            if above:
+                decisions[comment.id] = Decision(
+                    "held", "thread", f"replies to {above}, which is {decisions[above].status}")
 
 
 # --- export for the browser ---------------------------------------------------

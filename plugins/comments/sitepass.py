@@ -24,6 +24,7 @@ result.
 import dataclasses
 import fcntl
 import functools
+import logging
 import os
 import pickle
 import struct
@@ -38,6 +39,8 @@ from persian.problems import ContentError, Problem
 from persian.reader import header_values, parse_news_code, read_source
 
 from . import decisions, moderation, render, store
+
+logger = logging.getLogger(__name__)
 
 ARTICLE_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")  # the persian reader's
 
@@ -70,14 +73,14 @@ class FolderResult:
     file_problems: list  # (index of the file in the order, Problem)
     thread_problems: list
     key: str = None  # the cache key, when the article and the rules are known
-    thread: tuple = None  # (html, count, {Id: Decision}) when it has no problem
+    thread: tuple = None  # ([page HTML], count, {Id: Decision}, [left out]) when it has no problem
     reused: bool = False
 
 
 @dataclass
 class Result:
     problems: list
-    threads: dict  # {NewsCode: (html, count)} of every article with comments
+    threads: dict  # {NewsCode: ([page HTML], count)} of every article with comments
     counts: dict  # {status: number of comments}
     moderated: int = 0  # articles moderated and rendered
     reused: int = 0  # articles taken from the cache
@@ -153,6 +156,7 @@ class Pass:
         self.digest = (decisions.rules_digest(rules) + decisions.render_digest(job.thread)
                        if rules is not None else "")
         self.thread_conf = job.thread
+        self.limit = job.thread["max_characters"]
         self._body = self._thread = None
 
     def folder(self, code, files):
@@ -184,9 +188,14 @@ class Pass:
             return FolderResult(code, source, file_problems, thread_problems, key)
         if self._body is None:
             self._body, self._thread = render.BodyRenderer(), render.ThreadTemplate(self.thread_conf)
-        decided = moderation.moderate_article(rules, comments, text)
+        decided = moderation.moderate_article(rules, comments, text, self.limit)
+        # (path, line, message) of the comments over the limit: the build warns
+        # of them, also when it takes them from a worker or the cache
+        left_out = [(c.path, c.line("body"), "comment left out: " + decided[c.id].reason)
+                    for c in comments if decided[c.id].rule == moderation.LIMIT]
         roots, count = render.build_threads(comments, decided, self._body)
-        return FolderResult(code, source, [], [], key, (self._thread(roots), count, decided))
+        return FolderResult(code, source, [], [], key,
+                            (self._thread(roots), count, decided, left_out))
 
 
 def assemble(job, results, cache, previous):
@@ -207,15 +216,17 @@ def assemble(job, results, cache, previous):
     if result.problems or any(r.thread is None for r in results.values()):
         return result  # the build stops (or the rules did): nothing to show or keep
     for code, folder in results.items():
-        html, count, decided = folder.thread
-        result.threads[code] = (html, count)
+        pages, count, decided, left_out = folder.thread
+        result.threads[code] = (pages, count)
+        for path, line, message in left_out:
+            logger.warning("%s", Problem(path, line, message))
         for decision in decided.values():
             result.counts[decision.status] += 1
         if folder.reused:
             result.reused += 1
         else:
             result.moderated += 1
-        cache.put(folder.key, html, count, decided)
+        cache.put(folder.key, pages, count, decided, left_out)
     if not result.reused == len(results) == previous:
         cache.write()
     return result

@@ -40,7 +40,7 @@ class CommentFile:
     status: str = ""
     email: str = ""
     body: str = ""
-    lines: dict = field(default_factory=dict)  # key -> line number
+    lines: dict = field(default_factory=dict)  # key (or "body": its first line) -> line number
 
     @property
     def key(self):
@@ -76,6 +76,9 @@ def parse_header(text):
         fields[key] = match[2].strip()
         lines[key] = number
     body = "\n".join(all_lines[body_start:]).strip("\n")
+    if body:  # the body's first line, for problems about the text
+        lines["body"] = body_start + 1 + next(
+            i for i, line in enumerate(all_lines[body_start:]) if line)
     return fields, lines, body, problems
 
 
@@ -219,6 +222,7 @@ def check_thread(comments):
                                     f"Id {comment.id!r} is already used by {ids[comment.id].path}"))
         else:
             ids[comment.id] = comment
+    looping = {}  # Id -> whether the chain up from it runs into a loop
     for comment in comments:
         if not comment.reply_to:
             continue
@@ -227,12 +231,25 @@ def check_thread(comments):
                                     f"ReplyTo {comment.reply_to!r}: no comment with that Id "
                                     f"on NewsCode {comment.news_code}"))
             continue
-        seen, parent = {comment.id}, comment.reply_to
-        while parent:
-            if parent in seen:
-                problems.append(Problem(comment.path, comment.line("replyto"),
-                                        f"ReplyTo {comment.reply_to!r} makes a loop of replies"))
-                break
-            seen.add(parent)
-            parent = ids[parent].reply_to if parent in ids else ""
+        if _in_loop(comment.id, ids, looping):
+            problems.append(Problem(comment.path, comment.line("replyto"),
+                                    f"ReplyTo {comment.reply_to!r} makes a loop of replies"))
     return problems
+
+
+def _in_loop(start, ids, looping):
+    """Whether the chain of replies up from ``start`` runs into a loop;
+    ``looping`` keeps each comment's answer, so every chain is walked once
+    (a chain of thousands of replies costs its length, not its square)."""
+    chain, on_chain, current = [], set(), start
+    while current in ids and current not in looping:
+        if current in on_chain:
+            looping[current] = True
+            break
+        chain.append(current)
+        on_chain.add(current)
+        current = ids[current].reply_to
+    answer = looping.get(current, False)
+    for link in chain:
+        looping[link] = answer
+    return answer
