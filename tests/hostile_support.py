@@ -562,10 +562,21 @@ def static_findings(output):
             for hit in injected((Path(output) / rel).read_text(encoding="utf-8"))]
 
 
+def _read_as_html(element):
+    """Whether a feed reader renders this element's text as HTML: Atom's text
+    constructs only with ``type="html"`` (plain text is the default, shown as
+    typed), RSS's ``description``; titles of RSS and Atom's default are text."""
+    tag = element.tag.rsplit("}", 1)[-1]
+    if element.tag.startswith("{http://www.w3.org/2005/Atom}"):
+        return tag in ("summary", "content", "title", "subtitle", "rights") and \
+            element.get("type") in ("html", "xhtml")
+    return tag == "description"
+
+
 def feed_findings(output):
-    """``[(feed, injected element)]``: the HTML a feed reader renders (titles,
-    summaries, content) after the XML is parsed; a feed that does not parse
-    is a finding of its own."""
+    """``[(feed, injected element)]``: the HTML a feed reader renders
+    (summaries and content; :func:`_read_as_html`) after the XML is parsed;
+    a feed that does not parse is a finding of its own."""
     import xml.etree.ElementTree as ET
 
     found = []
@@ -577,8 +588,7 @@ def feed_findings(output):
             found.append((rel, f"not well-formed XML: {exc}"))
             continue
         for element in root.iter():
-            if element.text and element.tag.rsplit("}", 1)[-1] in (
-                    "summary", "content", "description", "title", "subtitle"):
+            if element.text and _read_as_html(element):
                 found += [(rel, hit) for hit in injected(element.text)]
     return found
 

@@ -24,16 +24,20 @@ def problems_for(here, awards):
     return [str(p) for p in problems]
 
 
+BROKEN_CELL = ("aw/awards.csv:4: 'category' holds a line break inside its quoted cell "
+               "(Alt+Enter in Excel, or a pasted line end): write the cell on one line")
+
+
 def test_a_mac_file_with_a_line_break_in_a_quoted_cell(here):
     # CR line endings ("CSV (Macintosh)") and a CR inside a quoted cell: the
     # csv module raised "new-line character seen in unquoted field".
     awards = (AWARDS + ROW + '"استقرار\nمیز",برتر,\n' + ROW + "خدمت,,\n").replace("\n", "\r")
-    assert problems_for(here, awards) == ["aw/awards.csv:6: empty 'award': it is required"]
+    assert problems_for(here, awards) == [BROKEN_CELL, "aw/awards.csv:6: empty 'award': it is required"]
 
 
 def test_a_cr_inside_a_quoted_cell_of_a_windows_file_counts_as_a_line(here):
     awards = (AWARDS + ROW + '"استقرار\rمیز",برتر,\n' + ROW + "خدمت,,\n").replace("\n", "\r\n")
-    assert problems_for(here, awards) == ["aw/awards.csv:6: empty 'award': it is required"]
+    assert problems_for(here, awards) == [BROKEN_CELL, "aw/awards.csv:6: empty 'award': it is required"]
 
 
 def test_a_mac_file_reads_like_a_unix_one(here):

@@ -380,3 +380,24 @@ def test_invoke_new_then_publish_gives_the_default_section(tmp_path):
                     encoding="utf-8")
     out = build_site(site)
     assert sorted(p.name for p in (out / "category").iterdir()) == ["عمومی"]
+
+
+def test_a_pasted_script_in_a_body_is_dropped_and_its_formatting_kept(tmp_path):
+    """A body may hold HTML, but text pasted from a wire feed may carry a
+    script: nh3 keeps the story's formatting and drops whatever runs."""
+    body = (
+        "## میان‌تیتر\n\nمتن با پانویس[^1] و <b>درشت</b>.\n\n"
+        "| استان | رتبه |\n|:--|--:|\n| خراسان | ۱ |\n\n"
+        "<script>alert(1)</script><img src=x onerror=alert(2)>"
+        "<a href=\"javascript:alert(3)\">پیوند</a><iframe src=\"https://x.example/\"></iframe>\n\n"
+        "[^1]: منبع خبر.\n"
+    )
+    out = build_site(make_site(tmp_path, news={"a.md": news_item(1, body=body)}))
+    page = (out / "news/1/index.html").read_text(encoding="utf-8")
+    article = page[page.index('<div class="news__body">'):page.index('<footer class="news__footer">')]
+    for kept in ("<h2", "<b>درشت</b>", "<table>", 'style="text-align:left"', 'id="fn:1"',
+                 'href="#fn:1"', "<img src=\"x\">"):
+        assert kept in article, kept
+    for dropped in ("<script", "onerror", "javascript:", "<iframe"):
+        assert dropped not in article, dropped
+    assert "alert(1)" not in page

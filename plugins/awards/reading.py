@@ -141,16 +141,38 @@ def read_table(path, required, optional):
         if column not in frame.columns:
             frame[column] = ""
     frame = frame[[*required, *optional]]
-    for column in frame.columns:
-        frame[column] = normalize_cells(frame[column])
     try:
-        frame["line"] = record_lines(text, sep, len(frame))
+        lines = record_lines(text, sep, len(frame))
     except BadRecord as exc:
         return None, [Problem(path, exc.line, exc.message)]
+    broken = _line_breaks_in_cells(path, frame, lines)  # reported; the rows are still checked
+    for column in frame.columns:
+        frame[column] = normalize_cells(frame[column])
+    frame["line"] = lines
     # Blank lines (and rows of empty cells) are dropped only now, so the
     # index above still counts them.
     frame = frame[(frame[list(required) + list(optional)] != "").any(axis=1)]
-    return Table(path, frame.reset_index(drop=True)), []
+    return Table(path, frame.reset_index(drop=True)), broken
+
+
+MULTILINE_COLUMNS = {"note"}  # a note may run over lines; a name or a title never does
+
+
+def _line_breaks_in_cells(path, frame, lines):
+    """A line break inside a quoted cell (Excel's Alt+Enter, a CR pasted from
+    another program) would be folded into a space unseen: name it at the
+    line where the row starts."""
+    problems = []
+    for column in frame.columns:
+        if column in MULTILINE_COLUMNS:
+            continue
+        broken = frame[column].str.contains("\n", regex=False, na=False).to_numpy()
+        for position in broken.nonzero()[0]:
+            problems.append(Problem(
+                path, int(lines[position]),
+                f"{column!r} holds a line break inside its quoted cell (Alt+Enter in Excel, "
+                "or a pasted line end): write the cell on one line"))
+    return problems
 
 
 def _one_newline(text):

@@ -14,11 +14,16 @@ with ``|e``.
 
 Feeds: Pelican's feed writer reads a title as HTML (it strips tags and
 decodes entities); :func:`feed_titles_as_text` puts each article's title
-back as typed, and the feed's XML escapes it.
+back as typed, and the feed's XML escapes it.  RSS readers render a
+``description`` as HTML, so the channel's (``SITESUBTITLE``) is escaped as
+HTML text first.
 """
 
+import html
 import logging
 from urllib.parse import urlsplit
+
+from feedgenerator import Rss201rev2Feed
 
 from pelican import signals
 
@@ -59,6 +64,9 @@ def feed_titles_as_text(context, feed):
             if char == "/" and path[index + 1:] in titles:
                 entry["title"] = titles[path[index + 1:]]
                 break
+    if isinstance(feed, Rss201rev2Feed) and feed.feed.get("description"):
+        # RSS readers render a description as HTML (the channel's is SITESUBTITLE)
+        feed.feed["description"] = html.escape(feed.feed["description"], quote=False)
 
 
 def register():

@@ -12,6 +12,7 @@ import re
 from markdown import Markdown
 from pelican.readers import METADATA_PROCESSORS, MarkdownReader, _DISCARD
 
+from .body import clean_body
 from .dates import parse_date
 from .newsitem import (  # noqa: F401 (other plugins import them from here)
     header_lines, header_values, parse_news_code, read_source,
@@ -44,7 +45,7 @@ class PersianMarkdownReader(MarkdownReader):
         text = normalize(read_source(source_path))
         self._lines = header_lines(text)
         self._md = self._markdown().reset()
-        content = self._md.convert(text)
+        content = clean_body(self._md.convert(text))
         metadata = self._parse_metadata(getattr(self._md, "Meta", {}))
         if self._is_news(source_path):
             self._check_news(metadata)
