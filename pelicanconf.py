@@ -10,7 +10,7 @@ PATH = "content"
 ARTICLE_PATHS = ["news"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = []
-AWARDS_PATH = "data/awards"  # agencies.csv, festivals.csv, awards*.csv (SPEC.md 3)
+AWARDS_PATH = "data/awards"  # agencies.csv, festivals.csv, awards*.csv (README.md, "Awards")
 MENUITEMS = [("جوایز دستگاه‌ها", "awards/")]  # extra links in the site navigation
 OUTPUT_PATH = "output"
 DELETE_OUTPUT_DIRECTORY = False  # tasks.build swaps a finished folder in
@@ -63,7 +63,7 @@ PLUGINS = [
 # {COMMENTS_ENDPOINT}/comments/<NewsCode>.  Empty: comments are closed.
 COMMENTS_ENDPOINT = ""
 
-# URLs (SPEC.md section 2): folders with index.html, Latin digits.
+# URLs (README.md, "What it does"): folders with index.html, Latin digits.
 ARTICLE_URL = "news/{newscode}/"
 ARTICLE_SAVE_AS = "news/{newscode}/index.html"
 DRAFT_URL = ""

@@ -12,7 +12,7 @@ so the per-row cost compares like with like.
 
     .venv/bin/python bench/bench_awards.py [--rows 100000] [--small 20000] [--repeat 2]
 
-Not a test: it prints figures.  Targets (issue 4): at most 10 s added and
+Not a test: it prints figures.  Targets: at most 10 s added and
 600 MB peak at 100,000 rows; per-row cost at 20,000 and 100,000 rows within
 1.3x of each other.
 """

@@ -22,7 +22,7 @@ Prints, each with its target:
 (5) each bad input of tests/hostile_support.py: target every one stops
     the build with ``path:line: message``.
 Builds run in their own processes, (1) and (2) alternating, best of
---repeat; in a tmpfs when there is one (NOTES.md: steadier than a disk).
+--repeat; in a tmpfs when there is one (steadier than a disk: writeback stalls no build there).
 A measurement, not a test: it reports failures and carries on.
 """
 

@@ -1,4 +1,4 @@
-"""Issue 7: reproducible and incremental builds."""
+"""Reproducible and incremental builds."""
 
 import filecmp
 import os

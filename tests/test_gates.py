@@ -1,4 +1,4 @@
-"""Issue 7: the publish gates that need no browser, on small planted outputs."""
+"""The publish gates that need no browser, on small planted outputs."""
 
 from publishing.gates import feed_problems, leaked_emails, leaked_texts, pages_of_each_type
 

@@ -1,4 +1,4 @@
-"""Issue 7: the output's page folders are made ahead of the writer, in a
+"""The output's page folders are made ahead of the writer, in a
 thread (plugins/output_folders); the site is the same, and a failed build
 leaves nothing behind."""
 

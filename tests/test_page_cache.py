@@ -1,4 +1,4 @@
-"""Issue 7: a rebuild renders only the pages whose inputs changed, and its
+"""A rebuild renders only the pages whose inputs changed, and its
 output always equals a clean build's."""
 
 import os

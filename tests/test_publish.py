@@ -1,4 +1,4 @@
-"""Issue 7: `invoke publish` into a local bare repository, gates that stop it."""
+"""`invoke publish` into a local bare repository, gates that stop it."""
 
 import subprocess
 import sys

@@ -1,4 +1,4 @@
-"""Issue 6: Persian search in headless Chromium against a built fixture site."""
+"""Persian search in headless Chromium against a built fixture site."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""Issue 6: the Python and JavaScript search normalisers agree on shared examples."""
+"""The Python and JavaScript search normalisers agree on shared examples."""
 
 import json
 import subprocess

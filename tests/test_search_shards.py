@@ -1,4 +1,4 @@
-"""Issue 6: the search index in shards, indexed in parallel and reused by rebuilds."""
+"""The search index in shards, indexed in parallel and reused by rebuilds."""
 
 import gzip
 import json

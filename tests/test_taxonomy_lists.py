@@ -1,4 +1,4 @@
-"""Issue 7 (build speed): tag, category and author lists answer ``in`` by a
+"""Build speed: tag, category and author lists answer ``in`` by a
 set lookup (plugins/taxonomy_lists), and the site is the one Pelican makes
 with plain lists."""
 

@@ -1,6 +1,6 @@
 """Award pages from CSV: every agency's record, every festival's winners, open data.
 
-Editors keep festival results in ``data/awards/*.csv`` (SPEC.md section 3).
+Editors keep festival results in ``data/awards/*.csv`` (README.md, "Awards (for editors)").
 This plugin reads them with pandas, reports every problem as
 ``path:line: message`` (the safe_build plugin then fails the build), and
 writes ``awards/``, a page per agency and per festival, and the validated

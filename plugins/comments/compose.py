@@ -1,7 +1,7 @@
 """Comment files written by a program: the inverse of :func:`.store.parse_header`.
 
 The intake service composes a reader's comment here, so the file format
-stays in this plugin: the header keys of SPEC.md section 4, one empty line,
+stays in this plugin: the header keys of README.md, "Comments (for editors)", one empty line,
 then the body.
 """
 

@@ -172,7 +172,7 @@ FINGLISH_DIGRAPHS = ("kh", "gh", "zh", "aa", "oo", "ei", "ey")
 def detect_language(text):
     """``fa``, ``ar``, ``en``, ``fin`` (Finglish) or ``none`` (no letters).
 
-    A script-and-letter heuristic (NOTES.md: no detector knows Finglish):
+    A script-and-letter heuristic (no language detector knows Finglish):
     Latin against Arabic script first, then Persian-only letters and
     function words against Arabic marks, function words and «ال» words, or
     Finglish words and digraphs against English words."""

@@ -27,7 +27,7 @@ MESSAGES = {
     "server": "نظر شما ذخیره نشد؛ لطفاً دوباره بفرستید.",
 }
 
-# Rules without a reader text (SPEC.md 5: "enforced only") still owe the
+# Rules without a reader text (README.md, "Comments": "enforced only") still owe the
 # reader a reason; these name it by the check.
 CHECK_TEXTS = {
     "length_empty": "لطفاً متن نظر را بنویسید.",

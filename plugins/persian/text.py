@@ -1,7 +1,7 @@
 """Persian text normalisation and digit conversion.
 
 One translate table, no NLP dependency: hazm and parsivar mangle URLs and
-numbers (see NOTES.md), while editors only need Arabic look-alike letters
+numbers, while editors only need Arabic look-alike letters
 folded, kashida dropped and ZWNJ kept.
 """
 

@@ -1,7 +1,7 @@
 """A built site served on 127.0.0.1, and Debian's chromium to look at it.
 
 Used by the test suite's fixtures and by the publish gates, so both drive
-the browser the same way (never ``playwright install``: see NOTES.md).
+the browser the same way (never ``playwright install``, which downloads a browser: README.md, the test command).
 """
 
 import contextlib
