@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pandas as pd
+from markupsafe import escape
 
 from . import chart
 from .collation import persian_sorted, sort_key
@@ -116,8 +117,26 @@ class AwardSite:
     rows: list = field(default_factory=list)
 
 
-def _links(agencies):
-    return tuple((i == 0, a.url, a.name) for i, a in enumerate(agencies))
+def _escaper():
+    """``markupsafe.escape`` once per distinct value.  The row tuples hold
+    their text escaped (as plain ``str``: its ``repr`` is fast for the page
+    cache's keys, and printed with autoescape on by mistake it shows as
+    ``&amp;``, never as markup), so the templates print the tables' 100,000
+    rows with autoescape off (theme/README.md): escaping them cell by cell
+    was 1.7 million calls a build."""
+    memo = {}
+
+    def html(value):
+        escaped = memo.get(value)
+        if escaped is None:
+            escaped = memo[value] = str(escape(value))
+        return escaped
+
+    return html
+
+
+def _links(agencies, html):
+    return tuple((i == 0, html(a.url), html(a.name)) for i, a in enumerate(agencies))
 
 
 def build(data, articles, settings):
@@ -162,8 +181,9 @@ def build(data, articles, settings):
             share = shares[share_id] = Share(festival, group, category, award)
             festival.shares.append(share)
         share.agencies.append(agencies[agency_id])
+    html = _escaper()
     for share in shares.values():
-        share.links = _links(share.agencies)
+        share.links = _links(share.agencies, html)
 
     # Pass 2: every agency's rows, grouped by festival (the rows come
     # newest festival first), and the open-data rows in the same order.
@@ -176,7 +196,8 @@ def build(data, articles, settings):
             first = not sections or sections[-1][0] != festival.year
             sections.append((festival.year, first, festival, []))
         partners = share.partners(agency) if len(share.links) > 1 else ()
-        sections[-1][3].append((share.group, share.category, share.award, note, partners))
+        sections[-1][3].append((html(share.group), html(share.category), html(share.award),
+                                html(note), partners))
         shared_with = "|".join(a.id for a in share.agencies if a is not agency) if partners else ""
         data_rows.append((festival.id, festival.year, festival.title, agency.id, agency.name,
                      share.group, share.category, share.award, note, shared_with))
@@ -187,7 +208,7 @@ def build(data, articles, settings):
             per_year[year] += len(rows)
         agency.chart = chart.history(per_year)
     for festival in festivals.values():
-        festival.groups = _groups(festival.shares)
+        festival.groups = _groups(festival.shares, html)
 
     for article in articles:
         for agency_id in getattr(article, "agencies", None) or []:
@@ -209,7 +230,7 @@ def build(data, articles, settings):
     )
 
 
-def _groups(shares):
+def _groups(shares, html):
     """A festival's results by group (Persian order, "" first), each group's
     by category then award (Persian order), as ready rows."""
     grouped = defaultdict(list)
@@ -219,7 +240,8 @@ def _groups(shares):
     for group in persian_sorted(grouped):
         ordered = sorted(grouped[group], key=lambda s: (sort_key(s.category), sort_key(s.award)))
         groups.append((group, any(s.category for s in ordered),
-                       [(s.category, s.award, s.links, len(s.links) > 1) for s in ordered]))
+                       [(html(s.category), html(s.award), s.links, len(s.links) > 1)
+                        for s in ordered]))
     return groups
 
 
