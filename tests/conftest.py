@@ -53,6 +53,22 @@ def build_site(site, output=None, settings="pelicanconf.py", **overrides):
         )
 
 
+def refused_build(site):
+    """Build ``site`` over an output holding a previous site and expect it to
+    fail: returns the problems, once the previous output is shown untouched
+    and no staging folder is left behind."""
+    from safe_build.errors import BuildError
+
+    output = site / "output"
+    output.mkdir()
+    (output / "previous.html").write_text("last good site")
+    with pytest.raises(BuildError) as err:
+        build_site(site, output=output)
+    assert [p.name for p in output.iterdir()] == ["previous.html"]
+    assert not [p for p in site.iterdir() if p.name.startswith(".output")]
+    return err.value.problems
+
+
 def news_item(code, title="خبر آزمایشی", date="1397/06/05 09:07", extra="", body="متن خبر."):
     return (
         f"Title: {title}\nDate: {date}\nNewsCode: {code}\n{extra}\n{body}\n"

@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 
 from awards_helpers import AGENCIES, write_awards
-from conftest import ROOT, build_site, make_site, news_item
+from conftest import ROOT, build_site, make_site, news_item, refused_build
 from hostile_support import (
     ALL_VECTORS, FIELDS, FORMULA_START, FORMULAS, build_hostile_site, by_field, feed_findings,
     SENTENCE, SHAPES, comment_site, field_of, first_label, hostile_website, make_hostile_site,
@@ -118,13 +118,7 @@ def test_open_data_csv_hands_no_formula_to_a_spreadsheet(hostile):
 # --- headers that can only be refused ------------------------------------------------
 
 def failing_build(site):
-    output = site / "output"
-    output.mkdir()
-    (output / "previous.html").write_text("last good site")
-    with pytest.raises(BuildError) as err:
-        build_site(site, output=output)
-    assert [p.name for p in output.iterdir()] == ["previous.html"]
-    problems = err.value.problems
+    problems = refused_build(site)
     assert problems and all(PATH_LINE.match(p) for p in problems), problems
     return problems
 
