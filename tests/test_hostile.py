@@ -15,11 +15,9 @@ import html
 import http.client
 import io
 import json
-import os
 import posixpath
 import pstats
 import re
-import signal
 import subprocess
 import sys
 import threading
@@ -36,7 +34,7 @@ from hostile_support import (
     SENTENCE, SHAPES, comment_site, field_of, first_label, hostile_website, make_hostile_site,
     pathological, static_findings,
 )
-from intake_support import OTHER, intake_news, on_topic, post, request, running
+from intake_support import OTHER, Service, intake_news, on_topic, post, running
 from safe_build.errors import BuildError
 from site_checks.budgets import budget_problems
 
@@ -312,53 +310,10 @@ def test_comment_html_is_exactly_p_br_strong_em_and_a_href(tmp_path):
 
 # --- the intake service killed -----------------------------------------------------------
 
-class Intake:
-    """``python -m intake --commit`` in a session of its own, so that its whole
-    process group (the service and any git it runs) can be killed."""
-
-    def __init__(self, site, *args):
-        from intake_support import ORIGIN, free_port
-
-        self.site, self.port = site, free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.log = open(site.parent / f"intake-{self.port}.log", "wb")
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "intake", "--root", str(site), "--port", str(self.port),
-             "--site-url", ORIGIN, "--rate-limit", "0", *args],
-            cwd=site, env=env, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, self.read_log()
-            try:
-                if request(self.base, "GET", "/healthz")[0] == 200:
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise AssertionError(f"intake did not start: {self.read_log()}")
-
-    def read_log(self):
-        self.log.flush()
-        return Path(self.log.name).read_text(encoding="utf-8", errors="replace")
-
-    def health(self):
-        status, _, body = request(self.base, "GET", "/healthz")
-        return status, json.loads(body) if body.startswith(b"{") else {}
-
-    def kill(self, group):
-        if group:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        else:
-            self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(10)
-        self.log.close()
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            self.proc.wait(60)
-        self.log.close()
+def Intake(site, *args):
+    """The intake in a session of its own (its whole process group, the
+    service and any git it runs, can be killed), without a rate limit."""
+    return Service(site, *args, "--rate-limit", "0", group=True)
 
 
 def git_running_under(pid):
@@ -440,7 +395,10 @@ def test_git_mode_loses_no_acknowledged_comment_when_killed(tmp_path, group):
             time.sleep(0.01)
         while not git_running_under(service.proc.pid) and time.monotonic() < deadline:
             pass
-        service.kill(group)  # while git runs, posts and commits still coming
+        if group:  # while git runs, posts and commits still coming
+            service.kill_group()
+        else:
+            service.kill()
         stop.set()
         for t in threads:
             t.join()
