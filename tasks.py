@@ -227,8 +227,9 @@ def _secrets():
     from comments.cli import collect, news_sources
     from publishing.gates import withheld_texts
 
-    rows, _problems = collect(ROOT)
-    return withheld_texts(rows, news_sources(ROOT / "content/news").values())
+    news = news_sources(ROOT / "content/news")
+    rows, _problems = collect(ROOT, news)
+    return withheld_texts(rows, news.values())
 
 
 @task(

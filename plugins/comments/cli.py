@@ -50,15 +50,17 @@ def news_sources(news_root):
     return found
 
 
-def collect(root="."):
-    """(rows, problems): rows are (key, decision, comment) in file order."""
+def collect(root=".", news=None):
+    """(rows, problems): rows are (key, decision, comment) in file order;
+    ``news``: :func:`news_sources` of the site, when the caller has read it."""
     root = Path(root)
     problems = []
     try:
         rules = moderation.load_rules(root / "data/moderation/rules.toml")
     except moderation.RulesError as exc:
         return [], exc.problems
-    news = news_sources(root / "content/news")
+    if news is None:
+        news = news_sources(root / "content/news")
     by_code, problems = store.read_all(root / "content/comments", news)
     if problems:
         return [], problems

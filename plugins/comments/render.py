@@ -220,6 +220,12 @@ def comment_weight(comment):
             + 6 * (len(comment.id) + len(comment.reply_to)))
 
 
+def continued_weight(root):
+    """The bytes a thread continued from an earlier page adds: the part's
+    heading, which names ``root`` and links to it."""
+    return CONTINUED_MARKUP + 2 * _bytes(root.author) + 6 * len(root.id)
+
+
 def page_href(here, there):
     """The link from comment page ``here`` to page ``there`` (1: the article,
     n: ``<article URL>comments/<n>/``), relative so that the cached thread
@@ -245,8 +251,7 @@ def paginate(roots, page_bytes=PAGE_BYTES, per_page=PER_PAGE):
         for comment in (root, *root.replies):
             cost = comment_weight(comment)
             # a reply on a page its thread did not start on opens a continued part
-            opening = 0 if comment is root else (
-                CONTINUED_MARKUP + 2 * _bytes(root.author) + 6 * len(root.id))
+            opening = 0 if comment is root else continued_weight(root)
             if pages[-1] and pages[-1][-1].root is root:
                 opening = 0
             if (count and (count >= per_page or weight + cost + opening > page_bytes)) or (
@@ -254,7 +259,7 @@ def paginate(roots, page_bytes=PAGE_BYTES, per_page=PER_PAGE):
                 pages.append([])
                 weight = count = 0
                 if comment is not root:
-                    opening = CONTINUED_MARKUP + 2 * _bytes(root.author) + 6 * len(root.id)
+                    opening = continued_weight(root)
             cost += opening
             page = pages[-1]
             weight, count = weight + cost, count + 1

@@ -67,7 +67,7 @@ def check_range(dt, value, now=None):
     if dt < EARLIEST:
         raise ValueError(f"{value!r} is before 1300/01/01 (1921-03-21), "
                          "the earliest date accepted")
-    now = now or datetime.now(TEHRAN)
+    now = now or build_time()
     if dt > now + MAX_AHEAD:
         raise ValueError(
             f"{value!r} is more than a year after today "
