@@ -43,20 +43,20 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [
 AUTOESCAPE_EXCLUDE = ["partials/comments.html"]
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
-    "persian",  # first: the others import its text and date helpers
-    "escaping",  # Jinja autoescape for the theme's templates
-    "safe_build",
-    "page_cache",  # rebuilds render only pages whose inputs changed
-    "output_folders",  # page folders made ahead of the writer, in a thread
-    "taxonomy_lists",  # tag and category pages without Pelican's quadratic lookups
-    "awards",  # award pages and open data from data/awards/*.csv
-    "jalali_archive",
-    "reader_theme",  # related news, previous/next, the joined stylesheet
-    "comments",  # readers' comments moderated by data/moderation/rules.toml
+    "chapar_persian",  # first: the others import its text and date helpers
+    "chapar_escaping",  # Jinja autoescape for the theme's templates
+    "chapar_safe_build",
+    "chapar_page_cache",  # rebuilds render only pages whose inputs changed
+    "chapar_output_folders",  # page folders made ahead of the writer, in a thread
+    "chapar_taxonomy_lists",  # tag and category pages without Pelican's quadratic lookups
+    "chapar_awards",  # award pages and open data from data/awards/*.csv
+    "chapar_jalali_archive",
+    "chapar_reader_theme",  # related news, previous/next, the joined stylesheet
+    "chapar_comments",  # readers' comments moderated by data/moderation/rules.toml
     "pelican.plugins.sitemap",
-    "sitemap_pin",  # after sitemap: reproducible dates, state reset per build
-    "news_sitemap",  # sitemap-news.xml: the last two days' news for Google News
-    "search",  # last: indexes the pages the others wrote
+    "chapar_sitemap_pin",  # after sitemap: reproducible dates, state reset per build
+    "chapar_news_sitemap",  # sitemap-news.xml: the last two days' news for Google News
+    "chapar_search",  # last: indexes the pages the others wrote
 ]
 
 # Comments: the intake service's base URL; the form posts to

@@ -9,7 +9,6 @@ from pathlib import Path
 from invoke import task
 
 ROOT = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT / "plugins"))  # the build runner lives beside the plugins
 
 CONFIG = {
     "settings": ROOT / "pelicanconf.py",
@@ -36,7 +35,7 @@ def _setup_logging():
 
 
 def _run_build(func, **overrides):
-    from safe_build.errors import BuildError
+    from chapar.build.errors import BuildError
 
     os.chdir(ROOT)
     _setup_logging()
@@ -51,7 +50,7 @@ def _run_build(func, **overrides):
 @task
 def build(c, settings=None):
     """Build the site into output/ (output/ is replaced only if the build succeeds)."""
-    from safe_build import runner
+    from chapar.build import runner
 
     out = _run_build(
         runner.build,
@@ -64,10 +63,10 @@ def build(c, settings=None):
 @task
 def check(c, settings=None):
     """Validate all content and data; write nothing, same messages as build."""
-    from safe_build import runner
+    from chapar.build import runner
 
-    from persian.dates import build_time, format_date
-    from persian.newsitem import scheduled_items
+    from chapar.persian.dates import build_time, format_date
+    from chapar.news.item import scheduled_items
 
     _run_build(runner.check, settings_file=settings or CONFIG["settings"])
     print("no problems found")
@@ -120,7 +119,7 @@ def livereload(c, port=CONFIG["port"]):
 @task(help={"title": "the headline of the new item"})
 def new(c, title, category=""):
     """Create a news item with the next free NewsCode and the current Jalali time."""
-    from persian.newsitem import create_news_item
+    from chapar.news.item import create_news_item
 
     path = create_news_item(CONFIG["content"] / "news", title, category=category)
     print(path.relative_to(ROOT))
@@ -134,7 +133,7 @@ def new(c, title, category=""):
 )
 def moderation(c, approve=None, reject=None):
     """List every comment with its decision (published/held/rejected), rule and reason."""
-    from comments import cli
+    from chapar.cli import moderation as cli
 
     for key, status in ((approve, "approved"), (reject, "rejected")):
         if key:
@@ -162,10 +161,10 @@ def moderation(c, approve=None, reject=None):
 )
 def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None, to=None):
     """Build with publishconf.py, run the gates, push output/ to a branch (nothing on failure)."""
-    from publishing import PublishError, publish_folder, source_revision
-    from publishing.objectstore import upload
-    from publishing.gates import run_gates
-    from safe_build import runner
+    from chapar.publishing import PublishError, publish_folder, source_revision
+    from chapar.publishing.objectstore import upload
+    from chapar.publishing.gates import run_gates
+    from chapar.build import runner
 
     _ensure_checkers(c)
     siteurl = siteurl or os.environ.get("SITEURL")
@@ -208,7 +207,7 @@ def _ensure_checkers(c):
     import importlib.util
     import shutil
 
-    from site_checks.html import VNU_JAR
+    from chapar.checks.html import VNU_JAR
 
     missing = [name for name in ("playwright", "axe_playwright_python")
                if importlib.util.find_spec(name) is None]
@@ -224,8 +223,8 @@ def _ensure_checkers(c):
 
 def _secrets():
     """Texts of held and rejected comments that must not appear in the output."""
-    from comments.cli import collect, news_sources
-    from publishing.gates import withheld_texts
+    from chapar.cli.moderation import collect, news_sources
+    from chapar.publishing.gates import withheld_texts
 
     news = news_sources(ROOT / "content/news")
     rows, _problems = collect(ROOT, news)
@@ -250,8 +249,8 @@ def _secrets():
 def intake(c, host=None, port=None, content=None, site_url=None, origin=None, max_body=None,
            rate_limit=None, commit=False, push=False, remote=None):
     """Run the comment intake service: the form's POSTs become content/comments/ files."""
-    from intake import Config
-    from intake.__main__ import serve as run_intake
+    from chapar.intake import Config
+    from chapar.intake.__main__ import serve as run_intake
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     os.chdir(ROOT)

@@ -40,8 +40,7 @@ PERSIAN = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 BUILD = """
 import json, resource, sys, time
-sys.path.insert(0, {plugins!r})
-from safe_build import runner
+from chapar.build import runner
 
 def cpu():
     own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -19,10 +19,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
 
-from comments import moderation, render  # noqa: E402
-from persian.dates import TEHRAN  # noqa: E402
+from chapar.moderation import engine as moderation
+from chapar.comments import render  # noqa: E402
+from chapar.persian.dates import TEHRAN  # noqa: E402
 
 BODIES = {
     "persian text": lambda n: ("دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت. " * n)[:n],

@@ -30,7 +30,6 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "plugins"))
 
 WORDS = (
     "استان دولت مردم خدمت اداره جشنواره ارزیابی دستگاه اجرایی شاخص توسعه الکترونیک "
@@ -97,8 +96,11 @@ def make_site(folder, articles, per_article, seed=1397):
 
 def comment_pass(site):
     """Read, moderate and render every comment as the plugin does; timings."""
-    from comments import moderate_site, moderation, render, store
-    from persian.reader import read_source
+    from chapar_comments import moderate_site
+    from chapar.moderation import engine as moderation
+    from chapar.comments import render
+    from chapar.comments import store
+    from chapar_persian.reader import read_source
 
     os.chdir(site)
     rules = moderation.load_rules("data/moderation/rules.toml")
@@ -128,9 +130,9 @@ def timed_build(site, output, **settings):
     waited for the comments worker, comment folders the build did itself) of
     a clean build."""
     code = (
-        "import sys, time, resource, logging; sys.path.insert(0, 'plugins');"
+        "import sys, time, resource, logging;"
         "logging.disable(logging.WARNING);"
-        "from safe_build import runner; t = time.perf_counter();"
+        "from chapar.build import runner; t = time.perf_counter();"
         f"runner.build('pelicanconf.py', output={str(output)!r}, CACHE_CONTENT=False,"
         f" LOAD_CONTENT_CACHE=False, **{settings!r});"
         "wall = time.perf_counter() - t; runner.wait_for_cleanup();"
@@ -150,8 +152,10 @@ def timed_build(site, output, **settings):
 
 def site_pass(site):
     """The build's pass as the plugin runs it in a clean build: seconds."""
-    from comments import moderation, render, sitepass
-    from safe_build import runner
+    from chapar.moderation import engine as moderation
+    from chapar.comments import render
+    from chapar.comments import sitepass
+    from chapar.build import runner
 
     os.chdir(site)
     logging.disable(logging.WARNING)

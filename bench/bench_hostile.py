@@ -40,7 +40,7 @@ import traceback
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests"), str(ROOT), str(ROOT / "bench")]
+sys.path[:0] = [str(ROOT / "tests"), str(ROOT)]  # the test suite's helpers (and tasks.py) drive it
 
 PATHOLOGICAL = 20
 SMALL, LARGE = 1_000, 10_000
@@ -50,7 +50,7 @@ def worker(site, output):
     """One clean build of ``site`` in this process: prints its seconds (or the failure)."""
     import logging
 
-    from safe_build import runner
+    from chapar.build import runner
 
     logging.disable(logging.WARNING)
     os.chdir(site)
@@ -140,7 +140,7 @@ def bench_pathological(scratch, repeat):
 
 def bench_crowd(scratch, repeat):
     from hostile_support import SENTENCE
-    from site_checks.budgets import DEFAULTS, page_weight
+    from chapar.checks.budgets import DEFAULTS, page_weight
 
     sites = {n: newsroom(scratch / f"crowd-{n}", [f"{SENTENCE}، نظر {i}" for i in range(1, n + 1)])
              for n in (SMALL, LARGE)}
@@ -171,7 +171,7 @@ def bench_vectors(scratch):
         ALL_VECTORS, FIELDS, browse_all, build_hostile_site, by_field, feed_findings, field_of,
         html_pages, make_hostile_site, parsed_findings, static_findings,
     )
-    from site_checks.serve import launch_chromium
+    from chapar.checks.serve import launch_chromium
 
     import logging
 

@@ -5,7 +5,7 @@
 
 Builds a throw-away site in a temporary folder (the project's rules, the
 seed article and ``--articles`` others, each with ``--existing`` comments),
-starts the real service (``python -m intake``) on a free 127.0.0.1 port and
+starts the real service (``python -m chapar.intake``) on a free 127.0.0.1 port and
 posts from ``--clients`` concurrent clients (threads, keep-alive unless told
 otherwise), every post a distinct on-topic Persian comment as JSON.  Prints
 accepted/s, p50/p90/p99/max latency, and checks that every accepted comment
@@ -30,9 +30,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "tests")]
+sys.path.insert(0, str(ROOT / "tests"))  # the test suite's helpers drive it
 
-from comments import cli, store  # noqa: E402
+from chapar.cli import moderation as cli
+from chapar.comments import store  # noqa: E402
 from intake_support import on_topic  # noqa: E402  (the tests' distinct on-topic comments)
 
 ORIGIN = "http://127.0.0.1:8000"
@@ -70,12 +71,11 @@ def free_port():
 
 
 def start(folder, port):
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
     log = open(folder / "intake.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "intake", "--root", str(folder), "--port", str(port),
+        [sys.executable, "-m", "chapar.intake", "--root", str(folder), "--port", str(port),
          "--site-url", ORIGIN, "--rate-limit", "0"],
-        cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+        cwd=folder, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:

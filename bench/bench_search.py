@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "bench")]
 
 PARTS = {".pf_fragment": "fragments", ".pf_index": "index chunks", ".pf_meta": "metadata",
          ".json": "metadata"}
@@ -62,8 +61,8 @@ QUERIES = ["استاندار", "۱۴۰۰", "الكترونيك", "دولت ال�
 def main():
     from playwright.sync_api import sync_playwright
 
-    from safe_build import runner
-    from site_checks.serve import launch_chromium, serve_folder
+    from chapar.build import runner
+    from chapar.checks.serve import launch_chromium, serve_folder
     from synthetic import make_site
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -73,7 +72,7 @@ def main():
         site = make_site(Path(scratch) / "site", args.n, award_rows=200, with_comments=False)
         os.chdir(site)
         logging.getLogger().addHandler(SearchLog(level=logging.INFO))
-        logging.getLogger("search").setLevel(logging.INFO)
+        logging.getLogger("chapar_search").setLevel(logging.INFO)
         started, cpu = time.perf_counter(), os.times()
         out = runner.build(site / "pelicanconf.py", output=site / "output")
         helpers = sum(os.times()[2:4]) - sum(cpu[2:4])  # the shard processes and their Pagefind

@@ -34,7 +34,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT / "plugins"), str(ROOT / "bench")]
 
 PLAIN_SETTINGS = """
 PATH = "content"
@@ -79,7 +78,7 @@ def worker(mode, site):
         name = "plain.py" if mode == "plain" else "plain_folders.py"
         Pelican(read_settings(str(Path(site) / name))).run()
     else:
-        from safe_build import runner
+        from chapar.build import runner
 
         handler = IndexTimer(level=logging.INFO)
         logging.getLogger().addHandler(handler)
@@ -94,7 +93,7 @@ def worker(mode, site):
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     pages = {}
     if not mode.startswith("plain"):
-        import page_cache
+        import chapar_page_cache as page_cache
 
         pages = {k: page_cache.LAST_BUILD.get(k) for k in ("rendered", "reused")}
     print(json.dumps({"seconds": seconds, "peak_mb": peak_mb, "index_seconds": IndexTimer.seconds,

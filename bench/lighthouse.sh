@@ -23,7 +23,7 @@ trap 'kill "${SERVER_PID:-}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 SITE="${1:-}"
 if [ -z "$SITE" ]; then
   SITE="$WORK/output"
-  (cd "$ROOT" && "$PY" -c "import sys; sys.path.insert(0, 'plugins'); from safe_build import runner; runner.build('pelicanconf.py', output='$SITE')" >/dev/null 2>&1)
+  (cd "$ROOT" && "$PY" -c "from chapar.build import runner; runner.build('pelicanconf.py', output='$SITE')" >/dev/null 2>&1)
 fi
 
 PORT="$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"

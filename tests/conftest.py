@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from safe_build import runner
-from site_checks.serve import launch_chromium, serve_folder  # noqa: F401 (tests import it)
+from chapar.build import runner
+from chapar.checks.serve import launch_chromium, serve_folder  # noqa: F401 (tests import it)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -57,7 +57,7 @@ def refused_build(site):
     """Build ``site`` over an output holding a previous site and expect it to
     fail: returns the problems, once the previous output is shown untouched
     and no staging folder is left behind."""
-    from safe_build.errors import BuildError
+    from chapar.build.errors import BuildError
 
     output = site / "output"
     output.mkdir()

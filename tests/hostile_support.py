@@ -469,7 +469,7 @@ class Recorder:
 def browse_all(output, browser=None, pages=None):
     """Open every HTML page of ``output`` in chromium (``browser``, else one
     started here): ``(hits, {page: live DOM findings})``."""
-    from site_checks.serve import serve_folder
+    from chapar.checks.serve import serve_folder
 
     server, base = serve_folder(output)
     server.handle_error = lambda request, address: None  # chromium closing early: no traceback
@@ -478,7 +478,7 @@ def browse_all(output, browser=None, pages=None):
             return _browse(browser, base, pages or html_pages(output))
         from playwright.sync_api import sync_playwright
 
-        from site_checks.serve import launch_chromium
+        from chapar.checks.serve import launch_chromium
 
         with sync_playwright() as p:
             own = launch_chromium(p)
@@ -654,7 +654,7 @@ BAD_INPUTS = [
 def run_bad_input(tmp, expected, make):
     """Build the bad site: ``(ok, what happened)``; ok when the build stopped
     with every problem as path:line: message and one at ``expected``."""
-    from safe_build.errors import BuildError
+    from chapar.build.errors import BuildError
 
     tmp = Path(tmp)
     tmp.mkdir(parents=True, exist_ok=True)

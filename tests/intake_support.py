@@ -48,7 +48,7 @@ def intake_news():
 
 def on_topic(i):
     """A distinct comment that passes every rule on both articles."""
-    from persian.text import to_persian_digits
+    from chapar.persian.text import to_persian_digits
 
     return (f"اجرای کامل دولت الکترونیک در دستگاه‌های اجرایی خراسان شمالی رضایتمندی مردم "
             f"را بیشتر می‌کند؛ نظر شماره {to_persian_digits(_serial(i))}")
@@ -78,7 +78,7 @@ def free_port():
 
 
 class Service:
-    """``python -m intake`` on a free loopback port; ``stop()`` or ``kill()``.
+    """``python -m chapar.intake`` on a free loopback port; ``stop()`` or ``kill()``.
     ``group=True`` runs it in a process group (a session) of its own, as a
     service manager does, so that ``kill_group()`` kills its git children too."""
 
@@ -86,12 +86,11 @@ class Service:
         self.site = Path(site)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
         self.log = open(log or self.site.parent / f"intake-{self.port}.log", "wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "intake", "--root", str(self.site), "--port", str(self.port),
+            [sys.executable, "-m", "chapar.intake", "--root", str(self.site), "--port", str(self.port),
              "--site-url", ORIGIN, *map(str, args)],
-            cwd=self.site, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=self.site, stdout=self.log, stderr=subprocess.STDOUT,
             start_new_session=group)
         self._wait_ready()
 

@@ -5,7 +5,7 @@ row group per festival and its chart included."""
 
 import pytest
 
-from site_checks.a11y import axe_violations
+from chapar.checks.a11y import axe_violations
 
 pytestmark = pytest.mark.browser
 

@@ -3,7 +3,7 @@ problem at the line an editor sees it on (README.md, "Awards (for editors)")."""
 
 import pytest
 
-from awards.validation import load
+from chapar.awards.validation import load
 from awards_helpers import AWARDS, write_awards
 from conftest import make_site, news_item, refused_build
 

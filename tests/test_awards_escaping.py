@@ -6,8 +6,9 @@ import json
 import pandas as pd
 import pytest
 
-from awards import opendata, validation
-from safe_build.errors import BuildError
+from chapar.awards import opendata
+from chapar.awards import validation
+from chapar.build.errors import BuildError
 
 from awards_helpers import AGENCIES, write_awards
 from conftest import build_site, make_site

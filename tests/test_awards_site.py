@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from safe_build.errors import BuildError
+from chapar.build.errors import BuildError
 
 from awards_helpers import write_awards
 from conftest import build_site, make_site, news_item

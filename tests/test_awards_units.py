@@ -2,10 +2,10 @@
 
 import pytest
 
-from awards.collation import persian_sorted
-from awards.matching import AgencyIndex
-from awards.reading import decode, read_table
-from awards.validation import AWARD_COLUMNS, load
+from chapar.awards.collation import persian_sorted
+from chapar.awards.matching import AgencyIndex
+from chapar.awards.reading import decode, read_table
+from chapar.awards.validation import AWARD_COLUMNS, load
 
 from awards_helpers import AGENCIES, FESTIVALS, write_awards
 
@@ -119,7 +119,7 @@ def test_collation_compares_word_by_word_and_folds_arabic_letters():
 
 
 def test_settings_defaults_are_merged_and_bad_addresses_named():
-    from awards.generator import awards_settings
+    from chapar_awards.generator import awards_settings
 
     merged = awards_settings({"AWARDS_PATH": "elsewhere", "SITENAME": "x"})
     assert merged["AWARDS_PATH"] == "elsewhere"
@@ -153,7 +153,7 @@ def test_repeated_cells_are_normalised_like_single_ones(here):
 
 
 def test_chart_writes_every_count_and_only_the_year_labels_that_fit():
-    from awards.chart import history
+    from chapar.awards.chart import history
 
     few = history({1397: 1, 1399: 2})
     assert [b.labelled for b in few.bars] == [True, True, True]
@@ -169,7 +169,7 @@ def test_chart_writes_every_count_and_only_the_year_labels_that_fit():
 def test_award_objects_are_kept_from_the_garbage_collector_during_a_build_only():
     import gc
 
-    from awards import heap
+    from chapar.awards import heap
 
     heap.thaw()  # a failed build earlier in this process leaves its objects frozen
     assert gc.get_freeze_count() == 0

@@ -2,7 +2,7 @@
 
 import pytest
 
-from awards.validation import load
+from chapar.awards.validation import load
 
 from awards_helpers import AGENCIES, AWARDS, FESTIVALS, write_awards
 

@@ -4,10 +4,10 @@ import shutil
 
 import pytest
 
-from comments.cli import collect, news_sources
+from chapar.cli.moderation import collect, news_sources
 from conftest import ROOT, build_site, make_site, news_item
-from publishing.gates import leaked_texts, withheld_texts
-from site_checks.budgets import budget_problems, overhead_html, page_weight
+from chapar.publishing.gates import leaked_texts, withheld_texts
+from chapar.checks.budgets import budget_problems, overhead_html, page_weight
 
 import tasks
 

@@ -9,7 +9,7 @@ import time
 
 from conftest import ROOT, build_site, make_site, news_item
 
-import persian.reader
+import chapar_persian.reader
 
 
 def differences(left, right):
@@ -56,8 +56,8 @@ def test_rebuild_after_one_change_reads_only_that_file_and_equals_a_clean_build(
     changed = site / "content/news/1398/b.md"
     changed.write_text(news_item(2, "خبر دو، ویرایش شده", "1398/01/15", "Tags: بجنورد\n"))
     read = []
-    original = persian.reader.PersianMarkdownReader.read
-    monkeypatch.setattr(persian.reader.PersianMarkdownReader, "read",
+    original = chapar_persian.reader.PersianMarkdownReader.read
+    monkeypatch.setattr(chapar_persian.reader.PersianMarkdownReader, "read",
                         lambda self, path: read.append(path) or original(self, path))
     incremental = build_site(site, **cached)
     assert [os.path.relpath(p, site) for p in read] == ["content/news/1398/b.md"]
@@ -68,7 +68,7 @@ def test_rebuild_after_one_change_reads_only_that_file_and_equals_a_clean_build(
 
 
 def test_a_replaced_site_is_deleted_after_the_swap(tmp_path):
-    from safe_build import runner
+    from chapar.build import runner
 
     site = make_site(tmp_path, news=NEWS)
     output = build_site(site)

@@ -183,7 +183,7 @@ def paged_site(tmp_path_factory):
 
 @pytest.mark.browser
 def test_a_comment_page_is_accessible_and_its_links_lead_to_the_comments_answered(paged_site, page):
-    from site_checks.a11y import axe_violations
+    from chapar.checks.a11y import axe_violations
 
     page.goto(f"{paged_site}/news/{CODE}/comments/2/")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from comments import cli, render
+from chapar.cli import moderation as cli
+from chapar.comments import render
 from conftest import ROOT, build_site, make_site, news_item
-from safe_build.errors import BuildError
+from chapar.build.errors import BuildError
 
 CODE = 4385870
 ARTICLE = news_item(
@@ -353,7 +354,7 @@ def test_the_projects_sample_comments(real_site):
 # --- decisions kept between builds ---------------------------------------------
 
 def test_a_rebuild_moderates_again_only_what_changed(tmp_path):
-    import comments
+    import chapar_comments as comments
 
     second = news_item(77, "خبر دوم", "1397/06/06 10:00", body="بودجه استان تصویب شد.")
     site = make_site(tmp_path, news={"a.md": ARTICLE, "b.md": second}, comments={

@@ -9,12 +9,15 @@ import shutil
 
 import pytest
 
-import comments
-import page_cache
-from comments import cli, moderation, render, sitepass
+import chapar_comments as comments
+import chapar_page_cache as page_cache
+from chapar.cli import moderation as cli
+from chapar.moderation import engine as moderation
+from chapar.comments import render
+from chapar.comments import sitepass
 from conftest import ROOT, build_site, make_site, news_item
-from site_checks.budgets import budget_problems
-from safe_build.errors import BuildError
+from chapar.checks.budgets import budget_problems
+from chapar.build.errors import BuildError
 from test_builds import differences
 from test_comments_build import ARTICLE, CODE, comment
 
@@ -125,7 +128,7 @@ def test_loops_and_unpublished_parents_are_found_along_long_chains():
         def line(self, key):
             return 1
 
-    from comments import store
+    from chapar.comments import store
 
     n = 5000
     chain = [C(f"{i:05d}", f"{i - 1:05d}" if i else "", "approved") for i in range(n)]

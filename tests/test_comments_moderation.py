@@ -10,8 +10,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from comments import moderation as m
-from persian.dates import TEHRAN
+from chapar.moderation import engine as m
+from chapar.persian.dates import TEHRAN
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = ROOT / "data/moderation/rules.toml"

@@ -9,12 +9,14 @@ import shutil
 
 import pytest
 
-import comments
-from comments import moderation as m
-from comments import render, sitepass, store
+import chapar_comments as comments
+from chapar.moderation import engine as m
+from chapar.comments import render
+from chapar.comments import sitepass
+from chapar.comments import store
 from conftest import ROOT, build_site, make_site, news_item
-from persian.dates import parse_date
-from safe_build.errors import BuildError
+from chapar.persian.dates import parse_date
+from chapar.build.errors import BuildError
 from test_builds import differences
 from test_comments_build import ARTICLE, CODE, COMMENTS, comment
 
@@ -231,7 +233,7 @@ def test_the_worker_result_is_dropped_when_it_read_other_news(tmp_path, caplog, 
     # Pelican leaves news/old out; the worker, reading headers, finds it
     old = news_item(77, "قدیمی", "1397/06/06 10:00", body="بودجه عمرانی استان.")
     site = make_site(tmp_path, news={"a.md": ARTICLE, "old/b.md": old}, comments=SECOND_COMMENTS)
-    caplog.set_level(logging.INFO, logger="comments")
+    caplog.set_level(logging.INFO)
     errors = []
     for worker in (False, True):
         with pytest.raises(BuildError) as err:

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from persian.dates import TEHRAN, format_date, isoformat, parse_date
+from chapar.persian.dates import TEHRAN, format_date, isoformat, parse_date
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 """The publish gates that need no browser, on small planted outputs."""
 
-from publishing.gates import feed_problems, leaked_emails, leaked_texts, pages_of_each_type
+from chapar.publishing.gates import feed_problems, leaked_emails, leaked_texts, pages_of_each_type
 
 import tasks
 

@@ -35,8 +35,8 @@ from hostile_support import (
     pathological, static_findings,
 )
 from intake_support import OTHER, Service, intake_news, on_topic, post, running
-from safe_build.errors import BuildError
-from site_checks.budgets import budget_problems
+from chapar.build.errors import BuildError
+from chapar.checks.budgets import budget_problems
 
 PATH_LINE = re.compile(r"^(?P<path>[^\s:][^:]*):(?P<line>\d+): \S")
 

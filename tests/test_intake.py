@@ -8,10 +8,12 @@ from urllib.parse import quote
 
 import pytest
 
-from comments import cli, moderation, store
-from comments.compose import comment_text, file_date
+from chapar.cli import moderation as cli
+from chapar.moderation import engine as moderation
+from chapar.comments import store
+from chapar.comments.compose import comment_text, file_date
 from conftest import build_site, make_site
-from intake.limits import RateLimiter
+from chapar.intake.limits import RateLimiter
 from intake_support import (
     DRAFT, EXISTING, ORIGIN, SEED, Service, comment_files, intake_news, on_topic, post, request,
 )
@@ -305,7 +307,7 @@ def test_openapi_description(service):
 def test_compose_round_trips_through_the_store(tmp_path):
     from datetime import datetime
 
-    from persian.dates import TEHRAN
+    from chapar.persian.dates import TEHRAN
 
     now = datetime(2026, 7, 14, 10, 22, 33, tzinfo=TEHRAN)
     text = comment_text("سلام\r\nدنیا", author="علی", date=file_date(now), replyto="1",

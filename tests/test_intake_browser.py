@@ -4,7 +4,7 @@ file is in content/comments/, and the next build shows the comment."""
 
 import pytest
 
-from comments import store
+from chapar.comments import store
 from conftest import build_site, make_site, serve_folder
 from intake_support import EXISTING, SEED, Service, comment_files, intake_news, on_topic
 

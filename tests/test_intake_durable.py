@@ -12,8 +12,8 @@ import pytest
 
 from bench.intake_kill import kill_runs
 from conftest import make_site
-from intake import locks
-from intake.gitsync import GitCommitter
+from chapar.intake import locks
+from chapar.intake.gitsync import GitCommitter
 from intake_support import EXISTING, OTHER, SEED, Service, intake_news, on_topic, post
 
 WAIT = 120  # seconds at most for the service to get where a test needs it (never a measure)

@@ -9,9 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from comments import cli, store
+from chapar.cli import moderation as cli
+from chapar.comments import store
 from conftest import make_site
-from intake.desk import FIELDS
+from chapar.intake.desk import FIELDS
 from intake_support import DRAFT, EXISTING, ORIGIN, SEED, Service, intake_news, on_topic, request
 
 _serials = count(100)  # a new text each time: drawn integers repeat, and repeats are duplicates

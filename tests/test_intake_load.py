@@ -7,12 +7,13 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from http.client import HTTPConnection, HTTPException
 
-from comments import cli, store
+from chapar.cli import moderation as cli
+from chapar.comments import store
 from conftest import make_site
 from intake_support import (
     EXISTING, OTHER, SEED, Service, comment_files, intake_news, on_topic, post, running,
 )
-from safe_build import runner
+from chapar.build import runner
 
 CLIENTS = 20
 PER_CLIENT = 10

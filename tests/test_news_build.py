@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from conftest import build_site, make_site, news_item, refused_build
-from safe_build.errors import BuildError
+from chapar.build.errors import BuildError
 
 SEED_LIKE = (
     "Title: دولت الكترونيك رضایتمندی مردم\n"
@@ -350,8 +350,8 @@ def test_a_news_item_without_a_section_is_in_the_default_section_never_its_folde
 def test_invoke_new_then_publish_gives_the_default_section(tmp_path):
     from datetime import datetime
 
-    from persian.dates import TEHRAN
-    from persian.newsitem import create_news_item
+    from chapar.persian.dates import TEHRAN
+    from chapar.news.item import create_news_item
 
     site = make_site(tmp_path)
     path = create_news_item(site / "content/news", "خبر تازه",

@@ -4,10 +4,10 @@ service all use persian.newsitem.parse_news_code."""
 
 import pytest
 
-from comments import cli
+from chapar.cli import moderation as cli
 from conftest import build_site, make_site
 from intake_support import ORIGIN, OTHER, OTHER_ARTICLE, comment_files, on_topic, post, running
-from persian.newsitem import parse_news_code
+from chapar.news.item import parse_news_code
 
 PADDED = OTHER_ARTICLE.replace(f"NewsCode: {OTHER}", "NewsCode: 0077")
 
@@ -32,26 +32,6 @@ def test_a_news_code_has_at_most_18_digits():
         parse_news_code("1" * 19)
     with pytest.raises(ValueError, match="at most 18 digits"):
         parse_news_code("9" * 5000)  # refused before int() (and its 4,300-digit limit)
-
-
-def test_newsitem_imports_no_pelican():
-    import subprocess
-    import sys
-
-    from conftest import ROOT
-
-    # persian/__init__.py registers the plugin; load newsitem.py and its siblings alone.
-    code = (
-        "import importlib.util, sys, types\n"
-        f"pkg = types.ModuleType('persian'); pkg.__path__ = [{str(ROOT / 'plugins/persian')!r}]\n"
-        "sys.modules['persian'] = pkg\n"
-        "import persian.newsitem\n"
-        "assert not [m for m in sys.modules if m.split('.')[0] == 'pelican'], 'pelican imported'\n"
-        "print(persian.newsitem.parse_news_code('0077'))\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout == "77\n"
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ NOW = datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo("Asia/Tehran"))
 
 @pytest.fixture(autouse=True)
 def fixed_clock(monkeypatch):
-    import news_sitemap
+    import chapar_news_sitemap as news_sitemap
 
     monkeypatch.setattr(news_sitemap, "build_time", lambda: NOW)
 
@@ -54,7 +54,7 @@ def test_an_unknown_news_sitemap_setting_is_named(tmp_path):
 def test_a_rebuild_later_drops_news_that_left_the_window(tmp_path, monkeypatch):
     """The window moves with the clock, not with the content: a rebuild with
     the page cache must still write what a clean build writes."""
-    import news_sitemap
+    import chapar_news_sitemap as news_sitemap
 
     clock = {"now": NOW}
     monkeypatch.setattr(news_sitemap, "build_time", lambda: clock["now"])

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from publishing import PublishError
-from publishing.objectstore import rclone_binary, upload
+from chapar.publishing import PublishError
+from chapar.publishing.objectstore import rclone_binary, upload
 
 
 def free_port():

@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-import output_folders
-from awards.generator import AwardsGenerator
+import chapar_output_folders as output_folders
+from chapar_awards.generator import AwardsGenerator
 from awards_helpers import write_awards
 from conftest import build_site, make_site, news_item
 from test_awards_site import AGENCIES, AWARDS, FESTIVALS, NEWS
@@ -62,7 +62,7 @@ def test_a_build_that_fails_while_writing_stops_the_thread_and_leaves_no_folder(
 def test_a_build_that_fails_while_search_indexes_leaves_no_folder(site, tmp_path, monkeypatch):
     # the news shards are being indexed (into the staging folder) when the
     # awards fail: the indexer and its pagefind are stopped before it is removed
-    from search import shards
+    from chapar.search import shards
 
     started = []
     submit = shards.ShardIndexer.submit

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-import page_cache
+import chapar_page_cache as page_cache
 from conftest import build_site, make_site, news_item
 from test_builds import differences
 

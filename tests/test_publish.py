@@ -6,7 +6,7 @@ import sys
 import pytest
 
 from conftest import ROOT, make_site, news_item
-from publishing import publish_folder
+from chapar.publishing import publish_folder
 
 
 def git(*args, cwd=None):

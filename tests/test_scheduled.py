@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from conftest import build_site, make_site, news_item
-from persian.newsitem import scheduled_items
+from chapar.news.item import scheduled_items
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 BEFORE = datetime(2026, 12, 2, 9, 0, tzinfo=TEHRAN)
@@ -21,7 +21,7 @@ CACHED = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
 @pytest.fixture
 def clock(monkeypatch):
     """The time Pelican's content classes and the news sitemap see."""
-    import news_sitemap
+    import chapar_news_sitemap as news_sitemap
     import pelican.contents
 
     now = {"now": BEFORE}

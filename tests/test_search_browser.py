@@ -2,7 +2,7 @@
 
 import pytest
 
-import search as search_module
+import chapar_search as search_module
 
 from conftest import build_site, make_site, news_item, serve_folder
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from search.normalize import normalize_for_search
+from chapar.search.normalize import normalize_for_search
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = json.loads((ROOT / "tests/data/search_normalize_examples.json").read_text("utf-8"))
@@ -32,7 +32,7 @@ def test_javascript_normaliser_gives_the_same_answers():
 
 
 def test_pages_are_folded_like_queries_but_keep_zwnj_spacing_and_case():
-    from search.normalize import fold_page
+    from chapar.search.normalize import fold_page
 
     page = '<p class="X">علي  ۱۳۹۷ كلاهبـــردار مَدرِسه می\u200cشود</p>'
     assert fold_page(page) == '<p class="X">علی  1397 کلاهبردار مدرسه می\u200cشود</p>'

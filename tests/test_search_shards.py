@@ -7,10 +7,12 @@ import os
 
 import pytest
 
-import search
+import chapar_search as search
 from conftest import build_site, make_site, news_item
-from safe_build import BuildError
-from search import job, normalize, shards
+from chapar_safe_build import BuildError
+from chapar.search import job
+from chapar.search import normalize
+from chapar.search import shards
 from test_builds import differences
 
 CACHED = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}

@@ -5,8 +5,8 @@ import sys
 from datetime import datetime
 
 from conftest import ROOT, make_site, news_item
-from persian.dates import TEHRAN
-from persian.newsitem import create_news_item, next_news_code
+from chapar.persian.dates import TEHRAN
+from chapar.news.item import create_news_item, next_news_code
 
 def run_invoke(site, *args):
     # tasks.py works on the folder it lives in; run a copy inside the fixture site.

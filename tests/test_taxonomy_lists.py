@@ -7,7 +7,7 @@ from pelican import signals
 
 import pelicanconf
 from conftest import build_site, make_site, news_item
-from taxonomy_lists import ArticleList
+from chapar_taxonomy_lists import ArticleList
 from test_builds import differences
 
 

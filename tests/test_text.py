@@ -5,8 +5,8 @@ from pelican.utils import slugify
 
 import pelicanconf
 from conftest import ROOT
-from persian.reader import split_list
-from persian.text import fold, normalize, to_latin_digits, to_persian_digits
+from chapar_persian.reader import split_list
+from chapar.persian.text import fold, normalize, to_latin_digits, to_persian_digits
 
 
 def test_arabic_letters_become_persian_and_kashida_goes():
@@ -51,7 +51,7 @@ def test_tags_split_on_persian_and_latin_commas():
 
 
 def test_header_values_and_lines_read_only_the_header():
-    from persian.reader import header_lines, header_values
+    from chapar_persian.reader import header_lines, header_values
 
     text = "Title: خبر\nNewsCode:  ۴۲ \nnewscode: 7\n\nBody: not a key\n"
     assert header_values(text) == {"title": "خبر", "newscode": "۴۲"}
@@ -61,7 +61,7 @@ def test_header_values_and_lines_read_only_the_header():
 def test_normalize_skips_only_text_it_would_not_change():
     # persian.text.normalize translates only text in which it finds a
     # character to change: the search must know every one of them.
-    from persian import text
+    from chapar.persian import text
 
     every = [chr(c) for c in (*range(0xD800), *range(0xE000, 0x10000))]
     assert [c for c in every if text.normalize(c) != c.translate(text._LETTERS)] == []
@@ -71,7 +71,7 @@ def test_normalize_skips_only_text_it_would_not_change():
 def test_constant_theme_strings_are_translated_when_a_template_compiles():
     from jinja2 import Environment
 
-    from persian.i18n import ConstantGettext, load_translations
+    from chapar.i18n import ConstantGettext, load_translations
 
     translations = load_translations(str(ROOT / "theme/translations"), "fa")
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])

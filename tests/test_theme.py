@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build_site, make_site, news_item
-from reader_theme import rank_related
-from site_checks.budgets import budget_problems, font_weight, page_weight
-from site_checks.html import vnu_errors
-from site_checks.links import broken_links
+from chapar_reader_theme import rank_related
+from chapar.checks.budgets import budget_problems, font_weight, page_weight
+from chapar.checks.html import vnu_errors
+from chapar.checks.links import broken_links
 from theme_support import theme_site  # noqa: F401  (fixture)
 
 SEED = "news/4385870/index.html"
@@ -142,7 +142,7 @@ def test_related_news_for_a_whole_site_matches_the_plain_definition():
     import random
     from datetime import datetime, timedelta
 
-    from reader_theme import RelatedNews
+    from chapar_reader_theme import RelatedNews
 
     class A:
         def __init__(self, n, tags):
@@ -306,7 +306,7 @@ def test_urls_are_computed_once_when_every_generator_is_done():
     from pelican.contents import Article
     from pelican.settings import DEFAULT_CONFIG
 
-    from reader_theme import freeze_urls
+    from chapar_reader_theme import freeze_urls
 
     settings = {**DEFAULT_CONFIG, "ARTICLE_URL": "news/{newscode}/",
                 "ARTICLE_SAVE_AS": "news/{newscode}/index.html"}

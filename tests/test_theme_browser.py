@@ -6,7 +6,7 @@ to test-artifacts/screenshots/ for people to look at."""
 import pytest
 
 from conftest import ROOT, serve_folder
-from site_checks.a11y import axe_violations
+from chapar.checks.a11y import axe_violations
 from theme_support import theme_site  # noqa: F401  (fixture)
 
 SHOTS = ROOT / "test-artifacts" / "screenshots"

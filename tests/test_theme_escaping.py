@@ -175,7 +175,7 @@ def test_autoescape_is_on_for_every_template_but_the_excluded_ones():
 
     import jinja2
 
-    from escaping import turn_on_autoescape
+    from chapar_escaping import turn_on_autoescape
 
     loader = jinja2.DictLoader({"a.html": "{{ x }}", "partials/comments.html": "{{ x }}",
                                 "b.html": '{% include "partials/comments.html" %}|{{ x }}'})

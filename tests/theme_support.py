@@ -4,7 +4,7 @@ news, several sections, archives over two years, Latin names and code."""
 import pytest
 
 from conftest import build_site, make_site, news_item
-from persian.text import to_persian_digits as fa
+from chapar.persian.text import to_persian_digits as fa
 
 SECTIONS = ("استان‌ها", "اقتصادی", "ورزشی")
 TAGS = ("دولت الکترونیک", "خراسان شمالی", "بودجه", "فوتبال", "جشنواره شهید رجایی")

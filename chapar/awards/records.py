@@ -1,0 +1,249 @@
+"""Page objects built from validated award data: agencies, festivals, results.
+
+The DataFrame is sorted once (newest festival first, then by result and
+agency) and walked twice as plain lists: the first pass gathers each
+festival's results (:class:`Share`) and who won them, the second hands every
+agency its rows, already grouped by year and festival.  Templates get rows as
+tuples of ready values (``(group, category, award, note, partners)``), so a
+page with thousands of rows makes no attribute lookups and no sorting; the
+same tuples are what the page cache digests (``__page_key__``) and, in the
+same order, what the open data holds (:attr:`AwardSite.rows`).
+
+Only names, ids and URLs are dataclass fields of plain values (str, lists of
+str): the page cache's site-wide key digests those (an article's links to its
+agencies), so what a single page shows (rows, counts, charts) is kept in
+fields it skips or computed by properties; else a changed award would render
+every page of the site again.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+from markupsafe import escape
+
+from chapar.awards import chart
+from chapar.awards.collation import persian_sorted, sort_key
+
+
+@dataclass(slots=True, eq=False)
+class Agency:
+    id: str
+    name: str
+    aliases: list
+    province: str
+    website: str
+    url: str = ""
+    save_as: str = ""
+    # [(year, first of its year, Festival, [row])], newest festival first; a
+    # row is (group, category, award, note, partners), partners ((first, url, name), ...)
+    sections: list = field(default_factory=list)
+    articles: list = field(default_factory=list)  # articles whose Agencies names it
+    chart: object = None  # chart.Chart, set by build(); its total is the count
+
+    @property
+    def count(self):
+        return self.chart.total if self.chart else 0
+
+    def __page_key__(self, fingerprints):
+        """Everything this agency's page shows, for the page cache (plugins/page_cache)."""
+        sections = [(year, f.id, f.title, f.url, fingerprints.of(f.article, "item"), rows)
+                    for year, _, f, rows in self.sections]
+        articles = [fingerprints.of(article, "item") for article in self.articles]
+        return repr((self.id, self.name, self.aliases, self.province, self.website, self.url,
+                     self.save_as, sections, articles))
+
+
+@dataclass(slots=True, eq=False)
+class Festival:
+    id: str
+    title: str
+    year: int
+    province: str
+    held_on: object
+    news_code: object
+    honored_employees: object
+    url: str = ""
+    save_as: str = ""
+    article: object = None
+    shares: list = field(default_factory=list)  # Share, in page order
+    # [(group, has_category, [(category, award, winners, shared)])], groups in
+    # Persian order ("" first); winners ((first, url, name), ...)
+    groups: list = field(default_factory=list)
+
+    @property
+    def winners(self):
+        return {a.id for share in self.shares for a in share.agencies}
+
+    @property
+    def winner_count(self):
+        return len(self.winners)
+
+    def __page_key__(self, fingerprints):
+        """Everything this festival's page shows, for the page cache (plugins/page_cache)."""
+        return repr((self.id, self.title, self.year, self.province, str(self.held_on),
+                     str(self.news_code), str(self.honored_employees), self.url, self.save_as,
+                     fingerprints.of(self.article, "item"), self.groups))
+
+
+@dataclass(slots=True, eq=False)
+class Share:
+    """One result of a festival (group, category, award) and every agency that won it."""
+    festival: Festival
+    group: str
+    category: str
+    award: str
+    agencies: list = field(default_factory=list)  # Agency, in Persian order
+    links: tuple = ()  # ((first, url, name), ...) of the agencies, once they are all known
+
+    def partners(self, agency):
+        """The links of the agencies sharing this result with ``agency``."""
+        if len(self.links) < 2:
+            return ()
+        others = [(url, name) for a, (_, url, name) in zip(self.agencies, self.links)
+                  if a is not agency]
+        return tuple((i == 0, url, name) for i, (url, name) in enumerate(others))
+
+
+@dataclass
+class AwardSite:
+    agencies: list  # Persian alphabetical order
+    festivals: list  # newest first
+    by_id: dict
+    festival_by_id: dict
+    festivals_by_news: dict
+    # One tuple per award in page order (festival, result, agency), as the
+    # open data holds them: see opendata.COLUMNS.
+    rows: list = field(default_factory=list)
+
+
+def _escaper():
+    """``markupsafe.escape`` once per distinct value.  The row tuples hold
+    their text escaped (as plain ``str``: its ``repr`` is fast for the page
+    cache's keys, and printed with autoescape on by mistake it shows as
+    ``&amp;``, never as markup), so the templates print the tables' 100,000
+    rows with autoescape off (theme/README.md): escaping them cell by cell
+    was 1.7 million calls a build."""
+    memo = {}
+
+    def html(value):
+        escaped = memo.get(value)
+        if escaped is None:
+            escaped = memo[value] = str(escape(value))
+        return escaped
+
+    return html
+
+
+def _links(agencies, html):
+    return tuple((i == 0, html(a.url), html(a.name)) for i, a in enumerate(agencies))
+
+
+def build(data, articles, settings):
+    """Objects for the pages; ``articles`` are the published articles."""
+    by_news = {a.newscode: a for a in articles if getattr(a, "newscode", None) is not None}
+    agencies = {}
+    for row in data.agencies.itertuples(index=False):
+        agencies[row.id] = Agency(
+            row.id, row.name, row.aliases, row.province, row.website,
+            url=settings["AWARDS_AGENCY_URL"].format(id=row.id),
+            save_as=settings["AWARDS_AGENCY_SAVE_AS"].format(id=row.id),
+        )
+    festivals = {}
+    for row in data.festivals.itertuples(index=False):
+        news_code = _int_or_none(row.news_code)
+        festivals[row.id] = Festival(
+            row.id, row.title, int(row.year), row.province, row.held_on or None, news_code,
+            _int_or_none(row.honored_employees),
+            url=settings["AWARDS_FESTIVAL_URL"].format(id=row.id),
+            save_as=settings["AWARDS_FESTIVAL_SAVE_AS"].format(id=row.id),
+            article=by_news.get(news_code),
+        )
+    festival_order = {f.id: i for i, f in enumerate(
+        sorted(festivals.values(), key=lambda f: (-f.year, sort_key(f.title))))}
+    agency_order = {a.id: i for i, a in enumerate(persian_sorted(agencies.values(), key=lambda a: a.name))}
+
+    awards = data.awards.assign(
+        _festival=data.awards["festival"].map(festival_order),
+        _agency=data.awards["agency"].map(agency_order),
+    ).sort_values(["_festival", "share", "_agency"], kind="stable")
+    columns = [awards[c].tolist() for c in ("festival", "agency", "share", "group", "category",
+                                             "award", "note")]
+
+    # Pass 1: every result and its winners.  A result's spelling is that of
+    # its first row in page order (spellings differing in ZWNJ or letters
+    # were folded into one result by validation).
+    shares = {}
+    for festival_id, agency_id, share_id, group, category, award, _note in zip(*columns):
+        share = shares.get(share_id)
+        if share is None:
+            festival = festivals[festival_id]
+            share = shares[share_id] = Share(festival, group, category, award)
+            festival.shares.append(share)
+        share.agencies.append(agencies[agency_id])
+    html = _escaper()
+    for share in shares.values():
+        share.links = _links(share.agencies, html)
+
+    # Pass 2: every agency's rows, grouped by festival (the rows come
+    # newest festival first), and the open-data rows in the same order.
+    data_rows = []
+    for festival_id, agency_id, share_id, _group, _category, _award, note in zip(*columns):
+        agency, share = agencies[agency_id], shares[share_id]
+        festival = share.festival
+        sections = agency.sections
+        if not sections or sections[-1][2] is not festival:
+            first = not sections or sections[-1][0] != festival.year
+            sections.append((festival.year, first, festival, []))
+        partners = share.partners(agency) if len(share.links) > 1 else ()
+        sections[-1][3].append((html(share.group), html(share.category), html(share.award),
+                                html(note), partners))
+        shared_with = "|".join(a.id for a in share.agencies if a is not agency) if partners else ""
+        data_rows.append((festival.id, festival.year, festival.title, agency.id, agency.name,
+                     share.group, share.category, share.award, note, shared_with))
+
+    for agency in agencies.values():
+        per_year = defaultdict(int)
+        for year, _, _, rows in agency.sections:
+            per_year[year] += len(rows)
+        agency.chart = chart.history(per_year)
+    for festival in festivals.values():
+        festival.groups = _groups(festival.shares, html)
+
+    for article in articles:
+        for agency_id in getattr(article, "agencies", None) or []:
+            if agency_id in agencies:
+                agencies[agency_id].articles.append(article)
+
+    by_news_code = defaultdict(list)
+    ordered_festivals = sorted(festivals.values(), key=lambda f: festival_order[f.id])
+    for festival in ordered_festivals:
+        if festival.news_code is not None:
+            by_news_code[festival.news_code].append(festival)
+    return AwardSite(
+        agencies=sorted(agencies.values(), key=lambda a: agency_order[a.id]),
+        festivals=ordered_festivals,
+        by_id=agencies,
+        festival_by_id=festivals,
+        festivals_by_news=dict(by_news_code),
+        rows=data_rows,
+    )
+
+
+def _groups(shares, html):
+    """A festival's results by group (Persian order, "" first), each group's
+    by category then award (Persian order), as ready rows."""
+    grouped = defaultdict(list)
+    for share in shares:
+        grouped[share.group].append(share)
+    groups = []
+    for group in persian_sorted(grouped):
+        ordered = sorted(grouped[group], key=lambda s: (sort_key(s.category), sort_key(s.award)))
+        groups.append((group, any(s.category for s in ordered),
+                       [(html(s.category), html(s.award), s.links, len(s.links) > 1)
+                        for s in ordered]))
+    return groups
+
+
+def _int_or_none(value):
+    return None if pd.isna(value) else int(value)

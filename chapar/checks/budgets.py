@@ -1,0 +1,182 @@
+"""Page-weight budgets: what the theme costs a reader, as a browser receives it.
+
+A budget counts *transfer size* (gzip, as every web server and CDN sends
+HTML, CSS and scripts) and only the theme's own *overhead*: an article page
+with the news text left out (the body and the lead), its stylesheets and its
+scripts.  A long story is the news, not the theme's weight, so it never stops
+a publish; a heavier header, more markup per comment or a bigger stylesheet
+does.  Fonts are counted as shipped (woff2 is already compressed).  The README
+("Publishing") lists the budgets.
+"""
+
+import gzip
+from html.parser import HTMLParser
+from pathlib import Path
+
+from chapar.checks.pages import html_files, is_external, local_target, parse
+
+KB = 1024
+DEFAULTS = {
+    # An article page without its news text, gzipped: the first 14 KB reach a
+    # phone in the first round trip of a new connection.
+    "html_overhead_limit": 14 * KB,
+    "css_limit": 16 * KB,  # every stylesheet an article page links, gzipped
+    "script_limit": 12 * KB,  # every script an article page loads, gzipped
+    "font_limit": 150 * KB,  # every font file the theme ships
+    "pages": ("news/*/index.html",),
+    # Elements whose content is the news itself, by class (theme/templates/article.html).
+    "content_classes": ("news__body", "lead"),
+}
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+        "source", "track", "wbr"}
+
+
+def transfer_size(data):
+    """Bytes of ``data`` as a server sends it: gzip at the usual level 6."""
+    return len(gzip.compress(data, compresslevel=6, mtime=0))
+
+
+class _Overhead(HTMLParser):
+    """Re-emits a page with the content of the news-text elements left out."""
+
+    def __init__(self, content_classes):
+        super().__init__(convert_charrefs=False)
+        self.content_classes = set(content_classes)
+        self.parts = []
+        self.skipping = 0  # open elements inside a news-text element, itself included
+
+    def handle_starttag(self, tag, attrs):
+        if self.skipping:
+            if tag not in VOID:
+                self.skipping += 1
+            return
+        self.parts.append(self.get_starttag_text())
+        classes = set((dict(attrs).get("class") or "").split())
+        if tag not in VOID and classes & self.content_classes:
+            self.skipping = 1
+
+    def handle_startendtag(self, tag, attrs):
+        if not self.skipping:
+            self.parts.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        if self.skipping:
+            if tag in VOID:
+                return
+            self.skipping -= 1
+            if self.skipping:
+                return
+        self.parts.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        if not self.skipping:
+            self.parts.append(data)
+
+    def handle_entityref(self, name):
+        self.handle_data(f"&{name};")
+
+    def handle_charref(self, name):
+        self.handle_data(f"&#{name};")
+
+    def handle_comment(self, data):
+        self.handle_data(f"<!--{data}-->")
+
+    def handle_decl(self, decl):
+        self.handle_data(f"<!{decl}>")
+
+
+def overhead_html(page, content_classes=DEFAULTS["content_classes"]):
+    """The page's HTML without the news text, as bytes."""
+    parser = _Overhead(content_classes)
+    parser.feed(Path(page).read_text(encoding="utf-8"))
+    parser.close()
+    return "".join(parser.parts).encode("utf-8")
+
+
+def _local_resources(root, page, siteurl, parsed, wanted):
+    seen = []
+    for tag, attribute, url, attrs in parsed.urls:
+        if wanted(tag, attribute, attrs) and not is_external(url, siteurl):
+            target = local_target(root, page, url, siteurl)
+            if target is not None and target.is_file() and target not in seen:
+                seen.append(target)
+    return seen
+
+
+def stylesheets(root, page, siteurl, parsed):
+    return _local_resources(
+        root, page, siteurl, parsed,
+        lambda tag, attribute, attrs: tag == "link"
+        and "stylesheet" in (attrs.get("rel") or "").split(),
+    )
+
+
+def scripts(root, page, siteurl, parsed):
+    return _local_resources(
+        root, page, siteurl, parsed, lambda tag, attribute, attrs: tag == "script"
+    )
+
+
+def page_weight(output_dir, page, siteurl="", content_classes=DEFAULTS["content_classes"]):
+    """``{"html": ..., "css": ..., "scripts": ...}``: transfer bytes of the
+    theme's overhead on ``page`` (a path inside ``output_dir``)."""
+    root = Path(output_dir)
+    path = root / page
+    parsed = parse(path)
+    return {
+        "html": transfer_size(overhead_html(path, content_classes)),
+        "css": sum(transfer_size(p.read_bytes()) for p in stylesheets(root, path, siteurl, parsed)),
+        "scripts": sum(transfer_size(p.read_bytes()) for p in scripts(root, path, siteurl, parsed)),
+    }
+
+
+def font_weight(output_dir):
+    root = Path(output_dir)
+    return sum(p.stat().st_size for ext in ("woff2", "woff", "ttf", "otf") for p in root.rglob(f"*.{ext}"))
+
+
+def external_resources(output_dir, siteurl=""):
+    """``["page: url"]`` for each ``src`` or stylesheet link that loads from another host."""
+    root = Path(output_dir)
+    problems = []
+    for page in html_files(root):
+        for tag, attribute, url, attrs in parse(page).urls:
+            loads = attribute in ("src", "poster") or (
+                tag == "link" and set((attrs.get("rel") or "").split())
+                & {"stylesheet", "preload", "modulepreload", "icon"}
+            )
+            if loads and is_external(url, siteurl):
+                problems.append(f"{page.relative_to(root).as_posix()}: {url}")
+    return problems
+
+
+def check_limits(limits):
+    """The budgets with ``limits`` over the defaults; an unknown key is a ValueError."""
+    unknown = sorted(set(limits) - set(DEFAULTS))
+    if unknown:
+        raise ValueError(f"unknown budget setting(s): {', '.join(unknown)}")
+    return {**DEFAULTS, **limits}
+
+
+def budget_problems(output_dir, siteurl="", **limits):
+    """Every budget the site breaks, as readable lines."""
+    settings = check_limits(limits)
+    root = Path(output_dir)
+    problems = []
+    names = {"html": "html_overhead_limit", "css": "css_limit", "scripts": "script_limit"}
+    labels = {"html": "HTML without the news text", "css": "CSS", "scripts": "scripts"}
+    for pattern in settings["pages"]:
+        for page in sorted(root.glob(pattern)):
+            rel = page.relative_to(root).as_posix()
+            weights = page_weight(root, rel, siteurl, settings["content_classes"])
+            for part, weight in weights.items():
+                limit = settings[names[part]]
+                if weight > limit:
+                    problems.append(
+                        f"{rel}: {labels[part]} {weight} bytes gzipped > budget {limit}"
+                    )
+    fonts = font_weight(root)
+    if fonts > settings["font_limit"]:
+        problems.append(f"fonts: {fonts} bytes > budget {settings['font_limit']}")
+    problems.extend(f"{p} (external resource)" for p in external_resources(root, siteurl))
+    return problems

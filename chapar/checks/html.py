@@ -1,0 +1,49 @@
+"""The Nu HTML checker (``vnu.jar`` from npm ``vnu-jar``) over a built site."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+from chapar.checks.pages import html_files
+
+ROOT = Path(__file__).resolve().parents[2]
+VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+class CheckerMissing(RuntimeError):
+    """Java or vnu.jar is not installed (run ``invoke setup-tests``)."""
+
+
+def vnu_errors(output_dir, vnu_jar=VNU_JAR, css=True):
+    """``["path:line: message", ...]`` for every error the Nu checker reports
+    in the site's HTML (and, with ``css``, in the theme's stylesheets)."""
+    java = shutil.which("java")
+    if java is None or not Path(vnu_jar).is_file():
+        raise CheckerMissing(f"needs java and {vnu_jar}; run `invoke setup-tests`")
+    root = Path(output_dir).resolve()
+    files = [str(p) for p in html_files(root)]
+    if css:
+        files += [str(p) for p in sorted((root / "theme").rglob("*.css"))]
+    if not files:
+        return []
+    command = [java, "-Xss4m", "-jar", str(vnu_jar), "--errors-only", "--format", "json"]
+    if css:
+        command.append("--also-check-css")
+    run = subprocess.run(command + files, capture_output=True, text=True)
+    try:
+        messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
+    except (ValueError, KeyError):
+        return [f"vnu: {(run.stderr or run.stdout).strip()[:500]}"]
+    problems = []
+    for message in messages:
+        if message.get("type") not in ("error", "non-document-error"):
+            continue
+        url = message.get("url", "")
+        path = url.removeprefix("file:")
+        try:
+            path = Path(path).resolve().relative_to(root).as_posix()
+        except ValueError:
+            pass
+        problems.append(f"{path}:{message.get('lastLine', 0)}: {message.get('message', '')}")
+    return problems

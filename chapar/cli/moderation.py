@@ -1,0 +1,132 @@
+"""``invoke moderation``: every comment with its decision, and the editor's
+``--approve`` / ``--reject`` written into the comment's file.
+
+Works from the source files alone (no build), with the same reading,
+validation and moderation as the plugin.
+"""
+
+import logging
+import unicodedata
+from pathlib import Path
+
+from chapar.news.item import parse_news_code
+from chapar.problems import ContentError
+from chapar.news.item import header_lines, header_values, read_source
+from chapar.persian.text import to_latin_digits
+
+from chapar.comments.site import comment_settings, moderate_site
+from chapar.moderation import engine as moderation
+from chapar.comments import store
+
+
+def length_limit(root):
+    """COMMENTS_MAX_CHARACTERS of the site at ``root``: its pelicanconf.py's,
+    else the plugin's default (README.md, Comments)."""
+    conf = Path(root) / "pelicanconf.py"
+    settings = {}
+    if conf.is_file():
+        from pelican.settings import read_settings
+
+        quiet = logging.getLogger("pelican.settings")
+        level = quiet.level
+        quiet.setLevel(logging.ERROR)  # its notes are about building
+        try:
+            settings = read_settings(str(conf))
+        finally:
+            quiet.setLevel(level)
+    return comment_settings(settings)["COMMENTS_MAX_CHARACTERS"]
+
+
+def news_sources(news_root):
+    """``{NewsCode: source text}`` of every news file (header line only read)."""
+    found = {}
+    for path in sorted(Path(news_root).rglob("*.md")):
+        try:
+            text = read_source(path)
+        except ContentError:
+            continue  # the build reports it
+        try:
+            found[str(parse_news_code(header_values(text).get("newscode", "")))] = text
+        except ValueError:
+            continue  # the build reports it
+    return found
+
+
+def collect(root=".", news=None):
+    """(rows, problems): rows are (key, decision, comment) in file order;
+    ``news``: :func:`news_sources` of the site, when the caller has read it."""
+    root = Path(root)
+    problems = []
+    try:
+        rules = moderation.load_rules(root / "data/moderation/rules.toml")
+    except moderation.RulesError as exc:
+        return [], exc.problems
+    if news is None:
+        news = news_sources(root / "content/news")
+    by_code, problems = store.read_all(root / "content/comments", news)
+    if problems:
+        return [], problems
+    decisions = moderate_site(rules, by_code, news, length_limit(root))
+    rows = [
+        (c.key, decisions[code][c.id], c)
+        for code in sorted(by_code, key=int)
+        for c in sorted(by_code[code], key=lambda c: (c.date, c.id))
+    ]
+    return rows, []
+
+
+def _width(text):
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def table(rows):
+    """A plain-text table: comment, decision, rule, reason, author."""
+    head = ("comment", "decision", "rule", "reason", "author")
+    lines = [head] + [
+        (key, d.status, d.rule or "-", d.reason, c.author) for key, d, c in rows
+    ]
+    widths = [max(_width(line[i]) for line in lines) for i in range(4)]
+    out = []
+    for line in lines:
+        cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(line[:4])]
+        out.append("  ".join(cells + [line[4]]).rstrip())
+    counts = {s: sum(1 for _, d, _ in rows if d.status == s) for s in ("published", "held", "rejected")}
+    out.append("")
+    out.append(", ".join(f"{n} {s}" for s, n in counts.items()))
+    return "\n".join(out)
+
+
+def set_status(root, key, status):
+    """Write ``Status: <status>`` into the header of comment ``<NewsCode>/<Id>``;
+    every other byte of the file stays as it was.  Returns the path."""
+    if status not in store.STATUSES:
+        raise ValueError(f"status must be one of {store.STATUSES}")
+    code, _, comment_id = key.partition("/")
+    try:
+        code = str(parse_news_code(code))  # the folder the build names it by
+    except ValueError:
+        code = ""
+    folder = Path(root) / "content/comments" / code
+    comment_id = to_latin_digits(comment_id)
+    if not code or not comment_id or not folder.is_dir():
+        raise LookupError(f"no comment {key!r}: expected <NewsCode>/<Id>, e.g. 4385870/1")
+    for path in sorted(folder.glob("*.md")):
+        comment, problems = store.read_comment(path, code)
+        if comment is not None and comment.id == comment_id:
+            break
+    else:
+        raise LookupError(f"no comment {key!r} in {folder}")
+    data = path.read_bytes()
+    text = data.decode("utf-8-sig")
+    bom = data[: len(data) - len(text.encode("utf-8"))]
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = text.split(newline)
+    number = header_lines(text).get("status")
+    if number is not None:
+        lines[number - 1] = f"Status: {status}"
+    else:
+        # after the last header line, before the empty line
+        end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
+        lines.insert(end, f"Status: {status}")
+    path.write_bytes(bom + newline.join(lines).encode("utf-8"))
+    return path

@@ -1,0 +1,143 @@
+"""Each article's comment thread kept between builds: decisions and HTML.
+
+An article's entry holds its moderation decisions and its rendered thread.
+They depend on the article's text (the relevance rule), the bytes and names
+of every one of its comment files (duplicates and replies look across the
+thread; author, date and body are shown), the rules as loaded (the word lists
+included), the thread template, the theme's catalogue and the settings the
+thread shows, and the code of the engine, the renderer and the libraries
+they call.  The key digests all of them, so an entry is reused only when
+moderating and rendering again would give the same.  Follows Pelican's
+content-cache settings: read when ``LOAD_CONTENT_CACHE`` is on, written when
+``CACHE_CONTENT`` is on, in ``CACHE_PATH/comments.json``, holding only the
+current build's articles.
+"""
+
+import hashlib
+import json
+import os
+from importlib import metadata
+from pathlib import Path
+
+from chapar.persian import dates as persian_dates
+from chapar import i18n as persian_i18n
+from chapar.persian import text as persian_text
+
+from chapar.moderation import engine as moderation
+from chapar.comments import render
+from chapar.comments import store
+
+FILE = "comments.json"
+FORMAT = 3  # 3: a thread is a list of pages
+LIBRARIES = ("markdown-it-py", "mdurl", "nh3", "jinja2", "jdatetime", "babel", "persian-text-guard")
+
+
+def _code(*modules):
+    h = hashlib.sha256()
+    for module in modules:
+        h.update(Path(module.__file__).read_bytes())
+    return h.hexdigest()
+
+
+def rules_digest(rules):
+    """The rules as loaded, word lists included, and the engine's code."""
+    h = hashlib.sha256(_code(moderation, persian_text).encode())
+    for r in rules.rules:
+        lexicon = (sorted(r.lexicon.whole), r.lexicon.anywhere) if r.lexicon else None
+        h.update(repr((r.id, r.check, r.action, sorted(r.params.items()), lexicon,
+                       sorted(r.stop_words))).encode())
+    return h.hexdigest()
+
+
+def _library_versions():
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name}=={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}: none")
+    return versions
+
+
+def render_digest(conf):
+    """Everything a thread's HTML depends on besides its comments: the
+    template and the theme's catalogue as files, the thread settings, and
+    the code that reads, renders and dates (``conf``: render.thread_settings)."""
+    h = hashlib.sha256(json.dumps([FORMAT, conf, _library_versions()], sort_keys=True,
+                                  default=repr).encode())
+    h.update(_code(render, store, persian_dates, persian_i18n).encode())
+    for folder in conf["templates"]:
+        path = os.path.join(folder, render.THREAD_TEMPLATE)
+        if os.path.exists(path):
+            h.update(Path(path).read_bytes())
+            break
+    po = os.path.join(conf["translations"], conf["lang"], "LC_MESSAGES", "messages.po")
+    h.update(Path(po).read_bytes() if os.path.exists(po) else b"none")
+    return h.hexdigest()
+
+
+def article_key(digest, code, article_text, files):
+    """``files``: ``(path, bytes)`` of the article's comment files."""
+    h = hashlib.sha256(f"{digest}\x00{code}\x00".encode())
+    h.update(article_text.encode("utf-8", "surrogatepass"))
+    for path, data in files:
+        h.update(b"\x00" + os.path.basename(path).encode("utf-8", "surrogatepass") + b"\x00")
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+class ThreadCache:
+    """``{key: [[page html], count, {id: [status, rule, reason]}, [[path, line,
+    message]]]}`` (the last: comments left out for their length): the last build's
+    entries (read at the first :meth:`get`) and this build's."""
+
+    def __init__(self, path, load=False, save=False):
+        self.path, self.load, self.save = path, load, save
+        self._previous = None
+        self.current = {}
+
+    @property
+    def loaded(self):
+        """Whether :attr:`previous` has been read (or found missing) here."""
+        return self._previous is not None
+
+    @property
+    def previous(self):
+        if self._previous is None:
+            self._previous = {}
+            if self.load:
+                try:
+                    with open(self.path, encoding="utf-8") as handle:
+                        data = json.load(handle)
+                    if data.get("format") == FORMAT:
+                        self._previous = dict(data["articles"])
+                except (OSError, ValueError, KeyError, TypeError, AttributeError):
+                    self._previous = {}
+        return self._previous
+
+    def get(self, key):
+        """``([page html], count, {id: Decision}, [(path, line, message)])`` kept
+        from the last build, or None."""
+        kept = self.previous.get(key)
+        if kept is None:
+            return None
+        pages, count, decisions, left_out = kept
+        return (pages, count, {cid: moderation.Decision(*d) for cid, d in decisions.items()},
+                [tuple(item) for item in left_out])
+
+    def put(self, key, pages, count, decisions, left_out=()):
+        self.current[key] = [pages, count, {cid: list(d) for cid, d in decisions.items()},
+                             [list(item) for item in left_out]]
+
+    def write(self):
+        if not self.save:
+            return
+        os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
+        partial = f"{self.path}.{os.getpid()}.partial"
+        # dumps, not dump: only the one-shot encoder is the C one
+        text = json.dumps({"format": FORMAT, "articles": self.current},
+                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        with open(partial, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(partial, self.path)

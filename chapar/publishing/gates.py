@@ -1,0 +1,158 @@
+"""The gates a site passes before it is published.
+
+Each gate is a function of the output folder returning a list of problems;
+``run_gates`` runs them all and returns ``{gate name: problems}``.  The
+checks themselves live in ``site_checks`` (shared with the test suite).
+"""
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+from chapar.checks.budgets import budget_problems
+from chapar.checks.html import vnu_errors
+from chapar.checks.links import broken_links
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
+TEXT_SUFFIXES = {".html", ".xml", ".json", ".csv", ".txt", ".js", ".pf_meta"}
+ALLOWED_EMAILS = set()  # e.g. a published contact address
+
+# One page of each type, as globs in the output (the first match is checked).
+PAGE_TYPES = {
+    "home": "index.html",
+    "article": "news/*/index.html",
+    "tag": "tag/*/index.html",
+    "category": "category/*/index.html",
+    "archive": "archive/index.html",
+    "archive year": "archive/*/index.html",
+    "archive month": "archive/*/*/index.html",
+    "awards": "awards/index.html",
+    "agency": "awards/agency/*/index.html",
+    "festival": "awards/festival/*/index.html",
+    "search": "search/index.html",
+    "not found": "404.html",
+}
+
+
+def pages_of_each_type(output_dir):
+    root = Path(output_dir)
+    found = {}
+    for kind, pattern in PAGE_TYPES.items():
+        matches = sorted(root.glob(pattern))
+        if matches:
+            found[kind] = matches[0].relative_to(root).as_posix()
+    return found
+
+
+def text_files(output_dir):
+    for path in sorted(Path(output_dir).rglob("*")):
+        if path.is_file() and path.suffix in TEXT_SUFFIXES:
+            yield path
+
+
+def leaked_emails(output_dir):
+    """Every e-mail address anywhere in the output (readers' addresses are private)."""
+    root = Path(output_dir)
+    problems = []
+    for path in text_files(root):
+        for match in sorted(set(EMAIL.findall(path.read_text("utf-8", errors="replace")))):
+            if match not in ALLOWED_EMAILS:
+                problems.append(f"{path.relative_to(root).as_posix()}: e-mail address {match}")
+    return problems
+
+
+def withheld_texts(rows, news_texts=(), shortest=10):
+    """``{label: text}`` for the privacy gate: the longest line of each held or
+    rejected comment (Markdown renders a line unchanged).
+
+    ``rows`` are ``(key, decision, comment)`` as ``invoke moderation`` reads
+    them.  A line that is also in a published comment or in a news item is
+    rightly in the output (a reader who posts the same text twice has the
+    second copy rejected as a duplicate; a comment may quote the story), so
+    it is not a secret: the gate looks for what was withheld, not for equal
+    text that was published.
+    """
+    published = [c.body for _key, decision, c in rows if decision.status == "published"]
+    public = "\n\0".join([*published, *news_texts])
+    secrets = {}
+    for key, decision, comment in rows:
+        if decision.status == "published":
+            continue
+        longest = max(comment.body.splitlines() or [""], key=len).strip(" *_>#-")
+        if len(longest) >= shortest and longest not in public:
+            secrets[f"{decision.status} comment {key}"] = longest
+    return secrets
+
+
+def leaked_texts(output_dir, secrets):
+    """``secrets``: ``{label: text}`` that must appear nowhere (held comments, say)."""
+    root = Path(output_dir)
+    problems = []
+    wanted = {label: text for label, text in secrets.items() if text.strip()}
+    for path in text_files(root):
+        content = path.read_text("utf-8", errors="replace")
+        for label, text in wanted.items():
+            if text in content:
+                problems.append(f"{path.relative_to(root).as_posix()}: contains {label}")
+    return problems
+
+
+def feed_problems(output_dir, feeds=("feeds/all.atom.xml", "feeds/all.rss.xml")):
+    """Feeds parse, and every timestamp is a Gregorian date with a zone."""
+    root = Path(output_dir)
+    problems = []
+    for rel in feeds:
+        path = root / rel
+        if not path.is_file():
+            problems.append(f"{rel}: missing")
+            continue
+        try:
+            tree = ET.parse(path).getroot()
+        except ET.ParseError as error:
+            problems.append(f"{rel}: does not parse: {error}")
+            continue
+        for element in tree.iter():
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag in ("updated", "published"):
+                parse = datetime.fromisoformat
+            elif tag in ("pubDate", "lastBuildDate"):
+                parse = parsedate_to_datetime
+            else:
+                continue
+            try:
+                stamp = parse(element.text or "")
+                if stamp.tzinfo is None or not 1900 < stamp.year < 2200:
+                    raise ValueError("not a Gregorian timestamp with a zone")
+            except (ValueError, TypeError) as error:
+                problems.append(f"{rel}: <{tag}> {element.text!r}: {error}")
+    return problems
+
+
+def axe_problems(output_dir, siteurl=""):
+    """axe-core (WCAG 2.1 A/AA) on one page of each type: serious or critical."""
+    from chapar.checks.a11y import axe_violations
+    from chapar.checks.serve import browse  # noqa: PLC0415
+
+    problems = []
+    with browse(output_dir, siteurl) as open_page:
+        for kind, rel in pages_of_each_type(output_dir).items():
+            page = open_page(rel)
+            problems += [f"{rel} ({kind}): {v}" for v in axe_violations(page)]
+            page.close()
+    return problems
+
+
+def run_gates(output_dir, siteurl="", secrets=None, browser=True):
+    """``{gate: [problems]}`` for every gate; all empty means publishable."""
+    results = {
+        "html": vnu_errors(output_dir),
+        "links": broken_links(output_dir, siteurl),
+        "budgets": budget_problems(output_dir, siteurl),
+        "privacy": leaked_emails(output_dir) + leaked_texts(output_dir, secrets or {}),
+        "feeds": feed_problems(output_dir),
+    }
+    if browser:
+        results["accessibility"] = axe_problems(output_dir, siteurl)
+    return results

@@ -1,0 +1,109 @@
+"""The awards generator: validates the CSVs while contexts are built, writes
+pages and open data afterwards (Pelican's two phases)."""
+
+import logging
+import os
+
+from pelican.generators import Generator
+
+from chapar_persian.reader import header_lines, read_source
+
+from chapar.awards import heap
+from chapar.awards import opendata
+from chapar.awards import records
+from chapar.awards.matching import AgencyIndex
+from chapar.awards.validation import check_article_agencies, load
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = {
+    "AWARDS_PATH": "data/awards",
+    "AWARDS_URL": "awards/",
+    "AWARDS_SAVE_AS": "awards/index.html",
+    "AWARDS_AGENCY_URL": "awards/agency/{id}/",
+    "AWARDS_AGENCY_SAVE_AS": "awards/agency/{id}/index.html",
+    "AWARDS_FESTIVAL_URL": "awards/festival/{id}/",
+    "AWARDS_FESTIVAL_SAVE_AS": "awards/festival/{id}/index.html",
+    "AWARDS_DATA_URL": "awards/data/",  # awards.csv, awards.json, datapackage.json
+}
+
+
+def awards_settings(settings):
+    """The plugin's defaults merged under the site's settings; a page
+    address without ``{id}`` would give every agency the same page."""
+    merged = {**DEFAULTS, **{k: settings[k] for k in DEFAULTS if k in settings}}
+    for key in ("AWARDS_AGENCY_URL", "AWARDS_AGENCY_SAVE_AS",
+                "AWARDS_FESTIVAL_URL", "AWARDS_FESTIVAL_SAVE_AS"):
+        if "{id}" not in merged[key]:
+            raise ValueError(f"{key} must contain {{id}}, got {merged[key]!r}")
+    return merged
+
+
+def article_header_lines(path):
+    try:
+        return header_lines(read_source(path))
+    except ValueError:  # an unreadable file is reported by the reader already
+        return {}
+
+
+class AwardsGenerator(Generator):
+    """``awards/``, ``awards/agency/<id>/``, ``awards/festival/<id>/``, ``awards/data/``."""
+
+    def generate_context(self):
+        heap.thaw()  # if the last build failed before it finished
+        self.awards = None
+        settings = awards_settings(self.settings)
+        self.awards_settings = settings
+        self.context["awards_agencies"] = {}
+        self.context["awards_festivals_by_news"] = {}
+        self.context["AWARDS_URL"] = settings["AWARDS_URL"]
+        articles = self.context.get("articles", [])
+        everything = [*articles, *self.context.get("hidden_articles", []), *self.context.get("drafts", [])]
+        folder = settings["AWARDS_PATH"]
+        if not os.path.isdir(folder):
+            logger.debug("No award data at %s; no award pages", folder)
+            problems = check_article_agencies(everything, AgencyIndex(), article_header_lines)
+        else:
+            with heap.paused():
+                data, problems = load(folder)
+            if data is not None:
+                problems += check_article_agencies(everything, data.index, article_header_lines)
+        for problem in problems:
+            logger.error("%s", problem)
+        if problems or not os.path.isdir(folder):
+            return
+        with heap.paused():
+            self.awards = records.build(data, articles, settings)
+            heap.freeze()  # until the build is over: see heap.py
+        self.context["awards_agencies"] = self.awards.by_id
+        self.context["awards_festivals_by_news"] = self.awards.festivals_by_news
+
+    def output_names(self):
+        """The pages generate_output writes (see plugins/output_folders)."""
+        if self.awards is None:
+            return
+        yield self.awards_settings["AWARDS_SAVE_AS"]
+        for item in (*self.awards.agencies, *self.awards.festivals):
+            yield item.save_as
+
+    def generate_output(self, writer):
+        if self.awards is None:
+            return
+        settings = self.awards_settings
+        relative = self.settings["RELATIVE_URLS"]
+        data_url = settings["AWARDS_DATA_URL"]
+        common = {"awards_data_url": data_url}
+        writer.write_file(
+            settings["AWARDS_SAVE_AS"], self.get_template("awards_index"), self.context,
+            relative_urls=relative, url=settings["AWARDS_URL"],
+            agencies=self.awards.agencies, festivals=self.awards.festivals, **common,
+        )
+        template = self.get_template("awards_agency")  # compiled once for every page
+        for agency in self.awards.agencies:
+            writer.write_file(agency.save_as, template, self.context, relative_urls=relative,
+                              url=agency.url, agency=agency, **common)
+        template = self.get_template("awards_festival")
+        for festival in self.awards.festivals:
+            writer.write_file(festival.save_as, template, self.context, relative_urls=relative,
+                              url=festival.url, festival=festival, **common)
+        opendata.write(self.awards, os.path.join(self.output_path, data_url))

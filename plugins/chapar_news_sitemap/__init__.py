@@ -1,0 +1,66 @@
+"""``sitemap-news.xml``: the Google News sitemap of the last days' news.
+
+Google News reads only the news of the last two days from it, each with the
+publication's name and language, the publication time and the title
+(README, "Pages and URLs").  The window is measured back from the build's
+time, so the scheduled CI run keeps it current.  The file is written through
+Pelican's writer, so the page cache keys it by the articles it lists.
+
+Settings: ``NEWS_SITEMAP`` (a dict over ``DEFAULTS``; an unknown key stops
+the build naming it).
+"""
+
+from datetime import timedelta
+
+from pelican import signals
+from pelican.generators import Generator
+
+from chapar.persian.dates import build_time
+
+DEFAULTS = {
+    "save_as": "sitemap-news.xml",
+    "days": 2,  # Google News: "articles published in the last two days"
+    "name": None,  # the publication's name; default SITENAME
+}
+
+
+def news_settings(settings):
+    """``NEWS_SITEMAP`` over the defaults; a ValueError names an unknown key."""
+    given = settings.get("NEWS_SITEMAP") or {}
+    unknown = sorted(set(given) - set(DEFAULTS))
+    if unknown:
+        raise ValueError(f"NEWS_SITEMAP: unknown key(s) {', '.join(unknown)}; known: {', '.join(DEFAULTS)}")
+    return {**DEFAULTS, **given}
+
+
+def recent(articles, now, days):
+    """The articles published within ``days`` before ``now``, newest first."""
+    since = now - timedelta(days=days)
+    return sorted((a for a in articles if since <= a.date <= now),
+                  key=lambda a: (a.date, a.url), reverse=True)
+
+
+class NewsSitemapGenerator(Generator):
+    def generate_context(self):
+        config = news_settings(self.settings)
+        now = build_time()
+        self.config = config
+        self.news = recent(self.context.get("articles", []), now, config["days"])
+
+    def generate_output(self, writer):
+        writer.write_file(
+            self.config["save_as"],
+            self.env.get_template("sitemap-news.xml"),  # get_template would add .html
+            self.context,
+            news=self.news,
+            publication=self.config["name"] or self.settings["SITENAME"],
+            language=self.settings.get("DEFAULT_LANG", "fa"),
+        )
+
+
+def get_generators(pelican):
+    return NewsSitemapGenerator
+
+
+def register():
+    signals.get_generators.connect(get_generators)

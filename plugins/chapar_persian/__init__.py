@@ -1,0 +1,80 @@
+"""Persian news on Pelican: Jalali dates, Persian text, news metadata.
+
+Registers a Markdown reader that parses Jalali dates and validates news
+metadata, checks that NewsCodes are unique across the site, and gives
+templates Jalali date and Persian digit filters and the ``fa`` catalogue.
+"""
+
+import logging
+import os
+from collections import defaultdict
+
+from pelican import signals
+
+from chapar.persian import dates
+from chapar.persian import text
+from chapar.i18n import ConstantGettext, load_translations
+from chapar.news.item import header_lines, header_values, read_source
+from chapar.persian.filters import JINJA_FILTERS
+from chapar.problems import Problem, display_path
+from chapar_persian.reader import PersianMarkdownReader
+
+logger = logging.getLogger(__name__)
+
+
+
+def add_reader(readers):
+    for extension in PersianMarkdownReader.file_extensions:
+        readers.reader_classes[extension] = PersianMarkdownReader
+
+
+def add_filters_and_gettext(generator):
+    env = generator.env
+    env.filters.update(JINJA_FILTERS)
+    env.add_extension("jinja2.ext.i18n")
+    translations_dir = generator.settings.get(
+        "THEME_TRANSLATIONS", os.path.join(generator.settings["THEME"], "translations")
+    )
+    translations = load_translations(translations_dir, generator.settings["DEFAULT_LANG"])
+    env.install_gettext_translations(translations, newstyle=True)
+    env.constant_translations = translations
+    env.add_extension(ConstantGettext)
+
+
+def check_unique_news_codes(generator):
+    """Two files with one NewsCode would overwrite one page: name both.  The
+    codes compared are the parsed ones (``0077`` is 77: README.md, "Writing
+    news"), so a file says how it spelt the code when that differs."""
+    by_code = defaultdict(list)
+    for article in (*generator.articles, *generator.drafts):
+        by_code[article.metadata.get("newscode")].append(article)
+    for code, articles in sorted(by_code.items(), key=lambda item: str(item[0])):
+        if code is None or len(articles) < 2:
+            continue
+        first, *others = sorted(a.source_path for a in articles)
+        where = f"{display_path(first)}:{news_code_line(first)}{spelling(first, code)}"
+        for other in others:
+            logger.error(
+                "%s",
+                Problem(
+                    other,
+                    news_code_line(other),
+                    f"NewsCode {code}{spelling(other, code)} is already used by {where}",
+                ),
+            )
+
+
+def spelling(path, code):
+    """`` ('0077')`` when the file writes its NewsCode other than as ``code``."""
+    written = header_values(read_source(path)).get("newscode", "")
+    return "" if text.to_latin_digits(written).strip() == str(code) else f" ({written!r})"
+
+
+def news_code_line(path):
+    return header_lines(read_source(path)).get("newscode", 1)
+
+
+def register():
+    signals.readers_init.connect(add_reader)
+    signals.generator_init.connect(add_filters_and_gettext)
+    signals.article_generator_finalized.connect(check_unique_news_codes)

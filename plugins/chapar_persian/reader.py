@@ -1,0 +1,114 @@
+"""A Markdown reader for Persian news items.
+
+It subclasses Pelican's reader rather than patching it: text is decoded
+strictly and normalised before Markdown sees it, metadata values are parsed
+the Persian way, and every problem in a file is reported at once, each with
+the line of its header key.
+"""
+
+import os
+import re
+
+from markdown import Markdown
+from pelican.readers import METADATA_PROCESSORS, MarkdownReader, _DISCARD
+
+from chapar.news.body import clean_body
+from chapar.persian.dates import parse_date
+from chapar.news.item import header_lines, header_values, parse_news_code, read_source
+from chapar.problems import ContentError, Problem
+from chapar.persian.text import normalize
+
+NEWS_REQUIRED = ("title", "date", "newscode")
+NEWS_STATUSES = ("published", "draft")
+
+KEY_NAMES = {"newscode": "NewsCode"}  # how editors spell keys in messages
+
+_LIST_SEPARATORS = re.compile(r"[,،;]")
+_AGENCY_SEPARATORS = re.compile(r"[\s,،;]+")
+
+
+def split_list(value):
+    """Tags and the like, separated by ``,`` or ``،`` (or ``;``)."""
+    if isinstance(value, (list, tuple)):
+        value = ",".join(value)
+    return [item.strip() for item in _LIST_SEPARATORS.split(value) if item.strip()]
+
+
+class PersianMarkdownReader(MarkdownReader):
+    """Markdown reader with Jalali dates, Persian text and news validation."""
+
+    def read(self, source_path):
+        self._source_path = source_path
+        self._problems = []
+        text = normalize(read_source(source_path))
+        self._lines = header_lines(text)
+        self._md = self._markdown().reset()
+        content = clean_body(self._md.convert(text))
+        metadata = self._parse_metadata(getattr(self._md, "Meta", {}))
+        if self._is_news(source_path):
+            self._check_news(metadata)
+        if self._problems:
+            raise ContentError(self._problems)
+        return content, metadata
+
+    def _markdown(self):
+        """One Markdown converter per reader, reset between files: building
+        one (extensions, patterns) costs more than converting a news item."""
+        if getattr(self, "_converter", None) is None:
+            self._converter = Markdown(**self.settings["MARKDOWN"])
+            self._meta_preprocessor = self._converter.preprocessors["meta"]
+        if "meta" not in self._converter.preprocessors:
+            # Pelican's _parse_metadata deregisters it; 27 is the meta
+            # extension's own priority.
+            self._converter.preprocessors.register(self._meta_preprocessor, "meta", 27)
+        return self._converter
+
+    def problem(self, key, message):
+        self._problems.append(
+            Problem(self._source_path, self._lines.get(key, 1), message)
+        )
+
+    def process_metadata(self, name, value):
+        try:
+            if name in ("date", "modified"):
+                return parse_date(value)
+            if name == "tags":
+                return METADATA_PROCESSORS["tags"](
+                    ",".join(split_list(value)), self.settings
+                )
+            if name == "newscode":
+                return parse_news_code(value)
+            if name == "agencies":
+                return [a for a in _AGENCY_SEPARATORS.split(value) if a] or _DISCARD
+        except ValueError as exc:
+            self.problem(name, f"{key_name(name)}: {exc}")
+            return _DISCARD
+        return super().process_metadata(name, value)
+
+    def _is_news(self, source_path):
+        root = os.path.abspath(self.settings["PATH"])
+        source = os.path.abspath(source_path)
+        return any(
+            os.path.commonpath([source, os.path.join(root, sub)])
+            == os.path.join(root, sub)
+            for sub in self.settings["ARTICLE_PATHS"]
+        )
+
+    def _check_news(self, metadata):
+        for key in NEWS_REQUIRED:
+            if key not in metadata and key not in self._lines:
+                self.problem(key, f"missing required key {key_name(key)!r}")
+        if "title" in self._lines and not str(metadata.get("title", "")).strip():
+            self.problem("title", "Title is empty")
+        status = metadata.get("status", "published")
+        if status not in NEWS_STATUSES:
+            self.problem(
+                "status",
+                f"Status {status!r} is not allowed; use one of: "
+                + ", ".join(NEWS_STATUSES),
+            )
+
+
+def key_name(key):
+    return KEY_NAMES.get(key, key.capitalize())
+
