@@ -117,7 +117,7 @@ SITEMAP = {
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
 }
-# Google News sitemap (plugins/news_sitemap): the news of the last days.
+# Google News sitemap (plugins/chapar_news_sitemap): the news of the last days.
 NEWS_SITEMAP = {"save_as": "sitemap-news.xml", "days": 2}
 
 # Reproducible output: no locale-dependent formats, no file-time dates.

@@ -5,7 +5,7 @@
 
 For each pathological body (runs of ``[``, ``*_``, ``**a``, nested links,
 backslashes, plain Persian text for comparison) prints the time to render it
-(plugins/comments/render.BodyRenderer: the restricted Markdown parser, then
+(chapar/comments/render.BodyRenderer: the restricted Markdown parser, then
 nh3) at each size, and the time per character: flat from size to size means
 linear.  Then a chain of replies, each to the one before, and an article with
 many comments: threads built, paginated and rendered (README.md, Comments).

@@ -7,7 +7,7 @@ Writes a synthetic site (seeded: Persian comments on and off topic, replies,
 Finglish, Arabic, insults, links, duplicates) into a temporary folder, then
 prints: reading and validating the comment files; moderation (target at
 least 10,000 comments/s); rendering the published threads (Markdown + nh3);
-peak memory of that pass; the build's whole pass (plugins/comments/sitepass.run:
+peak memory of that pass; the build's whole pass (chapar/comments/sitepass.run:
 reading, moderation, bodies and thread HTML, no cache); and the full project
 build of the same articles without comments, with them (the pass in a worker
 process, as a site this large builds by default), and with them in the build's

@@ -13,7 +13,7 @@ Prints, each with its target:
     target with/without <= 1.2;
 (2) one article with 1,000 and with 10,000 comments: target 10k/1k <= 2,
     and the article's first page against its page-weight budget
-    (plugins/site_checks/budgets.py);
+    (chapar/checks/budgets.py);
 (3) the hostile suite's fixture site (every field carrying the comment
     tests' vectors) opened page by page in chromium with the recorder,
     and parsed: target 0 vectors run, 0 injected elements;

@@ -212,7 +212,7 @@ def main():
     for name, r in rows[1:]:
         if r.get("pages"):
             print(f"{name}: {r['pages']['rendered']} pages rendered, "
-                  f"{r['pages']['reused']} reused from the last build (plugins/page_cache)")
+                  f"{r['pages']['reused']} reused from the last build (plugins/chapar_page_cache)")
     print("runs: (a) " + ", ".join(f"{r['seconds']:.2f}" for r in runs_a)
           + " s; (b) " + ", ".join(f"{r['seconds']:.2f}" for r in runs_b) + " s")
     print(f"(a') plain Pelican, a folder per article as the SPEC's URLs: "

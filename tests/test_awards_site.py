@@ -249,7 +249,7 @@ def test_award_objects_are_frozen_while_the_site_is_written_and_released_after(t
         build_site(root)
     finally:
         signals.all_generators_finalized.disconnect(during)
-    assert seen and seen[0] > 0  # out of the collector's walks (awards/heap.py) ...
+    assert seen and seen[0] > 0  # out of the collector's walks (chapar/awards/heap.py) ...
     assert gc.get_freeze_count() == 0  # ... until the build is over
 
 

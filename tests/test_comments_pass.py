@@ -1,4 +1,4 @@
-"""The build's comment pass (plugins/comments/sitepass.py): threads kept
+"""The build's comment pass (chapar/comments/sitepass.py): threads kept
 between builds, the worker process, and every fast path against the plain
 definition it stands in for."""
 

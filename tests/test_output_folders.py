@@ -1,5 +1,5 @@
 """The output's page folders are made ahead of the writer, in a
-thread (plugins/output_folders); the site is the same, and a failed build
+thread (plugins/chapar_output_folders); the site is the same, and a failed build
 leaves nothing behind."""
 
 import os

@@ -1,5 +1,5 @@
 """Build speed: tag, category and author lists answer ``in`` by a
-set lookup (plugins/taxonomy_lists), and the site is the one Pelican makes
+set lookup (plugins/chapar_taxonomy_lists), and the site is the one Pelican makes
 with plain lists."""
 
 import pytest

@@ -46,7 +46,7 @@ class Agency:
         return self.chart.total if self.chart else 0
 
     def __page_key__(self, fingerprints):
-        """Everything this agency's page shows, for the page cache (plugins/page_cache)."""
+        """Everything this agency's page shows, for the page cache (plugins/chapar_page_cache)."""
         sections = [(year, f.id, f.title, f.url, fingerprints.of(f.article, "item"), rows)
                     for year, _, f, rows in self.sections]
         articles = [fingerprints.of(article, "item") for article in self.articles]
@@ -80,7 +80,7 @@ class Festival:
         return len(self.winners)
 
     def __page_key__(self, fingerprints):
-        """Everything this festival's page shows, for the page cache (plugins/page_cache)."""
+        """Everything this festival's page shows, for the page cache (plugins/chapar_page_cache)."""
         return repr((self.id, self.title, self.year, self.province, str(self.held_on),
                      str(self.news_code), str(self.honored_employees), self.url, self.save_as,
                      fingerprints.of(self.article, "item"), self.groups))

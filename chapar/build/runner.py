@@ -18,7 +18,7 @@ logger = logging.getLogger(__name__)
 
 # Sent when Pelican's run is over, whether it succeeded or not, before the
 # output folder is kept, swapped or removed: plugins stop any background work
-# on it (plugins/output_folders).  Pelican sends ``finalized`` only on success.
+# on it (plugins/chapar_output_folders).  Pelican sends ``finalized`` only on success.
 run_over = signal("safe_build.run_over")
 
 
@@ -37,7 +37,7 @@ def build(settings_file="pelicanconf.py", output=None, **overrides):
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
     try:
-        # The page cache (plugins/page_cache) reuses pages of the build being replaced.
+        # The page cache (plugins/chapar_page_cache) reuses pages of the build being replaced.
         run(load_settings(settings_file, **overrides, OUTPUT_PATH=str(staging),
                           PAGE_CACHE_PREVIOUS_OUTPUT=str(output)))
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
