@@ -14,7 +14,8 @@ from chapar.problems import ContentError
 from chapar.news.item import header_lines, header_values, read_source
 from chapar.persian.text import to_latin_digits
 
-from chapar.comments.site import comment_settings, moderate_site
+from chapar import site_settings
+from chapar.comments.site import moderate_site
 from chapar.moderation import engine as moderation
 from chapar.comments import store
 
@@ -22,19 +23,7 @@ from chapar.comments import store
 def length_limit(root):
     """COMMENTS_MAX_CHARACTERS of the site at ``root``: its pelicanconf.py's,
     else the plugin's default (README.md, Comments)."""
-    conf = Path(root) / "pelicanconf.py"
-    settings = {}
-    if conf.is_file():
-        from pelican.settings import read_settings
-
-        quiet = logging.getLogger("pelican.settings")
-        level = quiet.level
-        quiet.setLevel(logging.ERROR)  # its notes are about building
-        try:
-            settings = read_settings(str(conf))
-        finally:
-            quiet.setLevel(level)
-    return comment_settings(settings)["COMMENTS_MAX_CHARACTERS"]
+    return site_settings.read(root)["COMMENTS_MAX_CHARACTERS"]
 
 
 def news_sources(news_root):

@@ -11,6 +11,9 @@ DEFAULTS = {
     "COMMENTS_RULES": "data/moderation/rules.toml",  # relative to the site root
     "COMMENTS_RULES_SAVE_AS": "comments/rules.json",
     "COMMENTS_ENDPOINT": "",
+    # The form's fields (README.md, Comment intake): the theme's maxlength and the intake's limit
+    "COMMENTS_MAX_NAME": 80,
+    "COMMENTS_MAX_EMAIL": 200,
     # The pass in a worker process, alongside Pelican's reading: True, False,
     # or None for sites with at least COMMENTS_WORKER_FOLDERS comment folders.
     "COMMENTS_WORKER": None,

@@ -22,7 +22,7 @@ def serve(config):
     except RulesError as error:
         sys.exit(f"{error}\nintake not started: fix the rules file")
     print(f"comment intake on http://{config.host}:{config.port}/comments/<NewsCode> "
-          f"writing to {config.content / 'comments'} (Ctrl+C to stop)", flush=True)
+          f"writing to {config.content / config.comments_path} (Ctrl+C to stop)", flush=True)
     uvicorn.run(
         app, host=config.host, port=config.port,
         proxy_headers=True, forwarded_allow_ips=config.trusted_proxies,

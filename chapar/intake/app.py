@@ -39,10 +39,10 @@ def create_app(config):
     if config.commit:
         from chapar.intake.gitsync import GitCommitter
 
-        (config.content / "comments").mkdir(exist_ok=True)
-        committer = GitCommitter(config.content / "comments", push=config.push,
+        (config.content / config.comments_path).mkdir(exist_ok=True)
+        committer = GitCommitter(config.content / config.comments_path, push=config.push,
                                  remote=config.remote)
-    desk = Desk(config.content, config.rules, max_name=config.max_name,
+    desk = Desk(config.content, config.rules, comments_path=config.comments_path, max_name=config.max_name,
                 max_email=config.max_email, on_written=committer.add if committer else None)
     limiter = RateLimiter(config.rate_limit)
     writes = _Writes()

@@ -1,8 +1,11 @@
-"""The service's settings: defaults merged under the caller's, checked by name."""
+"""The service's settings: defaults, under the site's ``pelicanconf.py``, under the
+caller's options, checked by name."""
 
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from chapar import site_settings
 
 DEFAULTS = {
     "host": "127.0.0.1",
@@ -18,8 +21,12 @@ DEFAULTS = {
     "commit": False,  # git mode: commit every accepted comment
     "push": False,  # ... and push it
     "remote": "origin",
-    "max_name": 80,  # the form's maxlength
+    # The site's pelicanconf.py sets these (COMMENTS_MAX_NAME, COMMENTS_MAX_EMAIL,
+    # COMMENTS_PATH, ARTICLE_URL); these defaults serve a root without one.
+    "max_name": 80,
     "max_email": 200,
+    "comments_path": "comments",  # under content
+    "article_url": "news/{newscode}/",
 }
 
 
@@ -40,17 +47,19 @@ class Config:
     remote: str = DEFAULTS["remote"]
     max_name: int = DEFAULTS["max_name"]
     max_email: int = DEFAULTS["max_email"]
+    comments_path: str = DEFAULTS["comments_path"]
+    article_url_pattern: str = DEFAULTS["article_url"]
 
     @classmethod
     def from_options(cls, **options):
         """A checked Config from keyword options (``None`` or ``""``: default);
         a bad value raises ``ValueError`` naming the option."""
-        unknown = set(options) - {f.name for f in fields(cls)}
+        unknown = set(options) - {f.name for f in fields(cls)} - {"article_url"}
         if unknown:
             raise ValueError("unknown intake option(s): " + ", ".join(sorted(unknown)))
         given = {k: v for k, v in options.items() if v not in (None, "")}
-        merged = {**DEFAULTS, **given}
-        root = Path(merged["root"]).resolve()
+        root = Path(given.get("root", DEFAULTS["root"])).resolve()
+        merged = {**DEFAULTS, **_from_site(root), **given}
         origins = merged["origins"]
         if isinstance(origins, str):
             origins = [o for o in origins.replace(",", " ").split() if o]
@@ -71,6 +80,8 @@ class Config:
             remote=str(merged["remote"]),
             max_name=_whole("max_name", merged["max_name"], 1, 1000),
             max_email=_whole("max_email", merged["max_email"], 6, 1000),
+            comments_path=str(merged["comments_path"]),
+            article_url_pattern=_article_url(merged["article_url"]),
         )
         if not config.content.is_dir():
             raise ValueError(f"content: {config.content} is not a folder")
@@ -88,10 +99,35 @@ class Config:
         return tuple(dict.fromkeys(found + list(self.origins)))
 
     def article_url(self, code):
-        return f"{self.site_url}/news/{code}/"
+        return f"{self.site_url}/{self.article_url_pattern.format(newscode=code)}"
 
     def with_(self, **changes):
         return replace(self, **changes)
+
+
+def _from_site(root):
+    """What the site's pelicanconf.py says the service needs (README.md,
+    Comment intake); nothing for a root without one."""
+    if not (root / site_settings.SETTINGS_FILE).is_file():
+        return {}
+    site = site_settings.read(root)
+    return {
+        "content": site["PATH"],
+        "rules": str(root / site["COMMENTS_RULES"]),
+        "comments_path": site["COMMENTS_PATH"],
+        "max_name": site["COMMENTS_MAX_NAME"],
+        "max_email": site["COMMENTS_MAX_EMAIL"],
+        "article_url": site["ARTICLE_URL"],
+    }
+
+
+def _article_url(pattern):
+    try:
+        pattern.format(newscode="1")
+    except (KeyError, IndexError, ValueError):
+        raise ValueError(f"ARTICLE_URL: {pattern!r} must be made of {{newscode}} alone "
+                         "for the intake service to find an article's page") from None
+    return pattern
 
 
 def _whole(name, value, low, high):

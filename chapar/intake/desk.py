@@ -22,6 +22,7 @@ from chapar.persian.dates import TEHRAN
 from chapar.news.item import parse_news_code
 from chapar.persian.text import to_latin_digits
 
+from chapar.intake.config import DEFAULTS
 from chapar.intake.messages import CHECK_TEXTS, MESSAGES
 from chapar.intake.site import NewsIndex, Threads
 
@@ -71,7 +72,7 @@ def news_code(value):
         raise Refused(404, "no_article") from None
 
 
-def check_fields(raw, max_name=80, max_email=200):
+def check_fields(raw, max_name=DEFAULTS["max_name"], max_email=DEFAULTS["max_email"]):
     """The form's fields cleaned and checked (every value a string);
     :class:`Refused` (400) names the first bad one."""
     raw = {key: "" if raw.get(key) is None else raw[key] for key in FIELDS}  # JSON null: absent
@@ -129,9 +130,10 @@ def reader_text(rule, body):
 class Desk:
     """Receives comments for one site (content folder + rules)."""
 
-    def __init__(self, content, rules_path, max_name=80, max_email=200, on_written=None):
+    def __init__(self, content, rules_path, max_name=DEFAULTS["max_name"], max_email=DEFAULTS["max_email"],
+                 on_written=None, comments_path=DEFAULTS["comments_path"]):
         self.content = Path(content)
-        self.comments_root = self.content / "comments"
+        self.comments_root = self.content / comments_path
         self.rules = moderation.load_rules(rules_path)  # RulesError: the caller reports it
         self.news = NewsIndex(self.content / "news")
         self.threads = Threads(self.comments_root)

@@ -1,9 +1,11 @@
 """The OpenAPI 3.1 description of the service, served at ``/openapi.json``."""
 
+from chapar.intake.config import DEFAULTS
+
 _FIELDS = {
-    "name": {"type": "string", "minLength": 1, "maxLength": 80,
+    "name": {"type": "string", "minLength": 1, "maxLength": None,
              "description": "Display name (Author); one line with at least one letter."},
-    "email": {"type": "string", "maxLength": 200,
+    "email": {"type": "string", "maxLength": None,
               "description": "Optional; kept only in the comment file, never published "
                              "or echoed back."},
     "text": {"type": "string", "minLength": 1,
@@ -54,6 +56,14 @@ def _error(description):
             "text/html": {"schema": {"type": "string"}},
         },
     }
+
+
+def _fields(config):
+    """The form's fields, with the limits the service enforces."""
+    fields = {name: dict(schema) for name, schema in _FIELDS.items()}
+    fields["name"]["maxLength"] = config.max_name if config else DEFAULTS["max_name"]
+    fields["email"]["maxLength"] = config.max_email if config else DEFAULTS["max_email"]
+    return fields
 
 
 def openapi_document(config=None):
@@ -137,7 +147,7 @@ def openapi_document(config=None):
                 "Comment": {
                     "type": "object",
                     "required": ["name", "text"],
-                    "properties": _FIELDS,
+                    "properties": _fields(config),
                 },
                 "Accepted": {
                     "type": "object",

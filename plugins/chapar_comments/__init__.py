@@ -134,6 +134,8 @@ class CommentsGenerator(Generator):
         self.context["COMMENT_MAX_LENGTH"] = next(
             (r.params["max"] for r in self.rules.of("length")), 0) if self.rules else 0
         self.context["COMMENTS_RULES_URL"] = self.rules_save_as
+        self.context["COMMENTS_MAX_NAME"] = conf["COMMENTS_MAX_NAME"]
+        self.context["COMMENTS_MAX_EMAIL"] = conf["COMMENTS_MAX_EMAIL"]
         for article in articles:
             article.comments_html, article.comments_count, article.comments_pages = "", 0, []
         if problems or self.rules is None:
