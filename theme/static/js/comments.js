@@ -1,7 +1,7 @@
 /* Chapar comments: the reply button and the checks made before sending.
  *
  * The checks (language, length, lexicon) are a port of
- * plugins/comments/moderation.py driven by the tables the build exports to
+ * chapar/moderation driven by the tables the build exports to
  * comments/rules.json, so the two cannot drift apart:
  * tests/data/moderation_examples.json runs through both.  The build decides;
  * this only spares a reader a comment that would not be published.

@@ -1,4 +1,4 @@
-/* The search normaliser, the browser half of plugins/search/normalize.py.
+/* The search normaliser, the browser half of chapar/search/normalize.py.
    Both run the examples in tests/data/search_normalize_examples.json. */
 (function (root) {
   "use strict";

@@ -1,12 +1,12 @@
 /* Search page: Pagefind with Persian-normalised queries, Jalali dates,
    Persian digits, filters, ?q= in the address.  No third-party code.
 
-   The index is in shards (plugins/search/shards.py): news by Jalali year,
+   The index is in shards (chapar/search/shards.py): news by Jalali year,
    newest first, then other pages (several shards, searched as one group).
    One Pagefind instance merges them all, each shard tagged with its name as
    a synthetic filter, so one group at a time can be asked: every news shard
    is sorted by date, so asking the groups in order lists news newest first.
-   Filters match the results' metadata here (see plugins/search: Pagefind's
+   Filters match the results' metadata here (see plugins/chapar_search: Pagefind's
    own filter index is not reproducible). */
 const box = document.getElementById("search");
 const { normalizeForSearch, toPersianDigits } = window.ChaparSearch;
