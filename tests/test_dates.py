@@ -1,4 +1,4 @@
-"""SPEC 1 (Dates) and 2 (shown dates): parsing and formatting."""
+"""README.md, Writing news (dates, and how they are shown): parsing and formatting."""
 
 from datetime import datetime, timedelta
 

@@ -1,4 +1,4 @@
-"""SPEC 1, 2, 6, 7: a small fixture site built end to end, page by page,
+"""README.md (Writing news, Commands): a small fixture site built end to end, page by page,
 and the builds that must fail."""
 
 import filecmp

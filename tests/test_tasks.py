@@ -1,4 +1,4 @@
-"""SPEC 6: the editor commands, run as editors run them."""
+"""README.md, Commands: the editor commands, run as editors run them."""
 
 import subprocess
 import sys

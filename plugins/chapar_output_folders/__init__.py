@@ -1,7 +1,7 @@
 """Make the output's page folders ahead of the writer, in a thread.
 
 Every news item, agency and festival page is ``<path>/index.html`` in a
-folder of its own (SPEC URLs), and on this project's disk making a folder
+folder of its own (the URLs README.md gives), and on this project's disk making a folder
 costs about as much as rendering a page.  Once every generator has built its
 context the folders of the pages it will write are known; a background
 thread makes them while the main thread renders, so Pelican's own
