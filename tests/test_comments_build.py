@@ -382,3 +382,24 @@ def test_a_rebuild_moderates_again_only_what_changed(tmp_path):
     again = build_site(site, **cached)
     assert comments.LAST_BUILD == {"moderated": 2, "reused": 0, "worker": False}
     assert 'id="comment-1"' not in (again / "news/77/index.html").read_text("utf-8")
+
+
+def test_the_thread_template_gets_the_sites_jinja_filters_globals_and_tests(tmp_path):
+    # The thread is rendered in an environment of its own (render.ThreadTemplate):
+    # it sees what pelicanconf.py gives every other template.
+    site = make_site(tmp_path, news={"1397/4385870.md": ARTICLE},
+                     comments={f"{CODE}/4.md": COMMENTS[f"{CODE}/4.md"]})
+    overrides = site / "overrides" / "partials"
+    overrides.mkdir(parents=True)
+    original = (ROOT / "theme/templates/partials/comment_thread.html").read_text(encoding="utf-8")
+    (overrides / "comment_thread.html").write_text(
+        "<p>{{ motto|shout }}{% if 4 is even %} even{% endif %}</p>\n" + original, encoding="utf-8")
+    out = build_site(site, THEME_TEMPLATES_OVERRIDES=[str(site / "overrides")],
+                     JINJA_GLOBALS={"motto": "chapar"}, JINJA_FILTERS={"shout": str.upper},
+                     JINJA_TESTS={"even": _even})
+    page = (out / "news" / str(CODE) / "index.html").read_text(encoding="utf-8")
+    assert "<p>CHAPAR even</p>" in page
+
+
+def _even(number):
+    return number % 2 == 0

@@ -59,12 +59,20 @@ def _library_versions():
     return versions
 
 
+def _stable_repr(value):
+    """A site's Jinja filter or global by its name, not its address (which
+    changes every build)."""
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    return repr(value)
+
+
 def render_digest(conf):
     """Everything a thread's HTML depends on besides its comments: the
     template and the theme's catalogue as files, the thread settings, and
     the code that reads, renders and dates (``conf``: render.thread_settings)."""
     h = hashlib.sha256(json.dumps([FORMAT, conf, _library_versions()], sort_keys=True,
-                                  default=repr).encode())
+                                  default=_stable_repr).encode())
     h.update(_code(render, store, persian_dates, persian_i18n).encode())
     for folder in conf["templates"]:
         path = os.path.join(folder, render.THREAD_TEMPLATE)

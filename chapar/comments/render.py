@@ -292,6 +292,11 @@ def thread_settings(settings):
                       os.path.expanduser(os.path.join(theme, "templates"))],
         "jinja": {k: v for k, v in settings.get("JINJA_ENVIRONMENT", {}).items()
                   if k != "extensions"},
+        # The site's own Jinja additions, as Pelican gives them to its templates
+        "extensions": list(settings.get("JINJA_ENVIRONMENT", {}).get("extensions", ())),
+        "filters": dict(settings.get("JINJA_FILTERS", {})),
+        "globals": dict(settings.get("JINJA_GLOBALS", {})),
+        "tests": dict(settings.get("JINJA_TESTS", {})),
         "translations": settings.get("THEME_TRANSLATIONS", os.path.join(theme, "translations")),
         "lang": settings["DEFAULT_LANG"],
         "endpoint": settings.get("COMMENTS_ENDPOINT", ""),
@@ -304,13 +309,17 @@ def thread_settings(settings):
 class ThreadTemplate:
     """``partials/comment_thread.html`` in an environment of its own, the
     same in the build and in a worker process: the theme's templates, the
-    site's Jinja options, the persian plugin's filters and the theme's
-    catalogue."""
+    site's Jinja options, extensions, filters, globals and tests, the persian
+    plugin's filters and the theme's catalogue."""
 
     def __init__(self, conf):
+        extensions = ["jinja2.ext.i18n"] + [e for e in conf["extensions"] if e != "jinja2.ext.i18n"]
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(conf["templates"]),
-                                 extensions=["jinja2.ext.i18n"], **conf["jinja"])
-        env.filters.update(JINJA_FILTERS)
+                                 extensions=extensions, **conf["jinja"])
+        env.filters.update(conf["filters"])
+        env.filters.update(JINJA_FILTERS)  # after the site's, as the persian plugin adds them
+        env.globals.update(conf["globals"])
+        env.tests.update(conf["tests"])
         env.install_gettext_translations(
             load_translations(conf["translations"], conf["lang"]), newstyle=True)
         self.template = env.get_template(THREAD_TEMPLATE)
