@@ -2,6 +2,7 @@
 and the builds that must fail."""
 
 import filecmp
+import logging
 import re
 import xml.etree.ElementTree as ET
 
@@ -382,3 +383,20 @@ def test_a_pasted_script_in_a_body_is_dropped_and_its_formatting_kept(tmp_path):
     for dropped in ("<script", "onerror", "javascript:", "<iframe"):
         assert dropped not in article, dropped
     assert "alert(1)" not in page
+
+
+def test_an_unknown_header_key_is_a_warning_naming_the_line_and_the_closest_key(tmp_path, caplog):
+    text = news_item(5, "خبر", "1397/06/05 09:07", "Kiker: روتیتر\nColour: سبز\n")
+    site = make_site(tmp_path, news={"1397/5.md": text})
+    caplog.set_level(logging.WARNING)
+    out = build_site(site)
+    assert (out / "news" / "5" / "index.html").is_file()  # a warning: the item is published
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    lines = text.split("\n")
+    kiker = next(n for n, line in enumerate(lines, 1) if line.startswith("Kiker"))
+    colour = next(n for n, line in enumerate(lines, 1) if line.startswith("Colour"))
+    assert any(w.endswith(f"1397/5.md:{kiker}: unknown header key 'Kiker'; did you mean 'Kicker'?")
+               for w in warnings), warnings
+    assert any(f"1397/5.md:{colour}: unknown header key 'Colour'; the keys are: Title" in w
+               for w in warnings), warnings
+    assert not any("unknown header key 'Title'" in w for w in warnings)

@@ -8,6 +8,7 @@ takes its text from :func:`read_source` and its NewsCode from
 "Writing news").  Nothing here imports Pelican.
 """
 
+import difflib
 import re
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +20,24 @@ from chapar.persian.text import to_latin_digits
 # Longest NewsCode, in digits after any leading zeros: what the comment
 # intake takes in its URL (README.md, "Comment intake").
 NEWS_CODE_DIGITS = 18
+
+# The header keys of a news item, as README.md (Writing news) lists them, and
+# the Pelican keys that still mean something on this site.  Any other key is
+# most likely a typo: the build warns, naming the closest of these.
+NEWS_KEYS = ("Title", "Date", "NewsCode", "Kicker", "Lead", "Dateline", "Category", "Tags",
+             "Agencies", "Modified", "Status")
+PELICAN_KEYS = ("Author", "Authors", "Summary", "Slug", "Template", "Lang")
+
+
+def unknown_key_message(key):
+    """``None`` for a known header key (any case), else the warning for it,
+    with the closest known key when one is close."""
+    known = {k.lower(): k for k in NEWS_KEYS + PELICAN_KEYS}
+    if key.lower() in known:
+        return None
+    close = difflib.get_close_matches(key.lower(), list(known), n=1, cutoff=0.6)
+    hint = f"; did you mean {known[close[0]]!r}?" if close else "; the keys are: " + ", ".join(NEWS_KEYS)
+    return f"unknown header key {key!r}{hint}"
 
 _HEADER_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:")
 
@@ -110,14 +129,22 @@ def _lines(text):
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def _header(text):
-    """``(key, line number, value)`` for each line of the ``Key: value`` header."""
+def header_keys(text):
+    """``(line number, key as typed)`` for each line of the ``Key: value`` header."""
     for number, line in enumerate(_lines(text), start=1):
         if not line.strip():
             break
         match = _HEADER_KEY.match(line)
         if match:
-            yield match[1].lower(), number, line[match.end():].strip()
+            yield number, match[1]
+
+
+def _header(text):
+    """``(key, line number, value)`` for each line of the ``Key: value`` header."""
+    lines = _lines(text)
+    for number, key in header_keys(text):
+        line = lines[number - 1]
+        yield key.lower(), number, line[line.index(":") + 1:].strip()
 
 
 def header_lines(text):

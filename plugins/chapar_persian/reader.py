@@ -6,6 +6,7 @@ the Persian way, and every problem in a file is reported at once, each with
 the line of its header key.
 """
 
+import logging
 import os
 import re
 
@@ -14,9 +15,13 @@ from pelican.readers import METADATA_PROCESSORS, MarkdownReader, _DISCARD
 
 from chapar.news.body import clean_body
 from chapar.persian.dates import parse_date
-from chapar.news.item import header_lines, header_values, parse_news_code, read_source
+from chapar.news.item import (
+    header_keys, header_lines, header_values, parse_news_code, read_source, unknown_key_message,
+)
 from chapar.problems import ContentError, Problem
 from chapar.persian.text import normalize
+
+logger = logging.getLogger(__name__)
 
 NEWS_REQUIRED = ("title", "date", "newscode")
 NEWS_STATUSES = ("published", "draft")
@@ -47,6 +52,7 @@ class PersianMarkdownReader(MarkdownReader):
         metadata = self._parse_metadata(getattr(self._md, "Meta", {}))
         if self._is_news(source_path):
             self._check_news(metadata)
+            self._warn_unknown_keys(text)
         if self._problems:
             raise ContentError(self._problems)
         return content, metadata
@@ -93,6 +99,13 @@ class PersianMarkdownReader(MarkdownReader):
             == os.path.join(root, sub)
             for sub in self.settings["ARTICLE_PATHS"]
         )
+
+    def _warn_unknown_keys(self, text):
+        """A warning, not an error: the item is published, the key ignored."""
+        for number, key in header_keys(text):
+            message = unknown_key_message(key)
+            if message:
+                logger.warning("%s", Problem(self._source_path, number, message))
 
     def _check_news(self, metadata):
         for key in NEWS_REQUIRED:
