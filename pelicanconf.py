@@ -101,8 +101,9 @@ SLUG_REGEX_SUBSTITUTIONS = [
 TAG_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
 CATEGORY_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
 
-# Feeds: Gregorian timestamps, fixed paths.
-FEED_DOMAIN = SITEURL
+# Feeds: Gregorian timestamps, fixed paths.  A feed names its own address in
+# full: here the local preview's (invoke serve); publishconf.py sets the site's.
+FEED_DOMAIN = "http://127.0.0.1:8000"
 FEED_ALL_ATOM = "feeds/all.atom.xml"
 FEED_ALL_RSS = "feeds/all.rss.xml"
 FEED_MAX_ITEMS = 50
