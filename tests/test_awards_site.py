@@ -3,11 +3,13 @@ award, checked page by page; open data round trip; the project's own site."""
 
 import json
 import re
+import shutil
 
 import pandas as pd
 import pytest
 
 from chapar.build.errors import BuildError
+from chapar.checks import links
 
 from awards_helpers import write_awards
 from conftest import build_site, make_site, news_item
@@ -266,3 +268,15 @@ def test_open_data_csv_is_what_pandas_writes_even_for_awkward_cells(tmp_path):
     assert path.read_bytes() == again.read_bytes()
     row = table[table["category"] == "مدیریت, منابع"].iloc[0]
     assert row["note"] == 'یادداشت "نقل"\nدو خط'
+
+
+def test_a_site_without_award_data_has_no_menu_link_to_the_award_pages(tmp_path, site):
+    # the menu's awards/ link (MENUITEMS) leads to a page only where there are awards
+    bare = make_site(tmp_path, news={"1397/5.md": news_item(5)})
+    shutil.rmtree(bare / "data" / "awards")
+    out = build_site(bare)
+    assert not (out / "awards").exists()
+    for path in out.rglob("*.html"):
+        assert 'href="/awards/"' not in path.read_text(encoding="utf-8"), path
+    assert 'href="/awards/"' in (site / "output" / "index.html").read_text(encoding="utf-8")
+    assert not links.broken_links(out)

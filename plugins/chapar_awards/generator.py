@@ -70,6 +70,8 @@ class AwardsGenerator(Generator):
                 problems += check_article_agencies(everything, data.index, article_header_lines)
         for problem in problems:
             logger.error("%s", problem)
+        if not os.path.isdir(folder):
+            self._unlink_menu(settings["AWARDS_URL"])
         if problems or not os.path.isdir(folder):
             return
         with heap.paused():
@@ -77,6 +79,12 @@ class AwardsGenerator(Generator):
             heap.freeze()  # until the build is over: see heap.py
         self.context["awards_agencies"] = self.awards.by_id
         self.context["awards_festivals_by_news"] = self.awards.festivals_by_news
+
+    def _unlink_menu(self, url):
+        """A site without award data has no ``awards/`` page: its menu item
+        (MENUITEMS in pelicanconf.py) would be a broken link."""
+        menu = self.context.get("MENUITEMS") or ()
+        self.context["MENUITEMS"] = [item for item in menu if item[1].strip("/") != url.strip("/")]
 
     def output_names(self):
         """The pages generate_output writes (see plugins/output_folders)."""
