@@ -63,7 +63,7 @@ class IndexTimer(logging.Handler):
 
     def emit(self, record):
         match = re.search(r"in ([\d.]+) s$", record.getMessage())
-        if record.name.startswith("search") and match:
+        if record.name.startswith("chapar_search") and match:
             IndexTimer.seconds = float(match[1])
 
 
