@@ -1,1 +1,1 @@
-""""""
+"""Application: the command-line tools behind ``invoke`` (``invoke moderation``)."""

@@ -1,1 +1,1 @@
-""""""
+"""The published moderation rules (``data/moderation/rules.toml``) and their checks."""
