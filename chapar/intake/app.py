@@ -34,7 +34,7 @@ APPEARS = {"published": "after-next-build", "held": "after-review"}
 
 
 def create_app(config):
-    """The ASGI app for ``config`` (:class:`intake.config.Config`)."""
+    """The ASGI app for ``config`` (:class:`chapar.intake.config.Config`)."""
     committer = None
     if config.commit:
         from chapar.intake.gitsync import GitCommitter

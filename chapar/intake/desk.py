@@ -1,8 +1,8 @@
 """The comment desk: a reader's fields in, a comment file (or a refusal) out.
 
 No HTTP here: :meth:`Desk.submit` checks the fields, applies the build's
-rules (:mod:`comments.moderation`) to the comment as the build will read it
-(:func:`comments.store.parse_comment`) and writes the file atomically.
+rules (:mod:`chapar.moderation`) to the comment as the build will read it
+(:func:`chapar.comments.store.parse_comment`) and writes the file atomically.
 """
 
 import errno
