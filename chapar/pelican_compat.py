@@ -37,6 +37,8 @@ internal changed, :func:`speedups_enabled` is False: the page cache and the
 taxonomy lists step aside and Pelican builds the site its own way, with one
 warning naming the version.  What cannot work without its internal raises
 :class:`MissingInternal` saying so, instead of building a wrong site.
+plugins/chapar_output_folders uses only Pelican's public signals and
+attributes, so it stays on whatever the version.
 """
 
 import functools

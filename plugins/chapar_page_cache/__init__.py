@@ -33,6 +33,11 @@ The cache follows Pelican's content-cache settings: pages are reused when
 saved when ``CACHE_CONTENT`` is on.  The previous pages are read from
 ``PAGE_CACHE_PREVIOUS_OUTPUT`` (``safe_build`` sets it to the folder a staged
 build will replace), else from ``OUTPUT_PATH``.
+
+Pelican has no public hook between rendering a page and opening its file,
+so the writer goes through :class:`chapar.pelican_compat.OpeningWriter`; on a
+Pelican other than the tested one this plugin hands Pelican no writer (its
+own renders every page) and warns once (see README.md).
 """
 
 import contextlib
