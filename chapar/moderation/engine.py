@@ -21,7 +21,7 @@ from chapar.persian.text import LOOKALIKES
 
 CHECKS = ("lexicon", "language", "relevance", "links", "duplicate", "length")
 ACTIONS = ("reject", "hold")
-BUNDLED_LISTS = {"persian": 0, "finglish": 1}  # index in persian-text-guard's lists
+BUNDLED_LISTS = ("persian", "finglish")  # persian-text-guard's lists (chapar/guard_compat.py)
 
 # --- normalisation (mirrored by comments.js from the exported tables) -------
 
@@ -308,10 +308,11 @@ def bundled_terms(name):
     """(whole-word terms, anywhere terms) of persian-text-guard's list ``name``,
     without its ``mild`` entries (everyday words before they are insults)."""
     from persian_text_guard import WordCategory, WordList, WordMatchMode
-    from persian_text_guard._wordlists import BUNDLED_WORD_LISTS
+
+    from chapar.guard_compat import bundled_list_text
 
     entries = [
-        w for w in WordList.parse(BUNDLED_WORD_LISTS[BUNDLED_LISTS[name]])
+        w for w in WordList.parse(bundled_list_text(name))
         if w.category != WordCategory.MILD
     ]
     whole = [w.text for w in entries if w.mode == WordMatchMode.WHOLE_WORD]

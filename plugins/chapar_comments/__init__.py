@@ -25,6 +25,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
+from chapar.pelican_compat import failed_source_paths
 from chapar.news.item import news_code_of
 from chapar.problems import Problem
 
@@ -186,8 +187,8 @@ class CommentsGenerator(Generator):
         """NewsCodes in the headers of the news files Pelican failed to read
         (it reports why; a comment under one is not "without a news item")."""
         codes = set()
-        for path, content in self.context.get("generated_content", {}).items():
-            if content is not None or not path.endswith(sitepass.ARTICLE_EXTENSIONS):
+        for path in failed_source_paths(self.context):
+            if not path.endswith(sitepass.ARTICLE_EXTENSIONS):
                 continue
             try:
                 codes.add(str(news_code_of(os.path.join(self.settings["PATH"], path))))

@@ -33,6 +33,11 @@ The cache follows Pelican's content-cache settings: pages are reused when
 saved when ``CACHE_CONTENT`` is on.  The previous pages are read from
 ``PAGE_CACHE_PREVIOUS_OUTPUT`` (``safe_build`` sets it to the folder a staged
 build will replace), else from ``OUTPUT_PATH``.
+
+Pelican has no public hook between rendering a page and opening its file,
+so the writer goes through :class:`chapar.pelican_compat.OpeningWriter`; on a
+Pelican other than the tested one this plugin hands Pelican no writer (its
+own renders every page) and warns once (see README.md).
 """
 
 import contextlib
@@ -46,8 +51,8 @@ import pelican
 
 import chapar
 from pelican import signals
-from pelican.writers import Writer
 
+from chapar.pelican_compat import OpeningWriter, speedups_enabled
 from chapar_page_cache.fingerprint import Fingerprints, Unfingerprintable
 
 logger = logging.getLogger(__name__)
@@ -103,7 +108,7 @@ class PageCache:
         self.previous = self._load_manifest() if self.load else {}
         self.reused = self.rendered = 0
         self.rendered_pages = []
-        self.pending = None  # the Reused page being written (see ReusingWriter._open_w)
+        self.pending = None  # the Reused page being written (see ReusingWriter.open_output)
 
     def _load_manifest(self):
         try:
@@ -180,7 +185,7 @@ class PageCache:
 
 class Reused:
     """What a reused page's template "renders": the previous build's file,
-    which :meth:`ReusingWriter._open_w` links instead of writing text."""
+    which :meth:`ReusingWriter.open_output` links instead of writing text."""
 
     __slots__ = ("path", "name")
 
@@ -193,7 +198,7 @@ class Reused:
 
 
 class _LinkedPage:
-    """The file ``_open_w`` gives Pelican's ``_write_file`` for a reused
+    """The file ``open_output`` gives Pelican's writer for a reused
     page: writing the :class:`Reused` page links its file."""
 
     def __init__(self, filename):
@@ -252,14 +257,14 @@ class _ReusableTemplate:
             self.cache.rendered_pages.append(name)
             return self.template.render(localcontext)
         self.cache.reused += 1
-        self.cache.pending = reused  # for _open_w, next
+        self.cache.pending = reused  # for open_output, next
         return reused
 
     def __getattr__(self, attribute):
         return getattr(self.template, attribute)
 
 
-class ReusingWriter(Writer):
+class ReusingWriter(OpeningWriter):
     """Pelican's writer, rendering only the pages whose key changed."""
 
     current = None  # this build's writer, for saving its manifest at the end
@@ -274,23 +279,25 @@ class ReusingWriter(Writer):
             template = _ReusableTemplate(template, self.page_cache, context)
         return super().write_file(name, template, context, *args, **kwargs)
 
-    def _open_w(self, filename, encoding, override=False):
+    def open_output(self, filename, encoding, override=False):
         """Pelican's, except that a reused page written for the first time
         (the usual case; Pelican's own checks decide the others) is linked,
         see :class:`_LinkedPage`."""
         reused, self.page_cache.pending = self.page_cache.pending, None
         if reused is None or not filename.replace(os.sep, "/").endswith(reused.name):
-            return super()._open_w(filename, encoding, override)
-        if filename in self._written_files or filename in self._overridden_files:
-            return _TextFile(super()._open_w(filename, encoding, override))
-        if override:  # what Pelican's _open_w records for a file written the first time
-            self._overridden_files.add(filename)
-        self._written_files.add(filename)
+            return super().open_output(filename, encoding, override)
+        if self.was_written(filename):
+            return _TextFile(super().open_output(filename, encoding, override))
+        self.record_written(filename, override)
         return _LinkedPage(filename)
 
 
 def get_writer(pelican_object):
-    return ReusingWriter
+    """This plugin's writer, unless the Pelican installed is not the one its
+    internals were tested with (chapar/pelican_compat.py): then Pelican's own
+    writer renders every page, and no manifest is saved."""
+    LAST_BUILD.clear()
+    return ReusingWriter if speedups_enabled() else None
 
 
 def save(pelican_object):

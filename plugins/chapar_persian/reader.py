@@ -11,7 +11,9 @@ import os
 import re
 
 from markdown import Markdown
-from pelican.readers import METADATA_PROCESSORS, MarkdownReader, _DISCARD
+from pelican.readers import METADATA_PROCESSORS, MarkdownReader
+
+from chapar.pelican_compat import discard_marker, markdown_metadata
 
 from chapar.news.body import clean_body
 from chapar.persian.dates import parse_date
@@ -42,14 +44,16 @@ def split_list(value):
 class PersianMarkdownReader(MarkdownReader):
     """Markdown reader with Jalali dates, Persian text and news validation."""
 
+    source_path = None  # the file being read
+
     def read(self, source_path):
-        self._source_path = source_path
+        self.source_path = source_path
         self._problems = []
         text = normalize(read_source(source_path))
         self._lines = header_lines(text)
-        self._md = self._markdown().reset()
-        content = clean_body(self._md.convert(text))
-        metadata = self._parse_metadata(getattr(self._md, "Meta", {}))
+        md = self._markdown().reset()
+        content = clean_body(md.convert(text))
+        metadata = markdown_metadata(self, md, source_path)
         if self._is_news(source_path):
             self._check_news(metadata)
             self._warn_unknown_keys(text)
@@ -62,16 +66,11 @@ class PersianMarkdownReader(MarkdownReader):
         one (extensions, patterns) costs more than converting a news item."""
         if getattr(self, "_converter", None) is None:
             self._converter = Markdown(**self.settings["MARKDOWN"])
-            self._meta_preprocessor = self._converter.preprocessors["meta"]
-        if "meta" not in self._converter.preprocessors:
-            # Pelican's _parse_metadata deregisters it; 27 is the meta
-            # extension's own priority.
-            self._converter.preprocessors.register(self._meta_preprocessor, "meta", 27)
         return self._converter
 
     def problem(self, key, message):
         self._problems.append(
-            Problem(self._source_path, self._lines.get(key, 1), message)
+            Problem(self.source_path, self._lines.get(key, 1), message)
         )
 
     def process_metadata(self, name, value):
@@ -85,10 +84,10 @@ class PersianMarkdownReader(MarkdownReader):
             if name == "newscode":
                 return parse_news_code(value)
             if name == "agencies":
-                return [a for a in _AGENCY_SEPARATORS.split(value) if a] or _DISCARD
+                return [a for a in _AGENCY_SEPARATORS.split(value) if a] or discard_marker()
         except ValueError as exc:
             self.problem(name, f"{key_name(name)}: {exc}")
-            return _DISCARD
+            return discard_marker()
         return super().process_metadata(name, value)
 
     def _is_news(self, source_path):

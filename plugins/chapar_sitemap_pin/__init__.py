@@ -11,18 +11,18 @@ current build.  Listed after ``pelican.plugins.sitemap`` in PLUGINS.
 """
 
 from pelican import signals
-from pelican.plugins.sitemap import sitemap
+
+from chapar.pelican_compat import restart_sitemap, sitemap_generator
 
 
 def start_build(pelican):
-    sitemap.generator._main_pelican = pelican
-    sitemap.generator.page_queue = []
+    restart_sitemap(pelican)
 
 
 def pin_clock(generator):
     dates = [getattr(a, "modified", None) or a.date for a in generator.articles]
     if dates:
-        sitemap.generator.now = max(dates)
+        sitemap_generator().now = max(dates)
 
 
 def register():

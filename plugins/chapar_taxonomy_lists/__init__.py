@@ -15,6 +15,8 @@ pages are the same; only the lookup changes.
 
 from pelican import signals
 
+from chapar.pelican_compat import speedups_enabled, update_context
+
 
 class ArticleList(list):
     """A list whose ``in`` is a set lookup for items compared by identity
@@ -54,14 +56,13 @@ class ArticleList(list):
 
 
 def fast_lists(generator):
+    if not speedups_enabled():  # another Pelican: its own lists (chapar/pelican_compat.py)
+        return
     generator.tags = {tag: ArticleList(items) for tag, items in generator.tags.items()}
     generator.categories = [(category, ArticleList(items))
                             for category, items in generator.categories]
     generator.authors = [(author, ArticleList(items)) for author, items in generator.authors]
-    # as Pelican's _update_context put them there
-    generator.context["tags"] = list(generator.tags.items())
-    generator.context["categories"] = generator.categories
-    generator.context["authors"] = generator.authors
+    update_context(generator, ("tags", "categories", "authors"))  # as Pelican put them there
 
 
 def register():
