@@ -9,9 +9,8 @@ import logging
 import unicodedata
 from pathlib import Path
 
-from chapar.news.item import parse_news_code
-from chapar.problems import ContentError
-from chapar.news.item import header_lines, header_values, read_source
+from chapar.news.index import NewsIndex, code_of
+from chapar.news.item import header_lines
 from chapar.persian.text import to_latin_digits
 
 from chapar import site_settings
@@ -27,18 +26,9 @@ def length_limit(root):
 
 
 def news_sources(news_root):
-    """``{NewsCode: source text}`` of every news file (header line only read)."""
-    found = {}
-    for path in sorted(Path(news_root).rglob("*.md")):
-        try:
-            text = read_source(path)
-        except ContentError:
-            continue  # the build reports it
-        try:
-            found[str(parse_news_code(header_values(text).get("newscode", "")))] = text
-        except ValueError:
-            continue  # the build reports it
-    return found
+    """``{NewsCode: source text}`` of every news file, from chapar.news.index
+    (files without a readable NewsCode left out: the build reports them)."""
+    return NewsIndex.of(news_root).texts()
 
 
 def collect(root=".", news=None):
@@ -91,10 +81,8 @@ def set_status(root, key, status):
     if status not in store.STATUSES:
         raise ValueError(f"status must be one of {store.STATUSES}")
     code, _, comment_id = key.partition("/")
-    try:
-        code = str(parse_news_code(code))  # the folder the build names it by
-    except ValueError:
-        code = ""
+    code = code_of(code)
+    code = "" if code is None else str(code)  # the folder the build names it by
     folder = Path(root) / "content/comments" / code
     comment_id = to_latin_digits(comment_id)
     if not code or not comment_id or not folder.is_dir():

@@ -34,9 +34,9 @@ import tempfile
 import weakref
 from dataclasses import dataclass, field
 
-from chapar.news.item import decode_source
+from chapar.news.index import NEWS_EXTENSIONS, NewsIndex
+from chapar.news.item import decode_source, read_source
 from chapar.problems import ContentError, Problem
-from chapar.news.item import header_values, parse_news_code, read_source
 
 from chapar.comments import decisions
 from chapar.moderation import engine as moderation
@@ -45,7 +45,7 @@ from chapar.comments import store
 
 logger = logging.getLogger(__name__)
 
-ARTICLE_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")  # the persian reader's
+ARTICLE_EXTENSIONS = NEWS_EXTENSIONS  # the persian reader's
 
 
 @dataclass
@@ -104,22 +104,9 @@ def folders_of(order):
 
 
 def find_articles(folders):
-    """``{NewsCode: path}`` of the news files under ``folders``, from their
-    headers (what Pelican will read; the plugin checks that it did)."""
-    found = {}
-    for folder in folders:
-        for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
-            dirnames.sort()
-            for name in sorted(filenames):
-                if not name.endswith(ARTICLE_EXTENSIONS):
-                    continue
-                path = os.path.join(dirpath, name)
-                try:
-                    code = header_values(read_source(path)).get("newscode")
-                    found.setdefault(str(parse_news_code(code)), path)
-                except (ContentError, ValueError, OSError):
-                    continue  # the build reports it
-    return found
+    """``{NewsCode: path}`` of the news files under ``folders``, from
+    chapar.news.index (what Pelican will read; the plugin checks that it did)."""
+    return NewsIndex.of(*folders).paths()
 
 
 _READ = os.O_RDONLY | getattr(os, "O_CLOEXEC", 0)

@@ -6,27 +6,27 @@ import logging
 import os
 import threading
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from chapar.moderation import engine as moderation
 from chapar.comments import store
-from chapar.news.item import parse_news_code
-from chapar.problems import ContentError
-from chapar.news.item import header_values, read_source
+from chapar.news import index as news_index
+from chapar.news.index import code_of, read_entry
 
 logger = logging.getLogger(__name__)
 
 
 
-@dataclass
 class Article:
-    code: str
-    path: Path
-    mtime: int
-    published: bool
-    text: str
-    _words: object = field(default=None, repr=False)
+    """A news item as the service sees it: its :class:`NewsEntry` and, for
+    the ``relevance`` check, its stems (made once)."""
+
+    def __init__(self, entry):
+        self.entry = entry
+        self.code = entry.folder  # as the build's URL and the comment folder
+        self.path, self.mtime, self.text = entry.path, entry.mtime, entry.text
+        self.published = entry.published
+        self._words = None
 
     def words(self, rules):
         """The article's stems for the ``relevance`` check (``None`` without one)."""
@@ -38,27 +38,17 @@ class Article:
 
 
 def read_news(path):
-    """An :class:`Article` from a news file's header, or ``None`` (no NewsCode,
-    not UTF-8: the build reports those)."""
-    try:
-        mtime = os.stat(path).st_mtime_ns
-        text = read_source(path)
-    except (OSError, ContentError):
-        return None
-    values = header_values(text)
-    try:
-        code = str(parse_news_code(values.get("newscode", "")))  # as the build's URL
-    except ValueError:
-        return None
-    status = values.get("status", "published").lower()
-    return Article(code, Path(path), mtime, status == "published", text)
+    """An :class:`Article` from a news file, or ``None`` (no NewsCode, not
+    UTF-8: the build reports those)."""
+    entry = read_entry(path)
+    return None if entry is None else Article(entry)
 
 
 class NewsIndex:
-    """NewsCode → :class:`Article`.  A known article is re-read when its file
-    changes; an unknown code rescans the tree, at most once every
-    ``rescan_interval`` seconds (so made-up codes cannot make it read the
-    whole tree on every post)."""
+    """NewsCode → :class:`Article`, from chapar.news.index.  A known article
+    is re-read when its file changes; an unknown code rescans the tree, at
+    most once every ``rescan_interval`` seconds (so made-up codes cannot make
+    it read the whole tree on every post)."""
 
     def __init__(self, root, rescan_interval=2.0):
         self.root = Path(root)
@@ -68,6 +58,11 @@ class NewsIndex:
         self._lock = threading.Lock()
 
     def get(self, code):
+        """The article of ``code`` (any spelling of a NewsCode), or ``None``."""
+        code = code_of(code)
+        if code is None:
+            return None
+        code = str(code)
         with self._lock:
             article = self._by_code.get(code)
             if article is not None:
@@ -89,13 +84,9 @@ class NewsIndex:
             return self._by_code.get(code)
 
     def _scan(self):
-        found = {}
-        for path in sorted(self.root.rglob("*.md")):
-            article = read_news(path)
-            if article is not None:
-                found.setdefault(article.code, article)
-        self._by_code = found
-        logger.debug("news index: %d articles under %s", len(found), self.root)
+        index = news_index.NewsIndex.of(self.root)
+        self._by_code = {entry.folder: Article(entry) for entry in index}
+        logger.debug("news index: %d articles under %s", len(index), self.root)
 
 
 class Thread:
