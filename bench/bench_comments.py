@@ -96,7 +96,7 @@ def make_site(folder, articles, per_article, seed=1397):
 
 def comment_pass(site):
     """Read, moderate and render every comment as the plugin does; timings."""
-    from chapar_comments import moderate_site
+    from chapar.comments.site import moderate_site
     from chapar.moderation import engine as moderation
     from chapar.comments import render
     from chapar.comments import store

@@ -20,20 +20,18 @@ import logging
 import os
 import time
 from dataclasses import dataclass
-from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
 
 from chapar.pelican_compat import failed_source_paths
 from chapar.news.item import news_code_of
-from chapar.problems import Problem
 
 from chapar.comments import decisions
 from chapar.moderation import engine as moderation
 from chapar.comments import render
 from chapar.comments import sitepass
-from chapar.comments.site import DEFAULTS, comment_settings, limit_problems, moderate_site  # noqa: F401 (tools import them from here)
+from chapar.comments.site import comment_settings, limit_problems
 
 logger = logging.getLogger(__name__)
 
