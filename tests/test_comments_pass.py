@@ -194,8 +194,8 @@ def test_the_folders_are_grouped_once_in_the_build(tmp_path, monkeypatch, worker
     all use the one grouping on the Job; the worker is sent the files, not
     the grouping, and makes its own."""
     calls = []
-    folders_of = sitepass.folders_of
-    monkeypatch.setattr(sitepass, "folders_of", lambda order: calls.append(1) or folders_of(order))
+    folders_of = store.folders_of
+    monkeypatch.setattr(store, "folders_of", lambda order: calls.append(1) or folders_of(order))
     sent = []
     dumps = sitepass.pickle.dumps
     monkeypatch.setattr(sitepass.pickle, "dumps",
@@ -227,6 +227,34 @@ def test_the_worker_reports_bad_files_as_the_build_does(tmp_path, worker_first):
             build_site(site, COMMENTS_WORKER=worker)
         errors.append(err.value.problems)
     assert errors[0] == errors[1] and len(errors[0]) == 2
+
+
+def test_the_build_invoke_moderation_and_the_intake_read_a_thread_alike(tmp_path):
+    """One reader (store.read_thread): the build stops with exactly the
+    problems ``invoke moderation`` lists, and the intake decides the
+    comments the build reads."""
+    from chapar.cli import moderation as cli
+    from chapar.intake import site as intake_site
+
+    site = make_site(tmp_path, news={"a.md": ARTICLE}, comments={
+        f"{CODE}/1.md": comment("مینا", "1397/06/05 11:00", "خبر خوبی بود."),
+        f"{CODE}/2.md": comment("حسن", "1397/06/05 12:00", "موافقم.", ReplyTo="9"),
+        f"{CODE}/3.md": "Author: x\n\nبدون تاریخ\n",
+        "999/1.md": comment("x", "1397/06/05", "متن"),
+        "stray.md": comment("x", "1397/06/05", "متن")})
+    (site / f"content/comments/{CODE}/4.md").write_bytes(b"Author: x\nDate: 1397/06/05\n\n\xff\n")
+    with pytest.raises(BuildError) as err:
+        build_site(site)
+    built = [str(p) for p in err.value.problems]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.chdir(site)
+        rows, listed = cli.collect(".")
+    assert rows == [] and [str(p) for p in listed] == built
+    assert len(built) == 5 and sum("ReplyTo '9'" in p for p in built) == 1
+    thread = intake_site.Thread(site / "content/comments" / str(CODE), str(CODE))
+    article = intake_site.read_news(site / "content/news/a.md")
+    thread.refresh(m.load_rules(site / "data/moderation/rules.toml"), article)
+    assert sorted(thread.decisions) == ["1", "2"]
 
 
 def test_the_worker_result_is_dropped_when_it_read_other_news(tmp_path, caplog, worker_first):

@@ -35,8 +35,8 @@ import weakref
 from dataclasses import dataclass, field
 
 from chapar.news.index import NEWS_EXTENSIONS, NewsIndex
-from chapar.news.item import decode_source, read_source
-from chapar.problems import ContentError, Problem
+from chapar.news.item import read_source
+from chapar.problems import Problem
 
 from chapar.comments import decisions
 from chapar.moderation import engine as moderation
@@ -64,9 +64,9 @@ class Job:
 
     @functools.cached_property
     def folders(self):
-        """:func:`folders_of` the order, made once in each process (it is not
+        """:func:`store.folders_of` the order, made once in each process (it is not
         pickled: ``dataclasses.replace`` copies only the fields)."""
-        return folders_of(self.order)
+        return store.folders_of(self.order)
 
 
 @dataclass
@@ -94,15 +94,6 @@ def comment_files(root):
     return list(store.comment_paths(root)) if os.path.isdir(root) else []
 
 
-def folders_of(order):
-    """``[(NewsCode, [(index, path)])]`` in order of first file."""
-    folders = {}
-    for index, (path, code) in enumerate(order):
-        if code is not None:
-            folders.setdefault(code, []).append((index, path))
-    return list(folders.items())
-
-
 def find_articles(folders):
     """``{NewsCode: path}`` of the news files under ``folders``, from
     chapar.news.index (what Pelican will read; the plugin checks that it did)."""
@@ -125,10 +116,6 @@ def _read(path):
         return b"".join(chunks)
     finally:
         os.close(fd)
-
-
-def _decode(path, data):
-    return decode_source(path, data)  # ContentError naming the line, as read_source
 
 
 class Pass:
@@ -160,20 +147,10 @@ class Pass:
             kept = self.cache.get(key)
             if kept is not None:  # read without a problem last time: the same bytes read the same
                 return FolderResult(code, source, [], [], key, kept, reused=True)
-        file_problems, comments = [], []
-        for (index, path), (_, raw) in zip(files, data):
-            try:
-                comment, found = store.parse_comment(_decode(path, raw), path, code)
-            except ContentError as exc:
-                comment, found = None, exc.problems
-            file_problems += [(index, p) for p in found]
-            if source is None and code not in self.unreadable:
-                file_problems.append((index, Problem(
-                    path, 1, f"no news item has NewsCode {code!r} "
-                    "(the folder name must be the article's NewsCode)")))
-            elif comment is not None:
-                comments.append(comment)
-        thread_problems = store.check_thread(comments) if source is not None else []
+        thread = store.read_thread(code, data, article=source is not None,
+                                   orphans=code not in self.unreadable)
+        file_problems = [(files[position][0], p) for position, p in thread.file_problems]
+        thread_problems, comments = thread.thread_problems, thread.comments
         if file_problems or thread_problems or rules is None or source is None:
             return FolderResult(code, source, file_problems, thread_problems, key)
         if self._body is None:
@@ -193,8 +170,7 @@ def assemble(job, results, cache, previous):
     the problems in the order store.read_all reports them; the cache saved
     when nothing stops the build, unless it holds just what it held
     (``previous`` entries, all reused)."""
-    file_problems = [(index, Problem(path, 1, "a comment file belongs in "
-                                     "content/comments/<NewsCode>/"))
+    file_problems = [(index, store.misplaced(path))
                      for index, (path, code) in enumerate(job.order) if code is None]
     thread_problems = []
     for code, _files in job.folders:

@@ -15,7 +15,7 @@ import jdatetime
 
 from chapar.persian.dates import FIRST_GREGORIAN_YEAR, TEHRAN, check_range, parse_date
 from chapar.problems import ContentError, Problem
-from chapar.news.item import read_source
+from chapar.news.item import decode_source, read_source
 from chapar.persian.text import normalize, to_latin_digits
 
 KEYS = ("author", "date", "id", "replyto", "status", "email")
@@ -165,29 +165,90 @@ def parse_comment(text, path, news_code):
     return comment, problems
 
 
+def misplaced(path):
+    """The problem of a comment file outside ``<NewsCode>/``."""
+    return Problem(path, 1, "a comment file belongs in content/comments/<NewsCode>/")
+
+
+def orphaned(path, code):
+    """The problem of a comment file in the folder of a NewsCode no news item has."""
+    return Problem(path, 1, f"no news item has NewsCode {code!r} "
+                   "(the folder name must be the article's NewsCode)")
+
+
+@dataclass
+class Thread:
+    """One article's comment folder as read: the readable comments in file
+    order, each file's problems as ``(position, Problem)``, and the thread's
+    own (duplicate Ids, ReplyTo naming no comment or making a loop)."""
+    comments: list
+    file_problems: list
+    thread_problems: list
+
+    @property
+    def problems(self):
+        return [p for _, p in self.file_problems] + self.thread_problems
+
+
+def read_thread(code, files, article=True, orphans=True):
+    """The :class:`Thread` of NewsCode ``code``: the one reading of a comment
+    folder that the build's pass, ``invoke moderation`` and the intake
+    service share.  ``files``: ``[(path, data)]`` in path order, ``data``
+    the file's bytes or text, or the :class:`CommentFile` read earlier from
+    the same bytes (the intake keeps those); ``article``: whether a news
+    item has this NewsCode (its thread is checked only then); ``orphans``:
+    whether, without one, each file says so (not for a news file the build
+    could not read: it reports that file instead)."""
+    comments, file_problems = [], []
+    for position, (path, data) in enumerate(files):
+        found = []
+        if isinstance(data, CommentFile):
+            comment = data
+        else:
+            try:
+                text = decode_source(path, data) if isinstance(data, bytes) else data
+                comment, found = parse_comment(text, path, code)
+            except ContentError as exc:
+                comment, found = None, exc.problems
+        file_problems += [(position, p) for p in found]
+        if not article:
+            if orphans:
+                file_problems.append((position, orphaned(path, code)))
+        elif comment is not None:
+            comments.append(comment)
+    return Thread(comments, file_problems, check_thread(comments) if article else [])
+
+
+def folders_of(paths):
+    """``[(NewsCode, [(index, path)])]`` of :func:`comment_paths`' list, in
+    order of each folder's first file."""
+    folders = {}
+    for index, (path, code) in enumerate(paths):
+        if code is not None:
+            folders.setdefault(code, []).append((index, path))
+    return list(folders.items())
+
+
 def read_all(root, news_codes):
-    """Every comment under ``root`` grouped by NewsCode, and every problem:
-    unknown NewsCode folders, duplicate Ids, unknown or looping ReplyTo."""
-    by_code, problems = {}, []
+    """Every comment under ``root`` grouped by NewsCode, and every problem,
+    in the order the build reports them (:func:`read_thread` per folder)."""
+    by_code = {}
     if not os.path.isdir(root):
-        return by_code, problems
+        return by_code, []
     known = {str(code) for code in news_codes}
-    for path, code in comment_paths(root):
-        if code is None:
-            problems.append(Problem(path, 1, "a comment file belongs in "
-                                    "content/comments/<NewsCode>/"))
-            continue
-        comment, found = read_comment(path, code)
-        problems += found
-        if code not in known:
-            problems.append(Problem(path, 1, f"no news item has NewsCode {code!r} "
-                                    "(the folder name must be the article's NewsCode)"))
-            continue
-        if comment is not None:
-            by_code.setdefault(code, []).append(comment)
-    for code, comments in by_code.items():
-        problems += check_thread(comments)
-    return by_code, problems
+    paths = list(comment_paths(root))
+    file_problems = [(index, misplaced(path))
+                     for index, (path, code) in enumerate(paths) if code is None]
+    thread_problems = []
+    for code, files in folders_of(paths):
+        thread = read_thread(code, [(path, Path(path).read_bytes()) for _, path in files],
+                             article=code in known)
+        file_problems += [(files[position][0], p) for position, p in thread.file_problems]
+        thread_problems += thread.thread_problems
+        if thread.comments:
+            by_code[code] = thread.comments
+    file_problems.sort(key=lambda item: item[0])  # stable: a file's own problems keep their order
+    return by_code, [p for _, p in file_problems] + thread_problems
 
 
 def comment_paths(root):

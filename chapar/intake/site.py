@@ -134,16 +134,21 @@ class Thread:
         state = (entries, article.mtime, id(rules))
         if state == self._state:
             return
-        files, comments = {}, []
-        for name, signature in entries.items():
+        names = sorted(entries)
+        files = []
+        for name in names:
             known = self._files.get(name)
-            if known is not None and known[0] == signature:
-                comment = known[1]
+            if known is not None and known[0] == entries[name]:
+                files.append((self.folder / name, known[1]))
             else:
-                comment, _problems = store.read_comment(self.folder / name, self.code)
-            files[name] = (signature, comment)
-            if comment is not None and comment.date is not None:
-                comments.append(comment)  # a broken file: the build reports it
+                try:
+                    files.append((self.folder / name, (self.folder / name).read_bytes()))
+                except OSError:
+                    continue  # removed since the scan: the next refresh sees it gone
+        thread = store.read_thread(self.code, files)
+        read = {Path(c.path).name: c for c in thread.comments}
+        files = {name: (entries[name], read[name]) for name in names if name in read}
+        comments = [c for c in thread.comments if c.date is not None]  # a broken file: the build reports it
         self._files = files
         self.decisions = moderation.moderate_article(rules, comments, article.text)
         self.earlier = {" ".join(moderation.tokens(c.body)) for c in comments}
