@@ -59,9 +59,10 @@ PLUGINS = [
     "chapar_search",  # last: indexes the pages the others wrote
 ]
 
-# Comments: the intake service's base URL; the form posts to
-# {COMMENTS_ENDPOINT}/comments/<NewsCode>.  Empty: comments are closed.
-COMMENTS_ENDPOINT = ""
+# Comments (README.md, Comments; every key and its default in
+# chapar/comments/site.py): "endpoint" is the intake service's base URL, the
+# form posts to {endpoint}/comments/<NewsCode>.  Empty: comments are closed.
+COMMENTS = {"endpoint": ""}
 
 # URLs (README.md, "What it does"): folders with index.html, Latin digits.
 ARTICLE_URL = "news/{newscode}/"

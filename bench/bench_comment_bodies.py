@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 from chapar.moderation import engine as moderation
 from chapar.comments import render  # noqa: E402
+from chapar.comments.site import comment_settings  # noqa: E402
 from chapar.persian.dates import TEHRAN  # noqa: E402
 
 BODIES = {
@@ -79,7 +80,8 @@ def main():
 
     conf = render.thread_settings({"THEME": str(ROOT / "theme"), "DEFAULT_LANG": "fa",
                                    "JINJA_ENVIRONMENT": {"trim_blocks": True,
-                                                         "lstrip_blocks": True}})
+                                                         "lstrip_blocks": True}},
+                                  comment_settings({}))
     start = datetime(2018, 8, 27, 10, tzinfo=TEHRAN)
     chain = [Source(str(i), start + timedelta(seconds=i), f"پاسخ شماره {i}",
                     str(i - 1) if i else "") for i in range(args.chain)]

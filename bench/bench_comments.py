@@ -11,7 +11,7 @@ peak memory of that pass; the build's whole pass (chapar/comments/sitepass.run:
 reading, moderation, bodies and thread HTML, no cache); and the full project
 build of the same articles without comments, with them (the pass in a worker
 process, as a site this large builds by default), and with them in the build's
-own process (COMMENTS_WORKER=False), each build in its own process with its
+own process (COMMENTS = {"worker": False}), each build in its own process with its
 wall and CPU time (the build's and its children's), best of two (target: the
 comments add at most 20%).  A measurement, not a test.
 """
@@ -155,6 +155,7 @@ def site_pass(site):
     from chapar.moderation import engine as moderation
     from chapar.comments import render
     from chapar.comments import sitepass
+    from chapar.comments.site import comment_settings
     from chapar.build import runner
 
     os.chdir(site)
@@ -165,7 +166,7 @@ def site_pass(site):
             sitepass.find_articles([os.path.join(settings["PATH"], "news")]).items()}
     job = sitepass.Job(comments_root=os.path.join(settings["PATH"], "comments"),
                        rules_path="data/moderation/rules.toml",
-                       thread=render.thread_settings(settings), cache=("", False, False))
+                       thread=render.thread_settings(settings, comment_settings(settings)), cache=("", False, False))
     t = time.perf_counter()
     result = sitepass.run(job, moderation.load_rules(job.rules_path), news)
     assert not result.problems, result.problems[:3]
@@ -208,7 +209,7 @@ def main():
         for round_ in range(2):
             runs["worker"].append(timed_build(site, Path(tmp) / f"out-worker-{round_}"))
             runs["in-process"].append(timed_build(site, Path(tmp) / f"out-here-{round_}",
-                                                  COMMENTS_WORKER=False))
+                                                  COMMENTS={"worker": False}))
             comments.rename(aside)
             comments.mkdir()
             runs["without"].append(timed_build(site, Path(tmp) / f"out-without-{round_}"))

@@ -17,7 +17,7 @@ SETTINGS_FILE = "pelicanconf.py"
 
 def read(root, name=SETTINGS_FILE):
     """The settings of the site at ``root`` (``{}`` when it has no settings
-    file), with every comment setting present."""
+    file), with ``COMMENTS`` holding every comment setting."""
     conf = Path(root) / name
     settings = {}
     if conf.is_file():
@@ -30,4 +30,4 @@ def read(root, name=SETTINGS_FILE):
             settings = read_settings(str(conf))
         finally:
             quiet.setLevel(level)
-    return {**settings, **comment_settings(settings)}
+    return {**settings, "COMMENTS": comment_settings(settings)}

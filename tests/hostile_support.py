@@ -242,7 +242,7 @@ def make_hostile_site(tmp_path, vectors=ALL_VECTORS, intake=True):
 
 
 def build_hostile_site(site, output=None, vectors=ALL_VECTORS):
-    return build_site(site, output=output, COMMENTS_ENDPOINT="http://127.0.0.1:9/intake",
+    return build_site(site, output=output, COMMENTS={"endpoint": "http://127.0.0.1:9/intake"},
                       **setting_overrides(vectors))
 
 

@@ -88,8 +88,8 @@ def hostile_site(tmp_path_factory):
     site = make_site(tmp, news={"1.md": news_item(CODE, title="دولت الکترونیک", body="دولت الکترونیک در ادارات استان.")},
                      comments=comments)
     # every vector on the article's page (README.md, Comments: pages of 20 and 8 KB by default)
-    out = build_site(site, COMMENTS_ENDPOINT="http://127.0.0.1:9/intake",
-                     COMMENTS_PER_PAGE=100, COMMENTS_PAGE_BYTES=1 << 20)
+    out = build_site(site, COMMENTS={
+        "endpoint": "http://127.0.0.1:9/intake", "per_page": 100, "page_bytes": 1 << 20})
     server, url = serve_folder(out)
     yield url
     server.shutdown()
@@ -175,7 +175,7 @@ def paged_site(tmp_path_factory):
     site = make_site(tmp_path_factory.mktemp("paged"),
                      news={"1.md": news_item(CODE, title="دولت الکترونیک", body="متن خبر.")},
                      comments=comments)
-    out = build_site(site, COMMENTS_ENDPOINT="http://127.0.0.1:9/intake")
+    out = build_site(site, COMMENTS={"endpoint": "http://127.0.0.1:9/intake"})
     server, url = serve_folder(out)
     yield url
     server.shutdown()

@@ -126,7 +126,7 @@ def test_an_article_without_comments_still_shows_the_form(built):
 
 def test_endpoint_opens_the_form(tmp_path):
     site = make_site(tmp_path, news={"1.md": ARTICLE}, comments={f"{CODE}/1.md": COMMENTS[f"{CODE}/1.md"]})
-    out = build_site(site, COMMENTS_ENDPOINT="https://comments.example.org")
+    out = build_site(site, COMMENTS={"endpoint": "https://comments.example.org"})
     page = (out / "news" / str(CODE) / "index.html").read_text(encoding="utf-8")
     assert f'action="https://comments.example.org/comments/{CODE}"' in page
     assert "disabled" not in section(page)

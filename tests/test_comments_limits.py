@@ -21,8 +21,8 @@ from chapar.build.errors import BuildError
 from test_builds import differences
 from test_comments_build import ARTICLE, CODE, comment
 
-LIMIT = comments.comment_settings({})["COMMENTS_MAX_CHARACTERS"]
-PER_PAGE = comments.comment_settings({})["COMMENTS_PER_PAGE"]
+LIMIT = comments.comment_settings({})["max_characters"]
+PER_PAGE = comments.comment_settings({})["per_page"]
 CACHED = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
 
 
@@ -260,7 +260,7 @@ def test_the_warning_comes_from_the_build_however_the_thread_was_made(
                             lambda self, work: self.proc.wait() and None or finish(self, work))
     site = make_site(tmp_path, news={"1.md": ARTICLE}, comments={
         f"{CODE}/long.md": comment("پرحرف", stamp(1), "د" * (LIMIT + 1), Status="approved")})
-    settings = {"COMMENTS_WORKER": True} if how == "worker" else CACHED
+    settings = {"COMMENTS": {"worker": True}} if how == "worker" else CACHED
     if how == "cache":
         build_site(site, **settings)
         assert comments.LAST_BUILD["moderated"] == 1
@@ -280,9 +280,9 @@ def test_the_limit_is_a_setting(tmp_path):
         f"{CODE}/1.md": comment("علی", stamp(1), "دولت الکترونیک در استان لازم است", Status="approved")})
     rules = site / "data/moderation/rules.toml"  # the length rule may not allow more than the limit
     rules.write_text(rules.read_text("utf-8").replace("max = 3000", "max = 5"), "utf-8")
-    out = build_site(site, COMMENTS_MAX_CHARACTERS=10)
+    out = build_site(site, COMMENTS={"max_characters": 10})
     assert ids_in(article_pages(out)[1]) == []
-    out = build_site(site, COMMENTS_MAX_CHARACTERS=100)
+    out = build_site(site, COMMENTS={"max_characters": 100})
     assert ids_in(article_pages(out)[1]) == ["1"]
 
 
@@ -298,7 +298,7 @@ def test_a_length_rule_over_the_limit_fails_the_build_at_its_line(tmp_path):
         build_site(site)
     assert err.value.problems == [
         f"data/moderation/rules.toml:{line}: rule 'length': max {LIMIT + 1} is over "
-        f"COMMENTS_MAX_CHARACTERS ({LIMIT}), the longest comment the site shows; "
+        f"COMMENTS['max_characters'] ({LIMIT}), the longest comment the site shows; "
         "lower it or raise the setting"]
     assert not (site / "output").exists()
 
@@ -319,7 +319,7 @@ def crowd(tmp_path_factory):
                                           **keys)
     site = make_site(tmp_path_factory.mktemp("crowd"),
                      news={"1.md": ARTICLE, "2.md": news_item(2)}, comments=files)
-    return site, build_site(site, COMMENTS_ENDPOINT="https://comments.example.org")
+    return site, build_site(site, COMMENTS={"endpoint": "https://comments.example.org"})
 
 
 def test_ten_thousand_comments_are_paginated_within_the_budget(crowd):

@@ -132,7 +132,7 @@ def test_a_change_moderates_and_renders_again_what_it_touches(
 def test_the_endpoint_setting_renders_the_threads_again(tmp_path):
     site = site_with_two_articles(tmp_path)
     build_site(site, **CACHED)
-    again = build_site(site, **CACHED, COMMENTS_ENDPOINT="https://comments.example.org")
+    again = build_site(site, **CACHED, COMMENTS={"endpoint": "https://comments.example.org"})
     assert comments.LAST_BUILD["moderated"] == 2
     assert 'data-reply-to="1"' in (again / "news/77/index.html").read_text("utf-8")
 
@@ -164,9 +164,9 @@ def worker_first(monkeypatch):
 
 def test_the_worker_gives_the_same_site(tmp_path, worker_first):
     site = site_with_two_articles(tmp_path)
-    here = build_site(site, output=tmp_path / "here", COMMENTS_WORKER=False)
+    here = build_site(site, output=tmp_path / "here", COMMENTS={"worker": False})
     assert comments.LAST_BUILD == {"moderated": 2, "reused": 0, "worker": False}
-    there = build_site(site, output=tmp_path / "there", COMMENTS_WORKER=True)
+    there = build_site(site, output=tmp_path / "there", COMMENTS={"worker": True})
     waited = comments.LAST_BUILD.pop("waited")
     assert comments.LAST_BUILD == {"moderated": 2, "reused": 0, "worker": True, "built": 0}
     assert waited >= 0
@@ -183,8 +183,8 @@ def test_the_build_and_the_worker_share_the_folders_and_give_the_same_site(tmp_p
         threads[f"{code}/1.md"] = comment("مینا", "1397/06/06 11:00",
                                           "بودجه عمرانی جاده‌های روستایی استان کافی نیست.")
     site = make_site(tmp_path, news=news, comments=threads)
-    here = build_site(site, output=tmp_path / "here", COMMENTS_WORKER=False)
-    there = build_site(site, output=tmp_path / "there", COMMENTS_WORKER=True)
+    here = build_site(site, output=tmp_path / "here", COMMENTS={"worker": False})
+    there = build_site(site, output=tmp_path / "there", COMMENTS={"worker": True})
     assert 0 <= comments.LAST_BUILD["built"] <= 61 and comments.LAST_BUILD["moderated"] == 61
     assert differences(here, there) == []
 
@@ -201,7 +201,7 @@ def test_the_folders_are_grouped_once_in_the_build(tmp_path, monkeypatch, worker
     monkeypatch.setattr(sitepass.pickle, "dumps",
                         lambda job, **kw: sent.append(job) or dumps(job, **kw))
     site = site_with_two_articles(tmp_path)
-    build_site(site, COMMENTS_WORKER=True)
+    build_site(site, COMMENTS={"worker": True})
     assert comments.LAST_BUILD["worker"] is True
     assert len(calls) == 1
     assert len(sent) == 1 and "folders" not in vars(sent[0])
@@ -224,7 +224,7 @@ def test_the_worker_reports_bad_files_as_the_build_does(tmp_path, worker_first):
     errors = []
     for worker in (False, True):
         with pytest.raises(BuildError) as err:
-            build_site(site, COMMENTS_WORKER=worker)
+            build_site(site, COMMENTS={"worker": worker})
         errors.append(err.value.problems)
     assert errors[0] == errors[1] and len(errors[0]) == 2
 
@@ -265,7 +265,7 @@ def test_the_worker_result_is_dropped_when_it_read_other_news(tmp_path, caplog, 
     errors = []
     for worker in (False, True):
         with pytest.raises(BuildError) as err:
-            build_site(site, COMMENTS_WORKER=worker, ARTICLE_EXCLUDES=["news/old"])
+            build_site(site, COMMENTS={"worker": worker}, ARTICLE_EXCLUDES=["news/old"])
         errors.append(err.value.problems)
     assert errors[0] == errors[1]
     assert any("no news item has NewsCode '77'" in p for p in errors[0])
@@ -276,7 +276,7 @@ def test_a_failed_worker_leaves_the_pass_to_the_build(tmp_path, monkeypatch, cap
     site = site_with_two_articles(tmp_path)
     here = build_site(site, output=tmp_path / "here")
     monkeypatch.setattr(sitepass, "_MAIN", "import sys; sys.exit('broken {}')")
-    there = build_site(site, output=tmp_path / "there", COMMENTS_WORKER=True)
+    there = build_site(site, output=tmp_path / "there", COMMENTS={"worker": True})
     assert comments.LAST_BUILD["worker"] is False
     assert "the worker process failed" in caplog.text and "broken" in caplog.text
     assert differences(here, there) == []
@@ -285,8 +285,8 @@ def test_a_failed_worker_leaves_the_pass_to_the_build(tmp_path, monkeypatch, cap
 def test_settings_a_worker_cannot_be_given_leave_the_pass_to_the_build(tmp_path):
     site = site_with_two_articles(tmp_path)
     jinja = {"trim_blocks": True, "lstrip_blocks": True, "finalize": lambda value: value}
-    here = build_site(site, output=tmp_path / "here", COMMENTS_WORKER=False)
-    there = build_site(site, output=tmp_path / "there", COMMENTS_WORKER=True,
+    here = build_site(site, output=tmp_path / "here", COMMENTS={"worker": False})
+    there = build_site(site, output=tmp_path / "there", COMMENTS={"worker": True},
                        JINJA_ENVIRONMENT=jinja)  # a lambda cannot be pickled
     assert comments.LAST_BUILD["worker"] is False
     assert differences(here, there) == []

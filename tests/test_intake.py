@@ -337,7 +337,7 @@ def test_a_written_comment_appears_on_its_article_after_a_build(service):
                                      "text": on_topic(13)}, as_json=True)
     assert status == 202
     new_id = answer(body)["id"]
-    out = build_site(service.site, COMMENTS_ENDPOINT="http://127.0.0.1:8787")
+    out = build_site(service.site, COMMENTS={"endpoint": "http://127.0.0.1:8787"})
     page = (out / "news" / str(SEED) / "index.html").read_text(encoding="utf-8")
     assert f'<article id="comment-{new_id}"' in page
     assert "خواننده‌ی تازه" in page and on_topic(13) in page

@@ -16,7 +16,7 @@ def loop(tmp_path):
     out.mkdir()
     server, url = serve_folder(out)  # the folder is served as the builds replace it
     service = Service(site, "--rate-limit", 5, "--site-url", url)  # the page's origin
-    build_site(site, output=out, COMMENTS_ENDPOINT=service.base)
+    build_site(site, output=out, COMMENTS={"endpoint": service.base})
     yield site, out, url, service
     service.stop()
     server.shutdown()
@@ -37,7 +37,7 @@ def test_reader_posts_the_form_and_finds_the_comment_after_a_build(loop, page):
     [path] = [p for p in comment_files(site, SEED) if p.name not in ("1.md", "held.md")]
     comment, problems = store.read_comment(path, str(SEED))
     assert problems == [] and comment.email == "browser.reader@example.org"
-    build_site(site, output=out, COMMENTS_ENDPOINT=service.base)
+    build_site(site, output=out, COMMENTS={"endpoint": service.base})
     page.goto(f"{url}/news/{SEED}/")
     assert page.locator(f"#comment-{comment.id}").inner_text().count("خواننده مرورگر") == 1
     assert page.console_errors == [] and page.external_requests == []

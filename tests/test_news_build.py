@@ -313,7 +313,7 @@ def test_leading_zeros_in_a_news_code_build_the_canonical_page(tmp_path):
     out = build_site(make_site(
         tmp_path, news={"a.md": news_item("0077", "خبر ۷۷"), "b.md": news_item("۰۰۷۸", "خبر ۷۸")},
         comments={"77/1.md": "Author: مریم\nDate: 1397/06/05 10:00\n\nنظر دربارهٔ خبر.\n"}),
-        COMMENTS_ENDPOINT="https://chapar.example.ir")
+        COMMENTS={"endpoint": "https://chapar.example.ir"})
     assert (out / "news/77/index.html").is_file() and (out / "news/78/index.html").is_file()
     assert not (out / "news/0077").exists()
     page = read(out, "news/77/index.html")

@@ -14,8 +14,8 @@ from chapar.intake.desk import Refused
 from chapar.intake.openapi import openapi_document
 from intake_support import SEED, intake_news, on_topic
 
-SETTINGS = ("\nCOMMENTS_MAX_NAME = 24\nCOMMENTS_MAX_EMAIL = 40\nCOMMENTS_MAX_CHARACTERS = 5000\n"
-            'COMMENTS_PATH = "readers"\nCOMMENTS_ENDPOINT = "http://127.0.0.1:8787"\n')
+SETTINGS = ('\nCOMMENTS = {"max_name": 24, "max_email": 40, "max_characters": 5000,\n'
+            '            "path": "readers", "endpoint": "http://127.0.0.1:8787"}\n')
 
 
 def site_with(tmp_path, extra):

@@ -13,6 +13,7 @@ from pelican.settings import read_settings
 
 from chapar.build.collector import ProblemCollector
 from chapar.build.errors import BuildError
+from chapar.settings import SettingsError
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ def run(settings):
     except BuildError:
         if not collector.problems:
             raise
+    except SettingsError as exc:  # a plugin's settings dict (chapar/settings.py)
+        raise BuildError(exc.problems) from None
     finally:
         root.removeHandler(collector)
         run_over.send(settings)

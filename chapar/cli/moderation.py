@@ -20,9 +20,9 @@ from chapar.comments import store
 
 
 def length_limit(root):
-    """COMMENTS_MAX_CHARACTERS of the site at ``root``: its pelicanconf.py's,
+    """COMMENTS["max_characters"] of the site at ``root``: its pelicanconf.py's,
     else the plugin's default (README.md, Comments)."""
-    return site_settings.read(root)["COMMENTS_MAX_CHARACTERS"]
+    return site_settings.read(root)["COMMENTS"]["max_characters"]
 
 
 def news_sources(news_root):

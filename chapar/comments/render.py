@@ -203,9 +203,9 @@ def build_threads(comments, decisions, render):
 # to a page's thread continued from an earlier page.
 COMMENT_MARKUP = 600
 CONTINUED_MARKUP = 300
-PAGE_BYTES = 8 * 1024  # COMMENTS_PAGE_BYTES
-PER_PAGE = 20  # COMMENTS_PER_PAGE
-MAX_CHARACTERS = 10_000  # COMMENTS_MAX_CHARACTERS
+PAGE_BYTES = 8 * 1024  # COMMENTS["page_bytes"]
+PER_PAGE = 20  # COMMENTS["per_page"]
+MAX_CHARACTERS = 10_000  # COMMENTS["max_characters"]
 
 
 def _bytes(text):
@@ -283,8 +283,9 @@ def paginate(roots, page_bytes=PAGE_BYTES, per_page=PER_PAGE):
 THREAD_TEMPLATE = "partials/comment_thread.html"
 
 
-def thread_settings(settings):
-    """What :class:`ThreadTemplate` and the pass need of Pelican's settings:
+def thread_settings(settings, comments):
+    """What :class:`ThreadTemplate` and the pass need of Pelican's settings
+    and of ``comments`` (the site's :func:`chapar.comments.site.comment_settings`):
     plain values, so that a worker process can be given them."""
     theme = settings["THEME"]
     return {
@@ -299,10 +300,10 @@ def thread_settings(settings):
         "tests": dict(settings.get("JINJA_TESTS", {})),
         "translations": settings.get("THEME_TRANSLATIONS", os.path.join(theme, "translations")),
         "lang": settings["DEFAULT_LANG"],
-        "endpoint": settings.get("COMMENTS_ENDPOINT", ""),
-        "page_bytes": int(settings.get("COMMENTS_PAGE_BYTES", PAGE_BYTES)),
-        "per_page": max(1, int(settings.get("COMMENTS_PER_PAGE", PER_PAGE))),
-        "max_characters": int(settings.get("COMMENTS_MAX_CHARACTERS", MAX_CHARACTERS)),
+        "endpoint": comments["endpoint"],
+        "page_bytes": int(comments["page_bytes"]),
+        "per_page": max(1, int(comments["per_page"])),
+        "max_characters": int(comments["max_characters"]),
     }
 
 

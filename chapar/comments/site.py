@@ -1,39 +1,40 @@
-"""The comment settings and the site-wide moderation a tool needs, without Pelican."""
+"""The comment settings (``COMMENTS``) and the site-wide moderation a tool needs, without Pelican."""
 
 from pathlib import Path
 
 from chapar.comments import render
 from chapar.moderation import engine as moderation
 from chapar.problems import Problem
+from chapar.settings import concern
 
 DEFAULTS = {
-    "COMMENTS_PATH": "comments",  # under PATH
-    "COMMENTS_RULES": "data/moderation/rules.toml",  # relative to the site root
-    "COMMENTS_RULES_SAVE_AS": "comments/rules.json",
-    "COMMENTS_ENDPOINT": "",
+    "path": "comments",  # under PATH
+    "rules": "data/moderation/rules.toml",  # relative to the site root
+    "rules_save_as": "comments/rules.json",
+    "endpoint": "",
     # The form's fields (README.md, Comment intake): the theme's maxlength and the intake's limit
-    "COMMENTS_MAX_NAME": 80,
-    "COMMENTS_MAX_EMAIL": 200,
+    "max_name": 80,
+    "max_email": 200,
     # The pass in a worker process, alongside Pelican's reading: True, False,
-    # or None for sites with at least COMMENTS_WORKER_FOLDERS comment folders.
-    "COMMENTS_WORKER": None,
-    "COMMENTS_WORKER_FOLDERS": 500,
+    # or None for sites with at least ``worker_folders`` comment folders.
+    "worker": None,
+    "worker_folders": 500,
     # README.md, Comments: the hard limit on a comment's length, and the pages
-    "COMMENTS_MAX_CHARACTERS": render.MAX_CHARACTERS,
-    "COMMENTS_PAGE_BYTES": render.PAGE_BYTES,
-    "COMMENTS_PER_PAGE": render.PER_PAGE,
+    "max_characters": render.MAX_CHARACTERS,
+    "page_bytes": render.PAGE_BYTES,
+    "per_page": render.PER_PAGE,
 }
 
 
 def comment_settings(settings):
-    return {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS}}
-
+    """The site's ``COMMENTS`` over :data:`DEFAULTS` (chapar.settings.concern)."""
+    return concern(settings, "COMMENTS", DEFAULTS)
 
 
 def moderate_site(rules, by_code, article_texts, limit=None):
     """``{NewsCode: {Id: Decision}}`` for every article's comments (what
     ``invoke moderation`` lists; the build's pass is :mod:`.sitepass`);
-    ``limit``: COMMENTS_MAX_CHARACTERS."""
+    ``limit``: COMMENTS["max_characters"]."""
     return {
         code: moderation.moderate_article(rules, comments, article_texts.get(code, ""), limit)
         for code, comments in by_code.items()
@@ -41,7 +42,7 @@ def moderate_site(rules, by_code, article_texts, limit=None):
 
 
 def limit_problems(rules, limit):
-    """A ``length`` rule whose ``max`` is over COMMENTS_MAX_CHARACTERS: the
+    """A ``length`` rule whose ``max`` is over COMMENTS["max_characters"]: the
     intake would accept comments the build leaves out (README.md, Comments)."""
     problems = []
     lines = [n for n, text in enumerate(Path(rules.path).read_text("utf-8-sig").splitlines(), 1)
@@ -50,6 +51,6 @@ def limit_problems(rules, limit):
         if rule.check == "length" and rule.params["max"] > limit:
             problems.append(Problem(
                 rules.path, lines[index] if index < len(lines) else 1,
-                f"rule {rule.id!r}: max {rule.params['max']} is over COMMENTS_MAX_CHARACTERS "
+                f"rule {rule.id!r}: max {rule.params['max']} is over COMMENTS['max_characters'] "
                 f"({limit}), the longest comment the site shows; lower it or raise the setting"))
     return problems

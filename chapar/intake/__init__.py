@@ -1,6 +1,6 @@
 """Chapar's comment intake service (not a Pelican plugin).
 
-The static comment form posts to ``{COMMENTS_ENDPOINT}/comments/<NewsCode>``;
+The static comment form posts to ``{COMMENTS["endpoint"]}/comments/<NewsCode>``;
 this service checks the post with the build's own moderation rules and
 writes ``content/comments/<NewsCode>/<Id>.md`` atomically, optionally
 committing it to git.  Starlette (routing, requests) on uvicorn (ASGI

@@ -21,8 +21,8 @@ DEFAULTS = {
     "commit": False,  # git mode: commit every accepted comment
     "push": False,  # ... and push it
     "remote": "origin",
-    # The site's pelicanconf.py sets these (COMMENTS_MAX_NAME, COMMENTS_MAX_EMAIL,
-    # COMMENTS_PATH, ARTICLE_URL); these defaults serve a root without one.
+    # The site's pelicanconf.py sets these (COMMENTS' max_name, max_email and
+    # path, ARTICLE_URL); these defaults serve a root without one.
     "max_name": 80,
     "max_email": 200,
     "comments_path": "comments",  # under content
@@ -113,10 +113,10 @@ def _from_site(root):
     site = site_settings.read(root)
     return {
         "content": site["PATH"],
-        "rules": str(root / site["COMMENTS_RULES"]),
-        "comments_path": site["COMMENTS_PATH"],
-        "max_name": site["COMMENTS_MAX_NAME"],
-        "max_email": site["COMMENTS_MAX_EMAIL"],
+        "rules": str(root / site["COMMENTS"]["rules"]),
+        "comments_path": site["COMMENTS"]["path"],
+        "max_name": site["COMMENTS"]["max_name"],
+        "max_email": site["COMMENTS"]["max_email"],
         "article_url": site["ARTICLE_URL"],
     }
 

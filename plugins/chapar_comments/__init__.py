@@ -12,7 +12,7 @@ Comments).  The pass is
 :mod:`.sitepass`: on a large site a worker process runs it while Pelican
 reads the news; each article's result is kept between builds
 (:mod:`.decisions`).  The rules' reader texts go to templates as
-``COMMENT_RULES``; the browser checks' tables to ``COMMENTS_RULES_SAVE_AS``.
+``COMMENTS["rules"]``; the browser checks' tables to ``COMMENTS["rules_save_as"]``.
 """
 
 import json
@@ -85,20 +85,20 @@ class CommentsGenerator(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         conf = comment_settings(self.settings)
-        root = os.path.join(self.settings["PATH"], conf["COMMENTS_PATH"])
+        root = os.path.join(self.settings["PATH"], conf["path"])
         self.job = sitepass.Job(
             comments_root=root,
-            rules_path=conf["COMMENTS_RULES"],
-            thread=render.thread_settings(self.settings),
+            rules_path=conf["rules"],
+            thread=render.thread_settings(self.settings, conf),
             cache=(os.path.join(self.settings["CACHE_PATH"], decisions.FILE),
                    bool(self.settings.get("LOAD_CONTENT_CACHE")),
                    bool(self.settings.get("CACHE_CONTENT"))),
             news_folders=[os.path.join(self.settings["PATH"], p)
                           for p in self.settings["ARTICLE_PATHS"]],
         )
-        use = conf["COMMENTS_WORKER"]
+        use = conf["worker"]
         if use is None:
-            use = len(self.job.folders) >= conf["COMMENTS_WORKER_FOLDERS"]
+            use = len(self.job.folders) >= conf["worker_folders"]
         # started now: Pelican makes every generator before any reads its content
         self.worker = None
         if use:
@@ -109,15 +109,15 @@ class CommentsGenerator(Generator):
 
     def generate_context(self):
         conf = comment_settings(self.settings)
-        self.rules_save_as = conf["COMMENTS_RULES_SAVE_AS"]
+        self.rules_save_as = conf["rules_save_as"]
         self.rules = None
         problems = []
         try:
-            self.rules = moderation.load_rules(conf["COMMENTS_RULES"])
+            self.rules = moderation.load_rules(conf["rules"])
         except moderation.RulesError as exc:
             problems += exc.problems
         else:
-            problems += limit_problems(self.rules, conf["COMMENTS_MAX_CHARACTERS"])
+            problems += limit_problems(self.rules, conf["max_characters"])
         articles = [
             *self.context.get("articles", ()),
             *self.context.get("drafts", ()),
@@ -132,9 +132,8 @@ class CommentsGenerator(Generator):
         self.context["COMMENT_RULES"] = self.rules.texts if self.rules else []
         self.context["COMMENT_MAX_LENGTH"] = next(
             (r.params["max"] for r in self.rules.of("length")), 0) if self.rules else 0
+        self.context["COMMENTS"] = conf  # with its defaults, for the form
         self.context["COMMENTS_RULES_URL"] = self.rules_save_as
-        self.context["COMMENTS_MAX_NAME"] = conf["COMMENTS_MAX_NAME"]
-        self.context["COMMENTS_MAX_EMAIL"] = conf["COMMENTS_MAX_EMAIL"]
         for article in articles:
             article.comments_html, article.comments_count, article.comments_pages = "", 0, []
         if problems or self.rules is None:
