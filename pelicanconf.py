@@ -10,7 +10,7 @@ PATH = "content"
 ARTICLE_PATHS = ["news"]
 PAGE_PATHS = ["pages"]
 STATIC_PATHS = []
-AWARDS_PATH = "data/awards"  # agencies.csv, festivals.csv, awards*.csv (README.md, "Awards")
+AWARDS = {"path": "data/awards"}  # agencies.csv, festivals.csv, awards*.csv (README.md, "Awards")
 MENUITEMS = [("جوایز دستگاه‌ها", "awards/")]  # extra links in the site navigation
 OUTPUT_PATH = "output"
 DELETE_OUTPUT_DIRECTORY = False  # tasks.build swaps a finished folder in
@@ -40,7 +40,7 @@ JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [
 # Headers, CSV cells and settings are text (README.md): the escaping plugin
 # turns Jinja's autoescape on for every theme template except these, which
 # escape each value themselves with |e.
-AUTOESCAPE_EXCLUDE = ["partials/comments.html"]
+ESCAPING = {"exclude": ["partials/comments.html"]}
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = [
     "chapar_persian",  # first: the others import its text and date helpers

@@ -121,12 +121,12 @@ def test_collation_compares_word_by_word_and_folds_arabic_letters():
 def test_settings_defaults_are_merged_and_bad_addresses_named():
     from chapar_awards.generator import awards_settings
 
-    merged = awards_settings({"AWARDS_PATH": "elsewhere", "SITENAME": "x"})
-    assert merged["AWARDS_PATH"] == "elsewhere"
-    assert merged["AWARDS_AGENCY_URL"] == "awards/agency/{id}/"
+    merged = awards_settings({"AWARDS": {"path": "elsewhere"}, "SITENAME": "x"})
+    assert merged["path"] == "elsewhere"
+    assert merged["agency_url"] == "awards/agency/{id}/"
     assert "SITENAME" not in merged
-    with pytest.raises(ValueError, match="AWARDS_AGENCY_URL must contain"):
-        awards_settings({"AWARDS_AGENCY_URL": "awards/agency/"})
+    with pytest.raises(ValueError, match="AWARDS\\['agency_url'\\] must contain"):
+        awards_settings({"AWARDS": {"agency_url": "awards/agency/"}})
 
 
 def test_line_numbers_count_cells_that_span_lines(here):

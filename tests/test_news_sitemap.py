@@ -8,6 +8,8 @@ import pytest
 
 from conftest import build_site, make_site, news_item
 
+from chapar.build.errors import BuildError
+
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9",
       "news": "http://www.google.com/schemas/sitemap-news/0.9"}
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo("Asia/Tehran"))
@@ -47,8 +49,9 @@ def test_a_quiet_newsroom_has_an_empty_news_sitemap(tmp_path):
 
 def test_an_unknown_news_sitemap_setting_is_named(tmp_path):
     site = make_site(tmp_path, news={"a.md": news_item(1)})
-    with pytest.raises(ValueError, match="NEWS_SITEMAP: unknown key.*dayz"):
+    with pytest.raises(BuildError) as err:
         build_site(site, NEWS_SITEMAP={"dayz": 3})
+    assert err.value.problems == ["NEWS_SITEMAP: unknown key 'dayz'; did you mean 'days'?"]
 
 
 def test_a_rebuild_later_drops_news_that_left_the_window(tmp_path, monkeypatch):

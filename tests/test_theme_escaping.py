@@ -180,11 +180,11 @@ def test_autoescape_is_on_for_every_template_but_the_excluded_ones():
     loader = jinja2.DictLoader({"a.html": "{{ x }}", "partials/comments.html": "{{ x }}",
                                 "b.html": '{% include "partials/comments.html" %}|{{ x }}'})
     env = jinja2.Environment(loader=loader)
-    turn_on_autoescape(SimpleNamespace(env=env, settings={"AUTOESCAPE_EXCLUDE": ["partials/comments.html"]}))
+    turn_on_autoescape(SimpleNamespace(env=env, settings={"ESCAPING": {"exclude": ["partials/comments.html"]}}))
     x = '<b title="t">&amp;</b>'
     escaped = "&lt;b title=&#34;t&#34;&gt;&amp;amp;&lt;/b&gt;"
     assert env.get_template("a.html").render(x=x) == escaped
     assert env.get_template("partials/comments.html").render(x=x) == x
     assert env.get_template("b.html").render(x=x) == f"{x}|{escaped}"
-    with pytest.raises(ValueError, match="AUTOESCAPE_EXCLUDE"):
-        turn_on_autoescape(SimpleNamespace(env=env, settings={"AUTOESCAPE_EXCLUDE": "partials/comments.html"}))
+    with pytest.raises(ValueError, match="ESCAPING\\['exclude'\\] must be"):
+        turn_on_autoescape(SimpleNamespace(env=env, settings={"ESCAPING": {"exclude": "partials/comments.html"}}))

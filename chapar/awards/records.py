@@ -146,8 +146,8 @@ def build(data, articles, settings):
     for row in data.agencies.itertuples(index=False):
         agencies[row.id] = Agency(
             row.id, row.name, row.aliases, row.province, row.website,
-            url=settings["AWARDS_AGENCY_URL"].format(id=row.id),
-            save_as=settings["AWARDS_AGENCY_SAVE_AS"].format(id=row.id),
+            url=settings["agency_url"].format(id=row.id),
+            save_as=settings["agency_save_as"].format(id=row.id),
         )
     festivals = {}
     for row in data.festivals.itertuples(index=False):
@@ -155,8 +155,8 @@ def build(data, articles, settings):
         festivals[row.id] = Festival(
             row.id, row.title, int(row.year), row.province, row.held_on or None, news_code,
             _int_or_none(row.honored_employees),
-            url=settings["AWARDS_FESTIVAL_URL"].format(id=row.id),
-            save_as=settings["AWARDS_FESTIVAL_SAVE_AS"].format(id=row.id),
+            url=settings["festival_url"].format(id=row.id),
+            save_as=settings["festival_save_as"].format(id=row.id),
             article=by_news.get(news_code),
         )
     festival_order = {f.id: i for i, f in enumerate(

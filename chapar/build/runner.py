@@ -39,8 +39,10 @@ def build(settings_file="pelicanconf.py", output=None, **overrides):
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-", dir=output.parent))
     try:
         # The page cache (plugins/chapar_page_cache) reuses pages of the build being replaced.
-        run(load_settings(settings_file, **overrides, OUTPUT_PATH=str(staging),
-                          PAGE_CACHE_PREVIOUS_OUTPUT=str(output)))
+        given = settings.get("PAGE_CACHE") or {}  # not a dict: the plugin says so
+        page_cache = {**given, "previous_output": str(output)} if isinstance(given, dict) else given
+        run(load_settings(settings_file, **{**overrides, "PAGE_CACHE": page_cache},
+                          OUTPUT_PATH=str(staging)))
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
         replace_folder(staging, output)
     finally:

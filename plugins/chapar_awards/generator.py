@@ -13,29 +13,29 @@ from chapar.awards import opendata
 from chapar.awards import records
 from chapar.awards.matching import AgencyIndex
 from chapar.awards.validation import check_article_agencies, load
+from chapar.settings import SettingsError, concern
 
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
-    "AWARDS_PATH": "data/awards",
-    "AWARDS_URL": "awards/",
-    "AWARDS_SAVE_AS": "awards/index.html",
-    "AWARDS_AGENCY_URL": "awards/agency/{id}/",
-    "AWARDS_AGENCY_SAVE_AS": "awards/agency/{id}/index.html",
-    "AWARDS_FESTIVAL_URL": "awards/festival/{id}/",
-    "AWARDS_FESTIVAL_SAVE_AS": "awards/festival/{id}/index.html",
-    "AWARDS_DATA_URL": "awards/data/",  # awards.csv, awards.json, datapackage.json
+    "path": "data/awards",
+    "url": "awards/",
+    "save_as": "awards/index.html",
+    "agency_url": "awards/agency/{id}/",
+    "agency_save_as": "awards/agency/{id}/index.html",
+    "festival_url": "awards/festival/{id}/",
+    "festival_save_as": "awards/festival/{id}/index.html",
+    "data_url": "awards/data/",  # awards.csv, awards.json, datapackage.json
 }
 
 
 def awards_settings(settings):
-    """The plugin's defaults merged under the site's settings; a page
-    address without ``{id}`` would give every agency the same page."""
-    merged = {**DEFAULTS, **{k: settings[k] for k in DEFAULTS if k in settings}}
-    for key in ("AWARDS_AGENCY_URL", "AWARDS_AGENCY_SAVE_AS",
-                "AWARDS_FESTIVAL_URL", "AWARDS_FESTIVAL_SAVE_AS"):
+    """The site's ``AWARDS`` over :data:`DEFAULTS` (chapar.settings.concern);
+    a page address without ``{id}`` would give every agency the same page."""
+    merged = concern(settings, "AWARDS", DEFAULTS)
+    for key in ("agency_url", "agency_save_as", "festival_url", "festival_save_as"):
         if "{id}" not in merged[key]:
-            raise ValueError(f"{key} must contain {{id}}, got {merged[key]!r}")
+            raise SettingsError([f"AWARDS[{key!r}] must contain {{id}}, got {merged[key]!r}"])
     return merged
 
 
@@ -56,10 +56,10 @@ class AwardsGenerator(Generator):
         self.awards_settings = settings
         self.context["awards_agencies"] = {}
         self.context["awards_festivals_by_news"] = {}
-        self.context["AWARDS_URL"] = settings["AWARDS_URL"]
+        self.context["AWARDS"] = settings
         articles = self.context.get("articles", [])
         everything = [*articles, *self.context.get("hidden_articles", []), *self.context.get("drafts", [])]
-        folder = settings["AWARDS_PATH"]
+        folder = settings["path"]
         if not os.path.isdir(folder):
             logger.debug("No award data at %s; no award pages", folder)
             problems = check_article_agencies(everything, AgencyIndex(), article_header_lines)
@@ -71,7 +71,7 @@ class AwardsGenerator(Generator):
         for problem in problems:
             logger.error("%s", problem)
         if not os.path.isdir(folder):
-            self._unlink_menu(settings["AWARDS_URL"])
+            self._unlink_menu(settings["url"])
         if problems or not os.path.isdir(folder):
             return
         with heap.paused():
@@ -90,7 +90,7 @@ class AwardsGenerator(Generator):
         """The pages generate_output writes (see plugins/output_folders)."""
         if self.awards is None:
             return
-        yield self.awards_settings["AWARDS_SAVE_AS"]
+        yield self.awards_settings["save_as"]
         for item in (*self.awards.agencies, *self.awards.festivals):
             yield item.save_as
 
@@ -99,11 +99,11 @@ class AwardsGenerator(Generator):
             return
         settings = self.awards_settings
         relative = self.settings["RELATIVE_URLS"]
-        data_url = settings["AWARDS_DATA_URL"]
+        data_url = settings["data_url"]
         common = {"awards_data_url": data_url}
         writer.write_file(
-            settings["AWARDS_SAVE_AS"], self.get_template("awards_index"), self.context,
-            relative_urls=relative, url=settings["AWARDS_URL"],
+            settings["save_as"], self.get_template("awards_index"), self.context,
+            relative_urls=relative, url=settings["url"],
             agencies=self.awards.agencies, festivals=self.awards.festivals, **common,
         )
         template = self.get_template("awards_agency")  # compiled once for every page

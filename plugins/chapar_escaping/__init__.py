@@ -9,7 +9,7 @@ is (``|safe`` on Markdown's ``article.content``; ``Markup`` from macros,
 ``JINJA_ENVIRONMENT``; autoescape is set here rather than there because
 other code (the comment thread's own environment, plugins/comments) builds
 environments from the same options.  A template named in
-``AUTOESCAPE_EXCLUDE`` keeps autoescape off: it escapes each value itself
+``ESCAPING["exclude"]`` keeps autoescape off: it escapes each value itself
 with ``|e``.
 
 Feeds: Pelican's feed writer reads a title as HTML (it strips tags and
@@ -27,9 +27,11 @@ from feedgenerator import Rss201rev2Feed
 
 from pelican import signals
 
+from chapar.settings import concern
+
 logger = logging.getLogger(__name__)
 
-DEFAULTS = {"AUTOESCAPE_EXCLUDE": []}
+DEFAULTS = {"exclude": []}  # ESCAPING in pelicanconf.py (chapar.settings.concern)
 
 
 def autoescape_except(excluded):
@@ -44,9 +46,7 @@ def autoescape_except(excluded):
 
 
 def turn_on_autoescape(generator):
-    excluded = generator.settings.get("AUTOESCAPE_EXCLUDE", DEFAULTS["AUTOESCAPE_EXCLUDE"])
-    if not isinstance(excluded, (list, tuple, set, frozenset)):
-        raise ValueError(f"AUTOESCAPE_EXCLUDE must be a list of template names, got {excluded!r}")
+    excluded = concern(generator.settings, "ESCAPING", DEFAULTS)["exclude"]
     generator.env.autoescape = autoescape_except(excluded)
     logger.debug("autoescape on for %s templates, except %s",
                  type(generator).__name__, ", ".join(excluded) or "none")

@@ -14,14 +14,15 @@ from pelican import signals
 from pelican.generators import Generator
 
 from chapar.persian.dates import MONTHS, jalali
+from chapar.settings import concern
 
-DEFAULTS = {
-    "JALALI_ARCHIVE_INDEX_SAVE_AS": "archive/index.html",
-    "JALALI_ARCHIVE_INDEX_URL": "archive/",
-    "JALALI_YEAR_ARCHIVE_SAVE_AS": "archive/{year}/index.html",
-    "JALALI_YEAR_ARCHIVE_URL": "archive/{year}/",
-    "JALALI_MONTH_ARCHIVE_SAVE_AS": "archive/{year}/{month:02d}/index.html",
-    "JALALI_MONTH_ARCHIVE_URL": "archive/{year}/{month:02d}/",
+DEFAULTS = {  # JALALI_ARCHIVE in pelicanconf.py (chapar.settings.concern)
+    "index_save_as": "archive/index.html",
+    "index_url": "archive/",
+    "year_save_as": "archive/{year}/index.html",
+    "year_url": "archive/{year}/",
+    "month_save_as": "archive/{year}/{month:02d}/index.html",
+    "month_url": "archive/{year}/{month:02d}/",
 }
 
 
@@ -68,19 +69,19 @@ def group_by_jalali_month(articles):
 
 class JalaliArchiveGenerator(Generator):
     def generate_context(self):
-        settings = {**DEFAULTS, **{k: v for k, v in self.settings.items() if k in DEFAULTS}}
+        settings = concern(self.settings, "JALALI_ARCHIVE", DEFAULTS)
         years = group_by_jalali_month(self.context.get("articles", []))
         for year in years:
-            year.url = settings["JALALI_YEAR_ARCHIVE_URL"].format(year=year.year)
-            year.save_as = settings["JALALI_YEAR_ARCHIVE_SAVE_AS"].format(year=year.year)
+            year.url = settings["year_url"].format(year=year.year)
+            year.save_as = settings["year_save_as"].format(year=year.year)
             for month in year.months:
                 fmt = {"year": month.year, "month": month.month}
-                month.url = settings["JALALI_MONTH_ARCHIVE_URL"].format(**fmt)
-                month.save_as = settings["JALALI_MONTH_ARCHIVE_SAVE_AS"].format(**fmt)
+                month.url = settings["month_url"].format(**fmt)
+                month.save_as = settings["month_save_as"].format(**fmt)
         self.years = years
-        self.index_save_as = settings["JALALI_ARCHIVE_INDEX_SAVE_AS"]
+        self.index_save_as = settings["index_save_as"]
         self.context["jalali_archive"] = years
-        self.context["JALALI_ARCHIVE_INDEX_URL"] = settings["JALALI_ARCHIVE_INDEX_URL"]
+        self.context["JALALI_ARCHIVE"] = settings
 
     def generate_output(self, writer):
         write = writer.write_file
@@ -90,7 +91,7 @@ class JalaliArchiveGenerator(Generator):
             self.context,
             relative_urls=self.settings["RELATIVE_URLS"],
             years=self.years,
-            url=self.context["JALALI_ARCHIVE_INDEX_URL"],
+            url=self.context["JALALI_ARCHIVE"]["index_url"],
         )
         for year in self.years:
             write(

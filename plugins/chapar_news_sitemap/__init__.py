@@ -6,8 +6,7 @@ publication's name and language, the publication time and the title
 time, so the scheduled CI run keeps it current.  The file is written through
 Pelican's writer, so the page cache keys it by the articles it lists.
 
-Settings: ``NEWS_SITEMAP`` (a dict over ``DEFAULTS``; an unknown key stops
-the build naming it).
+Settings: ``NEWS_SITEMAP``, a dict over ``DEFAULTS`` (chapar.settings.concern).
 """
 
 from datetime import timedelta
@@ -16,6 +15,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from chapar.persian.dates import build_time
+from chapar.settings import concern
 
 DEFAULTS = {
     "save_as": "sitemap-news.xml",
@@ -25,12 +25,8 @@ DEFAULTS = {
 
 
 def news_settings(settings):
-    """``NEWS_SITEMAP`` over the defaults; a ValueError names an unknown key."""
-    given = settings.get("NEWS_SITEMAP") or {}
-    unknown = sorted(set(given) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(f"NEWS_SITEMAP: unknown key(s) {', '.join(unknown)}; known: {', '.join(DEFAULTS)}")
-    return {**DEFAULTS, **given}
+    """The site's ``NEWS_SITEMAP`` over :data:`DEFAULTS` (chapar.settings.concern)."""
+    return concern(settings, "NEWS_SITEMAP", DEFAULTS)
 
 
 def recent(articles, now, days):

@@ -23,7 +23,7 @@ Site-wide lists are not part of any key: a template uses the articles,
 dates, tags, authors and pages of the whole site only through the objects
 its page is given (``articles_page``, ``tag``, ``article.related`` …), and of
 the categories only their names and URLs (the navigation).  A theme that
-breaks this rule must turn the cache off (``PAGE_CACHE = False``).  Likewise
+breaks this rule must turn the cache off (``PAGE_CACHE = {"enabled": False}``).  Likewise
 a paginated list (``articles`` beside ``articles_paginator``), the pages
 before and after (linked, not shown) and ``all_articles`` count by which
 items they hold, in which order.
@@ -31,8 +31,8 @@ items they hold, in which order.
 The cache follows Pelican's content-cache settings: pages are reused when
 ``LOAD_CONTENT_CACHE`` is on and the manifest (``CACHE_PATH/pages.json``) is
 saved when ``CACHE_CONTENT`` is on.  The previous pages are read from
-``PAGE_CACHE_PREVIOUS_OUTPUT`` (``safe_build`` sets it to the folder a staged
-build will replace), else from ``OUTPUT_PATH``.
+``PAGE_CACHE["previous_output"]`` (``safe_build`` sets it to the folder a
+staged build will replace), else from ``OUTPUT_PATH``.
 
 Pelican has no public hook between rendering a page and opening its file,
 so the writer goes through :class:`chapar.pelican_compat.OpeningWriter`; on a
@@ -53,6 +53,7 @@ import chapar
 from pelican import signals
 
 from chapar.pelican_compat import OpeningWriter, speedups_enabled
+from chapar.settings import concern
 from chapar_page_cache.fingerprint import Fingerprints, Unfingerprintable
 
 logger = logging.getLogger(__name__)
@@ -61,7 +62,11 @@ MANIFEST = "pages.json"
 LAST_BUILD = {}  # counts and rendered pages of the last build, for tools and tests
 FORMAT = 1
 # Settings that name this build's folders, not what its pages say.
-PLACE_SETTINGS = frozenset({"OUTPUT_PATH", "PAGE_CACHE_PREVIOUS_OUTPUT", "CACHE_PATH", "PATH"})
+PLACE_SETTINGS = frozenset({"OUTPUT_PATH", "PAGE_CACHE", "CACHE_PATH", "PATH"})
+DEFAULTS = {  # PAGE_CACHE in pelicanconf.py (chapar.settings.concern)
+    "enabled": True,
+    "previous_output": "",  # the pages reused; empty: OUTPUT_PATH
+}
 # Site-wide content lists (see the module docstring) and per-page scratch values.
 NOT_SITE_WIDE = frozenset({
     "articles", "dates", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages",
@@ -97,11 +102,12 @@ class PageCache:
 
     def __init__(self, settings):
         self.settings = settings
-        self.enabled = settings.get("PAGE_CACHE", True)
+        conf = concern(settings, "PAGE_CACHE", DEFAULTS)
+        self.enabled = conf["enabled"]
         self.load = self.enabled and settings.get("LOAD_CONTENT_CACHE", False)
         self.save = self.enabled and settings.get("CACHE_CONTENT", False)
         self.manifest_path = os.path.join(settings["CACHE_PATH"], MANIFEST)
-        self.previous_root = settings.get("PAGE_CACHE_PREVIOUS_OUTPUT") or settings["OUTPUT_PATH"]
+        self.previous_root = conf["previous_output"] or settings["OUTPUT_PATH"]
         self.fingerprints = Fingerprints()
         self.site_key = None
         self.keys = {}  # path inside the output -> key, for this build

@@ -1,11 +1,11 @@
 """What the reader theme needs from the build: related news and one stylesheet.
 
-* ``article.related``: up to ``RELATED_NEWS_MAX`` other articles ranked by the
+* ``article.related``: up to ``READER_THEME["related_news_max"]`` other articles ranked by the
   number of tags they share with it, newest first among equals.
 * ``article.newer`` / ``article.older``: the chronological neighbours.
 * each item's URL computed once (:func:`freeze_urls`).
 * ``theme/css/main.css``: the theme's CSS sources (``theme/css/*.css``, one
-  file per component, in ``THEME_CSS_FILES`` order) joined into one file, so
+  file per component, in ``READER_THEME["css_files"]`` order) joined into one file, so
   a page loads a single small stylesheet and the sources stay split.
 """
 
@@ -15,13 +15,15 @@ import os
 import numpy as np
 from pelican import signals
 
+from chapar.settings import concern
+
 logger = logging.getLogger(__name__)
 
 DEFAULTS = {
-    "RELATED_NEWS_MAX": 5,
-    "THEME_CSS_SOURCE": "css",  # folder inside THEME
-    "THEME_CSS_OUTPUT": "css/main.css",  # inside THEME_STATIC_DIR
-    "THEME_CSS_FILES": [
+    "related_news_max": 5,
+    "css_source": "css",  # folder inside THEME
+    "css_output": "css/main.css",  # inside THEME_STATIC_DIR
+    "css_files": [
         "variables.css",
         "fonts.css",
         "base.css",
@@ -40,7 +42,8 @@ DEFAULTS = {
 
 
 def _settings(settings):
-    return {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS}}
+    """The site's ``READER_THEME`` over :data:`DEFAULTS` (chapar.settings.concern)."""
+    return concern(settings, "READER_THEME", DEFAULTS)
 
 
 class RelatedNews:
@@ -82,7 +85,7 @@ def rank_related(article, by_tag, limit):
 
 
 def add_related_and_neighbours(generator):
-    limit = _settings(generator.settings)["RELATED_NEWS_MAX"]
+    limit = _settings(generator.settings)["related_news_max"]
     related = RelatedNews(generator.tags)
     articles = sorted(generator.articles, key=lambda a: a.date, reverse=True)
     for index, article in enumerate(articles):
@@ -109,13 +112,13 @@ def freeze_urls(generators):
 def join_css(pelican):
     """Write the joined stylesheet into the output (after static files are copied)."""
     settings = _settings(pelican.settings)
-    source = os.path.join(pelican.settings["THEME"], settings["THEME_CSS_SOURCE"])
+    source = os.path.join(pelican.settings["THEME"], settings["css_source"])
     parts = []
-    for name in settings["THEME_CSS_FILES"]:
+    for name in settings["css_files"]:
         with open(os.path.join(source, name), encoding="utf-8") as handle:
             parts.append(f"/* {name} */\n" + handle.read().strip() + "\n")
     target = os.path.join(
-        pelican.output_path, pelican.settings["THEME_STATIC_DIR"], settings["THEME_CSS_OUTPUT"]
+        pelican.output_path, pelican.settings["THEME_STATIC_DIR"], settings["css_output"]
     )
     os.makedirs(os.path.dirname(target), exist_ok=True)
     with open(target, "w", encoding="utf-8") as handle:

@@ -44,6 +44,7 @@ from chapar.problems import Problem
 from chapar.persian.text import to_persian_digits
 
 from chapar.search.shards import Shard, ShardIndexer, stop_all
+from chapar.settings import concern
 
 logger = logging.getLogger(__name__)
 
@@ -78,11 +79,8 @@ RUNTIME = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
 
 
 def search_settings(settings):
-    config = {**DEFAULTS, **settings.get("SEARCH", {})}
-    unknown = sorted(set(config) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(f"SEARCH: unknown key(s) {', '.join(unknown)}")
-    return config
+    """The site's ``SEARCH`` over :data:`DEFAULTS` (chapar.settings.concern)."""
+    return concern(settings, "SEARCH", DEFAULTS)
 
 
 def article_meta(article, agency_names):
