@@ -17,13 +17,19 @@ from chapar.moderation.lexicon import BUNDLED_LISTS, Lexicon, bundled_terms, rea
 class Check:
     """One check: what a rule's ``check = "name"`` runs.
 
-    To add a check, write its function here and add its record to
-    :data:`REGISTRY`; the rules file then accepts it (with its parameters,
-    validated), the build and ``invoke moderation`` run it, and with
-    ``browser`` set ``comments/rules.json`` exports it.  comments.js needs an edit
-    only for a new ``browser`` function (its ``CHECKS`` table); a check
-    reading across comments (``duplicate``) also needs
-    :func:`chapar.moderation.thread.moderate_article`."""
+    A new check is its function and its record in :data:`REGISTRY`, in this
+    file only: the rules file then accepts it with its parameters (unknown
+    keys refused, an int default asks for a whole number), ``load`` reads
+    its files and checks the rest, the build, ``invoke moderation`` and the
+    intake run it, and with ``browser`` set ``comments/rules.json`` exports
+    its rules with ``export``'s parameters.  ``browser`` names the function
+    of ``CHECKS`` in ``theme/static/js/comments.js`` that runs it there: an
+    existing one, or one written there too.  A check reading across an
+    article's comments, like ``duplicate``, is decided in
+    :func:`chapar.moderation.thread.moderate_article`; one loading data
+    other than a lexicon or stop words needs a field on
+    :class:`~chapar.moderation.rules.Rule` (read by
+    :func:`chapar.comments.decisions.rules_digest`)."""
 
     name: str
     run: Callable  # (rule, Prepared, article words or None) -> None, or the reason
