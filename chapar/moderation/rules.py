@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chapar.problems import Problem
-from chapar.moderation.checks import BY_NAME, CHECKS, _ONE_LETTER_WORDS
+from chapar.moderation.checks import BY_NAME, CHECKS, DEFAULT_PARAMS, _ONE_LETTER_WORDS
 from chapar.moderation.lexicon import Lexicon
 
 ACTIONS = ("reject", "hold")
@@ -98,8 +98,7 @@ def load_rules(path):
         action = entry.get("action", "reject")
         if action not in ACTIONS:
             problem(f"unknown action {action!r}; use one of: " + ", ".join(ACTIONS))
-        spec = BY_NAME.get(check)
-        defaults = spec.params if spec else {}
+        defaults = DEFAULT_PARAMS.get(check, {})
         params = dict(defaults)
         for key, value in entry.items():
             if key in _RULE_KEYS:
@@ -109,8 +108,8 @@ def load_rules(path):
             else:
                 params[key] = value
         rule = Rule(rule_id, str(entry.get("text", "")).strip(), check, action, params)
-        if spec and spec.load:
-            spec.load(rule, path.parent, problem)
+        if check and BY_NAME[check].load:
+            BY_NAME[check].load(rule, path.parent, problem)
         for key, default in defaults.items():
             if type(default) is int and not (isinstance(params[key], int) and params[key] >= 0):
                 problem(f"rule {rule_id!r}: {key} must be a whole number")
