@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-from chapar.moderation import engine as moderation
+from chapar import moderation
 from chapar.comments import render  # noqa: E402
 from chapar.comments.site import comment_settings  # noqa: E402
 from chapar.persian.dates import TEHRAN  # noqa: E402

@@ -97,7 +97,7 @@ def make_site(folder, articles, per_article, seed=1397):
 def comment_pass(site):
     """Read, moderate and render every comment as the plugin does; timings."""
     from chapar.comments.site import moderate_site
-    from chapar.moderation import engine as moderation
+    from chapar import moderation
     from chapar.comments import render
     from chapar.comments import store
     from chapar_persian.reader import read_source
@@ -152,7 +152,7 @@ def timed_build(site, output, **settings):
 
 def site_pass(site):
     """The build's pass as the plugin runs it in a clean build: seconds."""
-    from chapar.moderation import engine as moderation
+    from chapar import moderation
     from chapar.comments import render
     from chapar.comments import sitepass
     from chapar.comments.site import comment_settings

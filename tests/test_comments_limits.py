@@ -12,7 +12,7 @@ import pytest
 import chapar_comments as comments
 import chapar_page_cache as page_cache
 from chapar.cli import moderation as cli
-from chapar.moderation import engine as moderation
+from chapar import moderation
 from chapar.comments import render
 from chapar.comments import sitepass
 from conftest import ROOT, build_site, make_site, news_item

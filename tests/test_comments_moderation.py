@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from chapar.moderation import engine as m
+from chapar import moderation as m
 from chapar.persian.dates import TEHRAN
 
 ROOT = Path(__file__).resolve().parent.parent

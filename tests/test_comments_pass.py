@@ -10,7 +10,9 @@ import shutil
 import pytest
 
 import chapar_comments as comments
-from chapar.moderation import engine as m
+from chapar import moderation as m
+from chapar.moderation import checks, folding, language
+from chapar.moderation.lexicon import MAX_JOIN
 from chapar.comments import render
 from chapar.comments import sitepass
 from chapar.comments import store
@@ -353,26 +355,26 @@ def test_the_fast_path_matches_markdown_on_random_text():
 
 def reference_language(text):
     """detect_language as first written: every count over the text itself."""
-    text = m._URL.sub(" ", m._nfkc(text).lower())
-    arabic = len(m._ARABIC_LETTER.findall(text))
-    latin = len(m._LATIN_LETTER.findall(text))
+    text = folding._URL.sub(" ", folding._nfkc(text).lower())
+    arabic = len(folding._ARABIC_LETTER.findall(text))
+    latin = len(folding._LATIN_LETTER.findall(text))
     if not arabic and not latin:
         return "none"
-    folded = m._fold_chars(text)
+    folded = folding._fold_chars(text)
     if latin > arabic:
-        words = [w for w in m._TOKEN.findall(folded) if w.isascii() and not w.isdigit()]
-        en = sum(2 for w in words if w in m._EN)
-        fin = sum(2 for w in words if w in m._FIN)
-        fin += sum(1 for w in words for d in m.FINGLISH_DIGRAPHS if d in w)
+        words = [w for w in folding._TOKEN.findall(folded) if w.isascii() and not w.isdigit()]
+        en = sum(2 for w in words if w in language._EN)
+        fin = sum(2 for w in words if w in language._FIN)
+        fin += sum(1 for w in words for d in language.FINGLISH_DIGRAPHS if d in w)
         return "fin" if fin > en else "en"
-    fa = sum(1 for c in text if c in m.PERSIAN_LETTERS)
-    ar = sum(1 for c in text if c in m.ARABIC_MARKS)
-    for word in m._TOKEN.findall(m._REPEATS.sub(r"\1", folded)):
-        if word in m._FA:
+    fa = sum(1 for c in text if c in language.PERSIAN_LETTERS)
+    ar = sum(1 for c in text if c in language.ARABIC_MARKS)
+    for word in folding._TOKEN.findall(folding._REPEATS.sub(r"\1", folded)):
+        if word in language._FA:
             fa += 2
-        elif word in m._AR:
+        elif word in language._AR:
             ar += 2
-        elif word.startswith("ال") and len(word) > 3 and word not in m._FA_AL:
+        elif word.startswith("ال") and len(word) > 3 and word not in language._FA_AL:
             ar += 1
     return "ar" if ar > fa else "fa"
 
@@ -383,14 +385,14 @@ def reference_find(lexicon, words):
         joined = words[i]
         if joined in lexicon.whole:
             return joined
-        for j in range(i + 1, min(len(words), i + m.MAX_JOIN)):
+        for j in range(i + 1, min(len(words), i + MAX_JOIN)):
             if joined not in lexicon.prefixes:
                 break
             nxt = words[j]
             joined += nxt[1:] if joined[-1] == nxt[0] else nxt
             if joined in lexicon.whole:
                 return joined
-    compact = m._REPEATS.sub(r"\1", "".join(words))
+    compact = folding._REPEATS.sub(r"\1", "".join(words))
     return next((t for t in lexicon.anywhere if t in compact), None)
 
 
@@ -423,10 +425,10 @@ def test_the_engine_agrees_with_its_plain_definitions(rules):
     article = m.article_words((ROOT / "content/news/1397/4385870.md").read_text("utf-8"), rules)
     for text in random_texts(rules):
         words = m.tokens(text)
-        assert words == m._TOKEN.findall(m.fold(text)), text
+        assert words == folding._TOKEN.findall(m.fold(text)), text
         assert m.detect_language(text) == reference_language(text), text
         assert lexicon.find(words) == reference_find(lexicon, words), text
-        content = {m._stem(w) for w in words if len(w) > 1 and w not in relevance.stop_words}
+        content = {checks._stem(w) for w in words if len(w) > 1 and w not in relevance.stop_words}
         assert (m.check_text(relevance, text, words, article) is None) == (
             len(content) < 4 or len(content & article) >= 0.2 * len(content)), text
 
@@ -434,4 +436,4 @@ def test_the_engine_agrees_with_its_plain_definitions(rules):
 def test_every_one_letter_word_is_skipped_by_relevance(rules):
     relevance = rules.of("relevance")[0]
     every = (chr(c) for c in (*range(0xD800), *range(0xE000, 0x10000)))
-    assert [c for c in every if m._TOKEN.fullmatch(c) and c not in relevance.skip_words] == []
+    assert [c for c in every if folding._TOKEN.fullmatch(c) and c not in relevance.skip_words] == []

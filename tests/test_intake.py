@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from chapar.cli import moderation as cli
-from chapar.moderation import engine as moderation
+from chapar import moderation
 from chapar.comments import store
 from chapar.comments.compose import comment_text, file_date
 from conftest import build_site, make_site

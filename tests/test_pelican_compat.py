@@ -253,7 +253,7 @@ def test_moderation_does_not_import_pelican():
     import subprocess
     import sys
 
-    code = ("import sys; import chapar.moderation.engine as e; e.bundled_terms('persian'); "
+    code = ("import sys; import chapar.moderation as e; e.bundled_terms('persian'); "
             "print(any(m == 'pelican' or m.startswith('pelican.') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

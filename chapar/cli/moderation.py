@@ -15,7 +15,7 @@ from chapar.persian.text import to_latin_digits
 
 from chapar import site_settings
 from chapar.comments.site import moderate_site
-from chapar.moderation import engine as moderation
+from chapar import moderation
 from chapar.comments import store
 
 

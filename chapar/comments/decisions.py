@@ -23,7 +23,7 @@ from chapar.persian import dates as persian_dates
 from chapar import i18n as persian_i18n
 from chapar.persian import text as persian_text
 
-from chapar.moderation import engine as moderation
+from chapar import moderation
 from chapar.comments import render
 from chapar.comments import store
 
@@ -33,9 +33,13 @@ LIBRARIES = ("markdown-it-py", "mdurl", "nh3", "jinja2", "jdatetime", "babel", "
 
 
 def _code(*modules):
+    """The source of ``modules``; a package's is that of all its modules."""
     h = hashlib.sha256()
     for module in modules:
-        h.update(Path(module.__file__).read_bytes())
+        path = Path(module.__file__)
+        files = sorted(path.parent.glob("*.py")) if path.name == "__init__.py" else [path]
+        for source in files:
+            h.update(source.read_bytes())
     return h.hexdigest()
 
 

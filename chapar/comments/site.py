@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from chapar.comments import render
-from chapar.moderation import engine as moderation
+from chapar import moderation
 from chapar.problems import Problem
 from chapar.settings import concern
 

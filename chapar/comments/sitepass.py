@@ -39,7 +39,7 @@ from chapar.news.item import read_source
 from chapar.problems import Problem
 
 from chapar.comments import decisions
-from chapar.moderation import engine as moderation
+from chapar import moderation
 from chapar.comments import render
 from chapar.comments import store
 

@@ -13,7 +13,7 @@ def serve(config):
     """Run uvicorn on ``config.host:config.port`` until interrupted."""
     import uvicorn
 
-    from chapar.moderation.engine import RulesError
+    from chapar.moderation import RulesError
 
     from chapar.intake.app import create_app
 

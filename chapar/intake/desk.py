@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from chapar.moderation import engine as moderation
+from chapar import moderation
 from chapar.comments import store
 from chapar.comments.compose import comment_text, file_date
 from chapar.persian.dates import TEHRAN

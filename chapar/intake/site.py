@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-from chapar.moderation import engine as moderation
+from chapar import moderation
 from chapar.comments import store
 from chapar.news import index as news_index
 from chapar.news.index import code_of, read_entry

@@ -28,7 +28,7 @@ from chapar.pelican_compat import failed_source_paths
 from chapar.news.item import news_code_of
 
 from chapar.comments import decisions
-from chapar.moderation import engine as moderation
+from chapar import moderation
 from chapar.comments import render
 from chapar.comments import sitepass
 from chapar.comments.site import comment_settings, limit_problems

@@ -1,7 +1,7 @@
 /* Chapar comments: the reply button and the checks made before sending.
  *
- * The checks (language, length, lexicon) are a port of
- * chapar/moderation driven by the tables the build exports to
+ * The checks (CHECKS: language, length, lexicon) are a port of
+ * chapar/moderation/checks.py driven by the tables the build exports to
  * comments/rules.json, so the two cannot drift apart:
  * tests/data/moderation_examples.json runs through both.  The build decides;
  * this only spares a reader a comment that would not be published.
@@ -35,7 +35,7 @@
     return found ? found.length : 0;
   }
 
-  /* An engine over the exported tables: the same answers as moderation.py. */
+  /* An engine over the exported tables: the same answers as chapar.moderation. */
   function engine(data) {
     var norm = data.normalize;
     var lang = data.language;
@@ -105,7 +105,7 @@
         });
       });
       var maxJoin = data.lexicon.max_join;
-      return function find(words) {
+      return function find(text, words) {
         var n = words.length;
         for (var i = 0; i < n; i++) {
           var joined = words[i];
@@ -127,24 +127,36 @@
       };
     }
 
-    var finders = {};
+    /* The browser checks by the name a rule exports as its "check": each
+       makes, from the rule's exported parameters, a test of (text, words). */
+    var CHECKS = {
+      length: function (rule) {
+        return function (text, words) {
+          var trimmed = text.trim();
+          if (!words.length && !trimmed) return "empty";
+          if (Array.from(trimmed).length > rule.max) return "long";
+          return null;
+        };
+      },
+      lexicon: lexicon,
+      language: function (rule) {
+        return function (text) {
+          var found = detectLanguage(text);
+          return rule.accept.indexOf(found) < 0 ? found : null;
+        };
+      },
+    };
+    var tests = {};
     data.rules.forEach(function (rule) {
-      if (rule.check === "lexicon") finders[rule.id] = lexicon(rule);
+      if (Object.prototype.hasOwnProperty.call(CHECKS, rule.check)) {
+        tests[rule.id] = CHECKS[rule.check](rule);
+      }
     });
 
     /* null when the text passes the rule, else a short reason. */
     function checkRule(rule, text, words) {
-      if (rule.check === "length") {
-        var trimmed = text.trim();
-        if (!words.length && !trimmed) return "empty";
-        if (Array.from(trimmed).length > rule.max) return "long";
-      } else if (rule.check === "lexicon") {
-        return finders[rule.id](words);
-      } else if (rule.check === "language") {
-        var found = detectLanguage(text);
-        if (rule.accept.indexOf(found) < 0) return found;
-      }
-      return null;
+      var test = tests[rule.id];
+      return test ? test(text, words) : null;
     }
 
     /* The first rule the text fails, or null: what the form warns about. */
@@ -152,7 +164,7 @@
       var words = tokens(text);
       for (var i = 0; i < data.rules.length; i++) {
         var rule = data.rules[i];
-        if (rule.check && checkRule(rule, text, words) !== null) return rule;
+        if (checkRule(rule, text, words) !== null) return rule;
       }
       return null;
     }
