@@ -4,6 +4,7 @@ Python profiles' own."""
 
 import json
 import re
+import subprocess
 import unicodedata
 
 import pytest
@@ -14,6 +15,7 @@ from chapar.persian.folding import fold
 
 SEARCH_EXAMPLES = json.loads((ROOT / "tests/data/search_normalize_examples.json").read_text("utf-8"))
 MODERATION_EXAMPLES = json.loads((ROOT / "tests/data/moderation_examples.json").read_text("utf-8"))
+JS = ROOT / "theme/static/js/search-normalize.js"
 
 # --- what each profile replaced, as it was written before -------------------
 
@@ -121,3 +123,27 @@ def test_the_export_is_the_python_profiles():
         assert (exported["nfkc"], exported["spaces"], exported["strip"], exported["case"],
                 exported["repeats"]) == (profile.nfkc, profile.spaces, profile.strip,
                                          profile.case, profile.repeats)
+
+
+def test_the_built_site_exports_the_profiles_and_the_rules_carry_the_moderation_table(real_site):
+    written = json.loads((real_site / "theme/js/folding.json").read_text(encoding="utf-8"))
+    assert written == json.loads(json.dumps(folding.export()))
+    rules = json.loads((real_site / "comments/rules.json").read_text(encoding="utf-8"))
+    assert rules["normalize"]["fold"] == written["profiles"]["moderation"]["table"]
+    assert (real_site / "theme/js/search-normalize.js").is_file()  # folding.json is beside it
+
+
+@pytest.mark.parametrize("name", ["display", "cell", "search", "search_page", "moderation", "slug"])
+def test_the_browser_applies_an_exported_profile_as_python_does(name):
+    texts = [t for t in TEXTS if "\r" not in t]
+    script = (
+        f"const {{profile}} = require({json.dumps(str(JS))});"
+        "const {texts, folding, name} = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "const f = profile(folding.profiles[name]);"
+        "process.stdout.write(JSON.stringify(texts.map(f)));"
+    )
+    result = subprocess.run(
+        ["node", "-e", script], capture_output=True, text=True, check=True, timeout=60,
+        input=json.dumps({"texts": texts, "folding": folding.export(), "name": name}),
+    )
+    assert json.loads(result.stdout) == [fold(t, name) for t in texts]
