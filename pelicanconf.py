@@ -1,6 +1,8 @@
 # Chapar: site settings for local builds.  Plain declarations only; the
 # logic lives in plugins/ (see README.md).
 
+from chapar.persian import folding  # the slug rules are a table of the folding library
+
 AUTHOR = "تحریریه چاپار"
 SITENAME = "چاپار"
 SITESUBTITLE = "خبرگزاری استانی"
@@ -88,17 +90,7 @@ DAY_ARCHIVE_SAVE_AS = ""
 
 # Persian slugs: ZWNJ and spaces become "-", Arabic letters become Persian.
 SLUGIFY_USE_UNICODE = True
-SLUG_REGEX_SUBSTITUTIONS = [
-    ("\u200c", "-"),
-    ("ي", "ی"),
-    ("ى", "ی"),
-    ("ك", "ک"),
-    ("\u0640", ""),
-    (r"[^\w\s-]", ""),
-    (r"(?u)\A\s*", ""),
-    (r"(?u)\s*\Z", ""),
-    (r"[-\s]+", "-"),
-]
+SLUG_REGEX_SUBSTITUTIONS = list(folding.SLUG_REGEX_SUBSTITUTIONS)  # the slug profile's rules
 TAG_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
 CATEGORY_REGEX_SUBSTITUTIONS = SLUG_REGEX_SUBSTITUTIONS
 

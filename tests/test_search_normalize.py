@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from chapar.persian.folding import export
 from chapar.search.normalize import normalize_for_search
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -19,14 +20,16 @@ def test_python_normaliser(text, expected):
 
 
 def test_javascript_normaliser_gives_the_same_answers():
+    # search-normalize.js over the tables the build exports (folding.json)
     script = (
-        f"const {{normalizeForSearch}} = require({json.dumps(str(JS))});"
-        "const examples = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        f"const normalizer = require({json.dumps(str(JS))});"
+        "const {examples, folding} = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+        "const {normalizeForSearch} = normalizer.use(folding);"
         "process.stdout.write(JSON.stringify(examples.map(([t]) => normalizeForSearch(t))));"
     )
     result = subprocess.run(
-        ["node", "-e", script], input=json.dumps(EXAMPLES), capture_output=True,
-        text=True, check=True, timeout=60,
+        ["node", "-e", script], input=json.dumps({"examples": EXAMPLES, "folding": export()}),
+        capture_output=True, text=True, check=True, timeout=60,
     )
     assert json.loads(result.stdout) == [expected for _, expected in EXAMPLES]
 

@@ -7,7 +7,7 @@ block later), so «پست» would follow «تعاون».  Persian dictionaries u
 
 from functools import lru_cache
 
-from chapar.persian.text import normalize, to_latin_digits
+from chapar.persian.folding import SORT
 
 ALPHABET = "آ ا ب پ ت ث ج چ ح خ د ذ ر ز ژ س ش ص ض ط ظ ع غ ف ق ک گ ل م ن و ه ی".split()
 
@@ -35,7 +35,7 @@ def _char_key(char):
 def sort_key(text):
     """A key for :func:`sorted` that follows the Persian alphabet;
     the text itself breaks ties so equal keys keep a stable order."""
-    folded = to_latin_digits(normalize(str(text))).strip().casefold()
+    folded = SORT(str(text))  # letters as displayed, Latin digits, case folded
     return (tuple(_char_key(c) for c in folded), str(text))
 
 

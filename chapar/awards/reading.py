@@ -15,7 +15,7 @@ import warnings
 import pandas as pd
 
 from chapar.problems import Problem
-from chapar.persian.text import KASHIDA
+from chapar.persian import folding
 
 REEXPORT = (
     "in Excel choose File → Save As → \"CSV UTF-8 (Comma delimited)\"; "
@@ -23,16 +23,12 @@ REEXPORT = (
 )
 
 # Letters pasted from Arabic keyboards, kashida dropped, odd spaces unified;
-# ZWNJ is kept (it is part of the spelling of زندان‌ها).
-_CELL = str.maketrans(
-    {"ي": "ی", "ى": "ی", "ك": "ک", KASHIDA: None, "\u00a0": " ", "\t": " ",
-     "\u200f": None, "\u200e": None, "\ufeff": None}
-)
+# ZWNJ is kept (it is part of the spelling of زندان‌ها): the ``cell`` profile.
+_CELL = folding.CELL
 # What no editor means and no page or open-data file can carry, as in news
 # files (README.md, "Writing news"): C0 controls but tab and LF, DEL, C1.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)
-_SPACE_RUNS = re.compile(r" {2,}")
+_DIGITS = str.maketrans(folding.DIGITS_TO_LATIN)
 
 
 class Table:
@@ -260,7 +256,7 @@ def normalize_cells(series):
     Each distinct value is cleaned once: a column of 100,000 rows names a
     few dozen festivals, categories and awards."""
     codes, uniques = pd.factorize(series.astype(str))
-    cleaned = [_SPACE_RUNS.sub(" ", str(value).translate(_CELL).strip()) for value in uniques]
+    cleaned = [_CELL(str(value)) for value in uniques]
     values = pd.array(cleaned, dtype=uniques.dtype).take(codes) if len(codes) else uniques
     return pd.Series(values, index=series.index, name=series.name)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from chapar.persian import dates as persian_dates
 from chapar import i18n as persian_i18n
+from chapar.persian import folding as persian_folding
 from chapar.persian import text as persian_text
 
 from chapar import moderation
@@ -45,7 +46,7 @@ def _code(*modules):
 
 def rules_digest(rules):
     """The rules as loaded, word lists included, and the engine's code."""
-    h = hashlib.sha256(_code(moderation, persian_text).encode())
+    h = hashlib.sha256(_code(moderation, persian_text, persian_folding).encode())
     for r in rules.rules:
         lexicon = (sorted(r.lexicon.whole), r.lexicon.anywhere) if r.lexicon else None
         h.update(repr((r.id, r.check, r.action, sorted(r.params.items()), lexicon,

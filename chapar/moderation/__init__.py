@@ -6,7 +6,7 @@ tokens, language, lexicon, length) is driven by tables exported in
 :func:`export_rules`, so ``theme/static/js/comments.js`` cannot drift from it
 (``tests/data/moderation_examples.json`` runs through both).
 
-:mod:`~chapar.moderation.folding` makes the comparison form of a text,
+:mod:`~chapar.moderation.words` makes the comparison form of a text,
 :mod:`~chapar.moderation.language` and :mod:`~chapar.moderation.lexicon` the
 two detectors the checks share, :mod:`~chapar.moderation.checks` holds every
 check (one record each), :mod:`~chapar.moderation.rules` reads the rules file,
@@ -16,7 +16,7 @@ exports for comments.js.
 
 from chapar.moderation.browser import browser_check, export_rules
 from chapar.moderation.checks import CHECKS, article_words, check_text, count_links
-from chapar.moderation.folding import fold, normalized_text, tokens
+from chapar.moderation.words import fold, normalized_text, tokens
 from chapar.moderation.language import detect_language
 from chapar.moderation.lexicon import bundled_terms
 from chapar.moderation.rules import Rule, Rules, RulesError, load_rules

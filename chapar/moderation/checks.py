@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from chapar.moderation import language, lexicon
-from chapar.moderation.folding import LINK_PATTERN, _TOKEN, _collapse, _fold_chars, _nfkc
-from chapar.moderation.folding import prepare, tokens
+from chapar.moderation.words import LINK_PATTERN, _TOKEN, _collapse, _fold_chars, _nfkc
+from chapar.moderation.words import prepare, tokens
 from chapar.moderation.language import LANGUAGE_NAMES, _language
 from chapar.moderation.lexicon import BUNDLED_LISTS, Lexicon, bundled_terms, read_terms
 

@@ -1,7 +1,7 @@
 """Language detection: which language a comment is written in."""
 
-from chapar.moderation.folding import _LATIN_LETTER, _TOKEN, _URL, _collapse, _fold_chars
-from chapar.moderation.folding import fold, prepare
+from chapar.moderation.words import _LATIN_LETTER, _TOKEN, _URL, _collapse, _fold_chars
+from chapar.moderation.words import fold, prepare
 
 # Letters only Persian writes, and Arabic letters or marks Persian rarely
 # does; counted on the text before folding.

@@ -4,7 +4,7 @@ matched in comparison form."""
 from dataclasses import dataclass
 from pathlib import Path
 
-from chapar.moderation.folding import _REPEATS, _first, tokens
+from chapar.moderation.words import _REPEATS, _first, tokens
 
 BUNDLED_LISTS = ("persian", "finglish")  # persian-text-guard's lists (chapar/guard_compat.py)
 

@@ -5,7 +5,7 @@ import operator
 from typing import NamedTuple
 
 from chapar.moderation.checks import RUN, article_words
-from chapar.moderation.folding import prepare
+from chapar.moderation.words import prepare
 
 
 class Decision(NamedTuple):
@@ -71,7 +71,7 @@ def moderate_article(rules, comments, article_text="", limit=None):
         if limit is not None and len(comment.body) > limit:
             decisions[comment.id] = Decision(
                 "rejected", LIMIT, f"{len(comment.body)} characters, over the limit of "
-                f"{limit} (COMMENTS_MAX_CHARACTERS) that no Status overrides")
+                f"{limit} (COMMENTS['max_characters']) that no Status overrides")
             continue
         p = prepare(comment.body)
         line = " ".join(p.words)

@@ -1,30 +1,19 @@
 """The search normaliser: one form for what readers type and what pages say.
 
-Kept in step with ``theme/static/js/search-normalize.js`` by a shared list
-of examples (tests/data/search_normalize_examples.json).
+The ``search`` and ``search_page`` profiles of :mod:`chapar.persian.folding`;
+``theme/static/js/search-normalize.js`` applies the same ``search`` profile
+from the table the build exports, and a shared list of examples
+(tests/data/search_normalize_examples.json) runs through both.
 """
 
-import re
-
-from chapar.persian.text import ARABIC_INDIC_DIGITS, LATIN_DIGITS, LOOKALIKES, PERSIAN_DIGITS
-
-_TABLE = str.maketrans(
-    {**dict(zip(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, LATIN_DIGITS * 2)), **LOOKALIKES}
-)
-# Kashida, Arabic diacritics and superscript alef, zero-width characters.
-# ZWNJ is dropped from queries («میشود» for «می‌شود»); pages keep it, since
-# Pagefind removes it from words itself and excerpts read better with it.
-_DROP = re.compile("[\u0640\u064b-\u065f\u0670\u200b-\u200f\ufeff]")
-_SPACES = re.compile(r"\s+")
-
+from chapar.persian import folding
 
 # One pass over a whole page: a regex finds the few characters that change
 # (str.translate with a dict costs a lookup for every character: ~10 s on
-# 100 MB of award pages).
-PAGE_FOLDS = {chr(k): v for k, v in _TABLE.items()}
-PAGE_CHANGES = re.compile(
-    "[" + "".join(PAGE_FOLDS) + "\u0640\u064b-\u065f\u0670\u200b\u200d-\u200f\ufeff]"
-)
+# 100 MB of award pages).  The search job rebuilds fold_page from these two
+# (chapar/search/job.py); a character missing from PAGE_FOLDS is dropped.
+PAGE_FOLDS = {c: r for c, r in folding.SEARCH_PAGE.table.items() if r}
+PAGE_CHANGES = folding.SEARCH_PAGE.changes
 
 
 def fold_page(html):
@@ -34,5 +23,4 @@ def fold_page(html):
 
 def normalize_for_search(text):
     """Fold letters and digits the way the browser folds the query."""
-    text = _DROP.sub("", text.translate(_TABLE))
-    return _SPACES.sub(" ", text).strip().lower()
+    return folding.SEARCH(text)

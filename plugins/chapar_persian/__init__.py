@@ -1,17 +1,23 @@
 """Persian news on Pelican: Jalali dates, Persian text, news metadata.
 
 Registers a Markdown reader that parses Jalali dates and validates news
-metadata, checks that NewsCodes are unique across the site, and gives
-templates Jalali date and Persian digit filters and the ``fa`` catalogue.
+metadata, checks that NewsCodes are unique across the site, gives
+templates Jalali date and Persian digit filters and the ``fa`` catalogue,
+and writes the folding profiles' tables for the browser scripts
+(``FOLDING_SAVE_AS``, by default ``<THEME_STATIC_DIR>/js/folding.json``,
+next to ``search-normalize.js``, which reads it).
 """
 
+import json
 import logging
 import os
 from collections import defaultdict
 
 from pelican import signals
+from pelican.generators import Generator
 
 from chapar.persian import dates
+from chapar.persian import folding
 from chapar.persian import text
 from chapar.i18n import ConstantGettext, load_translations
 from chapar.news.item import header_lines, header_values, read_source
@@ -74,7 +80,34 @@ def news_code_line(path):
     return header_lines(read_source(path)).get("newscode", 1)
 
 
+def folding_save_as(settings):
+    """Where the folding tables are written in the output ("" or None: not at all)."""
+    if "FOLDING_SAVE_AS" in settings:
+        return settings["FOLDING_SAVE_AS"]
+    return f"{settings.get('THEME_STATIC_DIR', 'theme')}/js/folding.json"
+
+
+class FoldingExportGenerator(Generator):
+    """Writes :func:`chapar.persian.folding.export`: the one copy of the
+    folding tables the browser scripts load."""
+
+    def generate_output(self, writer):
+        save_as = folding_save_as(self.settings)
+        if not save_as:
+            return
+        path = os.path.join(self.output_path, save_as)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as handle:
+            json.dump(folding.export(), handle, ensure_ascii=False, sort_keys=True,
+                      separators=(",", ":"))
+
+
+def get_generators(pelican):
+    return FoldingExportGenerator
+
+
 def register():
+    signals.get_generators.connect(get_generators)
     signals.readers_init.connect(add_reader)
     signals.generator_init.connect(add_filters_and_gettext)
     signals.article_generator_finalized.connect(check_unique_news_codes)

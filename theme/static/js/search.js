@@ -29,7 +29,10 @@ let groups = []; // {year, shards: [names]}, in search order; year "" if not one
 let pending = 0;
 
 async function load() {
-  const manifest = await (await fetch(box.dataset.manifest)).json();
+  const [manifest] = await Promise.all([
+    fetch(box.dataset.manifest).then((response) => response.json()),
+    window.ChaparSearch.ready, // the folding tables normalizeForSearch applies
+  ]);
   if (manifest.indexes.length) {
     // The first shard carries Pagefind's runtime (its pagefind.js, worker and
     // WebAssembly); the others are merged into the same instance.

@@ -9,22 +9,13 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-from chapar.persian.text import LOOKALIKES
+from chapar.persian import folding
 
 # Letters people type from Arabic keyboards or to dodge a word list, all digit
 # ranges to Latin; ZWNJ and other joiners become a space (a word boundary that
-# the lexicon reads across), kashida, harakat and invisible marks disappear.
-FOLD = {
-    **LOOKALIKES,
-    "\u200c": " ", "\u200d": "", "\u200b": "", "\u2060": "", "\ufeff": "", "\u00ad": "",
-    "\u200e": "", "\u200f": "", "\u0640": "",
-}
-FOLD.update({d: str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")})
-FOLD.update({d: str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")})
-FOLD.update({chr(c): "" for c in range(0x064B, 0x0660)})  # harakat, tanween, shadda
-FOLD.update({chr(c): "" for c in range(0x202A, 0x202F)})  # bidi embeddings
-FOLD.update({chr(c): "" for c in range(0x2066, 0x206A)})  # bidi isolates
-FOLD["\u0670"] = ""  # superscript alef
+# the lexicon reads across), kashida, harakat and invisible marks disappear:
+# the ``moderation`` profile's table (chapar/persian/folding.py).
+FOLD = folding.MODERATION.table
 
 # A word: Latin letters and digits or Arabic-script letters (punctuation such
 # as ، ؛ ؟ and the digits, already folded, are outside these ranges).
