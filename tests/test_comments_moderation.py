@@ -11,6 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from chapar import moderation as m
+from chapar.persian import folding
 from chapar.persian.dates import TEHRAN
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -234,9 +235,11 @@ def test_javascript_gives_the_same_answers_as_python(rules, tmp_path):
     assert node, "node is needed for the browser-check parity test"
     rules_json = tmp_path / "rules.json"
     rules_json.write_text(json.dumps(m.export_rules(rules), ensure_ascii=False), encoding="utf-8")
+    folding_json = tmp_path / "folding.json"
+    folding_json.write_text(json.dumps(folding.export(), ensure_ascii=False), encoding="utf-8")
     result = subprocess.run(
         [node, str(ROOT / "tests/js/moderation_examples.js"), str(rules_json),
-         str(ROOT / "tests/data/moderation_examples.json")],
+         str(ROOT / "tests/data/moderation_examples.json"), str(folding_json)],
         capture_output=True, text=True, check=True, timeout=60,
     )
     js = json.loads(result.stdout)

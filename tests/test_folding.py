@@ -125,12 +125,13 @@ def test_the_export_is_the_python_profiles():
                                          profile.case, profile.repeats)
 
 
-def test_the_built_site_exports_the_profiles_and_the_rules_carry_the_moderation_table(real_site):
+def test_the_built_site_exports_the_profiles_once_for_both_scripts(real_site):
     written = json.loads((real_site / "theme/js/folding.json").read_text(encoding="utf-8"))
     assert written == json.loads(json.dumps(folding.export()))
     rules = json.loads((real_site / "comments/rules.json").read_text(encoding="utf-8"))
-    assert rules["normalize"]["fold"] == written["profiles"]["moderation"]["table"]
-    assert (real_site / "theme/js/search-normalize.js").is_file()  # folding.json is beside it
+    assert "fold" not in rules["normalize"]  # comments.js folds by folding.json's profile
+    for script in ("search-normalize.js", "comments.js"):  # folding.json is beside both
+        assert "folding.json" in (real_site / "theme/js" / script).read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("name", ["display", "cell", "search", "search_page", "moderation", "slug"])

@@ -2,7 +2,7 @@
 does so from (``comments/rules.json``)."""
 
 from chapar.moderation.checks import BY_NAME, BROWSER_CHECKS, REGISTRY, check_text
-from chapar.moderation.words import ARABIC_LETTER_PATTERN, FOLD, TOKEN_PATTERN, URL_PATTERN, tokens
+from chapar.moderation.words import ARABIC_LETTER_PATTERN, TOKEN_PATTERN, URL_PATTERN, tokens
 
 
 def browser_check(rules, text):
@@ -35,7 +35,6 @@ def export_rules(rules):
     return {
         "version": 1,
         "normalize": {
-            "fold": FOLD,
             "token": TOKEN_PATTERN,
             "arabic_letter": ARABIC_LETTER_PATTERN,
             "url": URL_PATTERN,

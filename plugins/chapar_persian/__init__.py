@@ -4,8 +4,8 @@ Registers a Markdown reader that parses Jalali dates and validates news
 metadata, checks that NewsCodes are unique across the site, gives
 templates Jalali date and Persian digit filters and the ``fa`` catalogue,
 and writes the folding profiles' tables for the browser scripts
-(``FOLDING_SAVE_AS``, by default ``<THEME_STATIC_DIR>/js/folding.json``,
-next to ``search-normalize.js``, which reads it).
+(``<THEME_STATIC_DIR>/js/folding.json``, next to ``search-normalize.js``
+and ``comments.js``, which read it).
 """
 
 import json
@@ -81,9 +81,8 @@ def news_code_line(path):
 
 
 def folding_save_as(settings):
-    """Where the folding tables are written in the output ("" or None: not at all)."""
-    if "FOLDING_SAVE_AS" in settings:
-        return settings["FOLDING_SAVE_AS"]
+    """Where the folding tables are written: beside the scripts that load
+    them (``search-normalize.js`` and ``comments.js`` find it by their own address)."""
     return f"{settings.get('THEME_STATIC_DIR', 'theme')}/js/folding.json"
 
 
@@ -93,8 +92,6 @@ class FoldingExportGenerator(Generator):
 
     def generate_output(self, writer):
         save_as = folding_save_as(self.settings)
-        if not save_as:
-            return
         path = os.path.join(self.output_path, save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:

@@ -1,6 +1,7 @@
 // Runs tests/data/moderation_examples.json through theme/static/js/comments.js
 // and prints the answers as JSON; tests/test_comments_moderation.py compares
-// them with the Python engine's.  Usage: node moderation_examples.js rules.json examples.json
+// them with the Python engine's.
+// Usage: node moderation_examples.js rules.json examples.json folding.json
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -8,7 +9,8 @@ const comments = require(path.join(__dirname, "..", "..", "theme", "static", "js
 
 const rules = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
 const examples = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
-const engine = comments.engine(rules);
+const folding = JSON.parse(fs.readFileSync(process.argv[4], "utf8"));
+const engine = comments.engine(rules, folding);
 const byCheck = (check) => rules.rules.find((r) => r.check === check);
 const text = (e) => (e.repeat ? e.text.repeat(e.repeat) : e.text);
 

@@ -2,7 +2,10 @@
  *
  * The checks (CHECKS: language, length, lexicon) are a port of
  * chapar/moderation/checks.py driven by the tables the build exports to
- * comments/rules.json, so the two cannot drift apart:
+ * comments/rules.json, and the text is folded by the "moderation" profile of
+ * chapar/persian/folding.py from folding.json, the tables the build writes
+ * beside this script (search-normalize.js reads the same file), so the two
+ * cannot drift apart:
  * tests/data/moderation_examples.json runs through both.  The build decides;
  * this only spares a reader a comment that would not be published.
  */
@@ -25,6 +28,9 @@
   "use strict";
 
   var REPEATS = /(.)\1+/gu;
+  // folding.json sits beside this script (plugins/chapar_persian writes it)
+  var SCRIPT = typeof document === "object" && document.currentScript;
+  var FOLDING = SCRIPT ? new URL("folding.json", SCRIPT.src).href : "";
 
   function escapeChar(c) {
     return "\\u{" + c.codePointAt(0).toString(16) + "}";
@@ -35,11 +41,12 @@
     return found ? found.length : 0;
   }
 
-  /* An engine over the exported tables: the same answers as chapar.moderation. */
-  function engine(data) {
+  /* An engine over the exported tables (rules.json's ``data``, folding.json's
+     ``folding``): the same answers as chapar.moderation. */
+  function engine(data, folding) {
     var norm = data.normalize;
     var lang = data.language;
-    var foldMap = norm.fold;
+    var foldMap = folding.profiles.moderation.table;
     var foldRe = new RegExp("[" + Object.keys(foldMap).map(escapeChar).join("") + "]", "gu");
     var tokenRe = new RegExp(norm.token, "gu");
     var arabicRe = new RegExp(norm.arabic_letter, "gu");
@@ -204,9 +211,11 @@
 
     function rules() {
       if (!loaded) {
-        loaded = fetch(form.getAttribute("data-rules"), { credentials: "same-origin" })
-          .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-          .then(engine)
+        loaded = Promise.all([form.getAttribute("data-rules"), FOLDING].map(function (url) {
+          return fetch(url, { credentials: "same-origin" })
+            .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+        }))
+          .then(function (tables) { return engine(tables[0], tables[1]); })
           .catch(function () { return null; });  // the intake service checks again
       }
       return loaded;
