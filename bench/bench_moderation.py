@@ -12,7 +12,7 @@ reads them and prints figures; ``--show-errors`` prints short fragments to
 the terminal.
 
 The code path is the build's: the rules are the site's published ones
-(COMMENTS_RULES of pelicanconf.py, loaded by ``load_rules``); each text
+(COMMENTS["rules"] of pelicanconf.py, loaded by ``load_rules``); each text
 becomes a comment file that ``chapar.comments.store.parse_comment`` reads
 (it applies the display normalisation, ``chapar.persian.text.normalize``,
 to the body) and ``moderate_article`` decides, as the comment pass does per
@@ -42,13 +42,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-# The engine's public names (the package may re-export them from several modules).
-try:
-    from chapar.moderation import (article_words, check_text, detect_language, load_rules,
-                                   moderate_article, tokens)
-except ImportError:
-    from chapar.moderation.engine import (article_words, check_text, detect_language,
-                                          load_rules, moderate_article, tokens)
+from chapar.moderation import (  # noqa: E402
+    article_words, check_text, detect_language, load_rules, moderate_article, tokens)
 
 from chapar.comments import store  # noqa: E402
 from chapar.comments.site import comment_settings  # noqa: E402
@@ -145,13 +140,13 @@ def confusion(truth, detected):
 
 
 def site_rules(rules_path=None):
-    """The rules the build loads, COMMENTS_RULES of pelicanconf.py (relative
-    to the project root), and COMMENTS_MAX_CHARACTERS."""
+    """The rules the build loads, COMMENTS["rules"] of pelicanconf.py (relative
+    to the project root), and COMMENTS["max_characters"]."""
     settings = comment_settings(runpy.run_path(str(ROOT / "pelicanconf.py")))
-    path = Path(rules_path or settings["COMMENTS_RULES"])
+    path = Path(rules_path or settings["rules"])
     if not path.is_absolute():
         path = ROOT / path
-    return load_rules(path), settings["COMMENTS_MAX_CHARACTERS"]
+    return load_rules(path), settings["max_characters"]
 
 
 def without(rules, *checks):
@@ -231,7 +226,7 @@ def run_relevance(rules, limit, pairs):
         words = tokens(comment.body)
         art = article_words(article, rules)
         reasons = {r.id: check_text(r, comment.body, words, art) for r in relevance}
-        skip = frozenset().union(*(getattr(r, "skip_words", frozenset()) for r in relevance))
+        skip = frozenset().union(*(r.skip_words for r in relevance))
         items.append({
             "id": row["id"], "label": row["label"], "body": comment.body, "article": article,
             "decision": decide(rules, comment, article, limit),
@@ -450,7 +445,7 @@ def main(argv=None):
     parser.add_argument("data", nargs="?", default=str(DEFAULT_DATA),
                         help="the moderation-eval folder (default: ../shared/moderation-eval "
                         "from the project root)")
-    parser.add_argument("--rules", help="another rules file (default: COMMENTS_RULES)")
+    parser.add_argument("--rules", help="another rules file (default: COMMENTS["rules"])")
     parser.add_argument("--show-errors", type=int, default=0, metavar="N",
                         help="print up to N misclassified items per check")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
