@@ -17,15 +17,6 @@ from chapar.problems import ContentError
 # The file names the news reader reads (Pelican's Markdown reader's).
 NEWS_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 
-# The header keys of a news item: those README.md documents ("Writing
-# news"), then Pelican's standard ones the site uses (the theme falls back to
-# the summary; pages and the feeds use the slug and the author).
-NEWS_KEYS = ("Title", "Date", "NewsCode", "Kicker", "Lead", "Dateline", "Category",
-             "Tags", "Agencies", "Modified", "Status")
-PELICAN_KEYS = ("Summary", "Slug", "Author", "Authors")
-KNOWN_KEYS = NEWS_KEYS + PELICAN_KEYS
-
-
 @dataclass
 class NewsEntry:
     """One news file as its header says."""
