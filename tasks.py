@@ -275,9 +275,55 @@ def setup_tests(c):
             c.run("npm ci --no-audit --no-fund --loglevel=error")
 
 
-@task(help={"setup": "install chromium and npm tools first", "args": "extra pytest arguments"})
-def test(c, setup=False, args=""):
-    """Run the whole test suite (browser tests included)."""
+def _lint_steps():
+    """(name, check command, fix command) per checker, in the order they run."""
+    python = shlex.quote(sys.executable)
+    templates = " ".join(
+        shlex.quote(str(path.relative_to(ROOT)))
+        for path in sorted((ROOT / "theme/templates").rglob("*.html"))
+    )
+    biome = shlex.quote(str(ROOT / "node_modules/.bin/biome"))
+    return (
+        ("ruff check", f"{python} -m ruff check .", f"{python} -m ruff check --fix ."),
+        ("ruff format", f"{python} -m ruff format --check .", f"{python} -m ruff format ."),
+        ("djhtml", f"{python} -m djhtml --check {templates}", f"{python} -m djhtml {templates}"),
+        ("biome", f"{biome} check --error-on-warnings", f"{biome} check --write"),
+    )
+
+
+@task(help={"fix": "apply the fixes the checkers can make (then review and commit them)"})
+def lint(c, fix=False):
+    """Check the code's form: ruff (lint, format), djhtml (templates), Biome (scripts)."""
+    _lint(c, fix)
+
+
+def _lint(c, fix):
+    if not (ROOT / "node_modules/.bin/biome").exists():
+        sys.exit("lint needs Biome from npm: run `invoke setup-tests` (npm ci) first")
+    failed = []
+    with c.cd(str(ROOT)):
+        for name, check_command, fix_command in _lint_steps():
+            if fix:
+                c.run(fix_command, warn=True, pty=False)
+            if not c.run(check_command, warn=True, pty=False).ok:
+                failed.append(name)
+    if failed:
+        hint = "fix the rest by hand" if fix else "run `invoke lint --fix`, then fix the rest by hand"
+        sys.exit(f"lint failed: {', '.join(failed)}; {hint} (README, Developing)")
+    print("lint: ruff, ruff format, djhtml, biome all pass")
+
+
+@task(
+    help={
+        "setup": "install chromium and npm tools first",
+        "args": "extra pytest arguments",
+        "lint": "run `invoke lint` before the tests (default; --no-lint skips it)",
+    }
+)
+def test(c, setup=False, args="", lint=True):
+    """Lint, then run the whole test suite (browser tests included)."""
     if setup:
         setup_tests(c)
+    if lint:
+        _lint(c, fix=False)
     c.run(f"{shlex.quote(sys.executable)} -m pytest {args}", pty=False)

@@ -445,7 +445,7 @@ def main(argv=None):
     parser.add_argument("data", nargs="?", default=str(DEFAULT_DATA),
                         help="the moderation-eval folder (default: ../shared/moderation-eval "
                         "from the project root)")
-    parser.add_argument("--rules", help="another rules file (default: COMMENTS["rules"])")
+    parser.add_argument("--rules", help="another rules file (default: COMMENTS['rules'])")
     parser.add_argument("--show-errors", type=int, default=0, metavar="N",
                         help="print up to N misclassified items per check")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
