@@ -71,7 +71,9 @@ def check(c, settings=None):
     _run_build(runner.check, settings_file=settings or CONFIG["settings"])
     print("no problems found")
     for date, path in scheduled_items(CONFIG["content"] / "news", build_time()):
-        print(f"scheduled: {path.relative_to(ROOT)} goes live at {format_date(date)} ({date.isoformat()})")
+        print(
+            f"scheduled: {path.relative_to(ROOT)} goes live at {format_date(date)} ({date.isoformat()})"
+        )
 
 
 @task
@@ -170,7 +172,9 @@ def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None, 
     siteurl = siteurl or os.environ.get("SITEURL")
     overrides = {"SITEURL": siteurl, "FEED_DOMAIN": siteurl} if siteurl else {}
     out = _run_build(
-        runner.build, settings_file=CONFIG["publish_settings"], output=CONFIG["output"],
+        runner.build,
+        settings_file=CONFIG["publish_settings"],
+        output=CONFIG["output"],
         **overrides,
     )
     settings = runner.load_settings(CONFIG["publish_settings"], **overrides)
@@ -187,9 +191,11 @@ def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None, 
             counts = upload(out, to, dry_run=dry_run)
         except PublishError as error:
             sys.exit(f"publish stopped: {error}")
-        print(f"{'would upload' if dry_run else 'uploaded'} {counts['transfers']} changed file(s), "
-              f"{'would delete' if dry_run else 'deleted'} {counts['deletes']}, "
-              f"{counts['checks']} unchanged, to {to}")
+        print(
+            f"{'would upload' if dry_run else 'uploaded'} {counts['transfers']} changed file(s), "
+            f"{'would delete' if dry_run else 'deleted'} {counts['deletes']}, "
+            f"{counts['checks']} unchanged, to {to}"
+        )
         return
     revision, date = source_revision(ROOT)
     commit = publish_folder(
@@ -209,11 +215,16 @@ def _ensure_checkers(c):
 
     from chapar.checks.html import VNU_JAR
 
-    missing = [name for name in ("playwright", "axe_playwright_python")
-               if importlib.util.find_spec(name) is None]
+    missing = [
+        name
+        for name in ("playwright", "axe_playwright_python")
+        if importlib.util.find_spec(name) is None
+    ]
     if missing:
-        sys.exit(f"publish needs {' and '.join(missing)} for its gates: run "
-                 "`.venv/bin/pip install -r requirements-test.txt` first")
+        sys.exit(
+            f"publish needs {' and '.join(missing)} for its gates: run "
+            "`.venv/bin/pip install -r requirements-test.txt` first"
+        )
     if shutil.which("java") is None:
         sys.exit("publish needs Java for the HTML checker: `apt-get install default-jre-headless`")
     if not Path("/usr/bin/chromium").exists() or not VNU_JAR.is_file():
@@ -237,7 +248,7 @@ def _secrets():
         "port": "port (default 8787)",
         "content": "content folder the comments go to (default content/)",
         "site_url": "the site's base URL, for the Origin check and the redirect "
-                    "(default http://127.0.0.1:8000, invoke serve)",
+        "(default http://127.0.0.1:8000, invoke serve)",
         "origin": "another origin allowed to post (comma-separated)",
         "max_body": "largest request body in bytes (default 32768)",
         "rate_limit": "posts per client per minute (default 10; 0: no limit)",
@@ -246,8 +257,19 @@ def _secrets():
         "remote": "git remote for --push (default origin)",
     }
 )
-def intake(c, host=None, port=None, content=None, site_url=None, origin=None, max_body=None,
-           rate_limit=None, commit=False, push=False, remote=None):
+def intake(
+    c,
+    host=None,
+    port=None,
+    content=None,
+    site_url=None,
+    origin=None,
+    max_body=None,
+    rate_limit=None,
+    commit=False,
+    push=False,
+    remote=None,
+):
     """Run the comment intake service: the form's POSTs become content/comments/ files."""
     from chapar.intake import Config
     from chapar.intake.__main__ import serve as run_intake
@@ -256,8 +278,18 @@ def intake(c, host=None, port=None, content=None, site_url=None, origin=None, ma
     os.chdir(ROOT)
     try:
         config = Config.from_options(
-            host=host, port=port, root=ROOT, content=content, site_url=site_url, origins=origin,
-            max_body=max_body, rate_limit=rate_limit, commit=commit, push=push, remote=remote)
+            host=host,
+            port=port,
+            root=ROOT,
+            content=content,
+            site_url=site_url,
+            origins=origin,
+            max_body=max_body,
+            rate_limit=rate_limit,
+            commit=commit,
+            push=push,
+            remote=remote,
+        )
     except ValueError as error:
         sys.exit(f"intake: {error}")
     run_intake(config)
@@ -308,7 +340,9 @@ def _lint(c, fix):
             if not c.run(check_command, warn=True, pty=False).ok:
                 failed.append(name)
     if failed:
-        hint = "fix the rest by hand" if fix else "run `invoke lint --fix`, then fix the rest by hand"
+        hint = (
+            "fix the rest by hand" if fix else "run `invoke lint --fix`, then fix the rest by hand"
+        )
         sys.exit(f"lint failed: {', '.join(failed)}; {hint} (README, Developing)")
     print("lint: ruff, ruff format, djhtml, biome all pass")
 

@@ -37,7 +37,9 @@ def changed_paths(before, after, repo="."):
         return None
     run = subprocess.run(
         ["git", "diff", "--name-only", "--no-renames", before, after],
-        cwd=repo, capture_output=True, text=True,
+        cwd=repo,
+        capture_output=True,
+        text=True,
     )
     if run.returncode != 0:
         return None
@@ -55,8 +57,10 @@ def main(argv=None):
     print(f"tests={'true' if tests else 'false'}")
     print("publish=true")
     if changed is not None:
-        print(f"changed {len(changed)} path(s); tests {'needed' if tests else 'not needed'}",
-              file=sys.stderr)
+        print(
+            f"changed {len(changed)} path(s); tests {'needed' if tests else 'not needed'}",
+            file=sys.stderr,
+        )
     return 0
 
 

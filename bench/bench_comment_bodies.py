@@ -78,22 +78,37 @@ def main():
             per_char.append(f"{seconds / len(text) * 1e6:.2f}")
         print(f"{name:14s}" + "".join(row) + "   " + " / ".join(per_char))
 
-    conf = render.thread_settings({"THEME": str(ROOT / "theme"), "DEFAULT_LANG": "fa",
-                                   "JINJA_ENVIRONMENT": {"trim_blocks": True,
-                                                         "lstrip_blocks": True}},
-                                  comment_settings({}))
+    conf = render.thread_settings(
+        {
+            "THEME": str(ROOT / "theme"),
+            "DEFAULT_LANG": "fa",
+            "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True},
+        },
+        comment_settings({}),
+    )
     start = datetime(2018, 8, 27, 10, tzinfo=TEHRAN)
-    chain = [Source(str(i), start + timedelta(seconds=i), f"پاسخ شماره {i}",
-                    str(i - 1) if i else "") for i in range(args.chain)]
+    chain = [
+        Source(str(i), start + timedelta(seconds=i), f"پاسخ شماره {i}", str(i - 1) if i else "")
+        for i in range(args.chain)
+    ]
     seconds = best(lambda: thread(chain, conf), repeat=1)
     pages = thread(chain, conf)
     print(f"\nchain of {args.chain:,d} replies: {seconds:.2f} s, {len(pages):,d} pages")
-    crowd = [Source(str(i), start + timedelta(seconds=i), f"نظر شماره {i} درباره دولت",
-                    str(i - i % 5) if i % 5 else "") for i in range(args.comments)]
+    crowd = [
+        Source(
+            str(i),
+            start + timedelta(seconds=i),
+            f"نظر شماره {i} درباره دولت",
+            str(i - i % 5) if i % 5 else "",
+        )
+        for i in range(args.comments)
+    ]
     seconds = best(lambda: thread(crowd, conf), repeat=1)
     pages = thread(crowd, conf)
-    print(f"{args.comments:,d} comments on one article: {seconds:.2f} s, {len(pages):,d} pages, "
-          f"first page {len(pages[0].encode()):,d} bytes of thread HTML")
+    print(
+        f"{args.comments:,d} comments on one article: {seconds:.2f} s, {len(pages):,d} pages, "
+        f"first page {len(pages[0].encode()):,d} bytes of thread HTML"
+    )
 
 
 if __name__ == "__main__":

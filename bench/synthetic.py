@@ -57,7 +57,8 @@ def comments(rng, code, text_words):
         reply = "ReplyTo: c1\n" if i == 4 else ""
         out[f"c{i}.md"] = (
             f"Author: خواننده {i}\nDate: 1403/01/{i:02d} 10:00\n{reply}\n"
-            + COMMENT_TEXT.format(w1=w1, w2=w2, w3=w3) + "\n"
+            + COMMENT_TEXT.format(w1=w1, w2=w2, w3=w3)
+            + "\n"
         )
     return out
 

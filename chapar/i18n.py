@@ -54,9 +54,14 @@ class ConstantGettext(Extension):
             if translations is not None and len(window) >= 4:
                 name, lparen, string, rparen = window[-4:]
                 before = window[-5] if len(window) >= 5 else None
-                if (name.type == "name" and name.value == "_" and lparen.type == "lparen"
-                        and string.type == "string" and rparen.type == "rparen"
-                        and (before is None or before.type != "dot")):
+                if (
+                    name.type == "name"
+                    and name.value == "_"
+                    and lparen.type == "lparen"
+                    and string.type == "string"
+                    and rparen.type == "rparen"
+                    and (before is None or before.type != "dot")
+                ):
                     text = translations.gettext(string.value)
                     if "%" not in text and str(escape(text)) == text:
                         del window[-4:]

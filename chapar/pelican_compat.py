@@ -49,12 +49,27 @@ from pelican import readers
 from pelican.generators import Generator
 from pelican.writers import Writer
 
-from chapar.guard_compat import MissingInternal, forget_warnings, in_series, installed_version, warn_once
+from chapar.guard_compat import (
+    MissingInternal,
+    forget_warnings,
+    in_series,
+    installed_version,
+    warn_once,
+)
 
 __all__ = [
-    "MissingInternal", "OpeningWriter", "TESTED_PELICAN", "discard_marker",
-    "failed_source_paths", "forget", "markdown_metadata", "pelican_version",
-    "restart_sitemap", "sitemap_generator", "speedups_enabled", "update_context",
+    "MissingInternal",
+    "OpeningWriter",
+    "TESTED_PELICAN",
+    "discard_marker",
+    "failed_source_paths",
+    "forget",
+    "markdown_metadata",
+    "pelican_version",
+    "restart_sitemap",
+    "sitemap_generator",
+    "speedups_enabled",
+    "update_context",
 ]
 
 logger = logging.getLogger(__name__)
@@ -75,6 +90,7 @@ def forget():
 
 
 # --- the version gate ---------------------------------------------------------
+
 
 def _probe():
     """None if the internals the speed-ups use look as tested, else what changed."""
@@ -103,9 +119,13 @@ def _speedups():
         if changed is None:
             return True
         reason = f"Pelican {version} has changed: {changed}"
-    warn_once(("pelican", version),
-              "%s: %s are off, and the site is built the plain Pelican way "
-              "(slower, the same pages; see README.md)", reason, SPEEDUPS)
+    warn_once(
+        ("pelican", version),
+        "%s: %s are off, and the site is built the plain Pelican way "
+        "(slower, the same pages; see README.md)",
+        reason,
+        SPEEDUPS,
+    )
     return False
 
 
@@ -116,6 +136,7 @@ def speedups_enabled():
 
 
 # --- Writer._open_w -----------------------------------------------------------
+
 
 class OpeningWriter(Writer):
     """Pelican's writer with its file opening (the private ``_open_w``,
@@ -143,6 +164,7 @@ class OpeningWriter(Writer):
 
 # --- the Markdown reader's metadata ---------------------------------------------
 
+
 def discard_marker():
     """The metadata value Pelican drops (``pelican.readers._DISCARD``): a
     reader's ``process_metadata`` returns it for a key that is to be left out."""
@@ -152,7 +174,8 @@ def discard_marker():
         raise MissingInternal(
             f"Pelican {pelican_version()} has no pelican.readers._DISCARD, which the Persian "
             f"reader returns for a dropped header (tested with {TESTED_PELICAN}.x); "
-            "pin Pelican as requirements.txt does (see README.md)") from None
+            "pin Pelican as requirements.txt does (see README.md)"
+        ) from None
 
 
 def markdown_metadata(reader, md, source_path):
@@ -169,7 +192,8 @@ def markdown_metadata(reader, md, source_path):
     if parse is None or list(inspect.signature(parse).parameters) != ["meta"]:
         raise MissingInternal(
             f"Pelican {pelican_version()} has no MarkdownReader._parse_metadata(meta), which "
-            f"the Persian reader uses (tested with {TESTED_PELICAN}.x); see README.md")
+            f"the Persian reader uses (tested with {TESTED_PELICAN}.x); see README.md"
+        )
     meta_preprocessor = md.preprocessors["meta"] if "meta" in md.preprocessors else None
     reader._md, reader._source_path = md, source_path
     try:
@@ -181,6 +205,7 @@ def markdown_metadata(reader, md, source_path):
 
 # --- generators -----------------------------------------------------------------
 
+
 def update_context(generator, names):
     """Put the generator's attributes ``names`` into its context as Pelican
     itself does (a dict becomes a list of its items)."""
@@ -190,11 +215,13 @@ def update_context(generator, names):
 def failed_source_paths(context):
     """The source paths (relative to ``PATH``) Pelican's generators failed to
     read: ``generated_content`` holds ``None`` for them."""
-    return [path for path, content in context.get("generated_content", {}).items()
-            if content is None]
+    return [
+        path for path, content in context.get("generated_content", {}).items() if content is None
+    ]
 
 
 # --- pelican-sitemap ------------------------------------------------------------
+
 
 def sitemap_generator():
     """pelican-sitemap's one ``SitemapGenerator`` (its module's ``generator``),
@@ -207,7 +234,8 @@ def sitemap_generator():
         raise MissingInternal(
             f"pelican-sitemap {installed_version('pelican-sitemap')} has no "
             f"sitemap.generator.{missing[0]}, which chapar_sitemap_pin sets to make the sitemap "
-            f"of every build (tested with {TESTED_SITEMAP}.x); see README.md")
+            f"of every build (tested with {TESTED_SITEMAP}.x); see README.md"
+        )
     return generator
 
 
@@ -217,10 +245,13 @@ def restart_sitemap(pelican):
     build never sends."""
     version = installed_version("pelican-sitemap")
     if not in_series(version, TESTED_SITEMAP):
-        warn_once(("pelican-sitemap", version),
-                  "pelican-sitemap %s is not the version Chapar was tested with (%s.x); "
-                  "chapar_sitemap_pin still resets it for every build (see README.md)",
-                  version, TESTED_SITEMAP)
+        warn_once(
+            ("pelican-sitemap", version),
+            "pelican-sitemap %s is not the version Chapar was tested with (%s.x); "
+            "chapar_sitemap_pin still resets it for every build (see README.md)",
+            version,
+            TESTED_SITEMAP,
+        )
     generator = sitemap_generator()
     generator._main_pelican = pelican
     generator.page_queue = []

@@ -48,9 +48,7 @@ def build_site(site, output=None, settings="pelicanconf.py", **overrides):
         mp.chdir(site)
         overrides.setdefault("CACHE_CONTENT", False)
         overrides.setdefault("LOAD_CONTENT_CACHE", False)
-        return runner.build(
-            site / settings, output=output or site / "output", **overrides
-        )
+        return runner.build(site / settings, output=output or site / "output", **overrides)
 
 
 def refused_build(site):
@@ -70,9 +68,7 @@ def refused_build(site):
 
 
 def news_item(code, title="خبر آزمایشی", date="1397/06/05 09:07", extra="", body="متن خبر."):
-    return (
-        f"Title: {title}\nDate: {date}\nNewsCode: {code}\n{extra}\n{body}\n"
-    )
+    return f"Title: {title}\nDate: {date}\nNewsCode: {code}\n{extra}\n{body}\n"
 
 
 @pytest.fixture(scope="session")
@@ -81,12 +77,14 @@ def real_site(tmp_path_factory):
     out = tmp_path_factory.mktemp("real") / "output"
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(ROOT)
-        runner.build(ROOT / "pelicanconf.py", output=out,
-                     CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False)
+        runner.build(
+            ROOT / "pelicanconf.py", output=out, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False
+        )
     return out
 
 
 # --- browser support -------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def site_url(real_site):

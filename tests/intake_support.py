@@ -31,10 +31,10 @@ DRAFT_ARTICLE = (
 )
 EXISTING = {
     f"{SEED}/1.md": "Author: مریم\nDate: 1397/06/05 11:20\nEmail: maryam@example.com\n\n"
-                    "اجرای کامل دولت الکترونیک در خراسان شمالی لازم است.\n",
+    "اجرای کامل دولت الکترونیک در خراسان شمالی لازم است.\n",
     f"{SEED}/held.md": "Author: خواننده\nDate: 1397/06/05 12:00\n\n"
-                       "قیمت گوجه و پیاز در میدان تره‌بار تهران این هفته دو برابر شده و "
-                       "فروشندگان ناراضی هستند.\n",
+    "قیمت گوجه و پیاز در میدان تره‌بار تهران این هفته دو برابر شده و "
+    "فروشندگان ناراضی هستند.\n",
 }
 
 
@@ -50,8 +50,10 @@ def on_topic(i):
     """A distinct comment that passes every rule on both articles."""
     from chapar.persian.text import to_persian_digits
 
-    return (f"اجرای کامل دولت الکترونیک در دستگاه‌های اجرایی خراسان شمالی رضایتمندی مردم "
-            f"را بیشتر می‌کند؛ نظر شماره {to_persian_digits(_serial(i))}")
+    return (
+        f"اجرای کامل دولت الکترونیک در دستگاه‌های اجرایی خراسان شمالی رضایتمندی مردم "
+        f"را بیشتر می‌کند؛ نظر شماره {to_persian_digits(_serial(i))}"
+    )
 
 
 def _serial(i):
@@ -88,10 +90,23 @@ class Service:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = open(log or self.site.parent / f"intake-{self.port}.log", "wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "chapar.intake", "--root", str(self.site), "--port", str(self.port),
-             "--site-url", ORIGIN, *map(str, args)],
-            cwd=self.site, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=group)
+            [
+                sys.executable,
+                "-m",
+                "chapar.intake",
+                "--root",
+                str(self.site),
+                "--port",
+                str(self.port),
+                "--site-url",
+                ORIGIN,
+                *map(str, args),
+            ],
+            cwd=self.site,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=group,
+        )
         self._wait_ready()
 
     def _wait_ready(self, timeout=30):
@@ -159,8 +174,19 @@ def request(base, method, path, body=None, headers=None, conn=None, timeout=10):
             conn.close()
 
 
-def post(base, code, fields=None, *, as_json=False, origin=ORIGIN, client=None, body=None,
-         content_type=None, headers=None, conn=None):
+def post(
+    base,
+    code,
+    fields=None,
+    *,
+    as_json=False,
+    origin=ORIGIN,
+    client=None,
+    body=None,
+    content_type=None,
+    headers=None,
+    conn=None,
+):
     """POST to /comments/<code> as the form (default) or the script (``as_json``)."""
     hdrs = {}
     if origin:

@@ -26,7 +26,8 @@ def test_award_page_in_chromium(site_url, page, kind, viewport):
     assert response is not None and response.ok
     assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
     overflow = page.evaluate(
-        "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
     assert overflow <= 0, f"{overflow}px of horizontal scrolling at {viewport}"
     assert page.console_errors == [] and page.external_requests == []
     assert axe_violations(page) == []
@@ -36,5 +37,7 @@ def test_agency_row_groups_are_headed_by_their_festival(site_url, page):
     page.goto(site_url + PAGES["agency"])
     heads = page.locator(".awards-table tbody th[scope=rowgroup]").all_inner_texts()
     assert heads and all("جشنواره" in head for head in heads)
-    assert page.locator("#year-1397 th[scope=rowgroup] a").first.get_attribute("href") \
+    assert (
+        page.locator("#year-1397 th[scope=rowgroup] a").first.get_attribute("href")
         == "/awards/festival/shahid-rajaei-1397-north-khorasan/"
+    )

@@ -18,6 +18,7 @@ def here(tmp_path, monkeypatch):
 
 # --- reading ------------------------------------------------------------------
 
+
 def test_bom_and_plain_utf8_read_the_same(here):
     text = "festival,agency,category,award\nf,اداره کل ثبت احوال,میز خدمت,برتر\n"
     (here / "a.csv").write_bytes(text.encode("utf-8"))
@@ -58,6 +59,7 @@ def test_semicolon_separated_excel_export_is_read(here):
 
 # --- normalising --------------------------------------------------------------
 
+
 def test_cells_are_normalised_and_lines_kept(here):
     (here / "a.csv").write_text(
         "Festival , AGENCY,category,award\n\nf,  اداره  كل ثبت احوال ,رشد شاخص\u0640ها,برتر\n",
@@ -83,6 +85,7 @@ def test_persian_digits_in_number_columns(here):
 
 # --- matching -----------------------------------------------------------------
 
+
 def test_agencies_are_matched_by_id_name_or_alias_after_folding():
     index = AgencyIndex()
     index.add_id("security")
@@ -104,17 +107,30 @@ def test_a_second_claim_on_a_name_names_the_first_agency():
 
 # --- collation ----------------------------------------------------------------
 
+
 def test_persian_alphabetical_order_not_code_points():
     names = ["منابع طبیعی", "گمرک", "تعاون", "پست", "آموزش", "ابنیه", "یگان", "چاپ", "ژاله", "کار"]
     assert persian_sorted(names) == [
-        "آموزش", "ابنیه", "پست", "تعاون", "چاپ", "ژاله", "کار", "گمرک", "منابع طبیعی", "یگان",
+        "آموزش",
+        "ابنیه",
+        "پست",
+        "تعاون",
+        "چاپ",
+        "ژاله",
+        "کار",
+        "گمرک",
+        "منابع طبیعی",
+        "یگان",
     ]
     assert sorted(["تعاون", "پست"]) == ["تعاون", "پست"]  # what code points would do
 
 
 def test_collation_compares_word_by_word_and_folds_arabic_letters():
     assert persian_sorted(["اداره کل منابع", "اداره کل گمرک", "اداره کلی", "اداره كل پست"]) == [
-        "اداره كل پست", "اداره کل گمرک", "اداره کل منابع", "اداره کلی",
+        "اداره كل پست",
+        "اداره کل گمرک",
+        "اداره کل منابع",
+        "اداره کلی",
     ]
 
 
@@ -140,11 +156,13 @@ def test_line_numbers_count_cells_that_span_lines(here):
 
 # --- speed without changing what is read or shown ------------------------------
 
+
 def test_repeated_cells_are_normalised_like_single_ones(here):
     # Each distinct value is cleaned once and copied to its rows (reading.normalize_cells).
     rows = ["f,  اداره  كل پست ,ك\u0640ها,برتر", "f,اداره كل پست,كها,برتر", "g,پست,,برگزیده"] * 3
-    (here / "a.csv").write_text("festival,agency,category,award\n" + "\n".join(rows) + "\n",
-                                encoding="utf-8")
+    (here / "a.csv").write_text(
+        "festival,agency,category,award\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
     table, problems = read_table("a.csv", *AWARD_COLUMNS)
     assert problems == []
     assert list(table.frame["agency"]) == ["اداره کل پست", "اداره کل پست", "پست"] * 3

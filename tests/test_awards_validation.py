@@ -30,7 +30,10 @@ def test_the_fixture_itself_is_valid(here):
 
 def test_missing_and_unknown_columns(here):
     found = problems_for(here, agencies="id,nmae,province\nregistry,ثبت احوال,\n")
-    assert "aw/agencies.csv:1: unknown column 'nmae' (did you mean 'name'?); expected: id, name, aliases, province, website" in found
+    assert (
+        "aw/agencies.csv:1: unknown column 'nmae' (did you mean 'name'?); expected: id, name, aliases, province, website"
+        in found
+    )
     assert "aw/agencies.csv:1: missing column 'name'" in found
 
 
@@ -41,7 +44,9 @@ def test_empty_required_cell(here):
 
 def test_award_without_category_or_group(here):
     found = problems_for(here, awards=AWARDS + "rajaei-1397,post,,,برتر,\n")
-    assert found == ["aw/awards.csv:4: empty 'category' and 'group': an award needs at least one of them"]
+    assert found == [
+        "aw/awards.csv:4: empty 'category' and 'group': an award needs at least one of them"
+    ]
 
 
 def test_duplicate_ids(here):
@@ -51,11 +56,15 @@ def test_duplicate_ids(here):
 
 def test_id_that_is_not_an_ascii_slug(here):
     found = problems_for(here, agencies=AGENCIES + "Post Office,اداره پست,,,\n")
-    assert len(found) == 1 and found[0].startswith("aw/agencies.csv:5: id 'Post Office' must be an ASCII slug")
+    assert len(found) == 1 and found[0].startswith(
+        "aw/agencies.csv:5: id 'Post Office' must be an ASCII slug"
+    )
 
 
 def test_duplicate_award_rows_even_spelt_differently(here):
-    found = problems_for(here, awards=AWARDS + "\nrajaei-1397,اداره كل ثبت احوال,,استقرار  میز خدمت,برتر,\n")
+    found = problems_for(
+        here, awards=AWARDS + "\nrajaei-1397,اداره كل ثبت احوال,,استقرار  میز خدمت,برتر,\n"
+    )
     assert found == [
         "aw/awards.csv:5: duplicate award: the same festival, agency, group, category and award as line 2"
     ]
@@ -72,7 +81,9 @@ def test_duplicate_award_rows_across_files(here):
 
 def test_unknown_festival_suggests_ids(here):
     found = problems_for(here, awards=AWARDS + "rajaei-1379,post,,استقرار میز خدمت,برتر,\n")
-    assert found == ["aw/awards.csv:4: festival 'rajaei-1379' is not in festivals.csv; closest: «rajaei-1397»"]
+    assert found == [
+        "aw/awards.csv:4: festival 'rajaei-1379' is not in festivals.csv; closest: «rajaei-1397»"
+    ]
 
 
 def test_misspelt_agency_name_suggests_closest_names(here):
@@ -84,11 +95,14 @@ def test_misspelt_agency_name_suggests_closest_names(here):
     )
 
 
-@pytest.mark.parametrize("year, hint", [
-    ("2018", "2018 looks Gregorian: use the Jalali year (1397)"),
-    ("97", "write all four digits (1397?)"),
-    ("1499", "(1300–1406)"),
-])
+@pytest.mark.parametrize(
+    "year, hint",
+    [
+        ("2018", "2018 looks Gregorian: use the Jalali year (1397)"),
+        ("97", "write all four digits (1397?)"),
+        ("1499", "(1300–1406)"),
+    ],
+)
 def test_implausible_jalali_year(here, year, hint):
     found = problems_for(here, festivals=FESTIVALS.replace(",1397,", f",{year},"))
     assert len(found) == 1
@@ -116,13 +130,17 @@ def test_every_problem_is_reported_sorted_by_file_and_line(here):
     awards = AWARDS + "nowhere,post,,c,برتر,\nrajaei-1397,nobody,,c,برتر,\n"
     found = problems_for(here, awards=awards, agencies=AGENCIES + "post,x,,,\n")
     assert [f.split(": ")[0] for f in found] == [
-        "aw/agencies.csv:5", "aw/awards.csv:4", "aw/awards.csv:5",
+        "aw/agencies.csv:5",
+        "aw/awards.csv:4",
+        "aw/awards.csv:5",
     ]
 
 
 def test_missing_file(here):
     found = problems_for(here, festivals=None)
-    assert found == ["aw/festivals.csv:1: missing file; festivals.csv is required next to awards.csv"]
+    assert found == [
+        "aw/festivals.csv:1: missing file; festivals.csv is required next to awards.csv"
+    ]
 
 
 def test_undecodable_file_is_rejected_with_how_to_export(here):
@@ -137,4 +155,8 @@ def test_windows_1256_file_is_read_as_persian(here):
     write_awards(here / "aw", agencies=AGENCIES.replace("ی", "ي").encode("cp1256"))
     data, problems = load("aw", today_year=1405)
     assert problems == []
-    assert set(data.agencies["name"]) == {"اداره کل ثبت احوال", "اداره کل تامین اجتماعی", "اداره کل پست"}
+    assert set(data.agencies["name"]) == {
+        "اداره کل ثبت احوال",
+        "اداره کل تامین اجتماعی",
+        "اداره کل پست",
+    }

@@ -15,7 +15,16 @@ from chapar.comments.compose import comment_text, file_date
 from conftest import build_site, make_site
 from chapar.intake.limits import RateLimiter
 from intake_support import (
-    DRAFT, EXISTING, ORIGIN, SEED, Service, comment_files, intake_news, on_topic, post, request,
+    DRAFT,
+    EXISTING,
+    ORIGIN,
+    SEED,
+    Service,
+    comment_files,
+    intake_news,
+    on_topic,
+    post,
+    request,
 )
 
 RATE = 12
@@ -58,8 +67,16 @@ def files(service, code=SEED):
 
 def test_form_post_is_written_and_redirected_to_the_article(service):
     before = files(service)
-    status, headers, _ = send(service, {"name": "علی رضایی", "email": "ali@example.org",
-                                        "text": on_topic(1), "reply_to": "", "website": ""})
+    status, headers, _ = send(
+        service,
+        {
+            "name": "علی رضایی",
+            "email": "ali@example.org",
+            "text": on_topic(1),
+            "reply_to": "",
+            "website": "",
+        },
+    )
     assert status == 303
     assert headers["location"] == f"{ORIGIN}/news/{SEED}/#comments-sent"
     new = sorted(set(files(service)) - set(before))
@@ -73,8 +90,11 @@ def test_form_post_is_written_and_redirected_to_the_article(service):
 
 
 def test_json_post_answers_in_json_without_the_email(service):
-    status, headers, body = send(service, {"name": "سارا", "email": "sara.secret@example.org",
-                                           "text": on_topic(2)}, as_json=True)
+    status, headers, body = send(
+        service,
+        {"name": "سارا", "email": "sara.secret@example.org", "text": on_topic(2)},
+        as_json=True,
+    )
     assert status == 202 and headers["content-type"].startswith("application/json")
     data = answer(body)
     assert data["status"] == "published" and data["appears"] == "after-next-build"
@@ -93,11 +113,14 @@ def test_held_comment_is_written_and_said_to_wait_for_review(service):
     assert status == 303 and headers["location"].endswith("#comments-held")
 
 
-@pytest.mark.parametrize("text, rule, reader_text", [
-    (INSULT, "no-insults", NO_INSULTS),
-    (FINGLISH, "persian-only", PERSIAN_ONLY),
-    ("x" * 3001, "length", "نظر شما بیش از اندازه طولانی است (حداکثر 3000 نویسه)."),
-])
+@pytest.mark.parametrize(
+    "text, rule, reader_text",
+    [
+        (INSULT, "no-insults", NO_INSULTS),
+        (FINGLISH, "persian-only", PERSIAN_ONLY),
+        ("x" * 3001, "length", "نظر شما بیش از اندازه طولانی است (حداکثر 3000 نویسه)."),
+    ],
+)
 def test_rejected_comment_gets_422_with_the_rules_reader_text(service, text, rule, reader_text):
     before = files(service)
     status, _, body = send(service, {"name": "ناشناس", "text": text}, as_json=True)
@@ -120,8 +143,9 @@ def test_the_same_text_twice_is_a_duplicate(service):
 
 
 def test_reply_to_a_published_comment(service):
-    status, _, body = send(service, {"name": "رضا", "text": on_topic(4), "reply_to": "1"},
-                           as_json=True)
+    status, _, body = send(
+        service, {"name": "رضا", "text": on_topic(4), "reply_to": "1"}, as_json=True
+    )
     assert status == 202
     path = service.site / "content/comments" / str(SEED) / f"{answer(body)['id']}.md"
     assert "ReplyTo: 1" in path.read_text(encoding="utf-8")
@@ -130,8 +154,9 @@ def test_reply_to_a_published_comment(service):
 @pytest.mark.parametrize("reply_to", ["nope", "held", "../../etc/passwd", "1/../1", "a b"])
 def test_reply_to_must_name_a_published_comment(service, reply_to):
     before = files(service)
-    status, _, body = send(service, {"name": "رضا", "text": on_topic(5), "reply_to": reply_to},
-                           as_json=True)
+    status, _, body = send(
+        service, {"name": "رضا", "text": on_topic(5), "reply_to": reply_to}, as_json=True
+    )
     assert status == 422 and answer(body)["error"] == "bad_reply_to"
     assert files(service) == before
 
@@ -139,8 +164,11 @@ def test_reply_to_must_name_a_published_comment(service, reply_to):
 @pytest.mark.parametrize("as_json", [False, True])
 def test_honeypot_answers_accepted_and_writes_nothing(service, as_json):
     before = files(service)
-    status, headers, body = send(service, {"name": "bot", "text": on_topic(6),
-                                           "website": "http://spam.example"}, as_json=as_json)
+    status, headers, body = send(
+        service,
+        {"name": "bot", "text": on_topic(6), "website": "http://spam.example"},
+        as_json=as_json,
+    )
     if as_json:
         assert status == 202 and answer(body)["status"] == "published"
     else:
@@ -148,38 +176,58 @@ def test_honeypot_answers_accepted_and_writes_nothing(service, as_json):
     assert files(service) == before
 
 
-@pytest.mark.parametrize("headers", [
-    {"Origin": "https://evil.example"},
-    {"Origin": "null"},
-    {"Origin": "http://127.0.0.1:8000.evil.example"},
-    {},  # neither Origin nor Referer
-    {"Referer": "https://evil.example/news/4385870/"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Origin": "http://127.0.0.1:8000.evil.example"},
+        {},  # neither Origin nor Referer
+        {"Referer": "https://evil.example/news/4385870/"},
+    ],
+)
 def test_other_origins_get_403(service, headers):
     before = files(service)
-    status, _, _ = send(service, {"name": "علی", "text": on_topic(7)}, origin=None,
-                        headers=headers)
+    status, _, _ = send(service, {"name": "علی", "text": on_topic(7)}, origin=None, headers=headers)
     assert status == 403
     assert files(service) == before
 
 
 def test_referer_stands_in_for_a_missing_origin(service):
-    status, _, _ = send(service, {"name": "علی", "text": on_topic(8)}, origin=None,
-                        headers={"Referer": f"{ORIGIN}/news/{SEED}/"})
+    status, _, _ = send(
+        service,
+        {"name": "علی", "text": on_topic(8)},
+        origin=None,
+        headers={"Referer": f"{ORIGIN}/news/{SEED}/"},
+    )
     assert status == 303
 
 
 def test_localhost_is_the_same_site_as_127_0_0_1(service):
-    assert send(service, {"name": "علی", "text": on_topic(9)}, origin="http://localhost:8000")[0] == 303
+    assert (
+        send(service, {"name": "علی", "text": on_topic(9)}, origin="http://localhost:8000")[0]
+        == 303
+    )
 
 
 def test_cors_preflight_for_the_in_page_script(service):
-    status, headers, _ = request(service.base, "OPTIONS", f"/comments/{SEED}", headers={
-        "Origin": ORIGIN, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type"})
+    status, headers, _ = request(
+        service.base,
+        "OPTIONS",
+        f"/comments/{SEED}",
+        headers={
+            "Origin": ORIGIN,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert status == 200 and headers["access-control-allow-origin"] == ORIGIN
-    status, _, _ = request(service.base, "OPTIONS", f"/comments/{SEED}", headers={
-        "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    status, _, _ = request(
+        service.base,
+        "OPTIONS",
+        f"/comments/{SEED}",
+        headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"},
+    )
     assert status == 400
 
 
@@ -200,7 +248,8 @@ def test_chunked_body_over_the_limit_gets_413(service):
             f"POST /comments/{SEED} HTTP/1.1\r\nHost: x\r\nOrigin: {ORIGIN}\r\n"
             f"X-Forwarded-For: {client()}\r\n"
             "Content-Type: application/x-www-form-urlencoded\r\n"
-            "Transfer-Encoding: chunked\r\n\r\n".encode())
+            "Transfer-Encoding: chunked\r\n\r\n".encode()
+        )
         for _ in range(5):
             sock.sendall(b"%x\r\n%s\r\n" % (len(chunk), chunk))
         sock.sendall(b"0\r\n\r\n")
@@ -213,8 +262,9 @@ def test_more_posts_than_the_rate_limit_get_429(service):
     who = client()
     statuses = [send(service, {"name": "علی"}, client=who)[0] for _ in range(RATE)]
     assert statuses == [400] * RATE  # every post counts, even refused ones
-    status, headers, body = send(service, {"name": "علی", "text": on_topic(10)}, client=who,
-                                 as_json=True)
+    status, headers, body = send(
+        service, {"name": "علی", "text": on_topic(10)}, client=who, as_json=True
+    )
     assert status == 429 and answer(body)["error"] == "rate_limited"
     assert 1 <= int(headers["retry-after"]) <= 60
     assert send(service, {"name": "علی", "text": on_topic(10)})[0] == 303  # another client
@@ -231,54 +281,87 @@ def test_rate_limiter_window_slides():
     assert limiter.hit("a") == 0
 
 
-@pytest.mark.parametrize("body, content_type, error", [
-    (b"name=%FF%FE&text=abc", None, "encoding"),
-    ("name=علی&text=".encode() + b"\xff\xfe", None, "encoding"),
-    (b'{"name": "\xff", "text": "x"}', "application/json", "encoding"),
-    (b'{"name": "a",', "application/json", "malformed"),
-    (b'["name", "text"]', "application/json", "malformed"),
-    (b'{"name": 5, "text": "x"}', "application/json", "malformed"),
-    (b"[" * 5000, "application/json", "malformed"),
-    (b"name=a&name=b&text=x", None, "field_twice"),
-    (b"text=%D8%B3%D9%84%D8%A7%D9%85", None, "missing_name"),
-    (b"name=%D8%B9%D9%84%DB%8C&text=+%0A+", None, "missing_text"),
-    (b"name=%E2%80%8C&text=abc", None, "bad_name"),  # a ZWNJ is not a name
-    (b"name=a%0AStatus%3A+approved&text=abc", None, "bad_name"),  # no header smuggling
-    (b"name=a%E2%80%A8Status%3A+approved&text=abc", None, "bad_name"),
-    (b"name=a&email=not-an-email&text=abc", None, "bad_email"),
-    (b"name=a&email=a%40b.c%0AStatus%3A+approved&text=abc", None, "bad_email"),
-    (b"name=a&text=abc%00def", None, "bad_text"),
-    (b'{"name": "a", "text": "\\ud800"}', "application/json", "bad_text"),
-])
+@pytest.mark.parametrize(
+    "body, content_type, error",
+    [
+        (b"name=%FF%FE&text=abc", None, "encoding"),
+        ("name=علی&text=".encode() + b"\xff\xfe", None, "encoding"),
+        (b'{"name": "\xff", "text": "x"}', "application/json", "encoding"),
+        (b'{"name": "a",', "application/json", "malformed"),
+        (b'["name", "text"]', "application/json", "malformed"),
+        (b'{"name": 5, "text": "x"}', "application/json", "malformed"),
+        (b"[" * 5000, "application/json", "malformed"),
+        (b"name=a&name=b&text=x", None, "field_twice"),
+        (b"text=%D8%B3%D9%84%D8%A7%D9%85", None, "missing_name"),
+        (b"name=%D8%B9%D9%84%DB%8C&text=+%0A+", None, "missing_text"),
+        (b"name=%E2%80%8C&text=abc", None, "bad_name"),  # a ZWNJ is not a name
+        (b"name=a%0AStatus%3A+approved&text=abc", None, "bad_name"),  # no header smuggling
+        (b"name=a%E2%80%A8Status%3A+approved&text=abc", None, "bad_name"),
+        (b"name=a&email=not-an-email&text=abc", None, "bad_email"),
+        (b"name=a&email=a%40b.c%0AStatus%3A+approved&text=abc", None, "bad_email"),
+        (b"name=a&text=abc%00def", None, "bad_text"),
+        (b'{"name": "a", "text": "\\ud800"}', "application/json", "bad_text"),
+    ],
+)
 def test_bad_input_gets_a_clear_400_and_writes_nothing(service, body, content_type, error):
     before = files(service)
-    status, _, reply = send(service, None, body=body, content_type=content_type, as_json=False,
-                            headers={"Accept": "application/json"})
+    status, _, reply = send(
+        service,
+        None,
+        body=body,
+        content_type=content_type,
+        as_json=False,
+        headers={"Accept": "application/json"},
+    )
     assert status == 400, reply
     assert answer(reply)["error"] == error
     assert answer(reply)["message"]
     assert files(service) == before
 
 
-@pytest.mark.parametrize("content_type", ["multipart/form-data; boundary=x", "text/plain", "",
-                                          "application/x-www-form-urlencoded; charset=latin-1"])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "multipart/form-data; boundary=x",
+        "text/plain",
+        "",
+        "application/x-www-form-urlencoded; charset=latin-1",
+    ],
+)
 def test_other_content_types_get_415(service, content_type):
     status, _, _ = send(service, None, body=b"name=a&text=b", content_type=content_type)
     assert status == 415
 
 
-@pytest.mark.parametrize("path", [
-    "/comments/99999", f"/comments/{DRAFT}", "/comments/0", "/comments/abc",
-    "/comments/4385870abc", "/comments/..%2F..%2Fdata", "/comments/%2E%2E",
-    "/comments/-4385870", "/comments/4385870.md", "/comments/" + "9" * 40,
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/comments/99999",
+        f"/comments/{DRAFT}",
+        "/comments/0",
+        "/comments/abc",
+        "/comments/4385870abc",
+        "/comments/..%2F..%2Fdata",
+        "/comments/%2E%2E",
+        "/comments/-4385870",
+        "/comments/4385870.md",
+        "/comments/" + "9" * 40,
+    ],
+)
 def test_unknown_draft_or_path_like_newscode_gets_404(service, path):
     before = {p for p in (service.site / "content").rglob("*") if p.is_file()}
-    status, _, body = request(service.base, "POST", path,
-                              f"name=a&text={quote(on_topic(11))}".encode(),
-                              {"Origin": ORIGIN, "X-Forwarded-For": client(),
-                               "Content-Type": "application/x-www-form-urlencoded",
-                               "Accept": "application/json"})
+    status, _, body = request(
+        service.base,
+        "POST",
+        path,
+        f"name=a&text={quote(on_topic(11))}".encode(),
+        {
+            "Origin": ORIGIN,
+            "X-Forwarded-For": client(),
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/json",
+        },
+    )
     assert status == 404
     assert {p for p in (service.site / "content").rglob("*") if p.is_file()} == before
 
@@ -298,10 +381,19 @@ def test_openapi_description(service):
     assert status == 200 and doc["openapi"].startswith("3.")
     operation = doc["paths"]["/comments/{newsCode}"]["post"]
     assert set(operation["requestBody"]["content"]) == {
-        "application/x-www-form-urlencoded", "application/json"}
-    assert {"202", "303", "400", "403", "404", "413", "415", "422", "429"} <= set(operation["responses"])
+        "application/x-www-form-urlencoded",
+        "application/json",
+    }
+    assert {"202", "303", "400", "403", "404", "413", "415", "422", "429"} <= set(
+        operation["responses"]
+    )
     assert set(doc["components"]["schemas"]["Comment"]["properties"]) == {
-        "name", "email", "text", "reply_to", "website"}
+        "name",
+        "email",
+        "text",
+        "reply_to",
+        "website",
+    }
 
 
 def test_compose_round_trips_through_the_store(tmp_path):
@@ -310,8 +402,7 @@ def test_compose_round_trips_through_the_store(tmp_path):
     from chapar.persian.dates import TEHRAN
 
     now = datetime(2026, 7, 14, 10, 22, 33, tzinfo=TEHRAN)
-    text = comment_text("سلام\r\nدنیا", author="علی", date=file_date(now), replyto="1",
-                        email="")
+    text = comment_text("سلام\r\nدنیا", author="علی", date=file_date(now), replyto="1", email="")
     assert text == "Author: علی\nDate: 1405/04/23 10:22:33\nReplyTo: 1\n\nسلام\nدنیا\n"
     comment, problems = store.parse_comment(text, tmp_path / "x-1.md", "1")
     assert problems == [] and comment.date == now and comment.id == "x-1"
@@ -333,8 +424,11 @@ def test_everything_written_is_valid_and_decided_as_the_service_said(service):
 
 
 def test_a_written_comment_appears_on_its_article_after_a_build(service):
-    status, _, body = send(service, {"name": "خواننده‌ی تازه", "email": "new.reader@example.org",
-                                     "text": on_topic(13)}, as_json=True)
+    status, _, body = send(
+        service,
+        {"name": "خواننده‌ی تازه", "email": "new.reader@example.org", "text": on_topic(13)},
+        as_json=True,
+    )
     assert status == 202
     new_id = answer(body)["id"]
     out = build_site(service.site, COMMENTS={"endpoint": "http://127.0.0.1:8787"})
@@ -344,6 +438,11 @@ def test_a_written_comment_appears_on_its_article_after_a_build(service):
     assert 'action="http://127.0.0.1:8787/comments/4385870"' in page
     assert 'id="comments-sent"' in page and 'id="comments-held"' in page
     assert OFF_TOPIC not in page
-    leaked = [p for p in out.rglob("*") if p.is_file() and p.suffix in (".html", ".xml", ".json")
-              and b"new.reader@example.org" in p.read_bytes()]
+    leaked = [
+        p
+        for p in out.rglob("*")
+        if p.is_file()
+        and p.suffix in (".html", ".xml", ".json")
+        and b"new.reader@example.org" in p.read_bytes()
+    ]
     assert leaked == []

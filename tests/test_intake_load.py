@@ -11,7 +11,15 @@ from chapar.cli import moderation as cli
 from chapar.comments import store
 from conftest import make_site
 from intake_support import (
-    EXISTING, OTHER, SEED, Service, comment_files, intake_news, on_topic, post, running,
+    EXISTING,
+    OTHER,
+    SEED,
+    Service,
+    comment_files,
+    intake_news,
+    on_topic,
+    post,
+    running,
 )
 from chapar.build import runner
 
@@ -29,9 +37,14 @@ def burst(service, client_index, count, stop=None, accepted=None):
             if stop is not None and stop.is_set():
                 break
             i = client_index * 100000 + n
-            status, _, body = post(service.base, OTHER, {"name": f"خواننده {client_index}",
-                                                         "text": on_topic(i)},
-                                   as_json=True, client=f"10.9.0.{client_index + 1}", conn=conn)
+            status, _, body = post(
+                service.base,
+                OTHER,
+                {"name": f"خواننده {client_index}", "text": on_topic(i)},
+                as_json=True,
+                client=f"10.9.0.{client_index + 1}",
+                conn=conn,
+            )
             assert status == 202, body
             accepted.append((json.loads(body)["id"], on_topic(i)))
     finally:
@@ -49,10 +62,14 @@ def test_200_posts_from_20_clients_give_200_valid_files(tmp_path):
     files = comment_files(site, OTHER)
     assert len(files) == CLIENTS * PER_CLIENT
     assert sorted(p.stem for p in files) == sorted(i for i, _ in accepted)
-    by_code, problems = store.read_all(site / "content/comments", cli.news_sources(site / "content/news"))
+    by_code, problems = store.read_all(
+        site / "content/comments", cli.news_sources(site / "content/news")
+    )
     assert problems == []
     assert sorted(c.body for c in by_code[str(OTHER)]) == sorted(t for _, t in accepted)
-    with_temp = [p for p in (site / "content/comments").rglob("*") if p.is_file() and p.suffix != ".md"]
+    with_temp = [
+        p for p in (site / "content/comments").rglob("*") if p.is_file() and p.suffix != ".md"
+    ]
     assert with_temp == []
     runner.check(site / "pelicanconf.py")  # what `invoke check` runs: raises on any problem
 
@@ -89,16 +106,21 @@ def test_sigkill_mid_burst_leaves_only_whole_files(tmp_path):
     # every comment the service acknowledged is on disk
     assert {i for i, _ in acknowledged} <= {p.stem for p in files}
     # temporary files may remain (never .md, never read); the next start removes them
-    leftovers = [p for p in (site / "content/comments").rglob("*") if p.is_file() and p.suffix != ".md"]
+    leftovers = [
+        p for p in (site / "content/comments").rglob("*") if p.is_file() and p.suffix != ".md"
+    ]
     assert all(p.name.startswith(".intake-") for p in leftovers)
     with running(site):
         pass
-    assert [p for p in (site / "content/comments").rglob("*") if p.is_file() and p.suffix != ".md"] == []
+    assert [
+        p for p in (site / "content/comments").rglob("*") if p.is_file() and p.suffix != ".md"
+    ] == []
 
 
 def git(cwd, *args):
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def test_git_mode_commits_and_pushes_every_comment(tmp_path):
@@ -113,7 +135,8 @@ def test_git_mode_commits_and_pushes_every_comment(tmp_path):
     # a comment written by a service that died before committing it
     (site / "content/comments" / str(SEED) / "orphan.md").write_text(
         "Author: یتیم\nDate: 1397/06/05 13:00\n\nدولت الکترونیک در استان لازم است.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     service = Service(site, "--push", "--rate-limit", 0)
     try:
         with ThreadPoolExecutor(CLIENTS) as pool:

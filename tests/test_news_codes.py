@@ -12,16 +12,26 @@ from chapar.news.item import parse_news_code
 PADDED = OTHER_ARTICLE.replace(f"NewsCode: {OTHER}", "NewsCode: 0077")
 
 
-@pytest.mark.parametrize("value, code", [
-    ("77", 77), ("0077", 77), (" 0077 ", 77), ("۰۰۷۷", 77), ("٧٧", 77), (4385870, 4385870),
-    ("1" * 18, int("1" * 18)), ("0" * 30 + "5", 5),
-])
+@pytest.mark.parametrize(
+    "value, code",
+    [
+        ("77", 77),
+        ("0077", 77),
+        (" 0077 ", 77),
+        ("۰۰۷۷", 77),
+        ("٧٧", 77),
+        (4385870, 4385870),
+        ("1" * 18, int("1" * 18)),
+        ("0" * 30 + "5", 5),
+    ],
+)
 def test_news_codes_parse_to_one_canonical_number(value, code):
     assert parse_news_code(value) == code
 
 
-@pytest.mark.parametrize("value", ["", "0", "000", "-5", "+5", "12.5", "7 7", "abc", "７７",
-                                   "1e3", "../77", None])
+@pytest.mark.parametrize(
+    "value", ["", "0", "000", "-5", "+5", "12.5", "7 7", "abc", "７７", "1e3", "../77", None]
+)
 def test_anything_else_is_not_a_news_code(value):
     with pytest.raises(ValueError, match="is not a positive whole number"):
         parse_news_code(value)
@@ -60,8 +70,9 @@ def test_the_intake_takes_comments_for_a_zero_padded_news_code(padded_site):
 def test_moderation_finds_the_article_of_a_zero_padded_news_code(padded_site):
     folder = padded_site / "content/comments/77"
     folder.mkdir(parents=True)
-    (folder / "1.md").write_text(f"Author: مریم\nDate: 1397/06/06 11:00\n\n{on_topic(4)}\n",
-                                 encoding="utf-8")
+    (folder / "1.md").write_text(
+        f"Author: مریم\nDate: 1397/06/06 11:00\n\n{on_topic(4)}\n", encoding="utf-8"
+    )
     rows, problems = cli.collect(padded_site)
     assert problems == []  # was: "no news item has NewsCode '77'"
     assert [(key, decision.status) for key, decision, _ in rows] == [("77/1", "published")]
@@ -80,8 +91,9 @@ def test_one_news_index_for_the_intake_and_moderation(tmp_path, name):
     site = make_site(tmp_path, news={name: PADDED_42})
     folder = site / "content/comments/42"
     folder.mkdir(parents=True)
-    (folder / "1.md").write_text(f"Author: مریم\nDate: 1397/06/06 11:00\n\n{on_topic(5)}\n",
-                                 encoding="utf-8")
+    (folder / "1.md").write_text(
+        f"Author: مریم\nDate: 1397/06/06 11:00\n\n{on_topic(5)}\n", encoding="utf-8"
+    )
     rows, problems = cli.collect(site)
     assert problems == []  # not "no news item has NewsCode '42'"
     assert [(key, decision.status) for key, decision, _ in rows] == [("42/1", "published")]
@@ -102,8 +114,9 @@ def test_the_index_keys_news_by_canonical_code(tmp_path):
 
     news = tmp_path / "news"
     (news / "1397").mkdir(parents=True)
-    (news / "1397/a.md").write_text(news_item("0042", title="الف", extra="Status: Draft\n"),
-                                    encoding="utf-8")
+    (news / "1397/a.md").write_text(
+        news_item("0042", title="الف", extra="Status: Draft\n"), encoding="utf-8"
+    )
     (news / "1397/b.mkd").write_text(news_item("۷"), encoding="utf-8")
     (news / "1397/none.md").write_text("Title: بی‌کد\n\nمتن\n", encoding="utf-8")
     index = NewsIndex.of(news)

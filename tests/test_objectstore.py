@@ -26,7 +26,8 @@ def s3(tmp_path_factory):
     port = free_port()
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 30
     while True:
@@ -54,14 +55,24 @@ def s3(tmp_path_factory):
 
 
 def listing(env, path="store:site"):
-    run = subprocess.run([rclone_binary(), "lsf", "-R", "--files-only", path],
-                         env={**os.environ, **env}, capture_output=True, text=True, check=True)
+    run = subprocess.run(
+        [rclone_binary(), "lsf", "-R", "--files-only", path],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return sorted(run.stdout.split())
 
 
 def cat(env, path):
-    return subprocess.run([rclone_binary(), "cat", path], env={**os.environ, **env},
-                          capture_output=True, text=True, check=True).stdout
+    return subprocess.run(
+        [rclone_binary(), "cat", path],
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
 
 
 def write(root, rel, text):
@@ -95,8 +106,12 @@ def test_a_dry_run_uploads_nothing(s3, tmp_path):
     write(tmp_path / "out", "index.html", "x")
     counts = upload(tmp_path / "out", "store:dry", dry_run=True, env=s3)
     assert counts["transfers"] == 1
-    assert subprocess.run([rclone_binary(), "lsf", "store:dry"], env={**os.environ, **s3},
-                          capture_output=True).returncode != 0  # the bucket was never made
+    assert (
+        subprocess.run(
+            [rclone_binary(), "lsf", "store:dry"], env={**os.environ, **s3}, capture_output=True
+        ).returncode
+        != 0
+    )  # the bucket was never made
 
 
 def test_a_bad_destination_is_one_clear_error(s3, tmp_path):

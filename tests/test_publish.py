@@ -10,14 +10,20 @@ from chapar.publishing import publish_folder
 
 
 def git(*args, cwd=None):
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def invoke(site, *args):
     (site / "tasks.py").write_text((ROOT / "tasks.py").read_text())
-    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=site,
-                          capture_output=True, text=True, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "invoke", *args],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
 
 
 @pytest.fixture
@@ -28,8 +34,11 @@ def bare(tmp_path):
 
 
 def published_files(bare, branch="gh-pages"):
-    return set(git("-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", branch,
-                   cwd=bare).splitlines())
+    return set(
+        git(
+            "-c", "core.quotePath=false", "ls-tree", "-r", "--name-only", branch, cwd=bare
+        ).splitlines()
+    )
 
 
 def site_files(output):

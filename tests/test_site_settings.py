@@ -14,8 +14,10 @@ from chapar.intake.desk import Refused
 from chapar.intake.openapi import openapi_document
 from intake_support import SEED, intake_news, on_topic
 
-SETTINGS = ('\nCOMMENTS = {"max_name": 24, "max_email": 40, "max_characters": 5000,\n'
-            '            "path": "readers", "endpoint": "http://127.0.0.1:8787"}\n')
+SETTINGS = (
+    '\nCOMMENTS = {"max_name": 24, "max_email": 40, "max_characters": 5000,\n'
+    '            "path": "readers", "endpoint": "http://127.0.0.1:8787"}\n'
+)
 
 
 def site_with(tmp_path, extra):
@@ -27,11 +29,16 @@ def site_with(tmp_path, extra):
 
 
 def test_the_sites_settings_set_the_services_limits_paths_and_urls(tmp_path):
-    site = site_with(tmp_path, SETTINGS + 'ARTICLE_URL = "khabar/{newscode}/"\n'
-                                          'ARTICLE_SAVE_AS = "khabar/{newscode}/index.html"\n')
+    site = site_with(
+        tmp_path,
+        SETTINGS + 'ARTICLE_URL = "khabar/{newscode}/"\n'
+        'ARTICLE_SAVE_AS = "khabar/{newscode}/index.html"\n',
+    )
     config = Config.from_options(root=site)
     assert (config.max_name, config.max_email, config.comments_path) == (24, 40, "readers")
-    assert config.content == site / "content" and config.rules == site / "data/moderation/rules.toml"
+    assert (
+        config.content == site / "content" and config.rules == site / "data/moderation/rules.toml"
+    )
     assert config.article_url(7) == "http://127.0.0.1:8000/khabar/7/"
     document = json.dumps(openapi_document(config))
     assert '"maxLength": 24' in document and '"maxLength": 40' in document

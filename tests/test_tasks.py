@@ -8,12 +8,16 @@ from conftest import ROOT, make_site, news_item
 from chapar.persian.dates import TEHRAN
 from chapar.news.item import create_news_item, next_news_code
 
+
 def run_invoke(site, *args):
     # tasks.py works on the folder it lives in; run a copy inside the fixture site.
     (site / "tasks.py").write_text((ROOT / "tasks.py").read_text())
     return subprocess.run(
-        [sys.executable, "-m", "invoke", *args], cwd=site, capture_output=True,
-        text=True, timeout=120,
+        [sys.executable, "-m", "invoke", *args],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
 
 

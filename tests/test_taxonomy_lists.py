@@ -22,13 +22,16 @@ def test_in_finds_exactly_the_items_of_the_list():
     assert items == [a, b] and isinstance(items[:1], list)
 
 
-@pytest.mark.parametrize("change", [
-    lambda items, new, old: items.append(new),
-    lambda items, new, old: items.extend([new]),
-    lambda items, new, old: items.insert(0, new),
-    lambda items, new, old: items.__setitem__(0, new),
-    lambda items, new, old: items.__iadd__([new]),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda items, new, old: items.append(new),
+        lambda items, new, old: items.extend([new]),
+        lambda items, new, old: items.insert(0, new),
+        lambda items, new, old: items.__setitem__(0, new),
+        lambda items, new, old: items.__iadd__([new]),
+    ],
+)
 def test_a_changed_list_answers_for_its_new_items(change):
     old, new = Item(), Item()
     items = ArticleList([old])
@@ -37,13 +40,16 @@ def test_a_changed_list_answers_for_its_new_items(change):
     assert new in items
 
 
-@pytest.mark.parametrize("change", [
-    lambda items, old: items.remove(old),
-    lambda items, old: items.pop(),
-    lambda items, old: items.clear(),
-    lambda items, old: items.__delitem__(0),
-    lambda items, old: items.__setitem__(0, Item()),
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda items, old: items.remove(old),
+        lambda items, old: items.pop(),
+        lambda items, old: items.clear(),
+        lambda items, old: items.__delitem__(0),
+        lambda items, old: items.__setitem__(0, Item()),
+    ],
+)
 def test_a_changed_list_forgets_its_old_items(change):
     old = Item()
     items = ArticleList([old])
@@ -57,10 +63,16 @@ def test_items_with_an_equality_of_their_own_are_compared_as_a_list_does():
 
 
 def test_the_tag_and_category_pages_are_the_same_with_plain_lists(tmp_path):
-    news = {f"n{code}.md": news_item(code, f"خبر {code}", f"1397/06/{code % 28 + 1:02d} 10:00",
-                                     extra=f"Tags: برق، {'آب' if code % 2 else 'گاز'}\n"
-                                           f"Category: {'ورزش' if code % 3 else 'فرهنگ'}")
-            for code in range(100, 130)}
+    news = {
+        f"n{code}.md": news_item(
+            code,
+            f"خبر {code}",
+            f"1397/06/{code % 28 + 1:02d} 10:00",
+            extra=f"Tags: برق، {'آب' if code % 2 else 'گاز'}\n"
+            f"Category: {'ورزش' if code % 3 else 'فرهنگ'}",
+        )
+        for code in range(100, 130)
+    }
     site = make_site(tmp_path, news=news)
     seen = []
 
@@ -74,7 +86,10 @@ def test_the_tag_and_category_pages_are_the_same_with_plain_lists(tmp_path):
     finally:
         signals.article_writer_finalized.disconnect(lists)
     assert seen and set(seen) == {ArticleList}
-    plain = build_site(site, output=tmp_path / "plain",
-                       PLUGINS=[p for p in pelicanconf.PLUGINS if p != "taxonomy_lists"])
+    plain = build_site(
+        site,
+        output=tmp_path / "plain",
+        PLUGINS=[p for p in pelicanconf.PLUGINS if p != "taxonomy_lists"],
+    )
     assert (fast / "tag/برق/index.html").is_file() and (fast / "category/ورزش/index.html").is_file()
     assert differences(fast, plain) == []

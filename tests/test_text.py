@@ -38,15 +38,14 @@ def test_fold_is_a_comparison_key():
     ],
 )
 def test_slugs_keep_persian_letters(text, slug):
-    assert (
-        slugify(text, regex_subs=pelicanconf.SLUG_REGEX_SUBSTITUTIONS, use_unicode=True)
-        == slug
-    )
+    assert slugify(text, regex_subs=pelicanconf.SLUG_REGEX_SUBSTITUTIONS, use_unicode=True) == slug
 
 
 def test_tags_split_on_persian_and_latin_commas():
     assert split_list("دولت الکترونیک، خراسان شمالی,بجنورد ،") == [
-        "دولت الکترونیک", "خراسان شمالی", "بجنورد",
+        "دولت الکترونیک",
+        "خراسان شمالی",
+        "بجنورد",
     ]
 
 
@@ -78,8 +77,10 @@ def test_constant_theme_strings_are_translated_when_a_template_compiles():
     env.install_gettext_translations(translations, newstyle=True)
     env.constant_translations = translations
     env.add_extension(ConstantGettext)
-    source = ('{{ _("Search") }}|{{ _("Archive of %(year)s", year=1397) }}|'
-              '{{ _("Archive") ~ "!" }}|{{ x._("Search") }}')
+    source = (
+        '{{ _("Search") }}|{{ _("Archive of %(year)s", year=1397) }}|'
+        '{{ _("Archive") ~ "!" }}|{{ x._("Search") }}'
+    )
     code = env.compile(source, raw=True)
     assert code.count("(name='_')") == 1  # only the call with a variable is left ...
     assert code.count("'Search'") == 1  # ... and x._("Search"), not the theme's _()

@@ -52,6 +52,7 @@ def visible_text(html):
 
 # --- the seed article -------------------------------------------------------
 
+
 def test_seed_article_anatomy_in_reading_order(real_site):
     html = read(real_site, SEED)
     order = [
@@ -89,7 +90,9 @@ def test_head_description_og_and_json_ld(real_site):
 
 
 def test_canonical_and_og_url_are_absolute_with_siteurl(tmp_path):
-    site = make_site(tmp_path, news={"1397/7.md": news_item(7, extra="Lead: لید.\nModified: 1397/06/06 10:00")})
+    site = make_site(
+        tmp_path, news={"1397/7.md": news_item(7, extra="Lead: لید.\nModified: 1397/06/06 10:00")}
+    )
     out = build_site(site, SITEURL="https://chapar.example.ir")
     html = read(out, "news/7/index.html")
     assert '<link rel="canonical" href="https://chapar.example.ir/news/7/">' in html
@@ -106,10 +109,13 @@ def test_share_links_are_plain_links_and_print_needs_no_third_party(real_site):
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
     assert scripts == ["/theme/js/print.js"]
     assert "https://t.me/share/url?url=" in html and "mailto:?subject=" in html
-    assert "<button class=\"button button--quiet\" type=\"button\" data-print hidden>چاپ</button>" in html
+    assert (
+        '<button class="button button--quiet" type="button" data-print hidden>چاپ</button>' in html
+    )
 
 
 # --- the newsroom fixture: lists, related, neighbours, pagination ---------------
+
 
 def test_related_news_and_neighbours(theme_site):
     html = read(theme_site, "news/5011/index.html")
@@ -129,13 +135,15 @@ def test_rank_related_prefers_more_shared_tags_then_newer():
             self.name, self.tags, self.date = name, tags, datetime(2020, 1, day)
 
     me, both, one_old, one_new, none = (
-        A("me", ["x", "y"], 1), A("both", ["x", "y"], 2), A("old", ["x"], 3),
-        A("new", ["y"], 9), A("none", ["z"], 10),
+        A("me", ["x", "y"], 1),
+        A("both", ["x", "y"], 2),
+        A("old", ["x"], 3),
+        A("new", ["y"], 9),
+        A("none", ["z"], 10),
     )
     by_tag = {"x": [me, both, one_old], "y": [me, both, one_new], "z": [none]}
     assert [a.name for a in rank_related(me, by_tag, 5)] == ["both", "new", "old"]
     assert [a.name for a in rank_related(me, by_tag, 1)] == ["both"]
-
 
 
 def test_related_news_for_a_whole_site_matches_the_plain_definition():
@@ -157,8 +165,11 @@ def test_related_news_for_a_whole_site_matches_the_plain_definition():
     related = RelatedNews(by_tag)
     for me in site:
         shared = {o: len(set(me.tags) & set(o.tags)) for o in site if o is not me}
-        expected = sorted((o for o in shared if shared[o]), key=lambda o: (-shared[o], -o.date.timestamp()))
+        expected = sorted(
+            (o for o in shared if shared[o]), key=lambda o: (-shared[o], -o.date.timestamp())
+        )
         assert [o.name for o in related.related(me, 5)] == [o.name for o in expected[:5]], me.name
+
 
 def test_home_has_lead_story_then_latest_and_persian_pagination(theme_site):
     html = read(theme_site, "index.html")
@@ -172,9 +183,16 @@ def test_home_has_lead_story_then_latest_and_persian_pagination(theme_site):
 
 def test_every_page_type_is_rtl_persian_with_persian_digits(theme_site):
     pages = [
-        "index.html", "page/2/index.html", "news/5000/index.html", "tag/بودجه/index.html",
-        "category/ورزشی/index.html", "archive/index.html", "archive/1397/index.html",
-        "archive/1397/06/index.html", "about/index.html", "404.html",
+        "index.html",
+        "page/2/index.html",
+        "news/5000/index.html",
+        "tag/بودجه/index.html",
+        "category/ورزشی/index.html",
+        "archive/index.html",
+        "archive/1397/index.html",
+        "archive/1397/06/index.html",
+        "about/index.html",
+        "404.html",
     ]
     for rel in pages:
         html = read(theme_site, rel)
@@ -194,6 +212,7 @@ def test_archives_and_404(theme_site):
 
 # --- strings ---------------------------------------------------------------
 
+
 def test_every_template_string_is_in_the_catalogue_and_translated():
     from babel.messages.extract import extract_from_dir
     from babel.messages.pofile import read_po
@@ -209,8 +228,11 @@ def test_every_template_string_is_in_the_catalogue_and_translated():
     assert len(found) > 30
     with open(ROOT / "theme/translations/fa/LC_MESSAGES/messages.po", "rb") as handle:
         catalogue = read_po(handle, locale="fa")
-    missing = [f"{where}: {msgid!r}" for msgid, where in sorted(found.items())
-               if msgid not in catalogue or not catalogue[msgid].string]
+    missing = [
+        f"{where}: {msgid!r}"
+        for msgid, where in sorted(found.items())
+        if msgid not in catalogue or not catalogue[msgid].string
+    ]
     assert missing == []
 
 
@@ -248,12 +270,17 @@ def test_stylesheet_is_joined_with_fonts_dark_mode_and_print(real_site):
     css = read(real_site, "theme/css/main.css")
     for source in ("variables.css", "article.css", "print.css"):
         assert f"/* {source} */" in css
-    assert "font-display: swap" in css and "prefers-color-scheme: dark" in css and "@media print" in css
+    assert (
+        "font-display: swap" in css
+        and "prefers-color-scheme: dark" in css
+        and "@media print" in css
+    )
     assert "direction: ltr" in css  # code and pre
     assert (ROOT / "theme/static/fonts/OFL.txt").read_text().count("SIL Open Font License") >= 1
 
 
 # --- budgets, links, validity ---------------------------------------------------
+
 
 def test_budgets_hold(real_site, theme_site):
     assert 0 < page_weight(real_site, SEED)["html"] <= 14 * 1024
@@ -265,7 +292,9 @@ def test_budgets_hold(real_site, theme_site):
 def test_budget_checker_reports_heavy_pages_and_external_resources(tmp_path):
     page = tmp_path / "news" / "1" / "index.html"
     page.parent.mkdir(parents=True)
-    page.write_text('<link rel="stylesheet" href="https://cdn.example/x.css"><p>' + "x" * 50 + "</p>")
+    page.write_text(
+        '<link rel="stylesheet" href="https://cdn.example/x.css"><p>' + "x" * 50 + "</p>"
+    )
     problems = budget_problems(tmp_path, html_overhead_limit=10)
     assert any("HTML without the news text" in p for p in problems)
     assert any("https://cdn.example/x.css (external resource)" in p for p in problems)
@@ -295,7 +324,9 @@ def test_nu_html_checker_finds_no_errors(real_site, theme_site):
 
 
 def test_nu_html_checker_reports_errors(tmp_path):
-    (tmp_path / "index.html").write_text("<!doctype html><html lang=fa><title>x</title><p><div></p>")
+    (tmp_path / "index.html").write_text(
+        "<!doctype html><html lang=fa><title>x</title><p><div></p>"
+    )
     problems = vnu_errors(tmp_path, css=False)
     assert problems and all(p.startswith("index.html:") for p in problems)
 
@@ -308,8 +339,11 @@ def test_urls_are_computed_once_when_every_generator_is_done():
 
     from chapar_reader_theme import freeze_urls
 
-    settings = {**DEFAULT_CONFIG, "ARTICLE_URL": "news/{newscode}/",
-                "ARTICLE_SAVE_AS": "news/{newscode}/index.html"}
+    settings = {
+        **DEFAULT_CONFIG,
+        "ARTICLE_URL": "news/{newscode}/",
+        "ARTICLE_SAVE_AS": "news/{newscode}/index.html",
+    }
     article = Article("متن", {"title": "خبر", "newscode": "12"}, settings=settings)
     freeze_urls([SimpleNamespace(articles=[article], translations=[]), SimpleNamespace()])
     settings["ARTICLE_URL"] = "changed/{slug}/"  # formatting again would give this

@@ -24,10 +24,20 @@ def hostile_url(hostile_site):
 def site_pages(out):
     """Every page of the site that shows a header or a cell."""
     out = Path(out)
-    found = ["/", "/news/7001/", "/news/7002/", "/archive/1397/06/", "/awards/",
-             "/awards/agency/hostile/", "/awards/agency/partner/", "/awards/festival/fest-1397/"]
+    found = [
+        "/",
+        "/news/7001/",
+        "/news/7002/",
+        "/archive/1397/06/",
+        "/awards/",
+        "/awards/agency/hostile/",
+        "/awards/agency/partner/",
+        "/awards/festival/fest-1397/",
+    ]
     for kind in ("tag", "category"):
-        found += [f"/{kind}/{quote(p.parent.name)}/" for p in sorted((out / kind).glob("*/index.html"))]
+        found += [
+            f"/{kind}/{quote(p.parent.name)}/" for p in sorted((out / kind).glob("*/index.html"))
+        ]
     return found
 
 

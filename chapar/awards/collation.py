@@ -12,8 +12,16 @@ from chapar.persian.folding import SORT
 ALPHABET = "آ ا ب پ ت ث ج چ ح خ د ذ ر ز ژ س ش ص ض ط ظ ع غ ف ق ک گ ل م ن و ه ی".split()
 
 # Variants sort with their base letter (just after it, so the order is total).
-_VARIANTS = {"ء": ("ا", 0), "أ": ("ا", 1), "إ": ("ا", 2), "ٱ": ("ا", 3),
-             "ؤ": ("و", 1), "ة": ("ه", 1), "ۀ": ("ه", 2), "ئ": ("ی", 1)}
+_VARIANTS = {
+    "ء": ("ا", 0),
+    "أ": ("ا", 1),
+    "إ": ("ا", 2),
+    "ٱ": ("ا", 3),
+    "ؤ": ("و", 1),
+    "ة": ("ه", 1),
+    "ۀ": ("ه", 2),
+    "ئ": ("ی", 1),
+}
 
 _RANK = {}
 for _i, _letter in enumerate(ALPHABET):

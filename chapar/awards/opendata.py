@@ -54,8 +54,11 @@ def spreadsheet_safe(rows):
     columns = list(zip(*rows))
     changed = False
     for position, column in enumerate(columns):
-        fixes = {cell: neutralise(cell) for cell in set(column)
-                 if isinstance(cell, str) and cell[:1] in _FIRST}
+        fixes = {
+            cell: neutralise(cell)
+            for cell in set(column)
+            if isinstance(cell, str) and cell[:1] in _FIRST
+        }
         fixes = {cell: safe for cell, safe in fixes.items() if safe != cell}
         if fixes:
             columns[position] = [fixes.get(cell, cell) for cell in column]
@@ -71,8 +74,12 @@ def frame(site):
 def datapackage(csv_name, json_name):
     schema = {
         "fields": [
-            {"name": name, "type": kind, "description": description,
-             **({"constraints": {"required": True}} if name in REQUIRED else {})}
+            {
+                "name": name,
+                "type": kind,
+                "description": description,
+                **({"constraints": {"required": True}} if name in REQUIRED else {}),
+            }
             for name, kind, description in COLUMNS
         ],
         "primaryKey": ["festival", "agency", "group", "category", "award"],
@@ -83,16 +90,29 @@ def datapackage(csv_name, json_name):
         "profile": "tabular-data-package",
         "name": "chapar-awards",
         "title": "جوایز دستگاه‌های اجرایی در جشنواره‌ها",
-        "description": ("Festival awards won by government agencies, as published on Chapar. "
-                        "In awards.csv a text cell starting with =, +, -, @, a tab or a carriage "
-                        "return (other than a negative number) has a ' put before it, so that a "
-                        "spreadsheet shows it instead of running it; awards.json has every value "
-                        "as it is."),
+        "description": (
+            "Festival awards won by government agencies, as published on Chapar. "
+            "In awards.csv a text cell starting with =, +, -, @, a tab or a carriage "
+            "return (other than a negative number) has a ' put before it, so that a "
+            "spreadsheet shows it instead of running it; awards.json has every value "
+            "as it is."
+        ),
         "resources": [
-            {"name": "awards", "path": csv_name, "format": "csv", "mediatype": "text/csv",
-             "dialect": {"delimiter": ",", "header": True}, **resource},
-            {"name": "awards-json", "path": json_name, "format": "json",
-             "mediatype": "application/json", **resource},
+            {
+                "name": "awards",
+                "path": csv_name,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "dialect": {"delimiter": ",", "header": True},
+                **resource,
+            },
+            {
+                "name": "awards-json",
+                "path": json_name,
+                "format": "json",
+                "mediatype": "application/json",
+                **resource,
+            },
         ],
     }
 

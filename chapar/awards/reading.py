@@ -18,7 +18,7 @@ from chapar.problems import Problem
 from chapar.persian import folding
 
 REEXPORT = (
-    "in Excel choose File → Save As → \"CSV UTF-8 (Comma delimited)\"; "
+    'in Excel choose File → Save As → "CSV UTF-8 (Comma delimited)"; '
     "in LibreOffice choose Character set: Unicode (UTF-8)"
 )
 
@@ -42,7 +42,7 @@ class Table:
 def decode(path, data):
     """``(text, problem)``: UTF-8 (BOM or not) or Windows-1256, never mojibake."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, Problem(path, 1, f"the file is UTF-16 (Excel's \"Unicode Text\"); {REEXPORT}")
+        return None, Problem(path, 1, f'the file is UTF-16 (Excel\'s "Unicode Text"); {REEXPORT}')
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -57,7 +57,9 @@ def decode(path, data):
     broken = data.decode("utf-8", errors="replace").count("\ufffd")
     line = _one_newline(data[:first_bad]).count(b"\n") + 1
     if broken * 4 < non_ascii:
-        return None, Problem(path, line, f"the file is not valid UTF-8 (a broken character on this line); {REEXPORT}")
+        return None, Problem(
+            path, line, f"the file is not valid UTF-8 (a broken character on this line); {REEXPORT}"
+        )
     try:
         text = data.decode("cp1256")
     except UnicodeDecodeError:
@@ -92,19 +94,30 @@ def read_table(path, required, optional):
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        return None, [Problem(path, line, f"control character U+{ord(bad[0]):04X} on this "
-                              "line: delete it")]
+        return None, [
+            Problem(path, line, f"control character U+{ord(bad[0]):04X} on this line: delete it")
+        ]
     if not text.strip():
-        return None, [Problem(path, 1, "the file is empty; the first line must name the columns: "
-                              + ", ".join(required))]
+        return None, [
+            Problem(
+                path,
+                1,
+                "the file is empty; the first line must name the columns: " + ", ".join(required),
+            )
+        ]
     header = text.split("\n", 1)[0]
     sep = "," if "," in header else (";" if ";" in header else ("\t" if "\t" in header else ","))
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
             frame = pd.read_csv(
-                io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c",
+                io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                quoting=csv.QUOTE_MINIMAL,
+                engine="c",
                 index_col=False,  # a row with one cell too many must not shift the columns
             )
     except pd.errors.ParserError as exc:
@@ -122,9 +135,16 @@ def read_table(path, required, optional):
     for column in frame.columns:
         if column not in known:
             hint = _closest(column, known)
-            problems.append(Problem(path, 1, f"unknown column {column!r}"
-                                    + (f" (did you mean {hint!r}?)" if hint else "")
-                                    + "; expected: " + ", ".join((*required, *optional))))
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    f"unknown column {column!r}"
+                    + (f" (did you mean {hint!r}?)" if hint else "")
+                    + "; expected: "
+                    + ", ".join((*required, *optional)),
+                )
+            )
     for column in required:
         if column not in frame.columns:
             problems.append(Problem(path, 1, f"missing column {column!r}"))
@@ -164,10 +184,14 @@ def _line_breaks_in_cells(path, frame, lines):
             continue
         broken = frame[column].str.contains("\n", regex=False, na=False).to_numpy()
         for position in broken.nonzero()[0]:
-            problems.append(Problem(
-                path, int(lines[position]),
-                f"{column!r} holds a line break inside its quoted cell (Alt+Enter in Excel, "
-                "or a pasted line end): write the cell on one line"))
+            problems.append(
+                Problem(
+                    path,
+                    int(lines[position]),
+                    f"{column!r} holds a line break inside its quoted cell (Alt+Enter in Excel, "
+                    "or a pasted line end): write the cell on one line",
+                )
+            )
     return problems
 
 
@@ -218,25 +242,34 @@ def _unreadable(path, text, sep, exc):
             if width is None:
                 width = len(cells)
             elif len(cells) > width and any(cell.strip() for cell in cells[width:]):
-                return Problem(path, line, f"this row has {len(cells)} cells but the first "
-                               f"line names {width} columns; {advice}")
+                return Problem(
+                    path,
+                    line,
+                    f"this row has {len(cells)} cells but the first "
+                    f"line names {width} columns; {advice}",
+                )
             last = line
     except BadRecord as bad:
         return Problem(path, bad.line, bad.message)
     # The last row runs to the end of the file: is its quote ever closed?
-    rest = "\n".join(text.split("\n")[last - 1:])
+    rest = "\n".join(text.split("\n")[last - 1 :])
     try:
         for _cells in csv.reader(io.StringIO(rest), delimiter=sep, strict=True):
             pass
     except csv.Error:
-        return Problem(path, last, "a quote (\") opened in the row starting on this line is "
-                       "never closed, so the rest of the file is read as one cell; "
-                       "close it or remove it")
+        return Problem(
+            path,
+            last,
+            'a quote (") opened in the row starting on this line is '
+            "never closed, so the rest of the file is read as one cell; "
+            "close it or remove it",
+        )
     if exc is None:  # pandas dropped only empty cells
         return None
     match = re.search(r"line (\d+)", str(exc))
-    return Problem(path, int(match[1]) if match else 1,
-                   f"cannot read this line as CSV: {exc}; {advice}")
+    return Problem(
+        path, int(match[1]) if match else 1, f"cannot read this line as CSV: {exc}; {advice}"
+    )
 
 
 def record_lines(text, sep, count):

@@ -26,5 +26,7 @@ def axe_violations(page, impacts=("serious", "critical"), tags=WCAG_TAGS):
         if violation.get("impact") not in impacts:
             continue
         targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-        problems.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+        problems.append(
+            f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}"
+        )
     return problems

@@ -22,7 +22,9 @@ def broken_links(output_dir, siteurl=""):
         for tag, attribute, url, _attrs in parser.urls:
             if tag == "form" and not url:
                 continue  # action="" submits to the page itself
-            if url.startswith(("mailto:", "tel:", "data:", "javascript:")) or is_external(url, siteurl):
+            if url.startswith(("mailto:", "tel:", "data:", "javascript:")) or is_external(
+                url, siteurl
+            ):
                 continue
             target = local_target(root, page, url, siteurl)
             if target is None:

@@ -70,7 +70,7 @@ def local_target(output_dir, page, url, siteurl=""):
     for an empty path (a same-page ``#anchor``)."""
     root = Path(output_dir)
     if siteurl and url.startswith(siteurl.rstrip("/") + "/"):
-        url = url[len(siteurl.rstrip("/")):]
+        url = url[len(siteurl.rstrip("/")) :]
     path = unquote(urlsplit(url).path)
     if not path:
         return None

@@ -61,15 +61,15 @@ def _width(text):
 def table(rows):
     """A plain-text table: comment, decision, rule, reason, author."""
     head = ("comment", "decision", "rule", "reason", "author")
-    lines = [head] + [
-        (key, d.status, d.rule or "-", d.reason, c.author) for key, d, c in rows
-    ]
+    lines = [head] + [(key, d.status, d.rule or "-", d.reason, c.author) for key, d, c in rows]
     widths = [max(_width(line[i]) for line in lines) for i in range(4)]
     out = []
     for line in lines:
         cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(line[:4])]
         out.append("  ".join(cells + [line[4]]).rstrip())
-    counts = {s: sum(1 for _, d, _ in rows if d.status == s) for s in ("published", "held", "rejected")}
+    counts = {
+        s: sum(1 for _, d, _ in rows if d.status == s) for s in ("published", "held", "rejected")
+    }
     out.append("")
     out.append(", ".join(f"{n} {s}" for s, n in counts.items()))
     return "\n".join(out)

@@ -17,8 +17,7 @@ def file_date(dt):
     """``1405/04/23 10:22:33``: Jalali, Latin digits, the site's zone, as
     :func:`persian.dates.parse_date` reads it back to the same second."""
     j = jalali(dt)
-    return (f"{j.year:04d}/{j.month:02d}/{j.day:02d} "
-            f"{j.hour:02d}:{j.minute:02d}:{j.second:02d}")
+    return f"{j.year:04d}/{j.month:02d}/{j.day:02d} {j.hour:02d}:{j.minute:02d}:{j.second:02d}"
 
 
 def comment_text(body, **keys):

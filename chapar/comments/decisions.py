@@ -49,8 +49,11 @@ def rules_digest(rules):
     h = hashlib.sha256(_code(moderation, persian_text, persian_folding).encode())
     for r in rules.rules:
         lexicon = (sorted(r.lexicon.whole), r.lexicon.anywhere) if r.lexicon else None
-        h.update(repr((r.id, r.check, r.action, sorted(r.params.items()), lexicon,
-                       sorted(r.stop_words))).encode())
+        h.update(
+            repr(
+                (r.id, r.check, r.action, sorted(r.params.items()), lexicon, sorted(r.stop_words))
+            ).encode()
+        )
     return h.hexdigest()
 
 
@@ -76,8 +79,11 @@ def render_digest(conf):
     """Everything a thread's HTML depends on besides its comments: the
     template and the theme's catalogue as files, the thread settings, and
     the code that reads, renders and dates (``conf``: render.thread_settings)."""
-    h = hashlib.sha256(json.dumps([FORMAT, conf, _library_versions()], sort_keys=True,
-                                  default=_stable_repr).encode())
+    h = hashlib.sha256(
+        json.dumps(
+            [FORMAT, conf, _library_versions()], sort_keys=True, default=_stable_repr
+        ).encode()
+    )
     h.update(_code(render, store, persian_dates, persian_i18n).encode())
     for folder in conf["templates"]:
         path = os.path.join(folder, render.THREAD_TEMPLATE)
@@ -136,12 +142,20 @@ class ThreadCache:
         if kept is None:
             return None
         pages, count, decisions, left_out = kept
-        return (pages, count, {cid: moderation.Decision(*d) for cid, d in decisions.items()},
-                [tuple(item) for item in left_out])
+        return (
+            pages,
+            count,
+            {cid: moderation.Decision(*d) for cid, d in decisions.items()},
+            [tuple(item) for item in left_out],
+        )
 
     def put(self, key, pages, count, decisions, left_out=()):
-        self.current[key] = [pages, count, {cid: list(d) for cid, d in decisions.items()},
-                             [list(item) for item in left_out]]
+        self.current[key] = [
+            pages,
+            count,
+            {cid: list(d) for cid, d in decisions.items()},
+            [list(item) for item in left_out],
+        ]
 
     def write(self):
         if not self.save:
@@ -149,8 +163,12 @@ class ThreadCache:
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
         partial = f"{self.path}.{os.getpid()}.partial"
         # dumps, not dump: only the one-shot encoder is the C one
-        text = json.dumps({"format": FORMAT, "articles": self.current},
-                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        text = json.dumps(
+            {"format": FORMAT, "articles": self.current},
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        )
         with open(partial, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(partial, self.path)

@@ -73,8 +73,9 @@ def _web_link(url):
 
 
 def markdown_parser(rules=MARKDOWN_RULES):
-    md = MarkdownIt("zero", {"breaks": True, "html": False, "linkify": False,
-                             "typographer": False}).enable(rules)
+    md = MarkdownIt(
+        "zero", {"breaks": True, "html": False, "linkify": False, "typographer": False}
+    ).enable(rules)
     md.validateLink = _web_link
     return md
 
@@ -115,8 +116,12 @@ class BodyRenderer:
         text = text.strip("\n")
         # spaces only inside lines: the parser drops a line's indent and its
         # trailing spaces, and makes a break of two
-        if (not _PLAIN.fullmatch(text) or _OTHER_SPACE.search(text) or " \n" in text
-                or text.endswith(" ")):
+        if (
+            not _PLAIN.fullmatch(text)
+            or _OTHER_SPACE.search(text)
+            or " \n" in text
+            or text.endswith(" ")
+        ):
             return None
         if "*" in text:
             text = _STRONG.sub(r"<strong>\1</strong>", text)
@@ -124,8 +129,9 @@ class BodyRenderer:
                 return None
         if _BLOCK_START.search(text):
             return None
-        return "\n".join("<p>" + p.replace("\n", "<br>\n") + "</p>"
-                         for p in _PARAGRAPHS.split(text) if p)
+        return "\n".join(
+            "<p>" + p.replace("\n", "<br>\n") + "</p>" for p in _PARAGRAPHS.split(text) if p
+        )
 
     def __call__(self, text):
         rendered = self.plain(text)
@@ -215,9 +221,13 @@ def _bytes(text):
 def comment_weight(comment):
     """An upper bound of the bytes ``comment`` takes on its page (the author
     is shown and put in the reply button, the Ids in links and attributes)."""
-    return (len(comment.body_html.encode("utf-8")) + COMMENT_MARKUP
-            + 3 * _bytes(comment.author) + 2 * _bytes(comment.reply_to_author)
-            + 6 * (len(comment.id) + len(comment.reply_to)))
+    return (
+        len(comment.body_html.encode("utf-8"))
+        + COMMENT_MARKUP
+        + 3 * _bytes(comment.author)
+        + 2 * _bytes(comment.reply_to_author)
+        + 6 * (len(comment.id) + len(comment.reply_to))
+    )
 
 
 def continued_weight(root):
@@ -255,7 +265,8 @@ def paginate(roots, page_bytes=PAGE_BYTES, per_page=PER_PAGE):
             if pages[-1] and pages[-1][-1].root is root:
                 opening = 0
             if (count and (count >= per_page or weight + cost + opening > page_bytes)) or (
-                    len(pages) == 1 and not count and cost + opening > page_bytes):
+                len(pages) == 1 and not count and cost + opening > page_bytes
+            ):
                 pages.append([])
                 weight = count = 0
                 if comment is not root:
@@ -273,10 +284,13 @@ def paginate(roots, page_bytes=PAGE_BYTES, per_page=PER_PAGE):
     for number, page in enumerate(pages, start=1):
         for part in page:
             if part.continued:
-                part.root_href = page_href(number, page_of[part.root.id]) + f"#comment-{part.root.id}"
+                part.root_href = (
+                    page_href(number, page_of[part.root.id]) + f"#comment-{part.root.id}"
+                )
             for reply in part.replies:
-                reply.reply_href = (page_href(number, page_of[reply.reply_to])
-                                    + f"#comment-{reply.reply_to}")
+                reply.reply_href = (
+                    page_href(number, page_of[reply.reply_to]) + f"#comment-{reply.reply_to}"
+                )
     return pages
 
 
@@ -289,10 +303,13 @@ def thread_settings(settings, comments):
     plain values, so that a worker process can be given them."""
     theme = settings["THEME"]
     return {
-        "templates": [*settings.get("THEME_TEMPLATES_OVERRIDES", ()),
-                      os.path.expanduser(os.path.join(theme, "templates"))],
-        "jinja": {k: v for k, v in settings.get("JINJA_ENVIRONMENT", {}).items()
-                  if k != "extensions"},
+        "templates": [
+            *settings.get("THEME_TEMPLATES_OVERRIDES", ()),
+            os.path.expanduser(os.path.join(theme, "templates")),
+        ],
+        "jinja": {
+            k: v for k, v in settings.get("JINJA_ENVIRONMENT", {}).items() if k != "extensions"
+        },
         # The site's own Jinja additions, as Pelican gives them to its templates
         "extensions": list(settings.get("JINJA_ENVIRONMENT", {}).get("extensions", ())),
         "filters": dict(settings.get("JINJA_FILTERS", {})),
@@ -315,14 +332,18 @@ class ThreadTemplate:
 
     def __init__(self, conf):
         extensions = ["jinja2.ext.i18n"] + [e for e in conf["extensions"] if e != "jinja2.ext.i18n"]
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(conf["templates"]),
-                                 extensions=extensions, **conf["jinja"])
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(conf["templates"]),
+            extensions=extensions,
+            **conf["jinja"],
+        )
         env.filters.update(conf["filters"])
         env.filters.update(JINJA_FILTERS)  # after the site's, as the persian plugin adds them
         env.globals.update(conf["globals"])
         env.tests.update(conf["tests"])
         env.install_gettext_translations(
-            load_translations(conf["translations"], conf["lang"]), newstyle=True)
+            load_translations(conf["translations"], conf["lang"]), newstyle=True
+        )
         self.template = env.get_template(THREAD_TEMPLATE)
         self.endpoint = conf["endpoint"]
         self.page_bytes, self.per_page = conf["page_bytes"], conf["per_page"]
@@ -335,6 +356,9 @@ class ThreadTemplate:
         if not roots:
             return []
         newest_first = roots[::-1]  # README.md, Comments: threads newest first
-        return [self.template.render(threads=page, endpoint=self.endpoint).removesuffix("\n")
-                if page else ""
-                for page in paginate(newest_first, self.page_bytes, self.per_page)]
+        return [
+            self.template.render(threads=page, endpoint=self.endpoint).removesuffix("\n")
+            if page
+            else ""
+            for page in paginate(newest_first, self.page_bytes, self.per_page)
+        ]

@@ -45,12 +45,23 @@ def limit_problems(rules, limit):
     """A ``length`` rule whose ``max`` is over COMMENTS["max_characters"]: the
     intake would accept comments the build leaves out (README.md, Comments)."""
     problems = []
-    lines = [n for n, text in enumerate(Path(rules.path).read_text("utf-8-sig").splitlines(), 1)
-             if text.strip() == "[[rule]]"] if rules.path else []
+    lines = (
+        [
+            n
+            for n, text in enumerate(Path(rules.path).read_text("utf-8-sig").splitlines(), 1)
+            if text.strip() == "[[rule]]"
+        ]
+        if rules.path
+        else []
+    )
     for index, rule in enumerate(rules.rules):
         if rule.check == "length" and rule.params["max"] > limit:
-            problems.append(Problem(
-                rules.path, lines[index] if index < len(lines) else 1,
-                f"rule {rule.id!r}: max {rule.params['max']} is over COMMENTS['max_characters'] "
-                f"({limit}), the longest comment the site shows; lower it or raise the setting"))
+            problems.append(
+                Problem(
+                    rules.path,
+                    lines[index] if index < len(lines) else 1,
+                    f"rule {rule.id!r}: max {rule.params['max']} is over COMMENTS['max_characters'] "
+                    f"({limit}), the longest comment the site shows; lower it or raise the setting",
+                )
+            )
     return problems

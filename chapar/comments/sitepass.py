@@ -130,8 +130,11 @@ class Pass:
         # their comments are checked, but not said to have no news item
         self.unreadable = frozenset(str(code) for code in unreadable)
         self.cache = decisions.ThreadCache(*job.cache)
-        self.digest = (decisions.rules_digest(rules) + decisions.render_digest(job.thread)
-                       if rules is not None else "")
+        self.digest = (
+            decisions.rules_digest(rules) + decisions.render_digest(job.thread)
+            if rules is not None
+            else ""
+        )
         self.thread_conf = job.thread
         self.limit = job.thread["max_characters"]
         self._body = self._thread = None
@@ -147,22 +150,30 @@ class Pass:
             kept = self.cache.get(key)
             if kept is not None:  # read without a problem last time: the same bytes read the same
                 return FolderResult(code, source, [], [], key, kept, reused=True)
-        thread = store.read_thread(code, data, article=source is not None,
-                                   orphans=code not in self.unreadable)
+        thread = store.read_thread(
+            code, data, article=source is not None, orphans=code not in self.unreadable
+        )
         file_problems = [(files[position][0], p) for position, p in thread.file_problems]
         thread_problems, comments = thread.thread_problems, thread.comments
         if file_problems or thread_problems or rules is None or source is None:
             return FolderResult(code, source, file_problems, thread_problems, key)
         if self._body is None:
-            self._body, self._thread = render.BodyRenderer(), render.ThreadTemplate(self.thread_conf)
+            self._body, self._thread = (
+                render.BodyRenderer(),
+                render.ThreadTemplate(self.thread_conf),
+            )
         decided = moderation.moderate_article(rules, comments, text, self.limit)
         # (path, line, message) of the comments over the limit: the build warns
         # of them, also when it takes them from a worker or the cache
-        left_out = [(c.path, c.line("body"), "comment left out: " + decided[c.id].reason)
-                    for c in comments if decided[c.id].rule == moderation.LIMIT]
+        left_out = [
+            (c.path, c.line("body"), "comment left out: " + decided[c.id].reason)
+            for c in comments
+            if decided[c.id].rule == moderation.LIMIT
+        ]
         roots, count = render.build_threads(comments, decided, self._body)
-        return FolderResult(code, source, [], [], key,
-                            (self._thread(roots), count, decided, left_out))
+        return FolderResult(
+            code, source, [], [], key, (self._thread(roots), count, decided, left_out)
+        )
 
 
 def assemble(job, results, cache, previous):
@@ -170,15 +181,21 @@ def assemble(job, results, cache, previous):
     the problems in the order store.read_all reports them; the cache saved
     when nothing stops the build, unless it holds just what it held
     (``previous`` entries, all reused)."""
-    file_problems = [(index, store.misplaced(path))
-                     for index, (path, code) in enumerate(job.order) if code is None]
+    file_problems = [
+        (index, store.misplaced(path))
+        for index, (path, code) in enumerate(job.order)
+        if code is None
+    ]
     thread_problems = []
     for code, _files in job.folders:
         file_problems += results[code].file_problems
         thread_problems += results[code].thread_problems
     file_problems.sort(key=lambda item: item[0])  # stable: a file's own problems keep their order
-    result = Result([p for _, p in file_problems] + thread_problems, {},
-                    {"published": 0, "held": 0, "rejected": 0})
+    result = Result(
+        [p for _, p in file_problems] + thread_problems,
+        {},
+        {"published": 0, "held": 0, "rejected": 0},
+    )
     if result.problems or any(r.thread is None for r in results.values()):
         return result  # the build stops (or the rules did): nothing to show or keep
     for code, folder in results.items():
@@ -289,14 +306,18 @@ class Worker:
         self._remove = weakref.finalize(self, _unlink, claims)
         self.claims = None
         try:
-            data = pickle.dumps(dataclasses.replace(job, claims=claims),
-                                protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(
+                dataclasses.replace(job, claims=claims), protocol=pickle.HIGHEST_PROTOCOL
+            )
             self.claims = Claims(claims, len(self.folders))
             self.out = tempfile.TemporaryFile()
             self.err = tempfile.TemporaryFile()
             self.proc = subprocess.Popen(
                 [sys.executable, "-c", _MAIN],
-                stdin=subprocess.PIPE, stdout=self.out, stderr=self.err)
+                stdin=subprocess.PIPE,
+                stdout=self.out,
+                stderr=self.err,
+            )
         except BaseException:
             if self.claims is not None:
                 self.claims.close()
@@ -338,8 +359,14 @@ class Worker:
             self.out.seek(0)
             results, previous = pickle.load(self.out)
             return results, previous, None
-        except (OSError, EOFError, ValueError, pickle.UnpicklingError, AttributeError,
-                ImportError) as exc:
+        except (
+            OSError,
+            EOFError,
+            ValueError,
+            pickle.UnpicklingError,
+            AttributeError,
+            ImportError,
+        ) as exc:
             return {}, 0, repr(exc)
         finally:
             self.out.close()

@@ -19,8 +19,14 @@ from chapar.news.item import decode_source, read_source
 from chapar.persian.text import normalize, to_latin_digits
 
 KEYS = ("author", "date", "id", "replyto", "status", "email")
-KEY_NAMES = {"author": "Author", "date": "Date", "id": "Id", "replyto": "ReplyTo",
-             "status": "Status", "email": "Email"}
+KEY_NAMES = {
+    "author": "Author",
+    "date": "Date",
+    "id": "Id",
+    "replyto": "ReplyTo",
+    "status": "Status",
+    "email": "Email",
+}
 REQUIRED = ("author", "date")
 STATUSES = ("approved", "rejected")
 
@@ -63,12 +69,19 @@ def parse_header(text):
             break
         match = _HEADER.match(line)
         if not match:
-            problems.append((number, f"broken header line {line.strip()[:40]!r}: expected "
-                             "'Key: value' (leave one empty line before the text)"))
+            problems.append(
+                (
+                    number,
+                    f"broken header line {line.strip()[:40]!r}: expected "
+                    "'Key: value' (leave one empty line before the text)",
+                )
+            )
             continue
         key = match[1].lower()
         if key not in KEYS:
-            problems.append((number, f"unknown key {match[1]!r}; use: " + ", ".join(KEY_NAMES.values())))
+            problems.append(
+                (number, f"unknown key {match[1]!r}; use: " + ", ".join(KEY_NAMES.values()))
+            )
             continue
         if key in fields:
             problems.append((number, f"{KEY_NAMES[key]} given twice (first on line {lines[key]})"))
@@ -77,8 +90,9 @@ def parse_header(text):
         lines[key] = number
     body = "\n".join(all_lines[body_start:]).strip("\n")
     if body:  # the body's first line, for problems about the text
-        lines["body"] = body_start + 1 + next(
-            i for i, line in enumerate(all_lines[body_start:]) if line)
+        lines["body"] = (
+            body_start + 1 + next(i for i, line in enumerate(all_lines[body_start:]) if line)
+        )
     return fields, lines, body, problems
 
 
@@ -111,8 +125,9 @@ def comment_date(value):
         if y < FIRST_GREGORIAN_YEAR:
             try:
                 day = _gregorian_day(y, m, d)
-                return check_range(datetime(day.year, day.month, day.day, hh, mm, ss,
-                                            tzinfo=TEHRAN), value)
+                return check_range(
+                    datetime(day.year, day.month, day.day, hh, mm, ss, tzinfo=TEHRAN), value
+                )
             except ValueError:
                 pass
     return parse_date(value)
@@ -141,8 +156,12 @@ def parse_comment(text, path, news_code):
 
     for key in REQUIRED:
         if not fields.get(key):
-            problem(key, f"missing required key {KEY_NAMES[key]!r}" if key not in fields
-                    else f"{KEY_NAMES[key]} is empty")
+            problem(
+                key,
+                f"missing required key {KEY_NAMES[key]!r}"
+                if key not in fields
+                else f"{KEY_NAMES[key]} is empty",
+            )
     comment.author = normalize(fields.get("author", ""))
     if fields.get("date"):
         try:
@@ -156,8 +175,10 @@ def parse_comment(text, path, news_code):
     comment.reply_to = _latin_digits(fields.get("replyto", ""))
     status = fields.get("status", "").lower()
     if status and status not in STATUSES:
-        problem("status", f"Status {fields['status']!r} is not allowed; use one of: "
-                + ", ".join(STATUSES))
+        problem(
+            "status",
+            f"Status {fields['status']!r} is not allowed; use one of: " + ", ".join(STATUSES),
+        )
     comment.status = status
     comment.email = fields.get("email", "")
     if comment.email and not _EMAIL.match(comment.email):
@@ -172,8 +193,11 @@ def misplaced(path):
 
 def orphaned(path, code):
     """The problem of a comment file in the folder of a NewsCode no news item has."""
-    return Problem(path, 1, f"no news item has NewsCode {code!r} "
-                   "(the folder name must be the article's NewsCode)")
+    return Problem(
+        path,
+        1,
+        f"no news item has NewsCode {code!r} (the folder name must be the article's NewsCode)",
+    )
 
 
 @dataclass
@@ -181,6 +205,7 @@ class Thread:
     """One article's comment folder as read: the readable comments in file
     order, each file's problems as ``(position, Problem)``, and the thread's
     own (duplicate Ids, ReplyTo naming no comment or making a loop)."""
+
     comments: list
     file_problems: list
     thread_problems: list
@@ -237,12 +262,14 @@ def read_all(root, news_codes):
         return by_code, []
     known = {str(code) for code in news_codes}
     paths = list(comment_paths(root))
-    file_problems = [(index, misplaced(path))
-                     for index, (path, code) in enumerate(paths) if code is None]
+    file_problems = [
+        (index, misplaced(path)) for index, (path, code) in enumerate(paths) if code is None
+    ]
     thread_problems = []
     for code, files in folders_of(paths):
-        thread = read_thread(code, [(path, Path(path).read_bytes()) for _, path in files],
-                             article=code in known)
+        thread = read_thread(
+            code, [(path, Path(path).read_bytes()) for _, path in files], article=code in known
+        )
         file_problems += [(files[position][0], p) for position, p in thread.file_problems]
         thread_problems += thread.thread_problems
         if thread.comments:
@@ -257,6 +284,7 @@ def comment_paths(root):
     name); the NewsCode is ``None`` for a file that is not in a
     ``<NewsCode>/`` folder directly under ``root``.  One ``scandir`` per
     folder: no ``Path`` object per file."""
+
     def walk(folder, prefix, parts):
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -279,8 +307,13 @@ def check_thread(comments):
     problems, ids = [], {}
     for comment in comments:
         if comment.id in ids:
-            problems.append(Problem(comment.path, comment.line("id"),
-                                    f"Id {comment.id!r} is already used by {ids[comment.id].path}"))
+            problems.append(
+                Problem(
+                    comment.path,
+                    comment.line("id"),
+                    f"Id {comment.id!r} is already used by {ids[comment.id].path}",
+                )
+            )
         else:
             ids[comment.id] = comment
     looping = {}  # Id -> whether the chain up from it runs into a loop
@@ -288,13 +321,23 @@ def check_thread(comments):
         if not comment.reply_to:
             continue
         if comment.reply_to not in ids:
-            problems.append(Problem(comment.path, comment.line("replyto"),
-                                    f"ReplyTo {comment.reply_to!r}: no comment with that Id "
-                                    f"on NewsCode {comment.news_code}"))
+            problems.append(
+                Problem(
+                    comment.path,
+                    comment.line("replyto"),
+                    f"ReplyTo {comment.reply_to!r}: no comment with that Id "
+                    f"on NewsCode {comment.news_code}",
+                )
+            )
             continue
         if _in_loop(comment.id, ids, looping):
-            problems.append(Problem(comment.path, comment.line("replyto"),
-                                    f"ReplyTo {comment.reply_to!r} makes a loop of replies"))
+            problems.append(
+                Problem(
+                    comment.path,
+                    comment.line("replyto"),
+                    f"ReplyTo {comment.reply_to!r} makes a loop of replies",
+                )
+            )
     return problems
 
 

@@ -68,8 +68,11 @@ class Config:
             port=_whole("port", merged["port"], 0, 65535),
             root=root,
             content=Path(merged["content"]).resolve() if merged["content"] else root / "content",
-            rules=(Path(merged["rules"]).resolve() if merged["rules"]
-                   else root / "data" / "moderation" / "rules.toml"),
+            rules=(
+                Path(merged["rules"]).resolve()
+                if merged["rules"]
+                else root / "data" / "moderation" / "rules.toml"
+            ),
             site_url=_site_url(merged["site_url"]),
             origins=tuple(_origin("origins", o) for o in origins),
             max_body=_whole("max_body", merged["max_body"], 256, 10 * 1024 * 1024),
@@ -125,8 +128,10 @@ def _article_url(pattern):
     try:
         pattern.format(newscode="1")
     except (KeyError, IndexError, ValueError):
-        raise ValueError(f"ARTICLE_URL: {pattern!r} must be made of {{newscode}} alone "
-                         "for the intake service to find an article's page") from None
+        raise ValueError(
+            f"ARTICLE_URL: {pattern!r} must be made of {{newscode}} alone "
+            "for the intake service to find an article's page"
+        ) from None
     return pattern
 
 

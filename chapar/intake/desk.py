@@ -84,8 +84,11 @@ def check_fields(raw, max_name=DEFAULTS["max_name"], max_email=DEFAULTS["max_ema
         raise Refused(400, "missing_name")
     if not text.strip():
         raise Refused(400, "missing_text")
-    if (len(name) > max_name or not _line_ok(name)
-            or not any(unicodedata.category(c)[0] in "LN" for c in name)):
+    if (
+        len(name) > max_name
+        or not _line_ok(name)
+        or not any(unicodedata.category(c)[0] in "LN" for c in name)
+    ):
         raise Refused(400, "bad_name", MESSAGES["bad_name"].format(max=max_name))
     email = raw.get("email", "").strip()
     if email and (len(email) > max_email or not _line_ok(email) or not _EMAIL.match(email)):
@@ -95,8 +98,13 @@ def check_fields(raw, max_name=DEFAULTS["max_name"], max_email=DEFAULTS["max_ema
     reply_to = to_latin_digits(raw.get("reply_to", "").strip())
     if reply_to and not _REPLY_ID.match(reply_to):
         raise Refused(422, "bad_reply_to")  # path-like or not an Id: names no comment
-    return {"name": name, "email": email, "text": text, "reply_to": reply_to,
-            "website": raw.get("website", "")}
+    return {
+        "name": name,
+        "email": email,
+        "text": text,
+        "reply_to": reply_to,
+        "website": raw.get("website", ""),
+    }
 
 
 def _line_ok(value):
@@ -130,8 +138,15 @@ def reader_text(rule, body):
 class Desk:
     """Receives comments for one site (content folder + rules)."""
 
-    def __init__(self, content, rules_path, max_name=DEFAULTS["max_name"], max_email=DEFAULTS["max_email"],
-                 on_written=None, comments_path=DEFAULTS["comments_path"]):
+    def __init__(
+        self,
+        content,
+        rules_path,
+        max_name=DEFAULTS["max_name"],
+        max_email=DEFAULTS["max_email"],
+        on_written=None,
+        comments_path=DEFAULTS["comments_path"],
+    ):
         self.content = Path(content)
         self.comments_root = self.content / comments_path
         self.rules = moderation.load_rules(rules_path)  # RulesError: the caller reports it
@@ -150,8 +165,11 @@ class Desk:
             except FileNotFoundError:
                 pass
         if removed:
-            logger.warning("removed %d unfinished temporary comment file(s) under %s",
-                           removed, self.comments_root)
+            logger.warning(
+                "removed %d unfinished temporary comment file(s) under %s",
+                removed,
+                self.comments_root,
+            )
         return removed
 
     def submit(self, code, raw, now=None):
@@ -168,8 +186,13 @@ class Desk:
             logger.info("comment on %s: honeypot filled, nothing written", code)
             return Accepted(code, name, "published")
         folder = self.comments_root / code
-        text = comment_text(fields["text"], author=fields["name"], date=file_date(now),
-                            replyto=fields["reply_to"], email=fields["email"])
+        text = comment_text(
+            fields["text"],
+            author=fields["name"],
+            date=file_date(now),
+            replyto=fields["reply_to"],
+            email=fields["email"],
+        )
         comment, problems = store.parse_comment(text, folder / f"{name}.md", code)
         if problems:  # our checks mirror store's; a gap here must not write a bad file
             logger.warning("comment on %s refused by the file checks: %s", code, problems[0])
@@ -183,7 +206,8 @@ class Desk:
                 if comment.reply_to and not thread.published(comment.reply_to):
                     raise Refused(422, "bad_reply_to")
                 decision = moderation.moderate(
-                    self.rules, comment.body, article.words(self.rules), thread.earlier)
+                    self.rules, comment.body, article.words(self.rules), thread.earlier
+                )
                 if decision.status == "rejected":
                     rule = next(r for r in self.rules.rules if r.id == decision.rule)
                     raise Refused(422, "rejected", reader_text(rule, comment.body), rule=rule.id)
@@ -195,8 +219,13 @@ class Desk:
             _unlink(temp)
         _fsync_dir(folder)
         path = folder / f"{name}.md"
-        logger.info("comment %s/%s written (%s%s)", code, name, decision.status,
-                    f": {decision.rule}" if decision.rule else "")
+        logger.info(
+            "comment %s/%s written (%s%s)",
+            code,
+            name,
+            decision.status,
+            f": {decision.rule}" if decision.rule else "",
+        )
         if self.on_written is not None:
             self.on_written(path, f"{code}/{name}")
         return Accepted(code, name, decision.status, path)
@@ -215,7 +244,7 @@ def _write_temp(folder, text):
         try:
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
         except BaseException:
             os.close(fd)

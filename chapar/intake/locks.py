@@ -102,7 +102,7 @@ def _uses(base, argv, roots):
         text = arg.decode("utf-8", "replace")
         for option in _PATH_OPTIONS:
             if text.startswith(option):
-                text = text[len(option):]
+                text = text[len(option) :]
         if text and _inside(os.path.realpath(os.path.join(cwd, text)), roots):
             return True
     try:
@@ -163,6 +163,7 @@ def remove_if_stale(lock, roots, git_dirs, min_age=2.0):
             os.unlink(lock)
         except FileNotFoundError:
             return Verdict("gone")
-        logger.warning("git: removed %s, left %.0f s ago by a git that is no longer running",
-                       lock, age)
+        logger.warning(
+            "git: removed %s, left %.0f s ago by a git that is no longer running", lock, age
+        )
     return verdict

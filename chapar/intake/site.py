@@ -16,7 +16,6 @@ from chapar.news.index import code_of, read_entry
 logger = logging.getLogger(__name__)
 
 
-
 class Article:
     """A news item as the service sees it: its :class:`NewsEntry` and, for
     the ``relevance`` check, its stems (made once)."""
@@ -148,7 +147,9 @@ class Thread:
         thread = store.read_thread(self.code, files)
         read = {Path(c.path).name: c for c in thread.comments}
         files = {name: (entries[name], read[name]) for name in names if name in read}
-        comments = [c for c in thread.comments if c.date is not None]  # a broken file: the build reports it
+        comments = [
+            c for c in thread.comments if c.date is not None
+        ]  # a broken file: the build reports it
         self._files = files
         self.decisions = moderation.moderate_article(rules, comments, article.text)
         self.earlier = {" ".join(moderation.tokens(c.body)) for c in comments}

@@ -23,8 +23,24 @@ from chapar.moderation.rules import Rule, Rules, RulesError, load_rules
 from chapar.moderation.thread import LIMIT, PUBLISHED, Decision, moderate, moderate_article
 
 __all__ = [
-    "CHECKS", "LIMIT", "PUBLISHED", "Decision", "Rule", "Rules", "RulesError",
-    "article_words", "browser_check", "bundled_terms", "check_text", "count_links",
-    "detect_language", "export_rules", "fold", "load_rules", "moderate", "moderate_article",
-    "normalized_text", "tokens",
+    "CHECKS",
+    "LIMIT",
+    "PUBLISHED",
+    "Decision",
+    "Rule",
+    "Rules",
+    "RulesError",
+    "article_words",
+    "browser_check",
+    "bundled_terms",
+    "check_text",
+    "count_links",
+    "detect_language",
+    "export_rules",
+    "fold",
+    "load_rules",
+    "moderate",
+    "moderate_article",
+    "normalized_text",
+    "tokens",
 ]

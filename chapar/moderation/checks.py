@@ -33,7 +33,9 @@ class Check:
 
     name: str
     run: Callable  # (rule, Prepared, article words or None) -> None, or the reason
-    params: dict = field(default_factory=dict)  # its keys and their defaults; int: a whole number >= 0
+    params: dict = field(
+        default_factory=dict
+    )  # its keys and their defaults; int: a whole number >= 0
     load: Callable = None  # (rule, rules folder, problem): reads its files, checks its params
     browser: str = ""  # the comments.js check that runs it; "": at build time only
     export: Callable = None  # rule -> its parameters for comments.js
@@ -61,8 +63,11 @@ def _stem(word):
 
 # Every word of one letter (relevance leaves them out): the characters of
 # TOKEN_PATTERN's classes, all in the Basic Multilingual Plane.
-_ONE_LETTER_WORDS = frozenset("".join(_TOKEN.findall(
-    "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000))))))
+_ONE_LETTER_WORDS = frozenset(
+    "".join(
+        _TOKEN.findall("".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000))))
+    )
+)
 
 _LINK = re.compile(LINK_PATTERN, re.IGNORECASE)
 
@@ -153,8 +158,10 @@ def _check_relevance(rule, p, article):
     if len(content) >= params["min_words"]:
         shared = len(content & article)
         if shared < params["min_share"] * len(content):
-            return (f"shares {shared} of its {len(content)} words with the article "
-                    f"(needs {params['min_share']:.0%})")
+            return (
+                f"shares {shared} of its {len(content)} words with the article "
+                f"(needs {params['min_share']:.0%})"
+            )
     return None
 
 
@@ -173,17 +180,39 @@ def _check_duplicate(rule, p, article):
 
 
 REGISTRY = (
-    Check("lexicon", _check_lexicon, {"lists": ["persian", "finglish"], "words": []},
-          load=_load_lexicon, browser="lexicon", export=_export_lexicon, tables=lexicon.tables),
-    Check("language", _check_language, {"accept": ["fa"]}, load=_load_language,
-          browser="language", export=lambda rule: {"accept": list(rule.params["accept"])},
-          tables=language.tables),
-    Check("relevance", _check_relevance, {"min_words": 4, "min_share": 0.1, "stop_words": []},
-          load=_load_relevance),
+    Check(
+        "lexicon",
+        _check_lexicon,
+        {"lists": ["persian", "finglish"], "words": []},
+        load=_load_lexicon,
+        browser="lexicon",
+        export=_export_lexicon,
+        tables=lexicon.tables,
+    ),
+    Check(
+        "language",
+        _check_language,
+        {"accept": ["fa"]},
+        load=_load_language,
+        browser="language",
+        export=lambda rule: {"accept": list(rule.params["accept"])},
+        tables=language.tables,
+    ),
+    Check(
+        "relevance",
+        _check_relevance,
+        {"min_words": 4, "min_share": 0.1, "stop_words": []},
+        load=_load_relevance,
+    ),
     Check("links", _check_links, {"max": 1}),
     Check("duplicate", _check_duplicate),
-    Check("length", _check_length, {"max": 3000}, browser="length",
-          export=lambda rule: {"max": rule.params["max"]}),
+    Check(
+        "length",
+        _check_length,
+        {"max": 3000},
+        browser="length",
+        export=lambda rule: {"max": rule.params["max"]},
+    ),
 )
 BY_NAME = {c.name: c for c in REGISTRY}
 CHECKS = tuple(BY_NAME)

@@ -69,8 +69,7 @@ def _language(p):
         words = None
     # Arabic letters: FOLD maps each to one Arabic letter (the words' letters),
     # but drops the superscript alef
-    arabic = (sum(map(len, raw)) - sum(map(len, filter(str.isascii, raw)))
-              + text.count("\u0670"))
+    arabic = sum(map(len, raw)) - sum(map(len, filter(str.isascii, raw))) + text.count("\u0670")
     latin = len(_LATIN_LETTER.findall(text))
     if not arabic and not latin:
         return "none"
@@ -89,8 +88,15 @@ def _language(p):
     fa += 2 * sum(map(_FA.__contains__, words))
     ar += 2 * sum(map(_AR.__contains__, words))
     if "ال" in folded:
-        ar += sum(1 for w in words if w.startswith("ال") and len(w) > 3 and w not in _FA_AL
-                  and w not in _FA and w not in _AR)
+        ar += sum(
+            1
+            for w in words
+            if w.startswith("ال")
+            and len(w) > 3
+            and w not in _FA_AL
+            and w not in _FA
+            and w not in _AR
+        )
     return "ar" if ar > fa else "fa"
 
 
@@ -101,8 +107,11 @@ _EN = frozenset(EN_WORDS)
 _FIN = frozenset(FINGLISH_WORDS)
 
 LANGUAGE_NAMES = {
-    "fa": "Persian", "ar": "Arabic", "en": "English",
-    "fin": "Finglish (Persian in Latin letters)", "none": "no words",
+    "fa": "Persian",
+    "ar": "Arabic",
+    "en": "English",
+    "fin": "Finglish (Persian in Latin letters)",
+    "none": "no words",
 }
 
 

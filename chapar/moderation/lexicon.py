@@ -90,8 +90,7 @@ def bundled_terms(name):
     from chapar.guard_compat import bundled_list_text
 
     entries = [
-        w for w in WordList.parse(bundled_list_text(name))
-        if w.category != WordCategory.MILD
+        w for w in WordList.parse(bundled_list_text(name)) if w.category != WordCategory.MILD
     ]
     whole = [w.text for w in entries if w.mode == WordMatchMode.WHOLE_WORD]
     anywhere = [w.text for w in entries if w.mode != WordMatchMode.WHOLE_WORD]

@@ -70,8 +70,11 @@ def moderate_article(rules, comments, article_text="", limit=None):
     for comment in sorted(comments, key=_DATE_ID):
         if limit is not None and len(comment.body) > limit:
             decisions[comment.id] = Decision(
-                "rejected", LIMIT, f"{len(comment.body)} characters, over the limit of "
-                f"{limit} (COMMENTS['max_characters']) that no Status overrides")
+                "rejected",
+                LIMIT,
+                f"{len(comment.body)} characters, over the limit of "
+                f"{limit} (COMMENTS['max_characters']) that no Status overrides",
+            )
             continue
         p = prepare(comment.body)
         line = " ".join(p.words)
@@ -113,4 +116,5 @@ def _unpublished_parents(comments, decisions):
             above = blocked.get(parent, "")
             if above:
                 decisions[comment.id] = Decision(
-                    "held", "thread", f"replies to {above}, which is {decisions[above].status}")
+                    "held", "thread", f"replies to {above}, which is {decisions[above].status}"
+                )

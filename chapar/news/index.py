@@ -20,8 +20,19 @@ NEWS_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 # The header keys of a news item: those README.md documents ("Writing
 # news"), then Pelican's standard ones the site uses (the theme falls back to
 # the summary; pages and the feeds use the slug and the author).
-NEWS_KEYS = ("Title", "Date", "NewsCode", "Kicker", "Lead", "Dateline", "Category",
-             "Tags", "Agencies", "Modified", "Status")
+NEWS_KEYS = (
+    "Title",
+    "Date",
+    "NewsCode",
+    "Kicker",
+    "Lead",
+    "Dateline",
+    "Category",
+    "Tags",
+    "Agencies",
+    "Modified",
+    "Status",
+)
 PELICAN_KEYS = ("Summary", "Slug", "Author", "Authors")
 KNOWN_KEYS = NEWS_KEYS + PELICAN_KEYS
 
@@ -61,9 +72,15 @@ def read_entry(path):
         code = parse_news_code(values.get("newscode", ""))
     except ValueError:
         return None
-    return NewsEntry(code, Path(path), values.get("title", ""),
-                     values.get("status", "published").strip().lower(),
-                     header_lines(text), text, mtime)
+    return NewsEntry(
+        code,
+        Path(path),
+        values.get("title", ""),
+        values.get("status", "published").strip().lower(),
+        header_lines(text),
+        text,
+        mtime,
+    )
 
 
 def news_files(*folders):

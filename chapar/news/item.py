@@ -24,8 +24,19 @@ NEWS_CODE_DIGITS = 18
 # The header keys of a news item, as README.md (Writing news) lists them, and
 # the Pelican keys that still mean something on this site.  Any other key is
 # most likely a typo: the build warns, naming the closest of these.
-NEWS_KEYS = ("Title", "Date", "NewsCode", "Kicker", "Lead", "Dateline", "Category", "Tags",
-             "Agencies", "Modified", "Status")
+NEWS_KEYS = (
+    "Title",
+    "Date",
+    "NewsCode",
+    "Kicker",
+    "Lead",
+    "Dateline",
+    "Category",
+    "Tags",
+    "Agencies",
+    "Modified",
+    "Status",
+)
 PELICAN_KEYS = ("Author", "Authors", "Summary", "Slug", "Template", "Lang")
 
 
@@ -36,8 +47,13 @@ def unknown_key_message(key):
     if key.lower() in known:
         return None
     close = difflib.get_close_matches(key.lower(), list(known), n=1, cutoff=0.6)
-    hint = f"; did you mean {known[close[0]]!r}?" if close else "; the keys are: " + ", ".join(NEWS_KEYS)
+    hint = (
+        f"; did you mean {known[close[0]]!r}?"
+        if close
+        else "; the keys are: " + ", ".join(NEWS_KEYS)
+    )
     return f"unknown header key {key!r}{hint}"
+
 
 _HEADER_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:")
 
@@ -70,8 +86,7 @@ def parse_news_code(value):
     if not text.isascii() or not text.isdigit() or not text.strip("0"):
         raise ValueError(f"{value!r} is not a positive whole number")
     if len(text.lstrip("0")) > NEWS_CODE_DIGITS:
-        raise ValueError(f"{value!r} is too long: a NewsCode has at most "
-                         f"{NEWS_CODE_DIGITS} digits")
+        raise ValueError(f"{value!r} is too long: a NewsCode has at most {NEWS_CODE_DIGITS} digits")
     return int(text)
 
 
@@ -114,8 +129,10 @@ def decode_source(path, data):
     if bad:
         line = len(_lines(text[: bad.start()]))
         if bad[0] == "\x00":
-            message = ("control character U+0000 (NUL) on this line: delete it; a file "
-                       "full of them was saved as UTF-16 (\"Unicode\"): save it as UTF-8")
+            message = (
+                "control character U+0000 (NUL) on this line: delete it; a file "
+                'full of them was saved as UTF-16 ("Unicode"): save it as UTF-8'
+            )
         else:
             message = f"control character U+{ord(bad[0]):04X} on this line: delete it"
         raise ContentError([Problem(path, line, message)])
@@ -144,7 +161,7 @@ def _header(text):
     lines = _lines(text)
     for number, key in header_keys(text):
         line = lines[number - 1]
-        yield key.lower(), number, line[line.index(":") + 1:].strip()
+        yield key.lower(), number, line[line.index(":") + 1 :].strip()
 
 
 def header_lines(text):

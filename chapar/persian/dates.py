@@ -65,14 +65,14 @@ def check_range(dt, value, now=None):
     or the service's time, the current time by default), else ``ValueError``
     naming ``value``, the text it was read from."""
     if dt < EARLIEST:
-        raise ValueError(f"{value!r} is before 1300/01/01 (1921-03-21), "
-                         "the earliest date accepted")
+        raise ValueError(f"{value!r} is before 1300/01/01 (1921-03-21), the earliest date accepted")
     now = now or build_time()
     if dt > now + MAX_AHEAD:
         raise ValueError(
             f"{value!r} is more than a year after today "
             f"({jalali(now).strftime('%Y/%m/%d')}): check the year (news may be "
-            "scheduled at most a year ahead)")
+            "scheduled at most a year ahead)"
+        )
     return dt
 
 

@@ -8,7 +8,12 @@ folded, kashida dropped and ZWNJ kept.  The tables are the profiles of
 
 from chapar.persian import folding
 from chapar.persian.folding import (  # noqa: F401  (names other modules import from here)
-    ARABIC_INDIC_DIGITS, KASHIDA, LATIN_DIGITS, LOOKALIKES, PERSIAN_DIGITS, ZWNJ,
+    ARABIC_INDIC_DIGITS,
+    KASHIDA,
+    LATIN_DIGITS,
+    LOOKALIKES,
+    PERSIAN_DIGITS,
+    ZWNJ,
 )
 
 _LETTERS = folding.DISPLAY.translation

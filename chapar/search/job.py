@@ -51,8 +51,9 @@ def _simple(selector):
     if cls:
         return tag, f'class="(?:[^"]*\\s)?{re.escape(cls)}(?:\\s[^"]*)?"'
     if attr:
-        return tag, re.escape(attr) + (f'="{re.escape(value)}"' if value is not None
-                                       else r"(?=[\s=/>])")
+        return tag, re.escape(attr) + (
+            f'="{re.escape(value)}"' if value is not None else r"(?=[\s=/>])"
+        )
     return tag, None
 
 
@@ -75,17 +76,22 @@ class Copier:
         # Found by a tag name, or by an attribute (then checked: inside a tag,
         # after a space, the tag's name if the selector has one).
         names = sorted({tag.lower() for tag, attribute in simple if not attribute})
-        self.by_attribute = [(tag and tag.lower(), re.compile(attribute))
-                             for tag, attribute in simple if attribute]
-        self.excluded = re.compile("|".join(
-            ([rf"<(?:{'|'.join(map(re.escape, names))})(?=[\s/>])"] if names else [])
-            + [f"(?:{attribute})" for _, attribute in simple if attribute]))
+        self.by_attribute = [
+            (tag and tag.lower(), re.compile(attribute)) for tag, attribute in simple if attribute
+        ]
+        self.excluded = re.compile(
+            "|".join(
+                ([rf"<(?:{'|'.join(map(re.escape, names))})(?=[\s/>])"] if names else [])
+                + [f"(?:{attribute})" for _, attribute in simple if attribute]
+            )
+        )
         # Element ids become Pagefind "anchors" (sub-results the search page
         # does not show): left out, a fragment is smaller.  Ids that a selector
         # left to Pagefind names stay.
         kept = re.findall(r"#([\w-]+)", exclude_selectors)
-        self.ids = re.compile(r'\sid="(?!(?:{})")[^"]*"'.format(
-            "|".join(map(re.escape, kept)) or "(?!)"))
+        self.ids = re.compile(
+            r'\sid="(?!(?:{})")[^"]*"'.format("|".join(map(re.escape, kept)) or "(?!)")
+        )
         self.changes, self.table = re.compile(changes), table
 
     def fold(self, text):
@@ -96,7 +102,7 @@ class Copier:
         if html[match.start()] == "<":
             return match.start()
         start = html.rfind("<", 0, match.start())
-        if start < 0 or ">" in html[start:match.start()] or not html[match.start() - 1].isspace():
+        if start < 0 or ">" in html[start : match.start()] or not html[match.start() - 1].isspace():
             return None
         name = _TAG_NAME.match(html, start)
         if name is None:
@@ -115,7 +121,7 @@ class Copier:
                 break
             start = self._element_start(html, match)
             if start is None or start < pos:
-                kept.append(html[pos:match.end()])
+                kept.append(html[pos : match.end()])
                 pos = match.end()
                 continue
             name = _TAG_NAME.match(html, start)[1].lower()
@@ -130,7 +136,7 @@ class Copier:
                         end = tag.end()
                         break
                 else:  # unbalanced: left to Pagefind
-                    kept.append(html[pos:match.end()])
+                    kept.append(html[pos : match.end()])
                     pos = match.end()
                     continue
             kept.append(html[pos:start])
@@ -148,10 +154,14 @@ class Copier:
         )
         start, end = html.find("<main"), html.rfind("</main>")
         if start >= 0 and end > start:
-            html = html[html.find(">", start) + 1:end]
+            html = html[html.find(">", start) + 1 : end]
         body = self.ids.sub("", _FOOTER.sub(r"<\1div", self.strip(html)))
-        return ('<!doctype html><html lang="fa"><head><meta charset="utf-8"></head><body><main>'
-                + tags + self.fold(body) + "</main></body></html>")
+        return (
+            '<!doctype html><html lang="fa"><head><meta charset="utf-8"></head><body><main>'
+            + tags
+            + self.fold(body)
+            + "</main></body></html>"
+        )
 
 
 def link_tree(source, target):
@@ -173,7 +183,8 @@ def run(job):
     copier = Copier(args[args.index("--exclude-selectors") + 1], *job["fold"])
     site = os.path.join(job["work"], "site")
     digest = hashlib.sha256(
-        json.dumps([FORMAT, job["version"], job["args"]], sort_keys=True).encode())
+        json.dumps([FORMAT, job["version"], job["args"]], sort_keys=True).encode()
+    )
     for rel, meta, sort in sorted(job["pages"], key=lambda page: page[0]):
         with open(os.path.join(job["source"], rel), encoding="utf-8") as handle:
             copy = copier.copy(handle.read(), meta, sort).encode("utf-8", "surrogatepass")
@@ -203,11 +214,15 @@ def run(job):
             env["RAYON_NUM_THREADS"] = str(job["threads"])
         result = subprocess.run(
             [*job["pagefind"], "--site", site, "--output-path", fresh, *job["args"], "--silent"],
-            capture_output=True, text=True, env=env,
+            capture_output=True,
+            text=True,
+            env=env,
         )
         if result.returncode != 0:
-            raise RuntimeError((result.stderr or result.stdout).strip()[-2000:]
-                               or f"pagefind exited with {result.returncode}")
+            raise RuntimeError(
+                (result.stderr or result.stdout).strip()[-2000:]
+                or f"pagefind exited with {result.returncode}"
+            )
         for name in sorted(os.listdir(fresh)):
             if any(fnmatch.fnmatch(name, pattern) for pattern in job["unused"]):
                 os.remove(os.path.join(fresh, name))
@@ -222,8 +237,12 @@ def run(job):
         if cached:
             shutil.rmtree(fresh, ignore_errors=True)
         shutil.rmtree(site, ignore_errors=True)
-    return {"key": key, "reused": False, "copy_seconds": copied,
-            "pagefind_seconds": time.perf_counter() - started - copied}
+    return {
+        "key": key,
+        "reused": False,
+        "copy_seconds": copied,
+        "pagefind_seconds": time.perf_counter() - started - copied,
+    }
 
 
 def main():

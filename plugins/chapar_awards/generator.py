@@ -58,7 +58,11 @@ class AwardsGenerator(Generator):
         self.context["awards_festivals_by_news"] = {}
         self.context["AWARDS"] = settings
         articles = self.context.get("articles", [])
-        everything = [*articles, *self.context.get("hidden_articles", []), *self.context.get("drafts", [])]
+        everything = [
+            *articles,
+            *self.context.get("hidden_articles", []),
+            *self.context.get("drafts", []),
+        ]
         folder = settings["path"]
         if not os.path.isdir(folder):
             logger.debug("No award data at %s; no award pages", folder)
@@ -102,16 +106,35 @@ class AwardsGenerator(Generator):
         data_url = settings["data_url"]
         common = {"awards_data_url": data_url}
         writer.write_file(
-            settings["save_as"], self.get_template("awards_index"), self.context,
-            relative_urls=relative, url=settings["url"],
-            agencies=self.awards.agencies, festivals=self.awards.festivals, **common,
+            settings["save_as"],
+            self.get_template("awards_index"),
+            self.context,
+            relative_urls=relative,
+            url=settings["url"],
+            agencies=self.awards.agencies,
+            festivals=self.awards.festivals,
+            **common,
         )
         template = self.get_template("awards_agency")  # compiled once for every page
         for agency in self.awards.agencies:
-            writer.write_file(agency.save_as, template, self.context, relative_urls=relative,
-                              url=agency.url, agency=agency, **common)
+            writer.write_file(
+                agency.save_as,
+                template,
+                self.context,
+                relative_urls=relative,
+                url=agency.url,
+                agency=agency,
+                **common,
+            )
         template = self.get_template("awards_festival")
         for festival in self.awards.festivals:
-            writer.write_file(festival.save_as, template, self.context, relative_urls=relative,
-                              url=festival.url, festival=festival, **common)
+            writer.write_file(
+                festival.save_as,
+                template,
+                self.context,
+                relative_urls=relative,
+                url=festival.url,
+                festival=festival,
+                **common,
+            )
         opendata.write(self.awards, os.path.join(self.output_path, data_url))

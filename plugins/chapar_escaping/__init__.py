@@ -48,8 +48,11 @@ def autoescape_except(excluded):
 def turn_on_autoescape(generator):
     excluded = concern(generator.settings, "ESCAPING", DEFAULTS)["exclude"]
     generator.env.autoescape = autoescape_except(excluded)
-    logger.debug("autoescape on for %s templates, except %s",
-                 type(generator).__name__, ", ".join(excluded) or "none")
+    logger.debug(
+        "autoescape on for %s templates, except %s",
+        type(generator).__name__,
+        ", ".join(excluded) or "none",
+    )
 
 
 def feed_titles_as_text(context, feed):
@@ -61,8 +64,8 @@ def feed_titles_as_text(context, feed):
     for entry in feed.items:
         path = urlsplit(entry["link"]).path
         for index, char in enumerate(path):
-            if char == "/" and path[index + 1:] in titles:
-                entry["title"] = titles[path[index + 1:]]
+            if char == "/" and path[index + 1 :] in titles:
+                entry["title"] = titles[path[index + 1 :]]
                 break
     if isinstance(feed, Rss201rev2Feed) and feed.feed.get("description"):
         # RSS readers render a description as HTML (the channel's is SITESUBTITLE)

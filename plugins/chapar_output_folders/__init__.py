@@ -24,9 +24,18 @@ from pelican import signals
 
 logger = logging.getLogger(__name__)
 
-CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations",
-                 "hidden_articles", "hidden_translations", "pages", "hidden_pages",
-                 "draft_pages", "draft_translations")
+CONTENT_LISTS = (
+    "articles",
+    "translations",
+    "drafts",
+    "drafts_translations",
+    "hidden_articles",
+    "hidden_translations",
+    "pages",
+    "hidden_pages",
+    "draft_pages",
+    "draft_translations",
+)
 LAST_BUILD = {}  # folders made by the thread in the last build, for tests and benchmarks
 
 

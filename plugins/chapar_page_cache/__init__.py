@@ -68,11 +68,28 @@ DEFAULTS = {  # PAGE_CACHE in pelicanconf.py (chapar.settings.concern)
     "previous_output": "",  # the pages reused; empty: OUTPUT_PATH
 }
 # Site-wide content lists (see the module docstring) and per-page scratch values.
-NOT_SITE_WIDE = frozenset({
-    "articles", "dates", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages",
-    "tags", "authors", "period_archives", "related_posts", "static_content", "static_links",
-    "staticfiles", "generated_content", "jalali_archive", "localsiteurl", "output_file",
-})
+NOT_SITE_WIDE = frozenset(
+    {
+        "articles",
+        "dates",
+        "drafts",
+        "hidden_articles",
+        "pages",
+        "hidden_pages",
+        "draft_pages",
+        "tags",
+        "authors",
+        "period_archives",
+        "related_posts",
+        "static_content",
+        "static_links",
+        "staticfiles",
+        "generated_content",
+        "jalali_archive",
+        "localsiteurl",
+        "output_file",
+    }
+)
 # Whole-site lists Pelican hands some pages (tag and category pages get every
 # article as ``all_articles``): by the rule above, only which items count.
 SITE_LISTS = frozenset({"all_articles"})
@@ -83,7 +100,9 @@ def code_digest(settings):
     and every theme file."""
     h = hashlib.blake2b(digest_size=16)
     h.update(pelican.__version__.encode())
-    folders = [settings["THEME"], os.path.dirname(chapar.__file__)] + list(settings.get("PLUGIN_PATHS", []))
+    folders = [settings["THEME"], os.path.dirname(chapar.__file__)] + list(
+        settings.get("PLUGIN_PATHS", [])
+    )
     for folder in folders:
         for root, dirs, files in os.walk(folder, followlinks=True):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -133,8 +152,7 @@ class PageCache:
                 self.site_key = ""
         if not self.site_key:
             return None
-        own = {k: v for k, v in localcontext.items()
-               if k not in context or v is not context[k]}
+        own = {k: v for k, v in localcontext.items() if k not in context or v is not context[k]}
         own.pop("output_file", None)
         own.pop("localsiteurl", None)
         paginated = [k[: -len("_paginator")] for k in own if k.endswith("_paginator")]
@@ -147,15 +165,20 @@ class PageCache:
         except Unfingerprintable as reason:
             logger.debug("page cache: %s is always rendered: %s", name, reason)
             return None
-        return hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"),
-                               digest_size=16).hexdigest()
+        return hashlib.blake2b(
+            "\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16
+        ).hexdigest()
 
     def _site_key(self, context):
         settings = {k: v for k, v in context.items() if k.isupper() and k not in PLACE_SETTINGS}
-        site = {k: v for k, v in context.items()
-                if not k.isupper() and k not in NOT_SITE_WIDE}
-        return "|".join((code_digest(self.settings), self.fingerprints.of(settings, "site"),
-                         self.fingerprints.of(site, "site")))
+        site = {k: v for k, v in context.items() if not k.isupper() and k not in NOT_SITE_WIDE}
+        return "|".join(
+            (
+                code_digest(self.settings),
+                self.fingerprints.of(settings, "site"),
+                self.fingerprints.of(site, "site"),
+            )
+        )
 
     def previous_page(self, name, key):
         """The :class:`Reused` file the previous build wrote at ``name`` under
@@ -312,8 +335,11 @@ def save(pelican_object):
         cache = writer.page_cache
         cache.save_manifest(pelican_object.output_path)
         LAST_BUILD.clear()
-        LAST_BUILD.update(rendered=cache.rendered, reused=cache.reused,
-                          rendered_pages=sorted(cache.rendered_pages))
+        LAST_BUILD.update(
+            rendered=cache.rendered,
+            reused=cache.reused,
+            rendered_pages=sorted(cache.rendered_pages),
+        )
         logger.info("page cache: %d pages rendered, %d reused", cache.rendered, cache.reused)
 
 

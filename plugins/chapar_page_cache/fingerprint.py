@@ -130,11 +130,14 @@ class Fingerprints:
                 fast = _value_repr(value)
                 if fast is not None:
                     return _digest((kind, fast))
-                items = sorted(("s" + k, self.of(v, mode, depth))  # self.of of a str key
-                               for k, v in value.items())
+                items = sorted(
+                    ("s" + k, self.of(v, mode, depth))  # self.of of a str key
+                    for k, v in value.items()
+                )
             else:
-                items = sorted((self.of(k, mode, depth), self.of(v, mode, depth))
-                               for k, v in value.items())
+                items = sorted(
+                    (self.of(k, mode, depth), self.of(v, mode, depth)) for k, v in value.items()
+                )
             return _digest([kind] + [part for pair in items for part in pair])
         if isinstance(value, (set, frozenset)):
             return _digest([kind] + sorted(self.of(v, mode, depth) for v in value))
@@ -142,16 +145,43 @@ class Fingerprints:
             return _digest([kind] + [self.of(v, mode, depth) for v in value])
         if isinstance(value, Paginator):
             # The pages it links to: which items, in which order.
-            return _digest((kind, value.name, str(value.url), str(value.per_page),
-                            str(value.orphans), self.of(value.object_list, "listing", depth)))
+            return _digest(
+                (
+                    kind,
+                    value.name,
+                    str(value.url),
+                    str(value.per_page),
+                    str(value.orphans),
+                    self.of(value.object_list, "listing", depth),
+                )
+            )
         if isinstance(value, Page):
-            return _digest((kind, value.name, str(value.number),
-                            self.of(value.paginator, mode, depth),
-                            self.of(value.object_list, mode, depth)))
-        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type,
-                              types.ModuleType, types.MethodType)):
-            return _digest((kind, getattr(value, "__module__", "") or "",
-                            getattr(value, "__qualname__", getattr(value, "__name__", ""))))
+            return _digest(
+                (
+                    kind,
+                    value.name,
+                    str(value.number),
+                    self.of(value.paginator, mode, depth),
+                    self.of(value.object_list, mode, depth),
+                )
+            )
+        if isinstance(
+            value,
+            (
+                types.FunctionType,
+                types.BuiltinFunctionType,
+                type,
+                types.ModuleType,
+                types.MethodType,
+            ),
+        ):
+            return _digest(
+                (
+                    kind,
+                    getattr(value, "__module__", "") or "",
+                    getattr(value, "__qualname__", getattr(value, "__name__", "")),
+                )
+            )
         if hasattr(value, "pattern") and hasattr(value, "flags"):  # compiled regex
             return _digest((kind, str(value.pattern), str(value.flags)))
         if mode != "site" and hasattr(value, "__page_key__"):
@@ -181,7 +211,9 @@ class Fingerprints:
                 fast = self.of(content.metadata, "item", depth)
             return _digest((kind, str(content.url), fast))
         metadata = content.metadata
-        own = {k: v for k, v in vars(content).items()  # not twice what metadata holds
-               if k not in SITE_ATTRIBUTES and (k not in metadata or v is not metadata[k])}
-        return _digest((kind, str(content.url), str(content.save_as),
-                        self.of(own, "item", depth)))
+        own = {
+            k: v
+            for k, v in vars(content).items()  # not twice what metadata holds
+            if k not in SITE_ATTRIBUTES and (k not in metadata or v is not metadata[k])
+        }
+        return _digest((kind, str(content.url), str(content.save_as), self.of(own, "item", depth)))

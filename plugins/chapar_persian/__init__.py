@@ -28,7 +28,6 @@ from chapar_persian.reader import PersianMarkdownReader
 logger = logging.getLogger(__name__)
 
 
-
 def add_reader(readers):
     for extension in PersianMarkdownReader.file_extensions:
         readers.reader_classes[extension] = PersianMarkdownReader
@@ -95,8 +94,9 @@ class FoldingExportGenerator(Generator):
         path = os.path.join(self.output_path, save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
-            json.dump(folding.export(), handle, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":"))
+            json.dump(
+                folding.export(), handle, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+            )
 
 
 def get_generators(pelican):

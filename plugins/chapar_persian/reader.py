@@ -18,7 +18,12 @@ from chapar.pelican_compat import discard_marker, markdown_metadata
 from chapar.news.body import clean_body
 from chapar.persian.dates import parse_date
 from chapar.news.item import (
-    header_keys, header_lines, header_values, parse_news_code, read_source, unknown_key_message,
+    header_keys,
+    header_lines,
+    header_values,
+    parse_news_code,
+    read_source,
+    unknown_key_message,
 )
 from chapar.problems import ContentError, Problem
 from chapar.persian.text import normalize
@@ -69,18 +74,14 @@ class PersianMarkdownReader(MarkdownReader):
         return self._converter
 
     def problem(self, key, message):
-        self._problems.append(
-            Problem(self.source_path, self._lines.get(key, 1), message)
-        )
+        self._problems.append(Problem(self.source_path, self._lines.get(key, 1), message))
 
     def process_metadata(self, name, value):
         try:
             if name in ("date", "modified"):
                 return parse_date(value)
             if name == "tags":
-                return METADATA_PROCESSORS["tags"](
-                    ",".join(split_list(value)), self.settings
-                )
+                return METADATA_PROCESSORS["tags"](",".join(split_list(value)), self.settings)
             if name == "newscode":
                 return parse_news_code(value)
             if name == "agencies":
@@ -94,8 +95,7 @@ class PersianMarkdownReader(MarkdownReader):
         root = os.path.abspath(self.settings["PATH"])
         source = os.path.abspath(source_path)
         return any(
-            os.path.commonpath([source, os.path.join(root, sub)])
-            == os.path.join(root, sub)
+            os.path.commonpath([source, os.path.join(root, sub)]) == os.path.join(root, sub)
             for sub in self.settings["ARTICLE_PATHS"]
         )
 
@@ -116,11 +116,9 @@ class PersianMarkdownReader(MarkdownReader):
         if status not in NEWS_STATUSES:
             self.problem(
                 "status",
-                f"Status {status!r} is not allowed; use one of: "
-                + ", ".join(NEWS_STATUSES),
+                f"Status {status!r} is not allowed; use one of: " + ", ".join(NEWS_STATUSES),
             )
 
 
 def key_name(key):
     return KEY_NAMES.get(key, key.capitalize())
-

@@ -104,8 +104,11 @@ def freeze_urls(generators):
     ``override_url`` / ``override_save_as``, the attributes it consults first.
     """
     for generator in generators:
-        for item in (getattr(generator, "articles", []) + getattr(generator, "translations", [])
-                     + getattr(generator, "pages", [])):
+        for item in (
+            getattr(generator, "articles", [])
+            + getattr(generator, "translations", [])
+            + getattr(generator, "pages", [])
+        ):
             item.override_url, item.override_save_as = item.url, item.save_as
 
 

@@ -39,6 +39,7 @@ class ArticleList(list):
         def changed(self, *args):
             self._ids = None
             return method(self, *args)
+
         changed.__name__ = method.__name__
         return changed
 
@@ -59,8 +60,9 @@ def fast_lists(generator):
     if not speedups_enabled():  # another Pelican: its own lists (chapar/pelican_compat.py)
         return
     generator.tags = {tag: ArticleList(items) for tag, items in generator.tags.items()}
-    generator.categories = [(category, ArticleList(items))
-                            for category, items in generator.categories]
+    generator.categories = [
+        (category, ArticleList(items)) for category, items in generator.categories
+    ]
     generator.authors = [(author, ArticleList(items)) for author, items in generator.authors]
     update_context(generator, ("tags", "categories", "authors"))  # as Pelican put them there
 
