@@ -64,9 +64,8 @@ def build(c, settings=None):
 def check(c, settings=None):
     """Validate all content and data; write nothing, same messages as build."""
     from chapar.build import runner
-
-    from chapar.persian.dates import build_time, format_date
     from chapar.news.item import scheduled_items
+    from chapar.persian.dates import build_time, format_date
 
     _run_build(runner.check, settings_file=settings or CONFIG["settings"])
     print("no problems found")
@@ -103,7 +102,7 @@ def serve(c, port=CONFIG["port"]):
 @task
 def livereload(c, port=CONFIG["port"]):
     """Rebuild on every change and reload the browser (uses the content cache)."""
-    from livereload import Server  # noqa: PLC0415
+    from livereload import Server
 
     def rebuild():
         try:
@@ -163,10 +162,10 @@ def moderation(c, approve=None, reject=None):
 )
 def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None, to=None):
     """Build with publishconf.py, run the gates, push output/ to a branch (nothing on failure)."""
-    from chapar.publishing import PublishError, publish_folder, source_revision
-    from chapar.publishing.objectstore import upload
-    from chapar.publishing.gates import run_gates
     from chapar.build import runner
+    from chapar.publishing import PublishError, publish_folder, source_revision
+    from chapar.publishing.gates import run_gates
+    from chapar.publishing.objectstore import upload
 
     _ensure_checkers(c)
     siteurl = siteurl or os.environ.get("SITEURL")
@@ -209,7 +208,8 @@ def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None, 
 
 def _ensure_checkers(c):
     """The gates' tools, installed when the machine can (chromium, vnu.jar), or
-    one line that says what is missing and how to get it."""
+    one line that says what is missing and how to get it.
+    """
     import importlib.util
     import shutil
 

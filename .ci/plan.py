@@ -32,7 +32,8 @@ def needs_tests(event, changed):
 
 def changed_paths(before, after, repo="."):
     """The paths changed between two commits, or None when git cannot tell
-    (a new branch, a force-push over history this clone does not have)."""
+    (a new branch, a force-push over history this clone does not have).
+    """
     if not before or before == NO_COMMIT:
         return None
     run = subprocess.run(
@@ -40,6 +41,7 @@ def changed_paths(before, after, repo="."):
         cwd=repo,
         capture_output=True,
         text=True,
+        check=False,
     )
     if run.returncode != 0:
         return None
@@ -47,6 +49,7 @@ def changed_paths(before, after, repo="."):
 
 
 def main(argv=None):
+    """Print the plan for the event and the pushed range given on the command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--event", required=True, help="github.event_name")
     parser.add_argument("--before", default="", help="github.event.before (push)")

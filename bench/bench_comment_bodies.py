@@ -13,7 +13,6 @@ A measurement, not a test.
 """
 
 import argparse
-import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 from chapar import moderation
-from chapar.comments import render  # noqa: E402
-from chapar.comments.site import comment_settings  # noqa: E402
-from chapar.persian.dates import TEHRAN  # noqa: E402
+from chapar.comments import render
+from chapar.comments.site import comment_settings
+from chapar.persian.dates import TEHRAN
 
 BODIES = {
     "persian text": lambda n: ("دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت. " * n)[:n],
@@ -56,7 +55,7 @@ class Source:
 def thread(comments, conf):
     body, template = render.BodyRenderer(), render.ThreadTemplate(conf)
     published = {c.id: moderation.PUBLISHED for c in comments}
-    roots, count = render.build_threads(comments, published, body)
+    roots, _count = render.build_threads(comments, published, body)
     return template(roots)
 
 
@@ -73,7 +72,7 @@ def main():
         row, per_char = [], []
         for n in args.sizes:
             text = make(n)
-            seconds = best(lambda: body(text))
+            seconds = best(lambda text=text: body(text))
             row.append(f"{seconds * 1000:12.1f} ms")
             per_char.append(f"{seconds / len(text) * 1e6:.2f}")
         print(f"{name:14s}" + "".join(row) + "   " + " / ".join(per_char))

@@ -31,13 +31,70 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-WORDS = (
-    "استان دولت مردم خدمت اداره جشنواره ارزیابی دستگاه اجرایی شاخص توسعه الکترونیک "
-    "رضایتمندی سلامت اقتصاد اشتغال سرمایه کشاورزی آب برق گاز راه شهرستان فرماندار "
-    "استاندار شورا شهر روستا طرح پروژه افتتاح اعتبار بودجه برنامه مدیر کارشناس گزارش "
-    "نشست همایش تقدیر نمونه کارمند شفافیت عملکرد نظارت قانون مجلس نماینده وزیر سازمان "
-    "شرکت آموزش فرهنگ ورزش جوانان بهداشت درمان بیمارستان دانشگاه مدرسه بجنورد شیروان"
-).split()
+WORDS = [
+    "استان",
+    "دولت",
+    "مردم",
+    "خدمت",
+    "اداره",
+    "جشنواره",
+    "ارزیابی",
+    "دستگاه",
+    "اجرایی",
+    "شاخص",
+    "توسعه",
+    "الکترونیک",
+    "رضایتمندی",
+    "سلامت",
+    "اقتصاد",
+    "اشتغال",
+    "سرمایه",
+    "کشاورزی",
+    "آب",
+    "برق",
+    "گاز",
+    "راه",
+    "شهرستان",
+    "فرماندار",
+    "استاندار",
+    "شورا",
+    "شهر",
+    "روستا",
+    "طرح",
+    "پروژه",
+    "افتتاح",
+    "اعتبار",
+    "بودجه",
+    "برنامه",
+    "مدیر",
+    "کارشناس",
+    "گزارش",
+    "نشست",
+    "همایش",
+    "تقدیر",
+    "نمونه",
+    "کارمند",
+    "شفافیت",
+    "عملکرد",
+    "نظارت",
+    "قانون",
+    "مجلس",
+    "نماینده",
+    "وزیر",
+    "سازمان",
+    "شرکت",
+    "آموزش",
+    "فرهنگ",
+    "ورزش",
+    "جوانان",
+    "بهداشت",
+    "درمان",
+    "بیمارستان",
+    "دانشگاه",
+    "مدرسه",
+    "بجنورد",
+    "شیروان",
+]
 OFF_TOPIC = "قیمت گوجه و پیاز در میدان تره‌بار این هفته دو برابر شده و فروشندگان ناراضی هستند"
 KINDS = (
     ("on", 70),
@@ -111,10 +168,9 @@ def make_site(folder, articles, per_article, seed=1397):
 
 def comment_pass(site):
     """Read, moderate and render every comment as the plugin does; timings."""
-    from chapar.comments.site import moderate_site
     from chapar import moderation
-    from chapar.comments import render
-    from chapar.comments import store
+    from chapar.comments import render, store
+    from chapar.comments.site import moderate_site
     from chapar_persian.reader import read_source
 
     os.chdir(site)
@@ -143,7 +199,8 @@ def comment_pass(site):
 def timed_build(site, output, **settings):
     """(wall s, CPU s of the build and its children, max RSS MiB, s the build
     waited for the comments worker, comment folders the build did itself) of
-    a clean build."""
+    a clean build.
+    """
     code = (
         "import sys, time, resource, logging;"
         "logging.disable(logging.WARNING);"
@@ -157,7 +214,9 @@ def timed_build(site, output, **settings):
         "import comments; b = comments.LAST_BUILD;"
         "print(b.get('waited', 0), wall, cpu, me.ru_maxrss, b.get('built', -1))"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=site, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=site, capture_output=True, text=True, check=False
+    )
     if result.returncode:
         sys.exit(result.stderr[-3000:])
     waited, seconds, cpu, rss, built = result.stdout.split()[-5:]
@@ -167,10 +226,9 @@ def timed_build(site, output, **settings):
 def site_pass(site):
     """The build's pass as the plugin runs it in a clean build: seconds."""
     from chapar import moderation
-    from chapar.comments import render
-    from chapar.comments import sitepass
-    from chapar.comments.site import comment_settings
     from chapar.build import runner
+    from chapar.comments import render, sitepass
+    from chapar.comments.site import comment_settings
 
     os.chdir(site)
     logging.disable(logging.WARNING)

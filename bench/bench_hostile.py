@@ -70,7 +70,8 @@ def worker(site, output):
 
 def timed_build(site):
     """Seconds of a clean build of ``site`` in a new process (no cache, no
-    previous output to reuse), or the error it ended with."""
+    previous output to reuse), or the error it ended with.
+    """
     for name in ("cache", "output"):
         shutil.rmtree(site / name, ignore_errors=True)
     run = subprocess.run(
@@ -78,6 +79,7 @@ def timed_build(site):
         capture_output=True,
         text=True,
         cwd=site,
+        check=False,
     )
     lines = run.stdout.strip().splitlines()
     if run.returncode or not lines:
@@ -136,7 +138,7 @@ def bench_pathological(scratch, repeat):
     bodies = [pathological(shapes[i % len(shapes)], 2880) for i in range(PATHOLOGICAL)]
     sites = {
         "without": newsroom(scratch / "plain", [SENTENCE]),
-        "with": newsroom(scratch / "pathological", [SENTENCE] + bodies),
+        "with": newsroom(scratch / "pathological", [SENTENCE, *bodies]),
     }
     best = alternate(sites, repeat)
     print(
@@ -151,8 +153,8 @@ def bench_pathological(scratch, repeat):
 
 
 def bench_crowd(scratch, repeat):
-    from hostile_support import SENTENCE
     from chapar.checks.budgets import DEFAULTS, page_weight
+    from hostile_support import SENTENCE
 
     sites = {
         n: newsroom(scratch / f"crowd-{n}", [f"{SENTENCE}، نظر {i}" for i in range(1, n + 1)])
@@ -184,8 +186,11 @@ def bench_crowd(scratch, repeat):
 
 
 def bench_vectors(scratch):
+    import logging
+
     from playwright.sync_api import sync_playwright
 
+    from chapar.checks.serve import launch_chromium
     from hostile_support import (
         ALL_VECTORS,
         FIELDS,
@@ -199,9 +204,6 @@ def bench_vectors(scratch):
         parsed_findings,
         static_findings,
     )
-    from chapar.checks.serve import launch_chromium
-
-    import logging
 
     logging.disable(logging.WARNING)  # Pelican's chatter; errors still fail the build
     (scratch / "vectors").mkdir()
@@ -312,7 +314,7 @@ def bench_bad_inputs(scratch):
     )
 
 
-def main():
+def main():  # noqa: RET503 (the exit status of main)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="alternating builds, best kept")
     parser.add_argument("--kill-runs", type=int, default=3)
@@ -323,8 +325,8 @@ def main():
     if args.worker:
         return worker(*args.worker)
     skip = set(filter(None, args.skip.split(",")))
-    with tempfile.TemporaryDirectory(prefix="chapar-hostile-", dir=args.workdir) as scratch:
-        scratch = Path(scratch)
+    with tempfile.TemporaryDirectory(prefix="chapar-hostile-", dir=args.workdir) as scratch_name:
+        scratch = Path(scratch_name)
         print(f"builds in {scratch}, best of {args.repeat} alternating runs")
         steps = [
             ("cost", lambda: bench_pathological(scratch, args.repeat)),

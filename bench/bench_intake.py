@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the test suite's helpers drive it
 
 from chapar.cli import moderation as cli
-from chapar.comments import store  # noqa: E402
-from intake_support import on_topic  # noqa: E402  (the tests' distinct on-topic comments)
+from chapar.comments import store
+from intake_support import on_topic
 
 ORIGIN = "http://127.0.0.1:8000"
 SEED = 4385870
@@ -72,7 +72,7 @@ def free_port():
 
 
 def start(folder, port):
-    log = open(folder / "intake.log", "wb")
+    log = open(folder / "intake.log", "wb")  # noqa: SIM115 (the child writes to it while it runs)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -160,7 +160,7 @@ def run(port, codes, count, clients, keepalive, timeout, offset):
 
 def percentile(values, p):
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main():

@@ -42,7 +42,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT)]
 
-from chapar.moderation import (  # noqa: E402
+from chapar.comments import store
+from chapar.comments.site import comment_settings
+from chapar.moderation import (
     article_words,
     check_text,
     detect_language,
@@ -50,9 +52,6 @@ from chapar.moderation import (  # noqa: E402
     moderate_article,
     tokens,
 )
-
-from chapar.comments import store  # noqa: E402
-from chapar.comments.site import comment_settings  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "moderation-eval"
 
@@ -72,7 +71,7 @@ DETECTED = ("fa", "ar", "en", "fin", "none")
 # lexicon is scored on Persian only (whether a Finglish or English comment is
 # offensive is not labelled: its flags are counted, not scored).  Every other
 # check and the whole rule set: what should not be published as it is.
-NOT_PUBLISHABLE = frozenset(("offensive_fa",) + FOREIGN)
+NOT_PUBLISHABLE = frozenset(("offensive_fa", *FOREIGN))
 TARGETS = {
     "lexicon": (frozenset({"offensive_fa"}), PERSIAN),
     "language": (frozenset(FOREIGN), LABELS),
@@ -107,7 +106,8 @@ def ratio(a, b):
 
 def binary_metrics(flags, truths):
     """Counts, precision, recall and false-flag rate of ``flags`` (bools)
-    against ``truths`` (bools: the item should be flagged)."""
+    against ``truths`` (bools: the item should be flagged).
+    """
     tp = fp = fn = tn = 0
     for flag, truth in zip(flags, truths, strict=True):
         if flag and truth:
@@ -133,15 +133,16 @@ def binary_metrics(flags, truths):
 def check_metrics(labels, flags, target, scored):
     """One check's figures on dev.csv: ``labels`` and ``flags`` per item;
     ``target`` the labels it should flag, ``scored`` the labels scored.
-    Per label: n, flagged, rate and its role (target, clean or unscored)."""
+    Per label: n, flagged, rate and its role (target, clean or unscored).
+    """
     per_label = {}
     known = [label for label in LABELS if label in labels]
     for label in known + sorted(set(labels) - set(known)):
-        n = sum(1 for l in labels if l == label)
-        flagged = sum(1 for l, f in zip(labels, flags) if l == label and f)
+        n = sum(1 for lab in labels if lab == label)
+        flagged = sum(1 for lab, f in zip(labels, flags, strict=False) if lab == label and f)
         role = "target" if label in target else "clean" if label in scored else "unscored"
         per_label[label] = {"n": n, "flagged": flagged, "rate": ratio(flagged, n), "role": role}
-    pairs = [(f, l in target) for l, f in zip(labels, flags) if l in scored]
+    pairs = [(f, lab in target) for lab, f in zip(labels, flags, strict=False) if lab in scored]
     overall = binary_metrics([f for f, _ in pairs], [t for _, t in pairs])
     return {"overall": overall, "per_label": per_label}
 
@@ -149,7 +150,7 @@ def check_metrics(labels, flags, target, scored):
 def confusion(truth, detected):
     """``{true: Counter(detected)}``."""
     matrix = defaultdict(Counter)
-    for t, d in zip(truth, detected):
+    for t, d in zip(truth, detected, strict=False):
         matrix[t][d] += 1
     return {t: dict(c) for t, c in matrix.items()}
 
@@ -159,7 +160,8 @@ def confusion(truth, detected):
 
 def site_rules(rules_path=None):
     """The rules the build loads, COMMENTS["rules"] of pelicanconf.py (relative
-    to the project root), and COMMENTS["max_characters"]."""
+    to the project root), and COMMENTS["max_characters"].
+    """
     settings = comment_settings(runpy.run_path(str(ROOT / "pelicanconf.py")))
     path = Path(rules_path or settings["rules"])
     if not path.is_absolute():
@@ -174,7 +176,8 @@ def without(rules, *checks):
 
 def as_comment(item_id, text, code="bench"):
     """``(comment, raw body)``: ``text`` as a comment file read by the
-    build's parser (it normalises the body for display and checks)."""
+    build's parser (it normalises the body for display and checks).
+    """
     source = f"Author: bench\nDate: 2025-01-01 12:00\nId: c{item_id}\n\n{text}\n"
     path = f"content/comments/{code}/c{item_id}.md"
     comment, problems = store.parse_comment(source, path, code)
@@ -192,7 +195,8 @@ def decide(rules, comment, article_text, limit):
 def run_dev(rules, limit, rows):
     """Per item: the raw and the build's (normalised) body, each enforced
     check's reason on both, the detected language on both, and the
-    decision of the rules without relevance."""
+    decision of the rules without relevance.
+    """
     dev_rules = without(rules, *SKIPPED_ON_DEV)
     checks = [r for r in dev_rules.rules if r.check]
     items = []
@@ -219,7 +223,8 @@ def run_dev(rules, limit, rows):
 def guard_baselines(rules, texts):
     """persian-text-guard's own matcher: its public default list
     (``WordList.persian_default()``), and the lists and word files the
-    lexicon rule names, read the way the engine reads them."""
+    lexicon rule names, read the way the engine reads them.
+    """
     from persian_text_guard import ProfanityFilter, WordCategory, WordList
 
     from chapar.guard_compat import bundled_list_text
@@ -243,7 +248,8 @@ def guard_baselines(rules, texts):
 
 def run_relevance(rules, limit, pairs):
     """Per pair: the build's decision with the headline as the article, and
-    the relevance rules' own reasons."""
+    the relevance rules' own reasons.
+    """
     relevance = [r for r in rules.rules if r.check == "relevance"]
     items = []
     for row in pairs:
@@ -330,7 +336,7 @@ def evaluate(folder, rules_path=None, show_errors=0, baseline=True):
     }
 
     # the language check on the raw text and on the build's normalised body
-    truth = [TRUE_LANGUAGE.get(l, l) for l in labels]
+    truth = [TRUE_LANGUAGE.get(lab, lab) for lab in labels]
     language_rules = [r for r in checks if r.check == "language"]
     out["language"] = {
         "build_uses": "normalised (store.parse_comment normalises the body before moderation)",
@@ -345,7 +351,11 @@ def evaluate(folder, rules_path=None, show_errors=0, baseline=True):
             t: {"items": len(group), "detected": dict(Counter(i["language"] for i in group))}
             for t in ("fa", "fin", "ar", "en")
             for group in [
-                [i for i, tl in zip(items, truth) if tl == t and ARABIC_YEH_KAF.search(i["raw"])]
+                [
+                    i
+                    for i, tl in zip(items, truth, strict=False)
+                    if tl == t and ARABIC_YEH_KAF.search(i["raw"])
+                ]
             ]
         },
         "check_changed": {
@@ -395,11 +405,14 @@ def evaluate(folder, rules_path=None, show_errors=0, baseline=True):
 
 def errors(items, flags, target, scored, n, reason_of=None):
     """Up to ``n`` misclassified scored items: false flags first (half of
-    ``n``, rounded up), then misses, each kind filling the other's room."""
+    ``n``, rounded up), then misses, each kind filling the other's room.
+    """
     wrong_flag = [
-        i for i, f in zip(items, flags) if f and i["label"] in scored and i["label"] not in target
+        i
+        for i, f in zip(items, flags, strict=False)
+        if f and i["label"] in scored and i["label"] not in target
     ]
-    missed = [i for i, f in zip(items, flags) if not f and i["label"] in target]
+    missed = [i for i, f in zip(items, flags, strict=False) if not f and i["label"] in target]
     a = min(len(wrong_flag), max((n + 1) // 2, n - len(missed)))
     picked = [("false flag", i) for i in wrong_flag[:a]] + [("missed", i) for i in missed[: n - a]]
     return [
@@ -415,8 +428,8 @@ def errors(items, flags, target, scored, n, reason_of=None):
 
 
 def pair_errors(items, flags, truths, n, reason_of):
-    wrong_flag = [i for i, f, t in zip(items, flags, truths) if f and not t]
-    missed = [i for i, f, t in zip(items, flags, truths) if not f and t]
+    wrong_flag = [i for i, f, t in zip(items, flags, truths, strict=False) if f and not t]
+    missed = [i for i, f, t in zip(items, flags, truths, strict=False) if not f and t]
     a = min(len(wrong_flag), max((n + 1) // 2, n - len(missed)))
     picked = [("false flag", i) for i in wrong_flag[:a]] + [("missed", i) for i in missed[: n - a]]
     return [

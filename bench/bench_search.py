@@ -16,7 +16,6 @@ import argparse
 import logging
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -69,10 +68,10 @@ QUERIES = ["استاندار", "۱۴۰۰", "الكترونيك", "دولت ال�
 
 def main():
     from playwright.sync_api import sync_playwright
+    from synthetic import make_site
 
     from chapar.build import runner
     from chapar.checks.serve import launch_chromium, serve_folder
-    from synthetic import make_site
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-n", type=int, default=1000)

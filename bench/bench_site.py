@@ -121,6 +121,7 @@ def measure(mode, site):
         capture_output=True,
         text=True,
         cwd=site,
+        check=False,
     )
     if run.returncode != 0:
         sys.exit(f"{mode} build failed:\n{run.stderr[-3000:]}")
@@ -130,7 +131,8 @@ def measure(mode, site):
 def creation_cost(folder, files=300):
     """Microseconds to create one empty file (and to make one folder) in
     ``folder``: on some disks this, not Python, decides a build's time, and
-    it can differ tenfold between two folders of one file system."""
+    it can differ tenfold between two folders of one file system.
+    """
     probe = Path(tempfile.mkdtemp(prefix="probe-", dir=folder))
     try:
         started = time.perf_counter()
@@ -150,7 +152,7 @@ def folder_mb(path):
     return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file()) / 2**20
 
 
-def main():
+def main():  # noqa: RET503 (the exit status of main)
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-n", type=int, default=5000, help="articles (default 5000)")
     parser.add_argument("--award-rows", type=int, default=50_000)
@@ -168,8 +170,8 @@ def main():
     from synthetic import make_site
 
     n = args.n
-    with tempfile.TemporaryDirectory(prefix="chapar-bench-", dir=args.workdir) as scratch:
-        scratch = Path(scratch)
+    with tempfile.TemporaryDirectory(prefix="chapar-bench-", dir=args.workdir) as scratch_name:
+        scratch = Path(scratch_name)
         file_us, folder_us = creation_cost(scratch)
         print(
             f"disk: creating a file takes {file_us:.0f} µs, a folder {folder_us:.0f} µs, "

@@ -42,8 +42,8 @@ for _path in (ROOT / "tests",):  # the test suite's helpers drive it
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from chapar.comments import store  # noqa: E402
-from intake_support import (  # noqa: E402
+from chapar.comments import store
+from intake_support import (
     EXISTING,
     OTHER,
     Service,
@@ -111,7 +111,8 @@ def children(pid):
 
 def freeze_git(service, verb, lock, stop, deadline):
     """SIGSTOP the service's ``git <verb>`` at a moment it holds ``lock``; its
-    pid, or ``None`` when none was caught before ``deadline`` or ``stop``."""
+    pid, or ``None`` when none was caught before ``deadline`` or ``stop``.
+    """
     while time.monotonic() < deadline and not stop.is_set():
         for pid, argv in children(service.proc.pid):
             if argv[:1] != ["git"] or verb not in argv:
@@ -155,7 +156,8 @@ def poster(service, k, count, stop, acknowledged, refused):
 
 def wait_healthy(service, timeout):
     """The last (status, report) of /healthz, polled until it is 200 with
-    nothing pending, or ``timeout`` seconds."""
+    nothing pending, or ``timeout`` seconds.
+    """
     deadline = time.monotonic() + timeout
     while True:
         status, _, body = request(service.base, "GET", "/healthz")
@@ -262,7 +264,8 @@ def kill_runs(mode="service", runs=3, posts=300, git=True, clients=8, folder=Non
     each killing the service once ``posts`` comments are acknowledged; the
     summed figures and each run's.
     ``folder``: where the throw-away sites go (default: a temporary folder,
-    removed after)."""
+    removed after).
+    """
     if mode not in MODES:
         raise ValueError(f"mode: {mode!r} is not one of {MODES}")
     scratch = Path(tempfile.mkdtemp(prefix="intake-kill-", dir=folder))

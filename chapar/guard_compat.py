@@ -106,7 +106,8 @@ def _bundled_lists():
 def bundled_list_text(name):
     """The text of persian-text-guard's bundled list ``name`` ("persian",
     "finglish"), in its word-list format; :class:`MissingInternal` if the
-    installed release does not have it where it is read from."""
+    installed release does not have it where it is read from.
+    """
     header = BUNDLED_LIST_HEADERS[name]
     for text in _bundled_lists():
         if isinstance(text, str) and text.startswith(header):

@@ -58,9 +58,9 @@ from chapar.guard_compat import (
 )
 
 __all__ = [
+    "TESTED_PELICAN",
     "MissingInternal",
     "OpeningWriter",
-    "TESTED_PELICAN",
     "discard_marker",
     "failed_source_paths",
     "forget",
@@ -131,7 +131,8 @@ def _speedups():
 
 def speedups_enabled():
     """Whether the speed-ups built on Pelican's internals may run in this
-    process; if not, warns once, naming the version."""
+    process; if not, warns once, naming the version.
+    """
     return _speedups()
 
 
@@ -141,7 +142,8 @@ def speedups_enabled():
 class OpeningWriter(Writer):
     """Pelican's writer with its file opening (the private ``_open_w``,
     which ``write_file`` calls once per page, after rendering it) routed to
-    :meth:`open_output`, which subclasses override."""
+    :meth:`open_output`, which subclasses override.
+    """
 
     def _open_w(self, filename, encoding, override=False):
         return self.open_output(filename, encoding, override)
@@ -156,7 +158,8 @@ class OpeningWriter(Writer):
 
     def record_written(self, filename, override=False):
         """Record ``filename`` as Pelican's ``_open_w`` does a file written the
-        first time, for a file written some other way."""
+        first time, for a file written some other way.
+        """
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
@@ -167,7 +170,8 @@ class OpeningWriter(Writer):
 
 def discard_marker():
     """The metadata value Pelican drops (``pelican.readers._DISCARD``): a
-    reader's ``process_metadata`` returns it for a key that is to be left out."""
+    reader's ``process_metadata`` returns it for a key that is to be left out.
+    """
     try:
         return readers._DISCARD
     except AttributeError:
@@ -187,14 +191,15 @@ def markdown_metadata(reader, md, source_path):
     That method reads the converter and the path from the reader and
     deregisters the meta preprocessor (so formatted fields are converted
     without it); it is registered again here, at the meta extension's own
-    priority, so ``md`` can convert the next file."""
+    priority, so ``md`` can convert the next file.
+    """
     parse = getattr(reader, "_parse_metadata", None)
     if parse is None or list(inspect.signature(parse).parameters) != ["meta"]:
         raise MissingInternal(
             f"Pelican {pelican_version()} has no MarkdownReader._parse_metadata(meta), which "
             f"the Persian reader uses (tested with {TESTED_PELICAN}.x); see README.md"
         )
-    meta_preprocessor = md.preprocessors["meta"] if "meta" in md.preprocessors else None
+    meta_preprocessor = md.preprocessors["meta"] if "meta" in md.preprocessors else None  # noqa: SIM401 (a Markdown Registry, no .get)
     reader._md, reader._source_path = md, source_path
     try:
         return parse(getattr(md, "Meta", {}))
@@ -208,13 +213,15 @@ def markdown_metadata(reader, md, source_path):
 
 def update_context(generator, names):
     """Put the generator's attributes ``names`` into its context as Pelican
-    itself does (a dict becomes a list of its items)."""
+    itself does (a dict becomes a list of its items).
+    """
     generator._update_context(names)
 
 
 def failed_source_paths(context):
     """The source paths (relative to ``PATH``) Pelican's generators failed to
-    read: ``generated_content`` holds ``None`` for them."""
+    read: ``generated_content`` holds ``None`` for them.
+    """
     return [
         path for path, content in context.get("generated_content", {}).items() if content is None
     ]
@@ -225,7 +232,8 @@ def failed_source_paths(context):
 
 def sitemap_generator():
     """pelican-sitemap's one ``SitemapGenerator`` (its module's ``generator``),
-    checked to have what :func:`restart_sitemap` and the clock pin set."""
+    checked to have what :func:`restart_sitemap` and the clock pin set.
+    """
     from pelican.plugins.sitemap import sitemap
 
     generator = getattr(sitemap, "generator", None)
@@ -242,7 +250,8 @@ def sitemap_generator():
 def restart_sitemap(pelican):
     """Make pelican-sitemap start over for the build of ``pelican``: it keeps
     the first Pelican it saw until that one's ``finalized``, which a failed
-    build never sends."""
+    build never sends.
+    """
     version = installed_version("pelican-sitemap")
     if not in_series(version, TESTED_SITEMAP):
         warn_once(

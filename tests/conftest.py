@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from chapar.build import runner
-from chapar.checks.serve import launch_chromium, serve_folder  # noqa: F401 (tests import it)
+from chapar.checks.serve import launch_chromium, serve_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,7 +54,8 @@ def build_site(site, output=None, settings="pelicanconf.py", **overrides):
 def refused_build(site):
     """Build ``site`` over an output holding a previous site and expect it to
     fail: returns the problems, once the previous output is shown untouched
-    and no staging folder is left behind."""
+    and no staging folder is left behind.
+    """
     from chapar.build.errors import BuildError
 
     output = site / "output"

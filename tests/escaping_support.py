@@ -141,7 +141,8 @@ class Node:
 
 class Tree(HTMLParser):
     """Every element of a page with its attributes and its text (entities decoded,
-    as a browser does), in document order."""
+    as a browser does), in document order.
+    """
 
     def __init__(self, html):
         super().__init__(convert_charrefs=True)
@@ -268,7 +269,8 @@ SVG = {"svg", "g", "rect", "text", "line", "title", "desc", "path", "circle"}
 
 def markup_problems(html):
     """What a hostile value could have made of a page: scripts the theme did
-    not write, event handlers, attributes outside the theme's."""
+    not write, event handlers, attributes outside the theme's.
+    """
     tree = Tree(html)
     problems = []
     for node in tree.find_all("script"):

@@ -9,19 +9,21 @@ ugc) ever reach the page" (comments); every other field is text.
 """
 
 import base64
+import contextlib
 import csv
 import html
 import io
 import json
 import re
-import urllib.parse
 import shutil
+import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
 
+from test_comments_browser import VECTORS
+
 from conftest import ROOT, build_site, make_site, news_item
 from intake_support import on_topic, post, running
-from test_comments_browser import VECTORS
 
 # A few shapes the comment vectors lack, for the contexts a header or cell
 # reaches: inside a quoted attribute, inside a <script> (JSON-LD), a URL.
@@ -46,7 +48,8 @@ _LABEL = re.compile(RECORDER + r"\('([^']+)'\)|xss\.example/([\w:]+)\.js")
 
 def armed(vector, label):
     """``vector`` with its payload replaced by a call to the recorder naming
-    ``label`` (the field and vector it came from): ``title3``, ``agname12``."""
+    ``label`` (the field and vector it came from): ``title3``, ``agname12``.
+    """
     call = f"{RECORDER}('{label}')"
     vector = vector.replace(
         _BASE64_SCRIPT, base64.b64encode(f"<script>{call}</script>".encode()).decode()
@@ -61,10 +64,8 @@ def labels_in(text):
     """The labels of the armed vectors ``text`` carries (base64 data: URLs decoded)."""
     found = {a or b for a, b in _LABEL.findall(text)}
     for chunk in re.findall(r"base64,([A-Za-z0-9+/=]+)", text):
-        try:
+        with contextlib.suppress(ValueError):
             found |= labels_in(base64.b64decode(chunk).decode("utf-8", "replace"))
-        except ValueError:
-            pass
     return found
 
 
@@ -115,13 +116,15 @@ def news_files(vectors=ALL_VECTORS):
 
 def one_line(value):
     """A header value as a comment file can hold it: Python reads U+2028 and
-    U+2029 as line ends."""
+    U+2029 as line ends.
+    """
     return value.replace("\u2028", " ").replace("\u2029", " ")
 
 
 def comment_files(vectors=ALL_VECTORS):
     """On each item, an approved comment by a hostile Author with a hostile
-    body, and an approved hostile reply to it."""
+    body, and an approved hostile reply to it.
+    """
     files = {}
     for i, v in enumerate(vectors):
         code = FIRST_CODE + i
@@ -224,7 +227,8 @@ def setting_overrides(vectors=ALL_VECTORS):
 def intake_fields(vectors=ALL_VECTORS):
     """(label, as_json, fields) for each intake post: the vector in the
     name (when it fits the name's 80 characters) and in the text, after a
-    sentence on the seed article's subject (so the rules let it through)."""
+    sentence on the seed article's subject (so the rules let it through).
+    """
     posts = []
     for i, v in enumerate(vectors):
         for as_json in (True, False):
@@ -247,7 +251,8 @@ def intake_fields(vectors=ALL_VECTORS):
 
 def approve_held(folder):
     """Write ``Status: approved`` into every comment file in ``folder``
-    without a Status (what ``invoke moderation --approve`` does)."""
+    without a Status (what ``invoke moderation --approve`` does).
+    """
     for path in Path(folder).glob("*.md"):
         text = path.read_text(encoding="utf-8")
         head, _, body = text.partition("\n\n")
@@ -257,11 +262,12 @@ def approve_held(folder):
 
 def post_through_intake(site, vectors=ALL_VECTORS):
     """Every intake post of :func:`intake_fields` to the real service;
-    returns ``{label: HTTP status}``."""
+    returns ``{label: HTTP status}``.
+    """
     answers = {}
     with running(site) as service:
         for n, (label, as_json, fields) in enumerate(intake_fields(vectors)):
-            status, headers, body = post(
+            status, _headers, _body = post(
                 service.base,
                 INTAKE_CODE,
                 fields,
@@ -433,12 +439,10 @@ class _Injected(HTMLParser):
         return self.text[start : start + 300]
 
     def _check(self, tag, attrs):
-        for name, value in attrs:
-            name = (name or "").lower()
-            value = value or ""
-            if name.startswith("on"):
-                self.found.append(f"<{tag} {name}='{value[:300]}'>")
-            elif name in URL_ATTRIBUTES and bad_url(value):
+        for raw_name, raw_value in attrs:
+            name = (raw_name or "").lower()
+            value = raw_value or ""
+            if name.startswith("on") or (name in URL_ATTRIBUTES and bad_url(value)):
                 self.found.append(f"<{tag} {name}='{value[:300]}'>")
             elif name == "style" and re.search(r"javascript:|expression\(|url\(", value, re.I):
                 self.found.append(f"<{tag} style='{value[:300]}'>")
@@ -480,7 +484,8 @@ def injected(text):
 
 def first_label(text):
     """The first label in ``text`` (a finding starts with the element it is
-    about; the source after it may name later fields), or ``None``."""
+    about; the source after it may name later fields), or ``None``.
+    """
     match = re.search(_LABEL.pattern + r"|base64,([A-Za-z0-9+/=]+)", text)
     if match is None:
         return None
@@ -538,7 +543,8 @@ DOM_INSPECT = """() => {
 class Recorder:
     """Every script execution a page's vectors managed: ``hits`` (labels the
     recorder was called with, and dialogs) and ``dom`` (on* attributes and
-    script URLs in the live DOM), by page."""
+    script URLs in the live DOM), by page.
+    """
 
     def __init__(self, context):
         self.hits = []
@@ -572,7 +578,8 @@ class Recorder:
 
 def browse_all(output, browser=None, pages=None):
     """Open every HTML page of ``output`` in chromium (``browser``, else one
-    started here): ``(hits, {page: live DOM findings})``."""
+    started here): ``(hits, {page: live DOM findings})``.
+    """
     from chapar.checks.serve import serve_folder
 
     server, base = serve_folder(output)
@@ -676,7 +683,8 @@ def static_findings(output):
 def _read_as_html(element):
     """Whether a feed reader renders this element's text as HTML: Atom's text
     constructs only with ``type="html"`` (plain text is the default, shown as
-    typed), RSS's ``description``; titles of RSS and Atom's default are text."""
+    typed), RSS's ``description``; titles of RSS and Atom's default are text.
+    """
     tag = element.tag.rsplit("}", 1)[-1]
     if element.tag.startswith("{http://www.w3.org/2005/Atom}"):
         return tag in ("summary", "content", "title", "subtitle", "rights") and element.get(
@@ -688,7 +696,8 @@ def _read_as_html(element):
 def feed_findings(output):
     """``[(feed, injected element)]``: the HTML a feed reader renders
     (summaries and content; :func:`_read_as_html`) after the XML is parsed;
-    a feed that does not parse is a finding of its own."""
+    a feed that does not parse is a finding of its own.
+    """
     import xml.etree.ElementTree as ET
 
     found = []
@@ -795,7 +804,8 @@ BAD_INPUTS = [
 
 def run_bad_input(tmp, expected, make):
     """Build the bad site: ``(ok, what happened)``; ok when the build stopped
-    with every problem as path:line: message and one at ``expected``."""
+    with every problem as path:line: message and one at ``expected``.
+    """
     from chapar.build.errors import BuildError
 
     tmp = Path(tmp)
@@ -813,6 +823,6 @@ def run_bad_input(tmp, expected, make):
             and (expected.count(":") > 1 or re.match(r"^[^:]+:\d+: ", hit[0]) is not None)
         )
         return ok, (hit or problems)[0][:160]
-    except Exception as exc:  # a crash: the very thing this guards against
+    except Exception as exc:  # noqa: BLE001 (a crash: the very thing this guards against)
         return False, f"crashed: {type(exc).__name__}: {str(exc)[:120]}"
     return False, "built without a problem"

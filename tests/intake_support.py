@@ -1,5 +1,6 @@
 """Helpers for the intake tests and bench: a fixture site, the real service
-in a subprocess on 127.0.0.1, and a small HTTP client."""
+in a subprocess on 127.0.0.1, and a small HTTP client.
+"""
 
 import http.client
 import json
@@ -59,7 +60,8 @@ def on_topic(i):
 def _serial(i):
     """``i`` written with no digit twice in a row: the rules fold ``100`` and
     ``10`` into one word (repeated letters), and the duplicate check would
-    take the second for the first."""
+    take the second for the first.
+    """
     digits = []
     while True:
         digits.append(i % 9)
@@ -82,13 +84,14 @@ def free_port():
 class Service:
     """``python -m chapar.intake`` on a free loopback port; ``stop()`` or ``kill()``.
     ``group=True`` runs it in a process group (a session) of its own, as a
-    service manager does, so that ``kill_group()`` kills its git children too."""
+    service manager does, so that ``kill_group()`` kills its git children too.
+    """
 
     def __init__(self, site, *args, log=None, group=False):
         self.site = Path(site)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log = open(log or self.site.parent / f"intake-{self.port}.log", "wb")
+        self.log = open(log or self.site.parent / f"intake-{self.port}.log", "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -194,10 +197,7 @@ def post(
     if client:
         hdrs["X-Forwarded-For"] = client
     if body is None:
-        if as_json:
-            body = json.dumps(fields or {}).encode()
-        else:
-            body = urlencode(fields or {}).encode()
+        body = json.dumps(fields or {}).encode() if as_json else urlencode(fields or {}).encode()
     if content_type is None:
         content_type = "application/json" if as_json else "application/x-www-form-urlencoded"
     if content_type:

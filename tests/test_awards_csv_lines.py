@@ -1,10 +1,11 @@
 """Award CSVs that pandas and the csv module used to read differently: each
-problem at the line an editor sees it on (README.md, "Awards (for editors)")."""
+problem at the line an editor sees it on (README.md, "Awards (for editors)").
+"""
 
 import pytest
 
-from chapar.awards.validation import load
 from awards_helpers import AWARDS, write_awards
+from chapar.awards.validation import load
 from conftest import make_site, news_item, refused_build
 
 ROW = "rajaei-1397,post,,"
@@ -58,16 +59,20 @@ def test_an_unclosed_quote_names_its_line(here):
     rows = "".join(f"{ROW}c{i},برتر,\n" for i in range(9))  # lines 4-12
     awards = AWARDS + rows + ROW + '"استقرار میز خدمت,برتر,\n' + rows
     assert problems_for(here, awards) == [
-        'aw/awards.csv:13: a quote (") opened in the row starting on this line is never '
-        "closed, so the rest of the file is read as one cell; close it or remove it"
+        (
+            'aw/awards.csv:13: a quote (") opened in the row starting on this line is never '
+            "closed, so the rest of the file is read as one cell; close it or remove it"
+        )
     ]
 
 
 def test_too_many_cells_after_a_cell_spanning_lines_names_the_real_line(here):
     awards = AWARDS + ROW + '"استقرار\nمیز",برتر,\n' + ROW + "خدمت,برتر,,x,y\n"
     assert problems_for(here, awards) == [
-        "aw/awards.csv:6: this row has 8 cells but the first line names 6 columns; "
-        "check its quotes and the number of commas"
+        (
+            "aw/awards.csv:6: this row has 8 cells but the first line names 6 columns; "
+            "check its quotes and the number of commas"
+        )
     ]
 
 
@@ -75,8 +80,10 @@ def test_one_cell_too_many_on_the_first_row_shifts_no_column(here):
     # pandas took the first column as the index and shifted every other one.
     awards = AWARDS.replace("برتر,\n", "برتر,,اضافه\n", 1)
     assert problems_for(here, awards) == [
-        "aw/awards.csv:2: this row has 7 cells but the first line names 6 columns; "
-        "check its quotes and the number of commas"
+        (
+            "aw/awards.csv:2: this row has 7 cells but the first line names 6 columns; "
+            "check its quotes and the number of commas"
+        )
     ]
 
 
@@ -93,8 +100,10 @@ def test_empty_cells_beyond_the_columns_are_ignored(here, extra):
 def test_one_cell_too_many_on_a_later_row_is_not_dropped(here):
     awards = AWARDS + ROW + "خدمت,برتر,یادداشت,اضافه\n"
     assert problems_for(here, awards) == [
-        "aw/awards.csv:4: this row has 7 cells but the first line names 6 columns; "
-        "check its quotes and the number of commas"
+        (
+            "aw/awards.csv:4: this row has 7 cells but the first line names 6 columns; "
+            "check its quotes and the number of commas"
+        )
     ]
 
 
@@ -113,7 +122,9 @@ def test_a_bad_csv_line_fails_the_build_and_keeps_the_output(tmp_path):
     lines = good.count("\n")
     csv_path.write_text(good.replace("\n", "\r") + 'x,tax,,"باز,برتر,\r', encoding="utf-8")
     assert refused_build(site) == [
-        f'data/awards/awards.csv:{lines + 1}: a quote (") opened in the row starting on '
-        "this line is never closed, so the rest of the file is read as one cell; close it "
-        "or remove it"
+        (
+            f'data/awards/awards.csv:{lines + 1}: a quote (") opened in the row starting on '
+            "this line is never closed, so the rest of the file is read as one cell; close it "
+            "or remove it"
+        )
     ]

@@ -1,18 +1,17 @@
 """Award cells as data: an agency's website must be a plain http(s) address,
-and the open-data CSV never hands a spreadsheet a formula to run."""
+and the open-data CSV never hands a spreadsheet a formula to run.
+"""
 
 import json
 
 import pandas as pd
 import pytest
 
-from chapar.awards import opendata
-from chapar.awards import validation
-from chapar.build.errors import BuildError
-
 from awards_helpers import AGENCIES, write_awards
+from chapar.awards import opendata, validation
+from chapar.build.errors import BuildError
 from conftest import build_site, make_site
-from escaping_support import AGENCY, AWARD, FESTIVAL, PARTNER, hostile_awards, hostile_news, table
+from escaping_support import AGENCY, FESTIVAL, PARTNER, hostile_awards, hostile_news, table
 
 EVIL = 'https://evil.example/" onmouseover="alert(1)" x="'
 
@@ -91,8 +90,10 @@ def test_a_site_with_a_bad_website_is_not_built(tmp_path):
     with pytest.raises(BuildError) as error:
         build_site(root)
     assert [p for p in error.value.problems if "website" in p] == [
-        f"data/awards/agencies.csv:2: website {EVIL!r} must not contain QUOTATION MARK ('\"'); "
-        "write the whole address, e.g. https://www.example.ir/"
+        (
+            f"data/awards/agencies.csv:2: website {EVIL!r} must not contain QUOTATION MARK ('\"'); "
+            "write the whole address, e.g. https://www.example.ir/"
+        )
     ]
     assert not (root / "output").exists()
 
@@ -119,7 +120,7 @@ def test_open_data_csv_neutralises_formulas_and_json_keeps_the_true_values(formu
     csv = pd.read_csv(folder / "awards.csv", dtype=str, keep_default_na=False)
     records = json.loads((folder / "awards.json").read_text(encoding="utf-8"))
     assert len(csv) == len(records) == 2
-    for row, record in zip(csv.to_dict("records"), records):
+    for row, record in zip(csv.to_dict("records"), records, strict=False):
         for column, value in FORMULAS.items():
             assert row[column] == "'" + value
             assert record[column] == value
@@ -141,7 +142,7 @@ def test_pages_show_the_true_values_of_formula_cells(formula_site):
 
 
 @pytest.mark.parametrize(
-    "cell,expected",
+    ("cell", "expected"),
     [
         ("=1+1", "'=1+1"),
         ("+98 21 1234", "'+98 21 1234"),

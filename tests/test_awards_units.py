@@ -2,12 +2,11 @@
 
 import pytest
 
+from awards_helpers import FESTIVALS, write_awards
 from chapar.awards.collation import persian_sorted
 from chapar.awards.matching import AgencyIndex
 from chapar.awards.reading import decode, read_table
 from chapar.awards.validation import AWARD_COLUMNS, load
-
-from awards_helpers import AGENCIES, FESTIVALS, write_awards
 
 
 @pytest.fixture
@@ -38,7 +37,7 @@ def test_windows_1256_is_decoded_to_persian():
 
 
 def test_broken_utf8_is_rejected_not_read_as_mojibake():
-    data = "id,name\npost,اداره کل پست\n".encode("utf-8") + b"bad,\xff\xfe\n"
+    data = "id,name\npost,اداره کل پست\n".encode() + b"bad,\xff\xfe\n"
     text, problem = decode("x.csv", data)
     assert text is None
     assert str(problem).startswith("x.csv:3: the file is not valid UTF-8")
@@ -47,7 +46,9 @@ def test_broken_utf8_is_rejected_not_read_as_mojibake():
 
 def test_utf16_is_rejected_with_how_to_export():
     text, problem = decode("x.csv", "id,name\n".encode("utf-16"))
-    assert text is None and "CSV UTF-8" in problem.message and problem.line == 1
+    assert text is None
+    assert "CSV UTF-8" in problem.message
+    assert problem.line == 1
 
 
 def test_semicolon_separated_excel_export_is_read(here):
@@ -70,7 +71,8 @@ def test_cells_are_normalised_and_lines_kept(here):
     row = table.frame.iloc[0]
     assert row["agency"] == "اداره کل ثبت احوال"  # Arabic kaf, double and edge spaces
     assert row["category"] == "رشد شاخصها"  # kashida dropped
-    assert row["group"] == "" and row["note"] == ""  # optional columns added
+    assert row["group"] == ""
+    assert row["note"] == ""
     assert row["line"] == 3  # the blank line still counts
 
 
@@ -194,7 +196,8 @@ def test_award_objects_are_kept_from_the_garbage_collector_during_a_build_only()
     with heap.paused():
         assert not gc.isenabled()
         heap.freeze()
-    assert gc.isenabled() and gc.get_freeze_count() > 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
     heap.freeze()  # once only
     heap.thaw()
     assert gc.get_freeze_count() == 0

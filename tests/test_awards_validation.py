@@ -2,9 +2,8 @@
 
 import pytest
 
-from chapar.awards.validation import load
-
 from awards_helpers import AGENCIES, AWARDS, FESTIVALS, write_awards
+from chapar.awards.validation import load
 
 
 @pytest.fixture
@@ -16,7 +15,8 @@ def here(tmp_path, monkeypatch):
 def problems_for(here, **files):
     write_awards(here / "aw", **files)
     data, problems = load("aw", today_year=1405)
-    assert data is None and problems
+    assert data is None
+    assert problems
     return [str(p) for p in problems]
 
 
@@ -56,9 +56,8 @@ def test_duplicate_ids(here):
 
 def test_id_that_is_not_an_ascii_slug(here):
     found = problems_for(here, agencies=AGENCIES + "Post Office,اداره پست,,,\n")
-    assert len(found) == 1 and found[0].startswith(
-        "aw/agencies.csv:5: id 'Post Office' must be an ASCII slug"
-    )
+    assert len(found) == 1
+    assert found[0].startswith("aw/agencies.csv:5: id 'Post Office' must be an ASCII slug")
 
 
 def test_duplicate_award_rows_even_spelt_differently(here):
@@ -74,8 +73,10 @@ def test_duplicate_award_rows_across_files(here):
     extra = "festival,agency,category,award\nrajaei-1397,security,استقرار میز خدمت,برتر\n"
     found = problems_for(here, awards_1397=extra)
     assert found == [
-        "aw/awards-1397.csv:2: duplicate award: the same festival, agency, group, category "
-        "and award as awards.csv:3"
+        (
+            "aw/awards-1397.csv:2: duplicate award: the same festival, agency, group, category "
+            "and award as awards.csv:3"
+        )
     ]
 
 
@@ -96,7 +97,7 @@ def test_misspelt_agency_name_suggests_closest_names(here):
 
 
 @pytest.mark.parametrize(
-    "year, hint",
+    ("year", "hint"),
     [
         ("2018", "2018 looks Gregorian: use the Jalali year (1397)"),
         ("97", "write all four digits (1397?)"),
@@ -121,8 +122,10 @@ def test_bad_numbers_and_dates(here):
 def test_alias_claimed_by_two_agencies(here):
     found = problems_for(here, agencies=AGENCIES + "insurance,اداره کل بیمه,تامین اجتماعی,,\n")
     assert found == [
-        "aw/agencies.csv:5: alias «تامین اجتماعی» is already claimed by agency 'security' "
-        "(line 3); an alias must name one agency"
+        (
+            "aw/agencies.csv:5: alias «تامین اجتماعی» is already claimed by agency 'security' "
+            "(line 3); an alias must name one agency"
+        )
     ]
 
 
@@ -146,7 +149,8 @@ def test_missing_file(here):
 def test_undecodable_file_is_rejected_with_how_to_export(here):
     bad = AGENCIES.encode("utf-8") + "x,\u00e9\u00e8 Latin-1 only,,,\n".encode("latin-1")
     found = problems_for(here, agencies=bad)
-    assert len(found) == 1 and found[0].startswith("aw/agencies.csv:")
+    assert len(found) == 1
+    assert found[0].startswith("aw/agencies.csv:")
     assert "CSV UTF-8" in found[0]
 
 

@@ -121,7 +121,8 @@ def test_figures_on_made_up_data(bench, data):
     relevance = out["relevance"]
     topic = relevance["checks"]["topic [relevance]"]
     assert (topic["tp"], topic["fp"], topic["fn"], topic["tn"]) == (1, 0, 1, 1)
-    assert topic["precision"] == 1 and topic["recall"] == pytest.approx(1 / 2)
+    assert topic["precision"] == 1
+    assert topic["recall"] == pytest.approx(1 / 2)
     assert relevance["per_label"]["off_topic"]["held_rate"] == pytest.approx(1 / 2)
     assert relevance["per_label"]["on_topic"]["held_rate"] == 0
 

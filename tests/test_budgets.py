@@ -4,12 +4,11 @@ import shutil
 
 import pytest
 
-from chapar.cli.moderation import collect, news_sources
-from conftest import ROOT, build_site, make_site, news_item
-from chapar.publishing.gates import leaked_texts, withheld_texts
-from chapar.checks.budgets import budget_problems, overhead_html, page_weight
-
 import tasks
+from chapar.checks.budgets import budget_problems, overhead_html, page_weight
+from chapar.cli.moderation import collect, news_sources
+from chapar.publishing.gates import leaked_texts, withheld_texts
+from conftest import ROOT, build_site, make_site, news_item
 
 SENTENCE = "استاندار خراسان شمالی در جشنواره شهید رجایی از دستگاه‌های برتر استان تقدیر کرد و گفت "
 
@@ -30,7 +29,8 @@ def long_story(words):
 
 def test_a_long_story_with_comments_passes_the_budgets(tmp_path):
     """A 1,500-word story is news, not theme weight: its page passes (it broke
-    the uncompressed 40 KB HTML+CSS budget the gates used to apply)."""
+    the uncompressed 40 KB HTML+CSS budget the gates used to apply).
+    """
     comments = {
         f"7/{n}.md": f"Author: خواننده {n}\nDate: 1397/06/05 1{n}:00\n\nنظر شماره {n} دربارهٔ تقدیر استاندار از دستگاه‌ها.\n"
         for n in range(1, 5)
@@ -58,7 +58,8 @@ def test_the_budget_is_the_themes_overhead_not_the_news(tmp_path):
     write(tmp_path, "news/2/index.html", f'<div class="news__meta"><p>{heavy}</p></div>')
     problems = budget_problems(tmp_path)
     assert [p.split(":")[0] for p in problems] == ["news/2/index.html"]
-    assert "HTML without the news text" in problems[0] and "gzipped" in problems[0]
+    assert "HTML without the news text" in problems[0]
+    assert "gzipped" in problems[0]
 
 
 def test_stylesheets_and_scripts_are_counted_compressed(tmp_path):
@@ -72,7 +73,8 @@ def test_stylesheets_and_scripts_are_counted_compressed(tmp_path):
         '<link rel="stylesheet" href="/theme/css/a.css"><script src="/theme/js/a.js"></script><p>x</p>',
     )
     weight = page_weight(tmp_path, "news/1/index.html")
-    assert 0 < weight["css"] < css.stat().st_size and weight["scripts"] > 0
+    assert 0 < weight["css"] < css.stat().st_size
+    assert weight["scripts"] > 0
     assert any(": CSS " in p for p in budget_problems(tmp_path, css_limit=weight["css"] - 1))
     assert any(": scripts " in p for p in budget_problems(tmp_path, script_limit=1))
 
@@ -137,4 +139,6 @@ def test_publish_names_a_missing_gate_tool_in_one_line(monkeypatch):
     with pytest.raises(SystemExit) as exit_:
         tasks._ensure_checkers(None)
     message = str(exit_.value)
-    assert "\n" not in message and "playwright" in message and "requirements-test.txt" in message
+    assert "\n" not in message
+    assert "playwright" in message
+    assert "requirements-test.txt" in message

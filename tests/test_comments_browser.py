@@ -1,5 +1,6 @@
 """Hostile comments in headless Chromium: nothing runs, no on* attribute, no
-non-http(s) URL; and the reply button and the checks before sending."""
+non-http(s) URL; and the reply button and the checks before sending.
+"""
 
 import pytest
 
@@ -178,7 +179,8 @@ def test_reply_button_and_checks_before_sending(hostile_site, page):
 @pytest.fixture(scope="module")
 def paged_site(tmp_path_factory):
     """60 comments in threads of a comment and five replies, each to the one
-    before: several pages, threads continued across them."""
+    before: several pages, threads continued across them.
+    """
     comments = {}
     for i in range(60):
         reply = f"ReplyTo: {i - 1}\n" if i % 6 else ""
@@ -204,7 +206,8 @@ def test_a_comment_page_is_accessible_and_its_links_lead_to_the_comments_answere
     page.goto(f"{paged_site}/news/{CODE}/comments/2/")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert axe_violations(page) == []
-    assert page.console_errors == [] and page.external_requests == []
+    assert page.console_errors == []
+    assert page.external_requests == []
     first = page.locator("#comments article.comment").first
     answered = first.locator(".comment__in-reply a").get_attribute("href")
     target = answered.rsplit("#", 1)[1]

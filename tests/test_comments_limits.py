@@ -1,6 +1,7 @@
 """What no reader's comment can do to the site: a chain of replies of any
 depth, bodies built to be slow, an over-long file, attributes the allow-list
-does not name, or ten thousand comments on one article (README.md, Comments)."""
+does not name, or ten thousand comments on one article (README.md, Comments).
+"""
 
 import html
 import logging
@@ -11,13 +12,12 @@ import pytest
 
 import chapar_comments as comments
 import chapar_page_cache as page_cache
-from chapar.cli import moderation as cli
 from chapar import moderation
-from chapar.comments import render
-from chapar.comments import sitepass
-from conftest import ROOT, build_site, make_site, news_item
-from chapar.checks.budgets import budget_problems
 from chapar.build.errors import BuildError
+from chapar.checks.budgets import budget_problems
+from chapar.cli import moderation as cli
+from chapar.comments import render, sitepass
+from conftest import ROOT, build_site, make_site, news_item
 from test_builds import differences
 from test_comments_build import ARTICLE, CODE, comment
 
@@ -33,7 +33,8 @@ def stamp(i):
 
 def article_pages(out, code=CODE):
     """``{number: html}`` of the article's comment pages, the article as 1,
-    found by following the "later comments" links from the article."""
+    found by following the "later comments" links from the article.
+    """
     pages, number = {}, 1
     path = out / "news" / str(code) / "index.html"
     while True:
@@ -161,7 +162,8 @@ def test_loops_and_unpublished_parents_are_found_along_long_chains():
     assert store.check_thread(chain) == []
     chain[0].reply_to = chain[-1].id  # the whole chain becomes one loop
     problems = store.check_thread(chain)
-    assert len(problems) == n and all("makes a loop of replies" in str(p) for p in problems)
+    assert len(problems) == n
+    assert all("makes a loop of replies" in str(p) for p in problems)
 
 
 # --- bodies -------------------------------------------------------------------
@@ -313,7 +315,8 @@ def test_an_over_long_comment_is_left_out_even_when_approved(tmp_path, caplog, e
     )
     rows, problems = cli.collect(site)
     decided = {key.split("/")[1]: (d.status, d.rule) for key, d, _ in rows}
-    assert problems == [] and decided == {
+    assert problems == []
+    assert decided == {
         "long": ("rejected", moderation.LIMIT),
         "reply": ("held", "thread"),
         "limit": ("published", "editor"),
@@ -323,7 +326,8 @@ def test_an_over_long_comment_is_left_out_even_when_approved(tmp_path, caplog, e
 @pytest.fixture
 def every_warning(monkeypatch):
     """Pelican logs a warning once per process (pelican.log.LimitFilter): here,
-    once per build, as ``invoke build`` does."""
+    once per build, as ``invoke build`` does.
+    """
     from pelican.log import LimitFilter
 
     monkeypatch.setattr(LimitFilter, "_raised_messages", set())
@@ -339,7 +343,7 @@ def test_the_warning_comes_from_the_build_however_the_thread_was_made(
         monkeypatch.setattr(
             sitepass.Worker,
             "finish",
-            lambda self, work: self.proc.wait() and None or finish(self, work),
+            lambda self, work: (self.proc.wait() and None) or finish(self, work),
         )
     site = make_site(
         tmp_path,
@@ -395,9 +399,11 @@ def test_a_length_rule_over_the_limit_fails_the_build_at_its_line(tmp_path):
     with pytest.raises(BuildError) as err:
         build_site(site)
     assert err.value.problems == [
-        f"data/moderation/rules.toml:{line}: rule 'length': max {LIMIT + 1} is over "
-        f"COMMENTS['max_characters'] ({LIMIT}), the longest comment the site shows; "
-        "lower it or raise the setting"
+        (
+            f"data/moderation/rules.toml:{line}: rule 'length': max {LIMIT + 1} is over "
+            f"COMMENTS['max_characters'] ({LIMIT}), the longest comment the site shows; "
+            "lower it or raise the setting"
+        )
     ]
     assert not (site / "output").exists()
 
@@ -440,9 +446,9 @@ def test_ten_thousand_comments_are_paginated_within_the_budget(crowd):
     # the newest thread first, its replies in date order; the oldest thread last
     assert shown[:5] == ["9995", "9996", "9997", "9998", "9999"]
     assert shown[-5:] == ["0", "1", "2", "3", "4"]
+    assert "صفحهٔ ۱ از " in pages[1]
     assert (
-        "صفحهٔ ۱ از " in pages[1]
-        and f"صفحهٔ {len(pages)} از ".translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+        f"صفحهٔ {len(pages)} از ".translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
         in pages[len(pages)]
     )
 

@@ -2,9 +2,8 @@
 
 import logging
 
-from conftest import ROOT
-
 from chapar.build import runner
+from conftest import ROOT
 
 
 def test_the_sample_content_builds_without_a_single_warning(tmp_path, monkeypatch, caplog):

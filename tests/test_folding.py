@@ -1,6 +1,7 @@
 """The folding profiles (chapar/persian/folding.py): each folds as the code it
 replaced did, and the table the build exports for the browsers is the
-Python profiles' own."""
+Python profiles' own.
+"""
 
 import json
 import re
@@ -8,10 +9,10 @@ import subprocess
 import unicodedata
 
 import pytest
-from conftest import ROOT
 
 from chapar.persian import folding
 from chapar.persian.folding import fold
+from conftest import ROOT
 
 SEARCH_EXAMPLES = json.loads(
     (ROOT / "tests/data/search_normalize_examples.json").read_text("utf-8")
@@ -37,7 +38,9 @@ _LOOKALIKES = {
 }
 _LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "\u0640": None})
 _TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)
-_SEARCH = str.maketrans({**dict(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2)), **_LOOKALIKES})
+_SEARCH = str.maketrans(
+    {**dict(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2, strict=False)), **_LOOKALIKES}
+)
 _SEARCH_DROP = re.compile("[\u0640\u064b-\u065f\u0670\u200b-\u200f\ufeff]")
 _PAGE_FOLDS = {chr(k): v for k, v in _SEARCH.items()}
 _PAGE = re.compile(
@@ -142,7 +145,8 @@ def test_the_everyday_names_are_the_profiles():
         assert normalize.fold_page(t) == fold(t, "search_page")
         assert engine.fold(t) == fold(t, "moderation")
         assert collation.sort_key(t)[0] == tuple(map(collation._char_key, fold(t, "sort")))
-    assert engine.FOLD is folding.MODERATION.table and engine.FOLD == _MODERATION
+    assert engine.FOLD is folding.MODERATION.table
+    assert engine.FOLD == _MODERATION
     assert reading._CELL is folding.CELL
 
 

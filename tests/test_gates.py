@@ -1,8 +1,7 @@
 """The publish gates that need no browser, on small planted outputs."""
 
-from chapar.publishing.gates import feed_problems, leaked_emails, leaked_texts, pages_of_each_type
-
 import tasks
+from chapar.publishing.gates import feed_problems, leaked_emails, leaked_texts, pages_of_each_type
 
 
 def write(root, rel, text):

@@ -23,8 +23,8 @@ import pytest
 from hostile_support import (
     ALL_VECTORS,
     FIELDS,
-    build_hostile_site,
     browse_all,
+    build_hostile_site,
     field_of,
     first_label,
     labels_in,
@@ -62,7 +62,8 @@ def _of(field, findings):
 
 def test_every_field_reaches_the_site(hostile):
     """Not a vacuous suite: each field's vectors are in the output (as text),
-    every intake post was answered and most were written."""
+    every intake post was answered and most were written.
+    """
     output, answers = hostile
     assert len(ALL_VECTORS) >= 32
     text = "".join(
@@ -84,7 +85,8 @@ def test_every_field_reaches_the_site(hostile):
 def test_nothing_runs_from(field, browsed):
     """Every page opened, hovered, focused and its events fired: the
     recorder never called by a vector of ``field``, and no on* attribute or
-    script URL of it in the live DOM."""
+    script URL of it in the live DOM.
+    """
     hits, dom = browsed
     ran = [(page, label) for page, label in hits if field_of(label) == field]
     live = _of(field, [(page, f) for page, found in dom.items() for f in found])

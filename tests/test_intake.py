@@ -1,5 +1,6 @@
 """The comment intake service, running on 127.0.0.1: every answer it gives,
-what it writes (and does not), and the comment on its page after a build."""
+what it writes (and does not), and the comment on its page after a build.
+"""
 
 import json
 import socket
@@ -8,12 +9,12 @@ from urllib.parse import quote
 
 import pytest
 
-from chapar.cli import moderation as cli
 from chapar import moderation
+from chapar.cli import moderation as cli
 from chapar.comments import store
 from chapar.comments.compose import comment_text, file_date
-from conftest import build_site, make_site
 from chapar.intake.limits import RateLimiter
+from conftest import build_site, make_site
 from intake_support import (
     DRAFT,
     EXISTING,
@@ -39,7 +40,8 @@ _clients = count(1)
 
 def client():
     """A new client address (X-Forwarded-For from 127.0.0.1 is trusted), so
-    that the rate limit only bites where a test wants it to."""
+    that the rate limit only bites where a test wants it to.
+    """
     n = next(_clients)
     return f"10.0.{n // 250}.{n % 250 + 1}"
 
@@ -83,8 +85,10 @@ def test_form_post_is_written_and_redirected_to_the_article(service):
     assert len(new) == 1
     comment, problems = store.read_comment(new[0], str(SEED))
     assert problems == []
-    assert comment.author == "علی رضایی" and comment.email == "ali@example.org"
-    assert comment.body == on_topic(1) and comment.reply_to == ""
+    assert comment.author == "علی رضایی"
+    assert comment.email == "ali@example.org"
+    assert comment.body == on_topic(1)
+    assert comment.reply_to == ""
     assert comment.id == new[0].stem
     assert not [p for p in new[0].parent.iterdir() if not p.name.endswith(".md")]
 
@@ -95,10 +99,13 @@ def test_json_post_answers_in_json_without_the_email(service):
         {"name": "سارا", "email": "sara.secret@example.org", "text": on_topic(2)},
         as_json=True,
     )
-    assert status == 202 and headers["content-type"].startswith("application/json")
+    assert status == 202
+    assert headers["content-type"].startswith("application/json")
     data = answer(body)
-    assert data["status"] == "published" and data["appears"] == "after-next-build"
-    assert data["news_code"] == str(SEED) and "به‌روزرسانی" in data["message"]
+    assert data["status"] == "published"
+    assert data["appears"] == "after-next-build"
+    assert data["news_code"] == str(SEED)
+    assert "به‌روزرسانی" in data["message"]
     assert b"sara.secret" not in body
     path = service.site / "content/comments" / str(SEED) / f"{data['id']}.md"
     assert "Email: sara.secret@example.org" in path.read_text(encoding="utf-8")
@@ -107,14 +114,17 @@ def test_json_post_answers_in_json_without_the_email(service):
 def test_held_comment_is_written_and_said_to_wait_for_review(service):
     status, _, body = send(service, {"name": "حسن", "text": OFF_TOPIC}, as_json=True)
     data = answer(body)
-    assert status == 202 and data["status"] == "held" and data["appears"] == "after-review"
+    assert status == 202
+    assert data["status"] == "held"
+    assert data["appears"] == "after-review"
     assert "بررسی" in data["message"]
     status, headers, _ = send(service, {"name": "حسن", "text": OFF_TOPIC + " واقعا"})
-    assert status == 303 and headers["location"].endswith("#comments-held")
+    assert status == 303
+    assert headers["location"].endswith("#comments-held")
 
 
 @pytest.mark.parametrize(
-    "text, rule, reader_text",
+    ("text", "rule", "reader_text"),
     [
         (INSULT, "no-insults", NO_INSULTS),
         (FINGLISH, "persian-only", PERSIAN_ONLY),
@@ -127,8 +137,10 @@ def test_rejected_comment_gets_422_with_the_rules_reader_text(service, text, rul
     assert status == 422
     assert answer(body) == {"error": "rejected", "message": reader_text, "rule": rule}
     status, headers, page = send(service, {"name": "ناشناس", "text": text})
-    assert status == 422 and headers["content-type"].startswith("text/html")
-    assert reader_text.encode() in page and b'dir="rtl"' in page
+    assert status == 422
+    assert headers["content-type"].startswith("text/html")
+    assert reader_text.encode() in page
+    assert b'dir="rtl"' in page
     assert files(service) == before
 
 
@@ -137,7 +149,8 @@ def test_the_same_text_twice_is_a_duplicate(service):
     assert send(service, {"name": "یک", "text": text}, as_json=True)[0] == 202
     before = files(service)
     status, _, body = send(service, {"name": "دو", "text": text + "!!"}, as_json=True)
-    assert status == 422 and answer(body)["rule"] == "duplicate"
+    assert status == 422
+    assert answer(body)["rule"] == "duplicate"
     assert "پیش‌تر" in answer(body)["message"]
     assert files(service) == before
 
@@ -157,7 +170,8 @@ def test_reply_to_must_name_a_published_comment(service, reply_to):
     status, _, body = send(
         service, {"name": "رضا", "text": on_topic(5), "reply_to": reply_to}, as_json=True
     )
-    assert status == 422 and answer(body)["error"] == "bad_reply_to"
+    assert status == 422
+    assert answer(body)["error"] == "bad_reply_to"
     assert files(service) == before
 
 
@@ -170,9 +184,11 @@ def test_honeypot_answers_accepted_and_writes_nothing(service, as_json):
         as_json=as_json,
     )
     if as_json:
-        assert status == 202 and answer(body)["status"] == "published"
+        assert status == 202
+        assert answer(body)["status"] == "published"
     else:
-        assert status == 303 and headers["location"].endswith("#comments-sent")
+        assert status == 303
+        assert headers["location"].endswith("#comments-sent")
     assert files(service) == before
 
 
@@ -221,7 +237,8 @@ def test_cors_preflight_for_the_in_page_script(service):
             "Access-Control-Request-Headers": "content-type",
         },
     )
-    assert status == 200 and headers["access-control-allow-origin"] == ORIGIN
+    assert status == 200
+    assert headers["access-control-allow-origin"] == ORIGIN
     status, _, _ = request(
         service.base,
         "OPTIONS",
@@ -235,7 +252,8 @@ def test_body_over_the_limit_gets_413(service):
     before = files(service)
     fields = {"name": "علی", "text": "دولت الکترونیک " * 2000}
     status, _, body = send(service, fields, as_json=True)
-    assert status == 413 and answer(body)["error"] == "too_large"
+    assert status == 413
+    assert answer(body)["error"] == "too_large"
     assert files(service) == before
 
 
@@ -265,7 +283,8 @@ def test_more_posts_than_the_rate_limit_get_429(service):
     status, headers, body = send(
         service, {"name": "علی", "text": on_topic(10)}, client=who, as_json=True
     )
-    assert status == 429 and answer(body)["error"] == "rate_limited"
+    assert status == 429
+    assert answer(body)["error"] == "rate_limited"
     assert 1 <= int(headers["retry-after"]) <= 60
     assert send(service, {"name": "علی", "text": on_topic(10)})[0] == 303  # another client
 
@@ -282,7 +301,7 @@ def test_rate_limiter_window_slides():
 
 
 @pytest.mark.parametrize(
-    "body, content_type, error",
+    ("body", "content_type", "error"),
     [
         (b"name=%FF%FE&text=abc", None, "encoding"),
         ("name=علی&text=".encode() + b"\xff\xfe", None, "encoding"),
@@ -350,7 +369,7 @@ def test_other_content_types_get_415(service, content_type):
 )
 def test_unknown_draft_or_path_like_newscode_gets_404(service, path):
     before = {p for p in (service.site / "content").rglob("*") if p.is_file()}
-    status, _, body = request(
+    status, _, _body = request(
         service.base,
         "POST",
         path,
@@ -368,7 +387,8 @@ def test_unknown_draft_or_path_like_newscode_gets_404(service, path):
 
 def test_persian_digits_in_the_newscode(service):
     status, headers, _ = send(service, {"name": "علی", "text": on_topic(12)}, code="۴۳۸۵۸۷۰")
-    assert status == 303 and headers["location"] == f"{ORIGIN}/news/{SEED}/#comments-sent"
+    assert status == 303
+    assert headers["location"] == f"{ORIGIN}/news/{SEED}/#comments-sent"
 
 
 def test_get_is_not_allowed(service):
@@ -378,7 +398,8 @@ def test_get_is_not_allowed(service):
 def test_openapi_description(service):
     status, _, body = request(service.base, "GET", "/openapi.json")
     doc = answer(body)
-    assert status == 200 and doc["openapi"].startswith("3.")
+    assert status == 200
+    assert doc["openapi"].startswith("3.")
     operation = doc["paths"]["/comments/{newsCode}"]["post"]
     assert set(operation["requestBody"]["content"]) == {
         "application/x-www-form-urlencoded",
@@ -405,21 +426,25 @@ def test_compose_round_trips_through_the_store(tmp_path):
     text = comment_text("سلام\r\nدنیا", author="علی", date=file_date(now), replyto="1", email="")
     assert text == "Author: علی\nDate: 1405/04/23 10:22:33\nReplyTo: 1\n\nسلام\nدنیا\n"
     comment, problems = store.parse_comment(text, tmp_path / "x-1.md", "1")
-    assert problems == [] and comment.date == now and comment.id == "x-1"
-    with pytest.raises(ValueError):
+    assert problems == []
+    assert comment.date == now
+    assert comment.id == "x-1"
+    with pytest.raises(ValueError, match="must be one line"):
         comment_text("x", author="a\nStatus: approved")
 
 
 def test_everything_written_is_valid_and_decided_as_the_service_said(service):
     """The files the tests above left pass the build's checks; the rules give
-    the published ones 'published' and the held ones 'held'."""
+    the published ones 'published' and the held ones 'held'.
+    """
     news = cli.news_sources(service.site / "content/news")
     by_code, problems = store.read_all(service.site / "content/comments", news)
     assert problems == []
     rules = moderation.load_rules(service.site / "data/moderation/rules.toml")
     decisions = moderation.moderate_article(rules, by_code[str(SEED)], news[str(SEED)])
     statuses = {c.body: decisions[c.id].status for c in by_code[str(SEED)]}
-    assert statuses[on_topic(1)] == "published" and statuses[OFF_TOPIC] == "held"
+    assert statuses[on_topic(1)] == "published"
+    assert statuses[OFF_TOPIC] == "held"
     assert not any(INSULT in body or FINGLISH in body for body in statuses)
 
 
@@ -434,9 +459,11 @@ def test_a_written_comment_appears_on_its_article_after_a_build(service):
     out = build_site(service.site, COMMENTS={"endpoint": "http://127.0.0.1:8787"})
     page = (out / "news" / str(SEED) / "index.html").read_text(encoding="utf-8")
     assert f'<article id="comment-{new_id}"' in page
-    assert "خواننده‌ی تازه" in page and on_topic(13) in page
+    assert "خواننده‌ی تازه" in page
+    assert on_topic(13) in page
     assert 'action="http://127.0.0.1:8787/comments/4385870"' in page
-    assert 'id="comments-sent"' in page and 'id="comments-held"' in page
+    assert 'id="comments-sent"' in page
+    assert 'id="comments-held"' in page
     assert OFF_TOPIC not in page
     leaked = [
         p

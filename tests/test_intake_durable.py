@@ -1,6 +1,7 @@
 """Git mode survives crashes and says when it cannot commit: a SIGKILL of the
 service or of its whole process group mid-burst loses no acknowledged comment
-once it is restarted, and /healthz answers 503 while commits fail."""
+once it is restarted, and /healthz answers 503 while commits fail.
+"""
 
 import json
 import os
@@ -11,9 +12,9 @@ import time
 import pytest
 
 from bench.intake_kill import kill_runs
-from conftest import make_site
 from chapar.intake import locks
 from chapar.intake.gitsync import GitCommitter
+from conftest import make_site
 from intake_support import EXISTING, OTHER, SEED, Service, intake_news, on_topic, post
 
 WAIT = 120  # seconds at most for the service to get where a test needs it (never a measure)
@@ -73,10 +74,13 @@ def test_every_acknowledged_comment_is_in_head_after_a_sigkill_and_a_restart(tmp
         assert run["staged_left"] > 0
     else:
         assert run["lock_left"] == 1
-    assert run["acknowledged"] >= 40 + 5 and run["refused"] == 0
+    assert run["acknowledged"] >= 40 + 5
+    assert run["refused"] == 0
     assert run["lost"] == 0  # every 202 is in HEAD, whole
     assert run["uncommitted"] == 0
-    assert run["unhealthy"] == 0 and run["health"]["ok"] and run["health"]["commits"] >= 1
+    assert run["unhealthy"] == 0
+    assert run["health"]["ok"]
+    assert run["health"]["commits"] >= 1
 
 
 def holder(site, path):
@@ -97,7 +101,7 @@ def holder(site, path):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    until(lambda: (site / ".git/index.lock").exists(), "the editor's git to take index.lock")
+    until((site / ".git/index.lock").exists, "the editor's git to take index.lock")
     return proc
 
 
@@ -117,10 +121,13 @@ def test_healthz_is_503_with_the_error_and_the_count_while_commits_fail(tmp_path
         status, report = health_when(
             service, lambda st, _: st != 200, "/healthz to report the failing commit"
         )
-        assert status == 503 and report["ok"] is False
+        assert status == 503
+        assert report["ok"] is False
         assert report["pending_commits"] == 3
-        assert "index.lock" in report["error"] and str(editor.pid) in report["error"]
-        assert report["failing_since"] and report["commits"] == 0
+        assert "index.lock" in report["error"]
+        assert str(editor.pid) in report["error"]
+        assert report["failing_since"]
+        assert report["commits"] == 0
         assert all((site / f"content/comments/{OTHER}/{i}.md").is_file() for i in ids)
         # the editor's git is killed: its lock stays behind, and is taken for stale
         os.killpg(editor.pid, signal.SIGKILL)
@@ -131,7 +138,9 @@ def test_healthz_is_503_with_the_error_and_the_count_while_commits_fail(tmp_path
             lambda st, r: st == 200 and not r["pending_commits"],
             "the commit to go through",
         )
-        assert report["ok"] and report["error"] is None and report["commits"] >= 1
+        assert report["ok"]
+        assert report["error"] is None
+        assert report["commits"] >= 1
         committed = git(site, "ls-tree", "-r", "--name-only", "HEAD", "content/comments")
         assert {f"content/comments/{OTHER}/{i}.md" for i in ids} <= set(committed.split())
         # the editor's change is not the service's to commit
@@ -166,8 +175,10 @@ def test_start_commits_staged_untracked_and_modified_comments_only(tmp_path):
     committer.close()
 
     health = committer.health()
-    assert health["ok"] and health["error"] is None
-    assert health["pending_commits"] == 0 and health["commits"] == 1
+    assert health["ok"]
+    assert health["error"] is None
+    assert health["pending_commits"] == 0
+    assert health["commits"] == 1
     head = set(git(site, "ls-tree", "-r", "--name-only", "HEAD", "content").split())
     assert {f"content/comments/{SEED}/{n}.md" for n in ("staged", "untracked", "held")} <= head
     assert f"content/comments/{SEED}/.intake-0123.tmp" not in head
@@ -200,7 +211,8 @@ def test_a_lock_is_stale_only_when_no_git_uses_the_repository(tmp_path):
     try:
         until(lambda: locks.git_processes(roots), "the git process to show in /proc")
         verdict = locks.remove_if_stale(lock, roots, git_dirs, min_age=0)
-        assert verdict.state == "held" and verdict.holders[0][0] == reader.pid
+        assert verdict.state == "held"
+        assert verdict.holders[0][0] == reader.pid
         assert lock.exists()
     finally:
         reader.communicate(b"")
@@ -222,11 +234,15 @@ def test_healthz_is_503_while_comment_files_cannot_be_written(tmp_path):
         fields = {"name": "خواننده", "text": on_topic(7)}
         assert post(service.base, OTHER, fields, as_json=True)[0] == 500
         status, report = service.health()
-        assert status == 503 and report["ok"] is False and report["write_error"]
+        assert status == 503
+        assert report["ok"] is False
+        assert report["write_error"]
         folder.unlink()
         assert post(service.base, OTHER, fields, as_json=True)[0] == 202
         status, report = service.health()
-        assert status == 200 and report["ok"] and report["write_error"] is None
+        assert status == 200
+        assert report["ok"]
+        assert report["write_error"] is None
     finally:
         service.stop()
 
@@ -245,8 +261,11 @@ def test_healthz_is_503_with_the_push_error_while_pushes_fail(tmp_path):
         status, report = health_when(
             service, lambda st, _: st != 200, "/healthz to report the failing push"
         )
-        assert status == 503 and report["push_error"] and "remote.git" in report["push_error"]
-        assert report["pending_commits"] == 0 and report["error"] is None  # committed here
+        assert status == 503
+        assert report["push_error"]
+        assert "remote.git" in report["push_error"]
+        assert report["pending_commits"] == 0
+        assert report["error"] is None
         assert f"{key}.md" in git(site, "ls-tree", "-r", "--name-only", "HEAD")
         git(tmp_path, "init", "-q", "--bare", "-b", "main", str(remote))
         status, report = health_when(service, lambda st, _: st == 200, "the push to go through")
@@ -279,4 +298,5 @@ def test_an_unexpected_failure_is_reported_and_retried_not_the_end_of_commits(tm
         committer.close()
     assert calls[:2] == [1, 1]
     assert f"content/comments/{SEED}/new.md" in git(site, "ls-tree", "-r", "--name-only", "HEAD")
-    assert committer.health()["ok"] and committer.health()["commits"] == 1
+    assert committer.health()["ok"]
+    assert committer.health()["commits"] == 1

@@ -1,5 +1,6 @@
 """Fuzzing the running intake service (hypothesis): whatever arrives, the
-answer is never a 5xx, and every file it writes is valid for the build."""
+answer is never a 5xx, and every file it writes is valid for the build.
+"""
 
 import json
 from itertools import count
@@ -11,8 +12,8 @@ from hypothesis import strategies as st
 
 from chapar.cli import moderation as cli
 from chapar.comments import store
-from conftest import make_site
 from chapar.intake.desk import FIELDS
+from conftest import make_site
 from intake_support import DRAFT, EXISTING, ORIGIN, SEED, Service, intake_news, on_topic, request
 
 _serials = count(100)  # a new text each time: drawn integers repeat, and repeats are duplicates

@@ -7,6 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from http.client import HTTPConnection, HTTPException
 
+from chapar.build import runner
 from chapar.cli import moderation as cli
 from chapar.comments import store
 from conftest import make_site
@@ -21,7 +22,6 @@ from intake_support import (
     post,
     running,
 )
-from chapar.build import runner
 
 CLIENTS = 20
 PER_CLIENT = 10
@@ -29,7 +29,8 @@ PER_CLIENT = 10
 
 def burst(service, client_index, count, stop=None, accepted=None):
     """One client posting ``count`` comments on one keep-alive connection:
-    (Id, text) of each accepted one, in order, appended to ``accepted``."""
+    (Id, text) of each accepted one, in order, appended to ``accepted``.
+    """
     conn = HTTPConnection("127.0.0.1", service.port, timeout=10)
     accepted = [] if accepted is None else accepted
     try:
@@ -54,7 +55,7 @@ def burst(service, client_index, count, stop=None, accepted=None):
 
 def test_200_posts_from_20_clients_give_200_valid_files(tmp_path):
     site = make_site(tmp_path, news=intake_news(), comments=EXISTING)
-    with running(site, "--rate-limit", PER_CLIENT) as service:
+    with running(site, "--rate-limit", PER_CLIENT) as service:  # noqa: SIM117
         with ThreadPoolExecutor(CLIENTS) as pool:
             results = list(pool.map(lambda k: burst(service, k, PER_CLIENT), range(CLIENTS)))
     accepted = [item for result in results for item in result]
@@ -81,7 +82,7 @@ def test_sigkill_mid_burst_leaves_only_whole_files(tmp_path):
     acknowledged = []
 
     def client(k):
-        try:
+        try:  # noqa: SIM105 (the comment on the pass says why)
             burst(service, k, 10_000, stop=stop, accepted=acknowledged)
         except (OSError, HTTPException, AssertionError, ValueError):
             pass  # the server died under us

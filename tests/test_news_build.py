@@ -1,5 +1,6 @@
 """README.md (Writing news, Commands): a small fixture site built end to end, page by page,
-and the builds that must fail."""
+and the builds that must fail.
+"""
 
 import filecmp
 import logging
@@ -8,8 +9,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import build_site, make_site, news_item, refused_build
 from chapar.build.errors import BuildError
+from conftest import build_site, make_site, news_item, refused_build
 
 SEED_LIKE = (
     "Title: دولت الكترونيك رضایتمندی مردم\n"
@@ -50,9 +51,11 @@ def test_article_page_shows_persian_news(fixture_site):
     assert "استاندار خراسان شمالی:" in html
     assert "بجنورد- " in html
     assert "دولت الکترونیک رضایتمندی مردم" in html  # ك normalised in the title
-    assert "کشیده" in html and "\u0640" not in html
+    assert "کشیده" in html
+    assert "\u0640" not in html
     assert "می\u200cشود" in html
-    assert "ي" not in html and "ك" not in html
+    assert "ي" not in html
+    assert "ك" not in html
     assert "۴۳۸۵۸۷۰" in html
 
 
@@ -69,18 +72,22 @@ def test_tags_and_categories_have_persian_slugs(fixture_site):
     ):
         assert (fixture_site / rel).is_file(), rel
     tag_page = read(fixture_site, "tag/بجنورد/index.html")
-    assert "news/4385870/" in tag_page and "news/1002/" in tag_page
+    assert "news/4385870/" in tag_page
+    assert "news/1002/" in tag_page
 
 
 def test_jalali_archives(fixture_site):
     month = read(fixture_site, "archive/1397/06/index.html")
     assert "شهریور ۱۳۹۷" in month
-    assert "news/4385870/" in month and "news/1002/" in month
+    assert "news/4385870/" in month
+    assert "news/1002/" in month
     assert "news/1003/" not in month
     year = read(fixture_site, "archive/1397/index.html")
-    assert "archive/1397/06/" in year and "۲ خبر" in year
+    assert "archive/1397/06/" in year
+    assert "۲ خبر" in year
     index = read(fixture_site, "archive/index.html")
-    assert "archive/1402/06/" in index and "archive/1397/06/" in index
+    assert "archive/1402/06/" in index
+    assert "archive/1397/06/" in index
 
 
 def test_drafts_are_left_out_entirely(fixture_site):
@@ -99,7 +106,8 @@ def test_feeds_and_sitemap_carry_gregorian_timestamps(fixture_site):
     rss = ET.parse(fixture_site / "feeds/all.rss.xml").getroot()
     assert any("Mon, 27 Aug 2018" in e.text for e in rss.iter("pubDate"))
     sitemap = read(fixture_site, "sitemap.xml")
-    assert "news/4385870/" in sitemap and "2018-08-27" in sitemap
+    assert "news/4385870/" in sitemap
+    assert "2018-08-27" in sitemap
 
 
 def test_home_paginates_at_page_2(tmp_path):
@@ -120,7 +128,8 @@ def test_long_archive_links_a_window_of_pages_not_every_page(tmp_path):
     page8 = read(out, "page/8/index.html")
     linked = re.findall(r'aria-label="صفحهٔ ([۰-۹]+)"', page8)
     assert linked == ["۱", "۶", "۷", "۹", "۱۰", "۱۵"]  # first, 8±2, last
-    assert 'aria-current="page">۸</span>' in page8 and page8.count("pagination__gap") == 2
+    assert 'aria-current="page">۸</span>' in page8
+    assert page8.count("pagination__gap") == 2
     first = read(out, "index.html")
     assert re.findall(r'aria-label="صفحهٔ ([۰-۹]+)"', first) == ["۲", "۳", "۱۵"]
 
@@ -141,9 +150,14 @@ def test_each_item_keeps_its_own_metadata_and_footnotes(tmp_path):
         MARKDOWN={"extensions": ["markdown.extensions.footnotes"], "output_format": "html5"},
     )
     a, b = read(out, "news/11/index.html"), read(out, "news/12/index.html")
-    assert "لید خبر الف" in a and "پانوشت الف" in a and 'rel="tag">الف</a>' in a
-    assert "لید خبر الف" not in b and "پانوشت" not in b and 'rel="tag"' not in b
-    assert "<h1" in b and "خبر ب" in b
+    assert "لید خبر الف" in a
+    assert "پانوشت الف" in a
+    assert 'rel="tag">الف</a>' in a
+    assert "لید خبر الف" not in b
+    assert "پانوشت" not in b
+    assert 'rel="tag"' not in b
+    assert "<h1" in b
+    assert "خبر ب" in b
 
 
 # --- bad input: every problem, path:line, output left as it was -----------------
@@ -154,7 +168,7 @@ def failing_build(tmp_path, news):
 
 
 @pytest.mark.parametrize(
-    "date, message",
+    ("date", "message"),
     [
         ("1402/12/30", "impossible date '1402/12/30'"),
         ("1397/13/01", "impossible date '1397/13/01'"),
@@ -257,17 +271,18 @@ def test_a_nul_byte_names_its_line(tmp_path):
     # Pelican's feed writer raised UnserializableContentError on it.
     problems = failing_build(tmp_path, {"bad.md": news_item(5, body="متن\n\nخبر\x00 پایان")})
     assert problems == [
-        "content/news/bad.md:7: control character U+0000 (NUL) on this line: delete it; "
-        'a file full of them was saved as UTF-16 ("Unicode"): save it as UTF-8'
+        (
+            "content/news/bad.md:7: control character U+0000 (NUL) on this line: delete it; "
+            'a file full of them was saved as UTF-16 ("Unicode"): save it as UTF-8'
+        )
     ]
 
 
 def test_a_file_saved_as_utf16_without_a_bom_is_refused_at_line_1(tmp_path):
     item = "Title: Test\nDate: 1397/06/05\nNewsCode: 5\n\nText.\n"  # Latin only: valid UTF-8
     problems = failing_build(tmp_path, {"bad.md": item.encode("utf-16-le")})
-    assert len(problems) == 1 and problems[0].startswith(
-        "content/news/bad.md:1: control character U+0000 (NUL)"
-    )
+    assert len(problems) == 1
+    assert problems[0].startswith("content/news/bad.md:1: control character U+0000 (NUL)")
 
 
 @pytest.mark.parametrize("char", ["\x1b", "\x0c", "\x85", "\ufffe"])
@@ -286,15 +301,17 @@ def test_a_nul_byte_in_a_comment_file_names_its_line(tmp_path):
         comments={"5/1.md": "Author: مریم\nDate: 1397/06/05 10:00\n\nنظر\x00 خوب.\n"},
     )
     assert refused_build(site) == [
-        "content/comments/5/1.md:4: control character U+0000 (NUL) on this line: delete it; "
-        'a file full of them was saved as UTF-16 ("Unicode"): save it as UTF-8'
+        (
+            "content/comments/5/1.md:4: control character U+0000 (NUL) on this line: delete it; "
+            'a file full of them was saved as UTF-16 ("Unicode"): save it as UTF-8'
+        )
     ]
 
 
 @pytest.mark.parametrize(
-    "body, problem",
+    ("body", "problem"),
     [
-        ("خبر\x00".encode("utf-8"), "content/news/a.md:6: control character U+0000 (NUL)"),
+        ("خبر\x00".encode(), "content/news/a.md:6: control character U+0000 (NUL)"),
         ("خبر".encode("cp1256"), "content/news/a.md:6: the file is not UTF-8 text"),
     ],
 )
@@ -306,7 +323,8 @@ def test_a_refused_news_file_is_reported_once_not_again_by_its_comments(tmp_path
     )
     with pytest.raises(BuildError) as err:
         build_site(site)
-    assert len(err.value.problems) == 1 and err.value.problems[0].startswith(problem)
+    assert len(err.value.problems) == 1
+    assert err.value.problems[0].startswith(problem)
 
 
 def test_a_line_separator_pasted_into_the_header_does_not_shift_its_lines(tmp_path):
@@ -318,7 +336,7 @@ def test_a_line_separator_pasted_into_the_header_does_not_shift_its_lines(tmp_pa
     assert problems[0].startswith("content/news/bad.md:2: Date: impossible date '1402/12/30'")
 
 
-@pytest.mark.parametrize("key, line", [("Date", 2), ("Modified", 4)])
+@pytest.mark.parametrize(("key", "line"), [("Date", 2), ("Modified", 4)])
 @pytest.mark.parametrize("value", ["9999-12-31 23:59", "1499/12/29", "2100-01-01"])
 def test_a_date_centuries_ahead_names_the_key_line(tmp_path, key, line, value):
     # 9999-12-31 raised "ValueError: year is out of range"; the others were published.
@@ -334,8 +352,10 @@ def test_a_date_centuries_ahead_names_the_key_line(tmp_path, key, line, value):
 def test_a_date_before_1300_names_the_key_line(tmp_path, value):
     problems = failing_build(tmp_path, {"bad.md": news_item(5, date=value)})
     assert problems == [
-        f"content/news/bad.md:2: Date: '{value}' is before 1300/01/01 "
-        "(1921-03-21), the earliest date accepted"
+        (
+            f"content/news/bad.md:2: Date: '{value}' is before 1300/01/01 "
+            "(1921-03-21), the earliest date accepted"
+        )
     ]
 
 
@@ -361,7 +381,8 @@ def test_leading_zeros_in_a_news_code_build_the_canonical_page(tmp_path):
         ),
         COMMENTS={"endpoint": "https://chapar.example.ir"},
     )
-    assert (out / "news/77/index.html").is_file() and (out / "news/78/index.html").is_file()
+    assert (out / "news/77/index.html").is_file()
+    assert (out / "news/78/index.html").is_file()
     assert not (out / "news/0077").exists()
     page = read(out, "news/77/index.html")
     assert "نظر دربارهٔ خبر." in page  # comments/77/ is the article's folder
@@ -380,8 +401,10 @@ def test_news_codes_equal_after_normalising_are_a_duplicate_naming_both(tmp_path
 def test_a_news_code_longer_than_the_intake_takes_is_refused(tmp_path):
     problems = failing_build(tmp_path, {"bad.md": news_item("1" * 19)})
     assert problems == [
-        f"content/news/bad.md:3: NewsCode: '{'1' * 19}' is too long: "
-        "a NewsCode has at most 18 digits"
+        (
+            f"content/news/bad.md:3: NewsCode: '{'1' * 19}' is too long: "
+            "a NewsCode has at most 18 digits"
+        )
     ]
 
 
@@ -395,15 +418,17 @@ def test_a_news_item_without_a_section_is_in_the_default_section_never_its_folde
     out = build_site(make_site(tmp_path, news=news))
     assert sorted(p.name for p in (out / "category").iterdir()) == ["عمومی", "ورزشی"]
     section = read(out, "category/عمومی/index.html")
-    assert "news/1/" in section and "news/2/" in section and "news/3/" not in section
+    assert "news/1/" in section
+    assert "news/2/" in section
+    assert "news/3/" not in section
     assert 'href="/category/عمومی/">عمومی</a>' in read(out, "news/1/index.html")
 
 
 def test_invoke_new_then_publish_gives_the_default_section(tmp_path):
     from datetime import datetime
 
-    from chapar.persian.dates import TEHRAN
     from chapar.news.item import create_news_item
+    from chapar.persian.dates import TEHRAN
 
     site = make_site(tmp_path)
     path = create_news_item(
@@ -420,7 +445,8 @@ def test_invoke_new_then_publish_gives_the_default_section(tmp_path):
 
 def test_a_pasted_script_in_a_body_is_dropped_and_its_formatting_kept(tmp_path):
     """A body may hold HTML, but text pasted from a wire feed may carry a
-    script: nh3 keeps the story's formatting and drops whatever runs."""
+    script: nh3 keeps the story's formatting and drops whatever runs.
+    """
     body = (
         "## میان‌تیتر\n\nمتن با پانویس[^1] و <b>درشت</b>.\n\n"
         "| استان | رتبه |\n|:--|--:|\n| خراسان | ۱ |\n\n"

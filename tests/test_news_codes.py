@@ -1,19 +1,20 @@
 """A NewsCode is read the same way everywhere (README.md, "Writing news"):
 the build's page, the comment folder, ``invoke moderation`` and the intake
-service all use persian.newsitem.parse_news_code."""
+service all use persian.newsitem.parse_news_code.
+"""
 
 import pytest
 
 from chapar.cli import moderation as cli
+from chapar.news.item import parse_news_code
 from conftest import build_site, make_site, news_item
 from intake_support import ORIGIN, OTHER, OTHER_ARTICLE, comment_files, on_topic, post, running
-from chapar.news.item import parse_news_code
 
 PADDED = OTHER_ARTICLE.replace(f"NewsCode: {OTHER}", "NewsCode: 0077")
 
 
 @pytest.mark.parametrize(
-    "value, code",
+    ("value", "code"),
     [
         ("77", 77),
         ("0077", 77),
@@ -58,7 +59,8 @@ def test_the_intake_takes_comments_for_a_zero_padded_news_code(padded_site):
         assert headers["location"] == f"{ORIGIN}/news/77/#comments-sent"
         for spelt, i in (("0077", 2), ("۷۷", 3)):  # the same article
             status, headers, _ = post(service.base, spelt, {**fields, "text": on_topic(i)})
-            assert status == 303 and headers["location"] == f"{ORIGIN}/news/77/#comments-sent"
+            assert status == 303
+            assert headers["location"] == f"{ORIGIN}/news/77/#comments-sent"
         assert post(service.base, 78, fields)[0] == 404
     written = comment_files(padded_site, 77)
     assert len(written) == 3
@@ -77,7 +79,8 @@ def test_moderation_finds_the_article_of_a_zero_padded_news_code(padded_site):
     assert problems == []  # was: "no news item has NewsCode '77'"
     assert [(key, decision.status) for key, decision, _ in rows] == [("77/1", "published")]
     path = cli.set_status(padded_site, "0077/1", "rejected")
-    assert path == folder / "1.md" and "Status: rejected" in path.read_text(encoding="utf-8")
+    assert path == folder / "1.md"
+    assert "Status: rejected" in path.read_text(encoding="utf-8")
 
 
 PADDED_42 = OTHER_ARTICLE.replace(f"NewsCode: {OTHER}", "NewsCode: 0042")
@@ -104,9 +107,11 @@ def test_one_news_index_for_the_intake_and_moderation(tmp_path, name):
         assert headers["location"] == f"{ORIGIN}/news/42/#comments-sent"
     assert len(comment_files(site, 42)) == 2
     rows, problems = cli.collect(site)
-    assert problems == [] and len(rows) == 2
+    assert problems == []
+    assert len(rows) == 2
     page = (build_site(site) / "news/42/index.html").read_text(encoding="utf-8")
-    assert on_topic(5) in page and on_topic(6) in page
+    assert on_topic(5) in page
+    assert on_topic(6) in page
 
 
 def test_the_index_keys_news_by_canonical_code(tmp_path):
@@ -125,4 +130,6 @@ def test_the_index_keys_news_by_canonical_code(tmp_path):
     assert entry is index.get(42) is index.get("42")
     assert (entry.title, entry.status, entry.published) == ("الف", "draft", False)
     assert entry.lines == {"title": 1, "date": 2, "newscode": 3, "status": 4}
-    assert index.get("abc") is None and "0007" in index and 8 not in index
+    assert index.get("abc") is None
+    assert "0007" in index
+    assert 8 not in index

@@ -6,9 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import build_site, make_site, news_item
-
 from chapar.build.errors import BuildError
+from conftest import build_site, make_site, news_item
 
 NS = {
     "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
@@ -63,7 +62,8 @@ def test_an_unknown_news_sitemap_setting_is_named(tmp_path):
 
 def test_a_rebuild_later_drops_news_that_left_the_window(tmp_path, monkeypatch):
     """The window moves with the clock, not with the content: a rebuild with
-    the page cache must still write what a clean build writes."""
+    the page cache must still write what a clean build writes.
+    """
     import chapar_news_sitemap as news_sitemap
 
     clock = {"now": NOW}

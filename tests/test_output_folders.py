@@ -1,16 +1,17 @@
 """The output's page folders are made ahead of the writer, in a
 thread (plugins/chapar_output_folders); the site is the same, and a failed build
-leaves nothing behind."""
+leaves nothing behind.
+"""
 
 import os
 
 import pytest
+from test_awards_site import AGENCIES, AWARDS, FESTIVALS, NEWS
 
 import chapar_output_folders as output_folders
-from chapar_awards.generator import AwardsGenerator
 from awards_helpers import write_awards
+from chapar_awards.generator import AwardsGenerator
 from conftest import build_site, make_site, news_item
-from test_awards_site import AGENCIES, AWARDS, FESTIVALS, NEWS
 from test_builds import differences
 
 
@@ -49,7 +50,8 @@ def test_the_thread_makes_every_news_and_award_folder_and_the_site_is_the_same(
     # news items (13), agencies (6), festivals (2), and news/, awards/,
     # awards/agency/, awards/festival/
     assert output_folders.LAST_BUILD == {"folders": 13 + 6 + 2 + 4, "made": 25}
-    assert os.path.isdir(ahead / "news/2005") and os.path.isdir(ahead / "awards/agency/post")
+    assert os.path.isdir(ahead / "news/2005")
+    assert os.path.isdir(ahead / "awards/agency/post")
     monkeypatch.setattr(output_folders, "folders", lambda root, names: [])
     plain = build_site(site, output=tmp_path / "plain")
     assert output_folders.LAST_BUILD["made"] == 0  # Pelican made every folder itself
@@ -92,4 +94,5 @@ def test_a_build_that_fails_while_search_indexes_leaves_no_folder(site, tmp_path
             build_site(site, output=tmp_path / "out")
         left = [str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if "site" not in p.parts]
         assert left == []
-    assert started and not shards._LIVE
+    assert started
+    assert not shards._LIVE

@@ -4,7 +4,8 @@ and behaves as used; and a Pelican of another version turns the speed-ups
 built on them off, with one warning, and still builds the same site.
 
 A Pelican upgrade that fails one of these tests needs that internal's user
-looked at again (see README.md, "Pelican and persian-text-guard internals")."""
+looked at again (see README.md, "Pelican and persian-text-guard internals").
+"""
 
 import inspect
 import logging
@@ -48,9 +49,11 @@ def test_the_installed_versions_are_the_tested_ones():
 
 
 def test_release_series():
-    assert guard_compat.in_series("4.12.0", "4.12") and guard_compat.in_series("4.12", "4.12")
+    assert guard_compat.in_series("4.12.0", "4.12")
+    assert guard_compat.in_series("4.12", "4.12")
     assert not guard_compat.in_series("4.13.0", "4.12")
-    assert not guard_compat.in_series("4.1.2", "4.12") and not guard_compat.in_series(None, "4.12")
+    assert not guard_compat.in_series("4.1.2", "4.12")
+    assert not guard_compat.in_series(None, "4.12")
 
 
 # --- Writer._open_w and its bookkeeping (plugins/chapar_page_cache) ----------------
@@ -65,11 +68,13 @@ def test_open_w_signature_and_bookkeeping(tmp_path):
     ]
     assert inspect.signature(Writer._open_w).parameters["override"].default is False
     writer = Writer(str(tmp_path), settings=settings_for(tmp_path))
-    assert writer._written_files == set() and writer._overridden_files == set()
+    assert writer._written_files == set()
+    assert writer._overridden_files == set()
     path = str(tmp_path / "a.html")
     with writer._open_w(path, "utf-8") as handle:
         handle.write("one")
-    assert writer._written_files == {path} and writer._overridden_files == set()
+    assert writer._written_files == {path}
+    assert writer._overridden_files == set()
     with pytest.raises(FileOverwriteFailedError):
         writer._open_w(path, "utf-8")
     with writer._open_w(path, "utf-8", override=True) as handle:
@@ -80,7 +85,8 @@ def test_open_w_signature_and_bookkeeping(tmp_path):
 
 def test_write_file_opens_every_page_through_open_w(tmp_path):
     """The page cache's link happens in ``_open_w``: Pelican's ``write_file``
-    must render the template, then open the file through it."""
+    must render the template, then open the file through it.
+    """
     opened = []
 
     class Counting(pelican_compat.OpeningWriter):
@@ -115,7 +121,8 @@ WRITES = [
 
 def _outcomes(writer_class, writes, folder, reuse):
     """What each write did (written, refused), and the writer's lists of
-    written and overridden files, relative to its output."""
+    written and overridden files, relative to its output.
+    """
     output = folder / "output"
     (output / "news/1").mkdir(parents=True)
     previous = folder / "previous.html"
@@ -162,7 +169,8 @@ def test_discard_is_the_value_pelican_drops(tmp_path):
     content = readers.Readers({**DEFAULT_CONFIG, "CACHE_CONTENT": False}).read_file(
         str(tmp_path), "a.md"
     )
-    assert "tags" not in content.metadata and content.metadata["title"] == "a"
+    assert "tags" not in content.metadata
+    assert content.metadata["title"] == "a"
 
 
 def test_parse_metadata_reads_the_converters_meta_and_can_read_again(tmp_path):
@@ -196,7 +204,8 @@ def test_the_persian_reader_drops_an_empty_agencies_header(tmp_path):
     path.write_text(news_item(7, extra="Agencies: ،"), encoding="utf-8")
     _content, metadata = PersianMarkdownReader(settings).read(str(path))
     assert metadata["agencies"] is pelican_compat.discard_marker()
-    assert metadata["newscode"] is not None and metadata["title"] == "خبر آزمایشی"
+    assert metadata["newscode"] is not None
+    assert metadata["title"] == "خبر آزمایشی"
 
 
 # --- Generator._update_context (plugins/chapar_taxonomy_lists) ----------------------
@@ -204,9 +213,9 @@ def test_the_persian_reader_drops_an_empty_agencies_header(tmp_path):
 
 def test_update_context_puts_dicts_in_as_their_items():
     class Fake:
-        context = {}
-        tags = {"a": [1], "b": [2]}
-        authors = [("x", [1])]
+        context = {}  # noqa: RUF012 (a stand-in for a Pelican generator)
+        tags = {"a": [1], "b": [2]}  # noqa: RUF012 (a stand-in for a Pelican generator)
+        authors = [("x", [1])]  # noqa: RUF012 (a stand-in for a Pelican generator)
 
     fake = Fake()
     Generator._update_context(fake, ("tags", "authors"))
@@ -227,7 +236,7 @@ def test_update_context_puts_dicts_in_as_their_items():
 
 def test_a_file_pelican_failed_to_read_is_none_in_generated_content():
     class Fake:
-        context = {"generated_content": {}, "static_content": {}}
+        context = {"generated_content": {}, "static_content": {}}  # noqa: RUF012 (a stand-in for a Pelican generator)
 
     fake = Fake()
     Generator._add_failed_source_path(fake, os.path.join("news", "..", "news", "bad.md"))
@@ -253,7 +262,8 @@ def test_the_sitemap_keeps_the_first_pelican_until_restarted():
         assert generator._main_pelican is first
         generator.page_queue.append(("x", None))
         pelican_compat.restart_sitemap(second)
-        assert generator._main_pelican is second and generator.page_queue == []
+        assert generator._main_pelican is second
+        assert generator.page_queue == []
     finally:
         generator._main_pelican, generator.page_queue, generator.now = saved
 
@@ -268,7 +278,8 @@ def test_the_bundled_lists_are_found_by_their_first_line():
     assert guard_compat.bundled_list_text("persian") == BUNDLED_WORD_LISTS[0]
     assert guard_compat.bundled_list_text("finglish") == BUNDLED_WORD_LISTS[1]
     persian = WordList.parse(guard_compat.bundled_list_text("persian"))
-    assert persian and set(persian) <= set(WordList.all())
+    assert persian
+    assert set(persian) <= set(WordList.all())
 
 
 def test_moderation_does_not_import_pelican():
@@ -290,7 +301,7 @@ def test_another_guard_warns_once_and_a_missing_list_fails_clearly(monkeypatch, 
         guard_compat.bundled_list_text("finglish")
     assert len([r for r in caplog.records if "1.6.0" in r.getMessage()]) == 1
     monkeypatch.setitem(guard_compat.BUNDLED_LIST_HEADERS, "persian", "# Renamed")
-    with pytest.raises(guard_compat.MissingInternal, match="persian-text-guard 1.6.0"):
+    with pytest.raises(guard_compat.MissingInternal, match=r"persian-text-guard 1\.6\.0"):
         guard_compat.bundled_list_text("persian")
 
 
@@ -311,7 +322,8 @@ def test_another_pelican_turns_the_speedups_off_and_builds_the_same_site(
     site = make_site(tmp_path, news=NEWS)
     build_site(site, **CACHED)  # the tested Pelican: a cache to be reused
     build_site(site, **CACHED)
-    assert page_cache.LAST_BUILD["reused"] > 0 and page_cache.LAST_BUILD["rendered"] == 0
+    assert page_cache.LAST_BUILD["reused"] > 0
+    assert page_cache.LAST_BUILD["rendered"] == 0
     tested = shutil.copytree(site / "output", tmp_path / "tested")
 
     monkeypatch.setattr(pelican_compat, "pelican_version", lambda: "4.13.0")
@@ -327,4 +339,5 @@ def test_another_pelican_turns_the_speedups_off_and_builds_the_same_site(
         if r.levelno == logging.WARNING and "4.13.0" in r.getMessage()
     ]
     assert len(warnings) == 1
-    assert "chapar_page_cache" in warnings[0] and "4.12.x" in warnings[0]
+    assert "chapar_page_cache" in warnings[0]
+    assert "4.12.x" in warnings[0]

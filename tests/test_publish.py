@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from conftest import ROOT, make_site, news_item
 from chapar.publishing import publish_folder
+from conftest import ROOT, make_site, news_item
 
 
 def git(*args, cwd=None):
@@ -23,6 +23,7 @@ def invoke(site, *args):
         capture_output=True,
         text=True,
         timeout=600,
+        check=False,
     )
 
 
@@ -49,7 +50,8 @@ def test_publish_pushes_exactly_the_site_then_nothing_new(tmp_path, bare):
     site = make_site(tmp_path, news={"a.md": news_item(5, extra="Tags: بجنورد\n")})
     first = invoke(site, "publish", "--remote", str(bare), "--branch", "gh-pages")
     assert first.returncode == 0, first.stdout + first.stderr
-    assert "gate links: ok" in first.stdout and "gate html: ok" in first.stdout
+    assert "gate links: ok" in first.stdout
+    assert "gate html: ok" in first.stdout
     assert published_files(bare) == site_files(site / "output") | {".nojekyll"}
     page = git("show", "gh-pages:news/5/index.html", cwd=bare)
     assert 'href="https://chapar.example.ir/' in page  # publishconf's absolute SITEURL
@@ -67,7 +69,8 @@ def test_a_failed_gate_pushes_nothing(tmp_path, bare):
     site = make_site(tmp_path, news={"a.md": broken})
     result = invoke(site, "publish", "--remote", str(bare))
     assert result.returncode != 0
-    assert "/news/999/" in result.stderr and "nothing was pushed" in result.stderr
+    assert "/news/999/" in result.stderr
+    assert "nothing was pushed" in result.stderr
     assert git("branch", "--list", cwd=bare) == ""
 
 

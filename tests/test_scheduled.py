@@ -1,6 +1,7 @@
 """Scheduled news: an item dated after the build's time is left out as a draft is,
 and the first build at or after its time publishes it (Pelican's
-WITH_FUTURE_DATES = False, decided at every build, after the content cache)."""
+WITH_FUTURE_DATES = False, decided at every build, after the content cache).
+"""
 
 import datetime as real_datetime
 import types
@@ -9,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import build_site, make_site, news_item
 from chapar.news.item import scheduled_items
+from conftest import build_site, make_site, news_item
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 BEFORE = datetime(2026, 12, 2, 9, 0, tzinfo=TEHRAN)
@@ -21,8 +22,9 @@ CACHED = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
 @pytest.fixture
 def clock(monkeypatch):
     """The time Pelican's content classes and the news sitemap see."""
-    import chapar_news_sitemap as news_sitemap
     import pelican.contents
+
+    import chapar_news_sitemap as news_sitemap
 
     now = {"now": BEFORE}
 
@@ -65,7 +67,8 @@ def every_text(out):
 def test_a_scheduled_item_waits_and_then_goes_live_from_the_cache(tmp_path, clock):
     site = newsroom(tmp_path)
     out = build_site(site, **CACHED)
-    assert (out / "news/1/index.html").is_file() and not (out / "news/2").exists()
+    assert (out / "news/1/index.html").is_file()
+    assert not (out / "news/2").exists()
     assert "زمان‌بندی‌شده" not in every_text(out)  # home, feeds, sitemaps, tag lists
     assert not (out / "tag/انتخابات").exists()
 

@@ -3,7 +3,6 @@
 import pytest
 
 import chapar_search as search_module
-
 from conftest import build_site, make_site, news_item, serve_folder
 
 pytestmark = pytest.mark.browser
@@ -76,7 +75,8 @@ def test_digits_and_arabic_letters_find_the_seed(page, search_url, query):
     titles = search(page, search_url, query)
     # News first (newest first), then agency and festival pages that match.
     assert titles[0] == "دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت"
-    assert page.console_errors == [] and page.external_requests == []
+    assert page.console_errors == []
+    assert page.external_requests == []
 
 
 def test_result_shows_jalali_date_and_excerpt(page, search_url):
@@ -110,7 +110,8 @@ def test_one_query_lists_news_of_several_years_newest_first_then_other_pages(pag
     # Each Jalali year of news is a shard of its own, and agency pages another.
     assert search(page, search_url, "کشاورزان") == ["گزارش پیشرفت", "دیدار علی با کشاورزان"]
     assert search(page, search_url, "مالیات") == ["پرداخت مالیات", "اداره کل مالیات"]
-    assert page.console_errors == [] and page.external_requests == []
+    assert page.console_errors == []
+    assert page.external_requests == []
 
 
 def test_a_word_one_shard_lacks_finds_nothing_there(page, search_url):
@@ -140,7 +141,8 @@ def test_header_search_box_leads_to_the_search_page(page, search_url):
     page.press("#site-search-q", "Enter")
     page.wait_for_selector(".search__result")
     assert page.locator(".search__result h2 a").all_inner_texts() == ["دیدار علی با کشاورزان"]
-    assert page.console_errors == [] and page.external_requests == []
+    assert page.console_errors == []
+    assert page.external_requests == []
 
 
 def test_a_changed_article_is_found_after_a_rebuild(page, tmp_path):

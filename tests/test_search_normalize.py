@@ -14,7 +14,7 @@ EXAMPLES = json.loads((ROOT / "tests/data/search_normalize_examples.json").read_
 JS = ROOT / "theme/static/js/search-normalize.js"
 
 
-@pytest.mark.parametrize("text, expected", EXAMPLES)
+@pytest.mark.parametrize(("text", "expected"), EXAMPLES)
 def test_python_normaliser(text, expected):
     assert normalize_for_search(text) == expected
 

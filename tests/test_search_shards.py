@@ -8,11 +8,9 @@ import os
 import pytest
 
 import chapar_search as search
-from conftest import build_site, make_site, news_item
+from chapar.search import job, normalize, shards
 from chapar_safe_build import BuildError
-from chapar.search import job
-from chapar.search import normalize
-from chapar.search import shards
+from conftest import build_site, make_site, news_item
 from test_builds import differences
 
 CACHED = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
@@ -61,7 +59,8 @@ def test_news_is_sharded_by_jalali_year_newest_first_then_other_pages(tmp_path):
         "/news/3/",
     ]
     agency = by_url["/awards/agency/civil-registration/"]["content"]
-    assert "اداره کل ثبت احوال" in agency and "استقرار میز خدمت" in agency
+    assert "اداره کل ثبت احوال" in agency
+    assert "استقرار میز خدمت" in agency
     assert "زمینه" not in agency  # the award table's column headings are left out
 
 
@@ -77,7 +76,8 @@ def test_the_copy_keeps_the_article_and_its_tags_not_its_share_links(tmp_path):
     }
     out = build_site(make_site(tmp_path, news=news))
     page = fragments(out / "pagefind")["/news/1/"]
-    assert "بودجه" in page["content"] and "زرافه" in page["content"]
+    assert "بودجه" in page["content"]
+    assert "زرافه" in page["content"]
     for left_out in ("تلگرام", "برچسب‌ها"):  # the share links, the tags' heading
         assert left_out not in page["content"]
     assert page["anchors"] == []  # ids are left out: the page shows no sub-results
@@ -108,9 +108,9 @@ def test_the_copy_is_main_folded_with_metadata_first_without_what_is_left_out():
 
 def test_what_the_copy_cannot_strip_is_left_to_pagefind():
     # Unbalanced, or a selector that is not simple ("main p a"): Pagefind applies it.
-    assert copier().strip("<nav><p>بی‌پایان") == "<nav><p>بی‌پایان"
-    assert copier().strip("<p><a>پیوند</a></p>") == "<p><a>پیوند</a></p>"
-    assert copier().strip('<p data-id="comments">متن</p>') == '<p data-id="comments">متن</p>'
+    assert copier().strip("<nav><p>بی‌پایان") == "<nav><p>بی‌پایان"  # noqa: B005
+    assert copier().strip("<p><a>پیوند</a></p>") == "<p><a>پیوند</a></p>"  # noqa: B005
+    assert copier().strip('<p data-id="comments">متن</p>') == '<p data-id="comments">متن</p>'  # noqa: B005
     # Ids a selector left to Pagefind names stay; the others go.
     assert (
         copier("#a p")
@@ -156,7 +156,8 @@ def test_a_new_comment_or_related_article_reindexes_nothing_else(tmp_path):
     )
     out = build_site(site, **CACHED)
     page = (out / "news/1/index.html").read_text("utf-8")
-    assert "گزارش خوبی" in page and "خبر سه" in page  # the page changed
+    assert "گزارش خوبی" in page
+    assert "خبر سه" in page
     assert shard_names(search.LAST_BUILD["indexed"]) == ["news-1401"]
 
 
@@ -212,7 +213,8 @@ def test_a_failed_builds_generator_ignores_the_next_builds_signals(tmp_path):
         stale.page_written(str(tmp_path / ".output-new/awards/index.html"))
     finally:
         signals.article_writer_finalized.disconnect(stale.index_news)
-    assert stale.shards == [] and stale.waiting == []
+    assert stale.shards == []
+    assert stale.waiting == []
 
 
 def test_pages_written_are_found_under_a_relative_output_path(tmp_path, monkeypatch):
@@ -252,9 +254,11 @@ def test_shards_indexed_while_the_site_renders_leave_the_build_a_cpu(tmp_path, m
     wrapper = [
         shards.sys.executable,
         "-c",
-        "import json, os, sys; "
-        f"open({str(record)!r}, 'a').write(json.dumps(sorted(os.sched_getaffinity(0))) + '\\n'); "
-        f"os.execv({real[0]!r}, {real!r} + sys.argv[1:])",
+        (
+            "import json, os, sys; "
+            f"open({str(record)!r}, 'a').write(json.dumps(sorted(os.sched_getaffinity(0))) + '\\n'); "
+            f"os.execv({real[0]!r}, {real!r} + sys.argv[1:])"
+        ),
     ]
     monkeypatch.setattr(shards, "pagefind_command", lambda: wrapper)
     assert shards._background_cpus() == allowed[1:]

@@ -1,11 +1,12 @@
 """One settings pattern: every plugin's settings are one dict over its defaults,
-and a key it does not know stops the build naming the closest one."""
+and a key it does not know stops the build naming the closest one.
+"""
 
 import pytest
-from conftest import build_site, make_site, news_item
 
 from chapar.build.errors import BuildError
 from chapar.settings import SettingsError, concern
+from conftest import build_site, make_site, news_item
 
 DEFAULTS = {"days": 2, "name": None, "pages": ["a"], "enabled": True, "ratio": 0.5}
 
@@ -19,7 +20,7 @@ def test_a_concern_is_its_defaults_under_the_sites_keys():
 
 
 @pytest.mark.parametrize(
-    "given, problems",
+    ("given", "problems"),
     [
         ({"dayz": 3}, ["X: unknown key 'dayz'; did you mean 'days'?"]),
         ({"colour": 1}, ["X: unknown key 'colour'; known: days, name, pages, enabled, ratio"]),

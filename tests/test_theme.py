@@ -5,13 +5,11 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
-from conftest import ROOT, build_site, make_site, news_item
-from chapar_reader_theme import rank_related
 from chapar.checks.budgets import budget_problems, font_weight, page_weight
 from chapar.checks.html import vnu_errors
 from chapar.checks.links import broken_links
+from chapar_reader_theme import rank_related
+from conftest import ROOT, build_site, make_site, news_item
 from theme_support import theme_site  # noqa: F401  (fixture)
 
 SEED = "news/4385870/index.html"
@@ -24,7 +22,7 @@ def read(out, rel):
 class VisibleText(HTMLParser):
     """Text a reader sees, minus code, scripts and <bdi>-isolated Latin runs."""
 
-    SKIP = {"script", "style", "code", "pre", "bdi", "head"}
+    SKIP = frozenset({"script", "style", "code", "pre", "bdi", "head"})
 
     def __init__(self):
         super().__init__()
@@ -67,7 +65,7 @@ def test_seed_article_anatomy_in_reading_order(real_site):
         ">اشتراک‌گذاری</h2>",
     ]
     positions = [html.find(piece) for piece in order]
-    assert -1 not in positions, [p for p, i in zip(order, positions) if i == -1]
+    assert -1 not in positions, [p for p, i in zip(order, positions, strict=False) if i == -1]
     assert positions == sorted(positions)
     assert '<html lang="fa" dir="rtl">' in html
 
@@ -80,7 +78,8 @@ def test_head_description_og_and_json_ld(real_site):
     assert '<meta property="og:type" content="article">' in html
     assert 'rel="icon" href="/theme/favicon.svg"' in html
     assert (Path(real_site) / "theme/favicon.svg").is_file()
-    assert 'type="application/atom+xml"' in html and 'name="theme-color"' in html
+    assert 'type="application/atom+xml"' in html
+    assert 'name="theme-color"' in html
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[1])
     assert ld["@type"] == "NewsArticle"
     assert ld["headline"] == "دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت"
@@ -108,7 +107,8 @@ def test_share_links_are_plain_links_and_print_needs_no_third_party(real_site):
     html = read(real_site, SEED)
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
     assert scripts == ["/theme/js/print.js"]
-    assert "https://t.me/share/url?url=" in html and "mailto:?subject=" in html
+    assert "https://t.me/share/url?url=" in html
+    assert "mailto:?subject=" in html
     assert (
         '<button class="button button--quiet" type="button" data-print hidden>چاپ</button>' in html
     )
@@ -121,10 +121,12 @@ def test_related_news_and_neighbours(theme_site):
     html = read(theme_site, "news/5011/index.html")
     related = re.search(r'<section class="related".*?</section>', html, re.S)[0]
     links = re.findall(r'href="/news/(\d+)/"', related)
-    assert 1 <= len(links) <= 5 and "5011" not in links
+    assert 1 <= len(links) <= 5
+    assert "5011" not in links
     assert 'rel="prev" href="/news/5010/"' in html  # the older item
     assert 'rel="next" href="/news/5012/"' in html
-    assert "خبر قبلی" in html and "خبر بعدی" in html
+    assert "خبر قبلی" in html
+    assert "خبر بعدی" in html
 
 
 def test_rank_related_prefers_more_shared_tags_then_newer():
@@ -178,7 +180,8 @@ def test_home_has_lead_story_then_latest_and_persian_pagination(theme_site):
     assert "صفحهٔ ۱ از ۳" in html
     assert 'href="/page/2/" aria-label="صفحهٔ ۲">۲</a>' in html
     page2 = read(theme_site, "page/2/index.html")
-    assert 'aria-current="page">۲</span>' in page2 and "lead-story" not in page2
+    assert 'aria-current="page">۲</span>' in page2
+    assert "lead-story" not in page2
 
 
 def test_every_page_type_is_rtl_persian_with_persian_digits(theme_site):
@@ -204,9 +207,11 @@ def test_every_page_type_is_rtl_persian_with_persian_digits(theme_site):
 def test_archives_and_404(theme_site):
     assert "فروردین ۱۳۹۷" in read(theme_site, "archive/index.html")
     month = read(theme_site, "archive/1397/06/index.html")
-    assert "آرشیو شهریور ۱۳۹۷" in month and 'href="/news/5005/"' in month
+    assert "آرشیو شهریور ۱۳۹۷" in month
+    assert 'href="/news/5005/"' in month
     not_found = read(theme_site, "404.html")
-    assert "صفحه پیدا نشد" in not_found and 'name="robots" content="noindex"' in not_found
+    assert "صفحه پیدا نشد" in not_found
+    assert 'name="robots" content="noindex"' in not_found
     assert "404.html" not in read(theme_site, "sitemap.xml")
 
 
@@ -270,11 +275,9 @@ def test_stylesheet_is_joined_with_fonts_dark_mode_and_print(real_site):
     css = read(real_site, "theme/css/main.css")
     for source in ("variables.css", "article.css", "print.css"):
         assert f"/* {source} */" in css
-    assert (
-        "font-display: swap" in css
-        and "prefers-color-scheme: dark" in css
-        and "@media print" in css
-    )
+    assert "font-display: swap" in css
+    assert "prefers-color-scheme: dark" in css
+    assert "@media print" in css
     assert "direction: ltr" in css  # code and pre
     assert (ROOT / "theme/static/fonts/OFL.txt").read_text().count("SIL Open Font License") >= 1
 
@@ -328,7 +331,8 @@ def test_nu_html_checker_reports_errors(tmp_path):
         "<!doctype html><html lang=fa><title>x</title><p><div></p>"
     )
     problems = vnu_errors(tmp_path, css=False)
-    assert problems and all(p.startswith("index.html:") for p in problems)
+    assert problems
+    assert all(p.startswith("index.html:") for p in problems)
 
 
 def test_urls_are_computed_once_when_every_generator_is_done():

@@ -1,10 +1,11 @@
 """News headers and award cells are text on every page: escaped for where
 they land (HTML text, attributes, URLs, JSON-LD, <title>), never run as
-markup.  The fixture site is tests/escaping_support.py."""
+markup.  The fixture site is tests/escaping_support.py.
+"""
 
 from pathlib import Path
-from xml.etree import ElementTree
 from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 
@@ -21,7 +22,7 @@ from escaping_support import (
     TAGS,
     TITLE,
     Tree,
-    hostile_site,  # noqa: F401
+    hostile_site,  # noqa: F401  (fixture)
     markup_problems,
 )
 
@@ -132,7 +133,9 @@ def test_lists_and_neighbours_show_the_headers_as_text(hostile_site):
     assert TITLE in [n.text for n in month.elements if n.has_class("news-list__title")]
 
 
-@pytest.mark.parametrize("kind,name", [("tag", TAGS[0]), ("tag", TAGS[1]), ("category", CATEGORY)])
+@pytest.mark.parametrize(
+    ("kind", "name"), [("tag", TAGS[0]), ("tag", TAGS[1]), ("category", CATEGORY)]
+)
 def test_tag_and_category_pages_name_them_as_text(hostile_site, kind, name):
     tree = taxonomy_page(hostile_site, kind, name)
     title = tree.find("title").text
@@ -157,7 +160,8 @@ def test_agency_page_shows_every_cell_as_text(hostile_site):
     [link] = [a for a in tree.find_all("a") if a.attrs.get("rel") == "external noopener"]
     assert link.attrs["href"] == link.text == AGENCY["website"]
     cells = [td.text for td in tree.find_all("td")]
-    assert AWARD["group"] in cells and AWARD["category"] in cells
+    assert AWARD["group"] in cells
+    assert AWARD["category"] in cells
     assert f"{AWARD['award']}{AWARD['note']}" in cells
     table = tree.find("table", "awards-table")
     assert [
@@ -173,7 +177,8 @@ def test_festival_and_index_pages_show_every_cell_as_text(hostile_site):
     assert FESTIVAL["province"] in [dd.text for dd in tree.find_all("dd")]
     assert tree.find("h2", id="group-1").text == AWARD["group"]
     cells = [td.text for td in tree.find_all("td")]
-    assert AWARD["category"] in cells and AWARD["award"] in cells
+    assert AWARD["category"] in cells
+    assert AWARD["award"] in cells
     names = [
         a.text
         for a in tree.find_all("a")
@@ -191,7 +196,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.mark.parametrize(
-    "feed,entry,title",
+    ("feed", "entry", "title"),
     [
         ("feeds/all.atom.xml", ATOM + "entry", ATOM + "title"),
         ("feeds/all.rss.xml", "item", "title"),

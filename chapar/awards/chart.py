@@ -60,7 +60,8 @@ def history(counts):
 @lru_cache(maxsize=256)
 def _columns(years):
     """Bar width and ``[(x, center, labelled)]`` of a chart of ``years`` bars,
-    the first at the right."""
+    the first at the right.
+    """
     slot = WIDTH / years
     bar_width = _number(min(slot * 0.6, 48))
     # Every year's label where they fit, else every second (third …) from

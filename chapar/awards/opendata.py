@@ -1,5 +1,6 @@
 """Open data: the validated, normalised award rows as CSV and JSON, with a
-Frictionless Data package (``datapackage.json``) describing them."""
+Frictionless Data package (``datapackage.json``) describing them.
+"""
 
 import csv
 import io
@@ -39,7 +40,8 @@ def neutralise(cell):
     starts like a formula gets a leading ``'`` (which spreadsheets hide and
     take as "this is text").  A negative number (``-5``, ``-1.5``) is left
     as it is: a spreadsheet reads it as the number, runs nothing, and a
-    ``'`` would turn it into text that sums and sorts wrongly."""
+    ``'`` would turn it into text that sums and sorts wrongly.
+    """
     if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
         return "'" + cell
     return cell
@@ -50,8 +52,9 @@ def spreadsheet_safe(rows):
 
     Columns repeat a few values (festivals, categories, awards), so each
     distinct cell is checked once and only a column with a cell to change
-    is copied: 100,000 clean rows are written as they are."""
-    columns = list(zip(*rows))
+    is copied: 100,000 clean rows are written as they are.
+    """
+    columns = list(zip(*rows, strict=False))
     changed = False
     for position, column in enumerate(columns):
         fixes = {
@@ -63,7 +66,7 @@ def spreadsheet_safe(rows):
         if fixes:
             columns[position] = [fixes.get(cell, cell) for cell in column]
             changed = True
-    return list(zip(*columns)) if changed else rows
+    return list(zip(*columns, strict=False)) if changed else rows
 
 
 def frame(site):

@@ -14,8 +14,8 @@ import warnings
 
 import pandas as pd
 
-from chapar.problems import Problem
 from chapar.persian import folding
+from chapar.problems import Problem
 
 REEXPORT = (
     'in Excel choose File → Save As → "CSV UTF-8 (Comma delimited)"; '
@@ -53,7 +53,7 @@ def decode(path, data):
     # its Persian letters would turn into «ط§ط¯ط§ط±ظ‡».  Mostly-valid UTF-8
     # is therefore rejected; a file with no valid multi-byte sequence is not
     # UTF-8 at all and is tried as Excel's Arabic code page.
-    non_ascii = sum(1 for b in data if b >= 0x80)
+    non_ascii = sum(1 for b in data if b >= 0x80)  # noqa: PLR2004
     broken = data.decode("utf-8", errors="replace").count("\ufffd")
     line = _one_newline(data[:first_bad]).count(b"\n") + 1
     if broken * 4 < non_ascii:
@@ -73,7 +73,7 @@ def decode(path, data):
 
 def _looks_persian(text):
     """Most non-ASCII letters of a real Windows-1256 Persian file are Arabic script."""
-    others = [c for c in text if ord(c) >= 0x80 and not c.isspace()]
+    others = [c for c in text if ord(c) >= 0x80 and not c.isspace()]  # noqa: PLR2004
     arabic = sum(1 for c in others if "\u0600" <= c <= "\u06ff" or c in "\u200c\u200d")
     return bool(others) and arabic >= 0.9 * len(others)
 
@@ -177,7 +177,8 @@ MULTILINE_COLUMNS = {"note"}  # a note may run over lines; a name or a title nev
 def _line_breaks_in_cells(path, frame, lines):
     """A line break inside a quoted cell (Excel's Alt+Enter, a CR pasted from
     another program) would be folded into a space unseen: name it at the
-    line where the row starts."""
+    line where the row starts.
+    """
     problems = []
     for column in frame.columns:
         if column in MULTILINE_COLUMNS:
@@ -198,7 +199,8 @@ def _line_breaks_in_cells(path, frame, lines):
 def _one_newline(text):
     """Every line break as LF: Windows' CRLF, and the lone CR of old Mac
     exports and of cells pasted from them, which editors show as a line
-    break too; pandas, the csv module and the line count then agree."""
+    break too; pandas, the csv module and the line count then agree.
+    """
     if isinstance(text, bytes):
         return text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -215,7 +217,8 @@ class BadRecord(Exception):
 def _records(text, sep):
     """``(line, cells)`` of every row, header first, ``line`` being where
     the row starts; :class:`BadRecord` for a row the csv module refuses (a
-    cell over its size limit)."""
+    cell over its size limit).
+    """
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     start = 1
     while True:
@@ -234,7 +237,8 @@ def _unreadable(path, text, sep, exc):
     line of the first bad row: one with a filled cell beyond the columns the
     first line names, or a quote never closed.  ``exc`` is pandas' error;
     ``None`` when pandas only dropped cells beyond the columns, and then
-    ``None`` is returned if all of them were empty."""
+    ``None`` is returned if all of them were empty.
+    """
     advice = "check its quotes and the number of commas"
     width, last = None, 1
     try:
@@ -275,7 +279,8 @@ def _unreadable(path, text, sep, exc):
 def record_lines(text, sep, count):
     """The line each data row starts on: index + 2, unless a quoted cell
     spans lines (then counted exactly, with the csv module).  ``text`` has
-    only LF line breaks (:func:`_one_newline`)."""
+    only LF line breaks (:func:`_one_newline`).
+    """
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     if lines - 1 == count:
         return range(2, count + 2)
@@ -287,7 +292,8 @@ def normalize_cells(series):
     """Persian letters, no kashida or direction marks, single spaces, trimmed.
 
     Each distinct value is cleaned once: a column of 100,000 rows names a
-    few dozen festivals, categories and awards."""
+    few dozen festivals, categories and awards.
+    """
     codes, uniques = pd.factorize(series.astype(str))
     cleaned = [_CELL(str(value)) for value in uniques]
     values = pd.array(cleaned, dtype=uniques.dtype).take(codes) if len(codes) else uniques

@@ -124,10 +124,12 @@ class Share:
 
     def partners(self, agency):
         """The links of the agencies sharing this result with ``agency``."""
-        if len(self.links) < 2:
+        if len(self.links) < 2:  # noqa: PLR2004
             return ()
         others = [
-            (url, name) for a, (_, url, name) in zip(self.agencies, self.links) if a is not agency
+            (url, name)
+            for a, (_, url, name) in zip(self.agencies, self.links, strict=False)
+            if a is not agency
         ]
         return tuple((i == 0, url, name) for i, (url, name) in enumerate(others))
 
@@ -150,7 +152,8 @@ def _escaper():
     cache's keys, and printed with autoescape on by mistake it shows as
     ``&amp;``, never as markup), so the templates print the tables' 100,000
     rows with autoescape off (theme/README.md): escaping them cell by cell
-    was 1.7 million calls a build."""
+    was 1.7 million calls a build.
+    """
     memo = {}
 
     def html(value):
@@ -218,7 +221,9 @@ def build(data, articles, settings):
     # its first row in page order (spellings differing in ZWNJ or letters
     # were folded into one result by validation).
     shares = {}
-    for festival_id, agency_id, share_id, group, category, award, _note in zip(*columns):
+    for festival_id, agency_id, share_id, group, category, award, _note in zip(
+        *columns, strict=False
+    ):
         share = shares.get(share_id)
         if share is None:
             festival = festivals[festival_id]
@@ -232,7 +237,9 @@ def build(data, articles, settings):
     # Pass 2: every agency's rows, grouped by festival (the rows come
     # newest festival first), and the open-data rows in the same order.
     data_rows = []
-    for festival_id, agency_id, share_id, _group, _category, _award, note in zip(*columns):
+    for _festival_id, agency_id, share_id, _group, _category, _award, note in zip(
+        *columns, strict=False
+    ):
         agency, share = agencies[agency_id], shares[share_id]
         festival = share.festival
         sections = agency.sections
@@ -289,7 +296,8 @@ def build(data, articles, settings):
 
 def _groups(shares, html):
     """A festival's results by group (Persian order, "" first), each group's
-    by category then award (Persian order), as ready rows."""
+    by category then award (Persian order), as ready rows.
+    """
     grouped = defaultdict(list)
     for share in shares:
         grouped[share.group].append(share)

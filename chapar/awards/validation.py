@@ -15,12 +15,11 @@ from dataclasses import dataclass
 import jdatetime
 import pandas as pd
 
-from chapar.persian.dates import parse_date
-from chapar.problems import Problem
-from chapar.persian.text import fold
-
 from chapar.awards.matching import AgencyIndex, suggest
 from chapar.awards.reading import latin_digits, read_table
+from chapar.persian.dates import FIRST_GREGORIAN_YEAR, parse_date
+from chapar.persian.text import fold
+from chapar.problems import Problem
 
 AGENCY_COLUMNS = (("id", "name"), ("aliases", "province", "website"))
 FESTIVAL_COLUMNS = (
@@ -191,7 +190,8 @@ def website_problem(value):
     The link is printed into ``href`` (README.md, "Awards"): only an
     absolute ``http``/``https`` address with a host, no user name or
     password, and no quote, angle bracket, backslash, space or control or
-    direction character anywhere."""
+    direction character anywhere.
+    """
     bad = next(
         (
             c
@@ -208,7 +208,7 @@ def website_problem(value):
     except ValueError:
         return "is not a valid address; " + _WEBSITE
     if parts.scheme.lower() not in ("http", "https") or not value.lower().startswith(
-        (parts.scheme.lower() + "://")
+        parts.scheme.lower() + "://"
     ):
         return "must start with http:// or https://"
     if not parts.hostname:
@@ -251,9 +251,9 @@ def check_festivals(table, today_year, problems):
 def _year_message(value, today_year):
     text = f"year {value!r} is not a plausible Jalali year ({FIRST_YEAR}–{today_year + 1})"
     number = int(latin_digits(pd.Series([value]))[0])
-    if number >= 1700:
+    if number >= FIRST_GREGORIAN_YEAR:
         text += f"; {number} looks Gregorian: use the Jalali year ({number - 621})"
-    elif number < 100:
+    elif number < 100:  # noqa: PLR2004
         text += f"; write all four digits (13{number:02d}?)"
     return text
 
@@ -278,7 +278,7 @@ def check_awards(tables, index, agencies, festivals, problems):
                 problems,
                 table,
                 unknown,
-                lambda r: (
+                lambda r, known=known: (
                     f"festival {r.festival!r} is not in festivals.csv"
                     + suggest(_close(r.festival, known))
                 ),
@@ -293,7 +293,7 @@ def check_awards(tables, index, agencies, festivals, problems):
                 problems,
                 table,
                 unknown,
-                lambda r: (
+                lambda r, closest=closest: (
                     f"agency «{r.agency}» matches no id, name or alias in agencies.csv"
                     + suggest(closest.setdefault(r.agency, index.closest(r.agency)))
                 ),

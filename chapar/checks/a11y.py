@@ -15,7 +15,8 @@ def axe_source():
 def axe_violations(page, impacts=("serious", "critical"), tags=WCAG_TAGS):
     """``["rule-id (impact): help — selector", ...]`` for the page loaded in
     ``page``.  The script is injected with ``evaluate`` so a strict CSP cannot
-    block it."""
+    block it.
+    """
     page.evaluate(axe_source())
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",

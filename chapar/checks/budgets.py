@@ -136,7 +136,8 @@ def scripts(root, page, siteurl, parsed):
 
 def page_weight(output_dir, page, siteurl="", content_classes=DEFAULTS["content_classes"]):
     """``{"html": ..., "css": ..., "scripts": ...}``: transfer bytes of the
-    theme's overhead on ``page`` (a path inside ``output_dir``)."""
+    theme's overhead on ``page`` (a path inside ``output_dir``).
+    """
     root = Path(output_dir)
     path = root / page
     parsed = parse(path)

@@ -19,14 +19,12 @@ import os
 from importlib import metadata
 from pathlib import Path
 
-from chapar.persian import dates as persian_dates
 from chapar import i18n as persian_i18n
+from chapar import moderation
+from chapar.comments import render, store
+from chapar.persian import dates as persian_dates
 from chapar.persian import folding as persian_folding
 from chapar.persian import text as persian_text
-
-from chapar import moderation
-from chapar.comments import render
-from chapar.comments import store
 
 FILE = "comments.json"
 FORMAT = 3  # 3: a thread is a list of pages
@@ -69,7 +67,8 @@ def _library_versions():
 
 def _stable_repr(value):
     """A site's Jinja filter or global by its name, not its address (which
-    changes every build)."""
+    changes every build).
+    """
     if callable(value) and hasattr(value, "__qualname__"):
         return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
     return repr(value)
@@ -78,7 +77,8 @@ def _stable_repr(value):
 def render_digest(conf):
     """Everything a thread's HTML depends on besides its comments: the
     template and the theme's catalogue as files, the thread settings, and
-    the code that reads, renders and dates (``conf``: render.thread_settings)."""
+    the code that reads, renders and dates (``conf``: render.thread_settings).
+    """
     h = hashlib.sha256(
         json.dumps(
             [FORMAT, conf, _library_versions()], sort_keys=True, default=_stable_repr
@@ -109,7 +109,8 @@ def article_key(digest, code, article_text, files):
 class ThreadCache:
     """``{key: [[page html], count, {id: [status, rule, reason]}, [[path, line,
     message]]]}`` (the last: comments left out for their length): the last build's
-    entries (read at the first :meth:`get`) and this build's."""
+    entries (read at the first :meth:`get`) and this build's.
+    """
 
     def __init__(self, path, load=False, save=False):
         self.path, self.load, self.save = path, load, save
@@ -137,7 +138,8 @@ class ThreadCache:
 
     def get(self, key):
         """``([page html], count, {id: Decision}, [(path, line, message)])`` kept
-        from the last build, or None."""
+        from the last build, or None.
+        """
         kept = self.previous.get(key)
         if kept is None:
             return None

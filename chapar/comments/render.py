@@ -30,8 +30,8 @@ import jinja2
 import nh3
 from markdown_it import MarkdownIt
 
-from chapar.persian.filters import JINJA_FILTERS
 from chapar.i18n import load_translations
+from chapar.persian.filters import JINJA_FILTERS
 
 TAGS = {"p", "br", "strong", "em", "a"}
 LINK_REL = "nofollow ugc noopener"
@@ -63,7 +63,8 @@ MARKDOWN_RULES = ["newline", "emphasis", "link", "autolink", "escape", "entity"]
 
 def _web_link(url):
     """markdown-it's link check, narrowed: only http(s) addresses with a host
-    become links; ``[text](/path)`` or ``(mailto:…)`` stay text."""
+    become links; ``[text](/path)`` or ``(mailto:…)`` stay text.
+    """
     if not url.lower().startswith(WEB_SCHEMES):
         return False
     try:
@@ -161,7 +162,8 @@ class Comment:
 @dataclass
 class ThreadPart:
     """A top-level comment's thread, or the part of it on one page: ``root``
-    is shown unless ``continued`` (it is on an earlier page, at ``root_href``)."""
+    is shown unless ``continued`` (it is on an earlier page, at ``root_href``).
+    """
 
     root: Comment
     replies: list = field(default_factory=list)
@@ -173,7 +175,8 @@ def build_threads(comments, decisions, render):
     """The published comments of one article: ``(roots, count)``, the
     top-level comments in date order, each with ``replies``, every comment
     below it at any depth, in date order (one level: no recursion however
-    long a chain of replies is); ``render`` turns a body into safe HTML."""
+    long a chain of replies is); ``render`` turns a body into safe HTML.
+    """
     published = {
         c.id: Comment(c.id, c.author, c.date, render(c.body), c.reply_to)
         for c in sorted(comments, key=lambda c: (c.date, c.id))
@@ -220,7 +223,8 @@ def _bytes(text):
 
 def comment_weight(comment):
     """An upper bound of the bytes ``comment`` takes on its page (the author
-    is shown and put in the reply button, the Ids in links and attributes)."""
+    is shown and put in the reply button, the Ids in links and attributes).
+    """
     return (
         len(comment.body_html.encode("utf-8"))
         + COMMENT_MARKUP
@@ -232,14 +236,16 @@ def comment_weight(comment):
 
 def continued_weight(root):
     """The bytes a thread continued from an earlier page adds: the part's
-    heading, which names ``root`` and links to it."""
+    heading, which names ``root`` and links to it.
+    """
     return CONTINUED_MARKUP + 2 * _bytes(root.author) + 6 * len(root.id)
 
 
 def page_href(here, there):
     """The link from comment page ``here`` to page ``there`` (1: the article,
     n: ``<article URL>comments/<n>/``), relative so that the cached thread
-    needs neither SITEURL nor the article's URL."""
+    needs neither SITEURL nor the article's URL.
+    """
     if here == there:
         return ""
     if here == 1:
@@ -254,7 +260,8 @@ def paginate(roots, page_bytes=PAGE_BYTES, per_page=PER_PAGE):
     at most ``page_bytes`` by :func:`comment_weight`; a thread longer than
     what is left continues on the next page.  The first page (the article's)
     is left empty rather than over its budget by one huge comment.  Sets
-    every comment's ``reply_href``."""
+    every comment's ``reply_href``.
+    """
     pages, page_of = [[]], {}
     weight = count = 0
     for root in roots:
@@ -300,7 +307,8 @@ THREAD_TEMPLATE = "partials/comment_thread.html"
 def thread_settings(settings, comments):
     """What :class:`ThreadTemplate` and the pass need of Pelican's settings
     and of ``comments`` (the site's :func:`chapar.comments.site.comment_settings`):
-    plain values, so that a worker process can be given them."""
+    plain values, so that a worker process can be given them.
+    """
     theme = settings["THEME"]
     return {
         "templates": [
@@ -328,7 +336,8 @@ class ThreadTemplate:
     """``partials/comment_thread.html`` in an environment of its own, the
     same in the build and in a worker process: the theme's templates, the
     site's Jinja options, extensions, filters, globals and tests, the persian
-    plugin's filters and the theme's catalogue."""
+    plugin's filters and the theme's catalogue.
+    """
 
     def __init__(self, conf):
         extensions = ["jinja2.ext.i18n"] + [e for e in conf["extensions"] if e != "jinja2.ext.i18n"]
@@ -352,7 +361,8 @@ class ThreadTemplate:
         """Each page's HTML of the threads ``roots`` (as :func:`build_threads`
         gives them; ``[]`` for no comment; the first may be ``""``),
         without its last line break: the page template puts it on lines of
-        its own."""
+        its own.
+        """
         if not roots:
             return []
         newest_first = roots[::-1]  # README.md, Comments: threads newest first

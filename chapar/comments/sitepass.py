@@ -21,6 +21,7 @@ rendered again.  The build writes the cache, once, from every folder's
 result.
 """
 
+import contextlib
 import dataclasses
 import fcntl
 import functools
@@ -34,14 +35,11 @@ import tempfile
 import weakref
 from dataclasses import dataclass, field
 
+from chapar import moderation
+from chapar.comments import decisions, render, store
 from chapar.news.index import NEWS_EXTENSIONS, NewsIndex
 from chapar.news.item import read_source
 from chapar.problems import Problem
-
-from chapar.comments import decisions
-from chapar import moderation
-from chapar.comments import render
-from chapar.comments import store
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +63,8 @@ class Job:
     @functools.cached_property
     def folders(self):
         """:func:`store.folders_of` the order, made once in each process (it is not
-        pickled: ``dataclasses.replace`` copies only the fields)."""
+        pickled: ``dataclasses.replace`` copies only the fields).
+        """
         return store.folders_of(self.order)
 
 
@@ -96,7 +95,8 @@ def comment_files(root):
 
 def find_articles(folders):
     """``{NewsCode: path}`` of the news files under ``folders``, from
-    chapar.news.index (what Pelican will read; the plugin checks that it did)."""
+    chapar.news.index (what Pelican will read; the plugin checks that it did).
+    """
     return NewsIndex.of(*folders).paths()
 
 
@@ -121,7 +121,8 @@ def _read(path):
 class Pass:
     """What doing folders needs: the rules (None: a rules file with
     problems, so comments are only checked), the articles' files, the cache,
-    the renderers."""
+    the renderers.
+    """
 
     def __init__(self, job, rules, articles, unreadable=()):
         self.rules = rules
@@ -180,7 +181,8 @@ def assemble(job, results, cache, previous):
     """The :class:`Result` of every folder's result (``{NewsCode: FolderResult}``),
     the problems in the order store.read_all reports them; the cache saved
     when nothing stops the build, unless it holds just what it held
-    (``previous`` entries, all reused)."""
+    (``previous`` entries, all reused).
+    """
     file_problems = [
         (index, store.misplaced(path))
         for index, (path, code) in enumerate(job.order)
@@ -228,7 +230,8 @@ def run(job, rules, articles, unreadable=()):
 class Claims:
     """Who does which folder: a file of two numbers under a lock, ``front``
     (the worker has taken the folders before it) and ``back`` (the build
-    has taken the folders from it on)."""
+    has taken the folders from it on).
+    """
 
     FORMAT = struct.Struct("<qq")
 
@@ -265,7 +268,8 @@ class Claims:
 def worker_main():
     """In the worker: a pickled Job on stdin; on stdout the pickled
     ``{NewsCode: FolderResult}`` of the folders it took and the number of
-    entries its cache file held."""
+    entries its cache file held.
+    """
     out, sys.stdout = sys.stdout.buffer, sys.stderr  # a stray print cannot spoil the result
     job = pickle.load(sys.stdin.buffer)
     try:
@@ -285,17 +289,16 @@ _MAIN = "from chapar.comments.sitepass import worker_main; worker_main()"
 
 
 def _unlink(path):
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 class Worker:
     """Folders done in a separate Python process, started at once; the build
     shares the rest with it in :meth:`finish`.  Output goes to an unnamed
     temporary file, so the worker never blocks on a reader that has gone
-    away."""
+    away.
+    """
 
     def __init__(self, job):
         """Raises if ``job`` cannot be pickled or no process can be started."""
@@ -310,8 +313,9 @@ class Worker:
                 dataclasses.replace(job, claims=claims), protocol=pickle.HIGHEST_PROTOCOL
             )
             self.claims = Claims(claims, len(self.folders))
-            self.out = tempfile.TemporaryFile()
-            self.err = tempfile.TemporaryFile()
+            # closed by the worker when the child has exited
+            self.out = tempfile.TemporaryFile()  # noqa: SIM115
+            self.err = tempfile.TemporaryFile()  # noqa: SIM115
             self.proc = subprocess.Popen(
                 [sys.executable, "-c", _MAIN],
                 stdin=subprocess.PIPE,
@@ -334,7 +338,8 @@ class Worker:
         none is left, then collect the worker's: ``(results, built,
         previous, why)`` — every folder's :class:`FolderResult` that came
         back, how many the build did, how many entries the worker's cache
-        file held, and why the worker gave nothing (None when it did)."""
+        file held, and why the worker gave nothing (None when it did).
+        """
         folders, results = self.folders, {}
         try:
             while (taken := self.claims.take_back()) is not None:

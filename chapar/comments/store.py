@@ -13,10 +13,10 @@ from pathlib import Path
 
 import jdatetime
 
-from chapar.persian.dates import FIRST_GREGORIAN_YEAR, TEHRAN, check_range, parse_date
-from chapar.problems import ContentError, Problem
 from chapar.news.item import decode_source, read_source
+from chapar.persian.dates import FIRST_GREGORIAN_YEAR, TEHRAN, check_range, parse_date
 from chapar.persian.text import normalize, to_latin_digits
+from chapar.problems import ContentError, Problem
 
 KEYS = ("author", "date", "id", "replyto", "status", "email")
 KEY_NAMES = {
@@ -59,7 +59,8 @@ class CommentFile:
 
 def parse_header(text):
     """``(fields, lines, body, problems)``: the header ends at the first blank
-    line; ``problems`` are ``(line, message)`` pairs."""
+    line; ``problems`` are ``(line, message)`` pairs.
+    """
     fields, lines, problems = {}, {}, []
     all_lines = text.splitlines()
     body_start = len(all_lines)
@@ -72,8 +73,10 @@ def parse_header(text):
             problems.append(
                 (
                     number,
-                    f"broken header line {line.strip()[:40]!r}: expected "
-                    "'Key: value' (leave one empty line before the text)",
+                    (
+                        f"broken header line {line.strip()[:40]!r}: expected "
+                        "'Key: value' (leave one empty line before the text)"
+                    ),
                 )
             )
             continue
@@ -118,7 +121,8 @@ def _gregorian_day(year, month, day):
 def comment_date(value):
     """:func:`persian.dates.parse_date`, with the Jalali day's conversion
     memoised (jdatetime's costs ~20 µs, and an article's comments share a
-    few days); anything unusual, and every error, goes to ``parse_date``."""
+    few days); anything unusual, and every error, goes to ``parse_date``.
+    """
     match = _DATE.fullmatch(value) if value.isascii() else None
     if match:
         y, m, d, hh, mm, ss = map(int, match.groups("0"))
@@ -145,7 +149,8 @@ def read_comment(path, news_code):
 def parse_comment(text, path, news_code):
     """:func:`read_comment` on text already read; ``path`` names the file (its
     stem is the default Id).  The intake service checks a comment with it
-    before the file exists."""
+    before the file exists.
+    """
     problems = []
     fields, lines, body, header_problems = parse_header(text)
     problems += [Problem(str(path), n, m) for n, m in header_problems]
@@ -204,7 +209,8 @@ def orphaned(path, code):
 class Thread:
     """One article's comment folder as read: the readable comments in file
     order, each file's problems as ``(position, Problem)``, and the thread's
-    own (duplicate Ids, ReplyTo naming no comment or making a loop)."""
+    own (duplicate Ids, ReplyTo naming no comment or making a loop).
+    """
 
     comments: list
     file_problems: list
@@ -223,7 +229,8 @@ def read_thread(code, files, article=True, orphans=True):
     the same bytes (the intake keeps those); ``article``: whether a news
     item has this NewsCode (its thread is checked only then); ``orphans``:
     whether, without one, each file says so (not for a news file the build
-    could not read: it reports that file instead)."""
+    could not read: it reports that file instead).
+    """
     comments, file_problems = [], []
     for position, (path, data) in enumerate(files):
         found = []
@@ -246,7 +253,8 @@ def read_thread(code, files, article=True, orphans=True):
 
 def folders_of(paths):
     """``[(NewsCode, [(index, path)])]`` of :func:`comment_paths`' list, in
-    order of each folder's first file."""
+    order of each folder's first file.
+    """
     folders = {}
     for index, (path, code) in enumerate(paths):
         if code is not None:
@@ -256,7 +264,8 @@ def folders_of(paths):
 
 def read_all(root, news_codes):
     """Every comment under ``root`` grouped by NewsCode, and every problem,
-    in the order the build reports them (:func:`read_thread` per folder)."""
+    in the order the build reports them (:func:`read_thread` per folder).
+    """
     by_code = {}
     if not os.path.isdir(root):
         return by_code, []
@@ -283,7 +292,8 @@ def comment_paths(root):
     order (``sorted(Path(root).rglob("*.md"))``, each folder's entries by
     name); the NewsCode is ``None`` for a file that is not in a
     ``<NewsCode>/`` folder directly under ``root``.  One ``scandir`` per
-    folder: no ``Path`` object per file."""
+    folder: no ``Path`` object per file.
+    """
 
     def walk(folder, prefix, parts):
         try:
@@ -294,7 +304,7 @@ def comment_paths(root):
             path = prefix + entry.name
             if entry.is_dir():
                 if not entry.is_symlink():  # as rglob: links to folders are not followed
-                    yield from walk(path, path + "/", parts + (entry.name,))
+                    yield from walk(path, path + "/", (*parts, entry.name))
             elif entry.name.endswith(".md"):
                 yield path, parts[0] if len(parts) == 1 else None
 
@@ -344,7 +354,8 @@ def check_thread(comments):
 def _in_loop(start, ids, looping):
     """Whether the chain of replies up from ``start`` runs into a loop;
     ``looping`` keeps each comment's answer, so every chain is walked once
-    (a chain of thousands of replies costs its length, not its square)."""
+    (a chain of thousands of replies costs its length, not its square).
+    """
     chain, on_chain, current = [], set(), start
     while current in ids and current not in looping:
         if current in on_chain:

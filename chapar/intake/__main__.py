@@ -13,9 +13,8 @@ def serve(config):
     """Run uvicorn on ``config.host:config.port`` until interrupted."""
     import uvicorn
 
-    from chapar.moderation import RulesError
-
     from chapar.intake.app import create_app
+    from chapar.moderation import RulesError
 
     try:
         app = create_app(config)

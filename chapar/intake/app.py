@@ -165,7 +165,8 @@ def _wants_json(request):
 
 def _origin(request):
     """The page's origin: ``Origin`` (every current browser sends it on a
-    POST), else the ``Referer``'s; ``None`` when neither is there."""
+    POST), else the ``Referer``'s; ``None`` when neither is there.
+    """
     value = request.headers.get("origin") or request.headers.get("referer")
     if not value:
         return None

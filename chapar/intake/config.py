@@ -1,5 +1,6 @@
 """The service's settings: defaults, under the site's ``pelicanconf.py``, under the
-caller's options, checked by name."""
+caller's options, checked by name.
+"""
 
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -53,7 +54,8 @@ class Config:
     @classmethod
     def from_options(cls, **options):
         """A checked Config from keyword options (``None`` or ``""``: default);
-        a bad value raises ``ValueError`` naming the option."""
+        a bad value raises ``ValueError`` naming the option.
+        """
         unknown = set(options) - {f.name for f in fields(cls)} - {"article_url"}
         if unknown:
             raise ValueError("unknown intake option(s): " + ", ".join(sorted(unknown)))
@@ -110,7 +112,8 @@ class Config:
 
 def _from_site(root):
     """What the site's pelicanconf.py says the service needs (README.md,
-    Comment intake); nothing for a root without one."""
+    Comment intake); nothing for a root without one.
+    """
     if not (root / site_settings.SETTINGS_FILE).is_file():
         return {}
     site = site_settings.read(root)

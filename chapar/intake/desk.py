@@ -5,6 +5,7 @@ rules (:mod:`chapar.moderation`) to the comment as the build will read it
 (:func:`chapar.comments.store.parse_comment`) and writes the file atomically.
 """
 
+import contextlib
 import errno
 import logging
 import os
@@ -18,13 +19,12 @@ from pathlib import Path
 from chapar import moderation
 from chapar.comments import store
 from chapar.comments.compose import comment_text, file_date
-from chapar.persian.dates import TEHRAN
-from chapar.news.item import parse_news_code
-from chapar.persian.text import to_latin_digits
-
 from chapar.intake.config import DEFAULTS
 from chapar.intake.messages import CHECK_TEXTS, MESSAGES
 from chapar.intake.site import NewsIndex, Threads
+from chapar.news.item import parse_news_code
+from chapar.persian.dates import TEHRAN
+from chapar.persian.text import to_latin_digits
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,8 @@ class Accepted:
 
 def news_code(value):
     """The NewsCode of a URL segment as the build writes it (Persian digits
-    and leading zeros too: ``0077`` is 77), or :class:`Refused`."""
+    and leading zeros too: ``0077`` is 77), or :class:`Refused`.
+    """
     try:
         return str(parse_news_code(value))
     except ValueError:
@@ -74,7 +75,8 @@ def news_code(value):
 
 def check_fields(raw, max_name=DEFAULTS["max_name"], max_email=DEFAULTS["max_email"]):
     """The form's fields cleaned and checked (every value a string);
-    :class:`Refused` (400) names the first bad one."""
+    :class:`Refused` (400) names the first bad one.
+    """
     raw = {key: "" if raw.get(key) is None else raw[key] for key in FIELDS}  # JSON null: absent
     if not all(isinstance(value, str) for value in raw.values()):
         raise Refused(400, "malformed")
@@ -174,7 +176,8 @@ class Desk:
 
     def submit(self, code, raw, now=None):
         """Check, moderate and write one comment: :class:`Accepted` or
-        :class:`Refused`.  Blocking (file I/O): run it in a worker thread."""
+        :class:`Refused`.  Blocking (file I/O): run it in a worker thread.
+        """
         code = news_code(code)
         fields = check_fields(raw, self.max_name, self.max_email)
         article = self.news.get(code)
@@ -233,7 +236,8 @@ class Desk:
 
 def _write_temp(folder, text):
     """A whole, synced temporary file in ``folder`` (the final file's folder,
-    so the link below is atomic)."""
+    so the link below is atomic).
+    """
     data = text.encode("utf-8")
     for _ in range(10):
         temp = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
@@ -257,7 +261,8 @@ def _write_temp(folder, text):
 
 def _link(temp, final):
     """Give ``temp``'s content the name ``final`` unless it exists: ``False`` if taken.
-    ``link`` never replaces a file, and the name appears with the whole text."""
+    ``link`` never replaces a file, and the name appears with the whole text.
+    """
     try:
         os.link(temp, final)
     except FileExistsError:
@@ -274,10 +279,8 @@ def _link(temp, final):
 
 
 def _unlink(path):
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 def _fsync_dir(folder):

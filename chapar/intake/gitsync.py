@@ -19,7 +19,7 @@ import os
 import subprocess
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from chapar.intake.locks import locks_named, remove_if_stale
@@ -43,7 +43,7 @@ class GitError(RuntimeError):
 
 
 def _now():
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class GitCommitter:
@@ -174,7 +174,7 @@ class GitCommitter:
         if batch or sweep:
             try:
                 committed = self._commit(batch)
-            except Exception as exc:  # noqa: BLE001 (the worker must outlive any failure)
+            except Exception as exc:
                 pause = self._record_failure(exc)
                 logger.error(
                     "git: could not commit %d comment(s), retrying in %.0f s: %s",
@@ -198,7 +198,7 @@ class GitCommitter:
         if self.push and self._unpushed:
             try:
                 self._push()
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 pause = self._record_failure(exc, push=True)
                 logger.error(
                     "git: push to %s failed, retrying in %.0f s: %s",
@@ -233,7 +233,8 @@ class GitCommitter:
 
     def _changed(self):
         """Comment files (repo-relative) that differ from ``HEAD`` and exist:
-        untracked, staged or modified."""
+        untracked, staged or modified.
+        """
         out = self._git(
             "status",
             "--porcelain",
@@ -245,7 +246,7 @@ class GitCommitter:
         )
         found = []
         for entry in out.split("\0"):
-            if len(entry) > 3 and (self.repo / entry[3:]).is_file():
+            if len(entry) > 3 and (self.repo / entry[3:]).is_file():  # noqa: PLR2004
                 found.append(entry[3:])
         return found
 
@@ -256,7 +257,9 @@ class GitCommitter:
             "diff", "--cached", "--name-status", "--no-renames", "-z", "--", self.pathspec
         )
         fields = out.split("\0")
-        changes = [(s, p) for s, p in zip(fields[0::2], fields[1::2]) if s and s != "D"]
+        changes = [
+            (s, p) for s, p in zip(fields[0::2], fields[1::2], strict=False) if s and s != "D"
+        ]
         if not changes:
             return []
         paths = [p for _, p in changes]
@@ -312,7 +315,8 @@ class GitCommitter:
 
     def _locked(self, *args, input=None):
         """Run git; while a lock is in the way, wait for a live git that holds
-        it (up to ``lock_wait`` seconds) or remove it when a dead git left it."""
+        it (up to ``lock_wait`` seconds) or remove it when a dead git left it.
+        """
         deadline = time.monotonic() + self.lock_wait
         give_up = deadline + self.stale_age + 5  # a lock that keeps coming back
         pause = 0.05
@@ -352,6 +356,7 @@ class GitCommitter:
             capture_output=True,
             encoding="utf-8",
             errors="surrogateescape",
+            check=False,
         )
         if check and result.returncode != 0:
             verb = next((a for a in args if not a.startswith("-")), "")

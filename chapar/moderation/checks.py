@@ -1,16 +1,24 @@
 """The checks a rule of ``data/moderation/rules.toml`` can name, one
-:class:`Check` record each in :data:`REGISTRY`."""
+:class:`Check` record each in :data:`REGISTRY`.
+"""
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from chapar.moderation import language, lexicon
-from chapar.moderation.words import LINK_PATTERN, _TOKEN, _collapse, _fold_chars, _nfkc
-from chapar.moderation.words import prepare, tokens
 from chapar.moderation.language import LANGUAGE_NAMES, _language
 from chapar.moderation.lexicon import BUNDLED_LISTS, Lexicon, bundled_terms, read_terms
+from chapar.moderation.words import (
+    _TOKEN,
+    LINK_PATTERN,
+    _collapse,
+    _fold_chars,
+    _nfkc,
+    prepare,
+    tokens,
+)
 
 
 @dataclass(frozen=True)
@@ -29,7 +37,8 @@ class Check:
     :func:`chapar.moderation.thread.moderate_article`; one loading data
     other than a lexicon or stop words needs a field on
     :class:`~chapar.moderation.rules.Rule` (read by
-    :func:`chapar.comments.decisions.rules_digest`)."""
+    :func:`chapar.comments.decisions.rules_digest`).
+    """
 
     name: str
     run: Callable  # (rule, Prepared, article words or None) -> None, or the reason
@@ -56,7 +65,7 @@ _STEM_SUFFIXES = ("ترین", "های", "تر", "ها", "ان", "ات", "ی")
 @functools.lru_cache(maxsize=1 << 17)
 def _stem(word):
     for suffix in _STEM_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:  # noqa: PLR2004
             return word[: -len(suffix)]
     return word
 
@@ -80,7 +89,8 @@ def count_links(text):
 def check_text(rule, text, words, article=None):
     """``None`` when ``text`` passes ``rule``, else the reason (English, for
     editors).  ``words`` is ``tokens(text)``; ``article`` the article's
-    :func:`article_words` (relevance is skipped without it)."""
+    :func:`article_words` (relevance is skipped without it).
+    """
     return _check(rule, prepare(text)._replace(words=words), article)
 
 

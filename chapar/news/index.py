@@ -61,7 +61,8 @@ class NewsEntry:
 
 def read_entry(path):
     """The :class:`NewsEntry` of the news file at ``path``, or ``None`` when it
-    has no NewsCode to read or cannot be read (the build reports those)."""
+    has no NewsCode to read or cannot be read (the build reports those).
+    """
     try:
         mtime = os.stat(path).st_mtime_ns
         text = read_source(path)
@@ -86,7 +87,8 @@ def read_entry(path):
 def news_files(*folders):
     """The news files under ``folders``, as the build finds them (links to
     folders followed, each folder's names sorted, its files before its
-    subfolders)."""
+    subfolders).
+    """
     for folder in folders:
         for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
             dirnames.sort()
@@ -97,7 +99,8 @@ def news_files(*folders):
 
 def code_of(value):
     """The canonical NewsCode of a header value, URL segment or comment
-    folder name, or ``None`` when it is none."""
+    folder name, or ``None`` when it is none.
+    """
     try:
         return parse_news_code(value)
     except ValueError:
@@ -107,7 +110,8 @@ def code_of(value):
 class NewsIndex:
     """Canonical NewsCode -> :class:`NewsEntry` of the news files under
     ``folders``; of two files with one NewsCode the first found is kept (the
-    build refuses the second)."""
+    build refuses the second).
+    """
 
     def __init__(self, entries=()):
         self._by_code = {}

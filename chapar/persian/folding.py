@@ -78,8 +78,8 @@ LOOKALIKES = {
     "ؤ": "و",
 }
 
-DIGITS_TO_LATIN = dict(zip(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, LATIN_DIGITS * 2))
-DIGITS_TO_PERSIAN = dict(zip(LATIN_DIGITS + ARABIC_INDIC_DIGITS, PERSIAN_DIGITS * 2))
+DIGITS_TO_LATIN = dict(zip(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, LATIN_DIGITS * 2, strict=False))
+DIGITS_TO_PERSIAN = dict(zip(LATIN_DIGITS + ARABIC_INDIC_DIGITS, PERSIAN_DIGITS * 2, strict=False))
 
 
 def _dropped(*ranges):
@@ -115,7 +115,8 @@ class Profile:
     translation: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        assert self.case in (None, "lower", "casefold") and self.scan in ("translate", "sub")
+        assert self.case in (None, "lower", "casefold")
+        assert self.scan in ("translate", "sub")
         set_ = object.__setattr__
         set_(self, "changes", re.compile("[" + re.escape("".join(self.table)) + "]"))
         set_(self, "translation", str.maketrans(self.table))
@@ -252,7 +253,8 @@ def fold(text, profile):
 
 def export(names=None):
     """``{"version": 1, "profiles": {name: profile}}``, JSON-able, for the
-    browser scripts (every profile unless ``names`` are given)."""
+    browser scripts (every profile unless ``names`` are given).
+    """
     return {
         "version": 1,
         "profiles": {name: PROFILES[name].export() for name in (names or PROFILES)},

@@ -28,7 +28,8 @@ _CHANGES = folding.DISPLAY.changes
 
 def normalize(text):
     """Fold Arabic ي ى ك to Persian ی ک and drop kashida; ZWNJ is kept
-    (the ``display`` profile)."""
+    (the ``display`` profile).
+    """
     return text.translate(_LETTERS) if _CHANGES.search(text) else text
 
 
@@ -45,5 +46,6 @@ def to_persian_digits(value):
 def fold(text):
     """A comparison key: letters normalised, Latin digits, ZWNJ as a space,
     runs of spaces collapsed, case folded (the ``match`` profile).  Used to
-    match names typed in slightly different ways (CSV agency names, tags)."""
+    match names typed in slightly different ways (CSV agency names, tags).
+    """
     return folding.MATCH(text)

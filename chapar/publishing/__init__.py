@@ -34,6 +34,7 @@ def git(*args, cwd=None, env=None, input=None):
         env={**os.environ, **(env or {})},
         input=input,
         capture_output=True,
+        check=False,
     )
     if result.returncode != 0:
         raise PublishError(

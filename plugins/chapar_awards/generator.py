@@ -1,19 +1,17 @@
 """The awards generator: validates the CSVs while contexts are built, writes
-pages and open data afterwards (Pelican's two phases)."""
+pages and open data afterwards (Pelican's two phases).
+"""
 
 import logging
 import os
 
 from pelican.generators import Generator
 
-from chapar_persian.reader import header_lines, read_source
-
-from chapar.awards import heap
-from chapar.awards import opendata
-from chapar.awards import records
+from chapar.awards import heap, opendata, records
 from chapar.awards.matching import AgencyIndex
 from chapar.awards.validation import check_article_agencies, load
 from chapar.settings import SettingsError, concern
+from chapar_persian.reader import header_lines, read_source
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +29,8 @@ DEFAULTS = {
 
 def awards_settings(settings):
     """The site's ``AWARDS`` over :data:`DEFAULTS` (chapar.settings.concern);
-    a page address without ``{id}`` would give every agency the same page."""
+    a page address without ``{id}`` would give every agency the same page.
+    """
     merged = concern(settings, "AWARDS", DEFAULTS)
     for key in ("agency_url", "agency_save_as", "festival_url", "festival_save_as"):
         if "{id}" not in merged[key]:
@@ -86,7 +85,8 @@ class AwardsGenerator(Generator):
 
     def _unlink_menu(self, url):
         """A site without award data has no ``awards/`` page: its menu item
-        (MENUITEMS in pelicanconf.py) would be a broken link."""
+        (MENUITEMS in pelicanconf.py) would be a broken link.
+        """
         menu = self.context.get("MENUITEMS") or ()
         self.context["MENUITEMS"] = [item for item in menu if item[1].strip("/") != url.strip("/")]
 

@@ -24,14 +24,11 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.generators import Generator
 
-from chapar.pelican_compat import failed_source_paths
-from chapar.news.item import news_code_of
-
-from chapar.comments import decisions
 from chapar import moderation
-from chapar.comments import render
-from chapar.comments import sitepass
+from chapar.comments import decisions, render, sitepass
 from chapar.comments.site import comment_settings, limit_problems
+from chapar.news.item import news_code_of
+from chapar.pelican_compat import failed_source_paths
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +41,8 @@ LAST_BUILD = {}  # articles moderated and reused by the last build, for tools an
 @dataclass
 class CommentsPage:
     """One page of an article's comments, as its templates see it: page
-    ``number`` of ``total``, its thread ``html``, ``url`` and ``save_as``."""
+    ``number`` of ``total``, its thread ``html``, ``url`` and ``save_as``.
+    """
 
     number: int
     total: int
@@ -71,7 +69,8 @@ class CommentsPage:
 
 def comment_pages(article, pages):
     """The :class:`CommentsPage` list of ``article``'s thread ``pages``; the
-    others live in the folder of the article's ``index.html``."""
+    others live in the folder of the article's ``index.html``.
+    """
     folder = (
         article.save_as[: -len("index.html")]
         if article.save_as.endswith("index.html")
@@ -204,7 +203,8 @@ class CommentsGenerator(Generator):
 
     def _unreadable_news(self):
         """NewsCodes in the headers of the news files Pelican failed to read
-        (it reports why; a comment under one is not "without a news item")."""
+        (it reports why; a comment under one is not "without a news item").
+        """
         codes = set()
         for path in failed_source_paths(self.context):
             if not path.endswith(sitepass.ARTICLE_EXTENSIONS):

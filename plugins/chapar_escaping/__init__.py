@@ -24,7 +24,6 @@ import logging
 from urllib.parse import urlsplit
 
 from feedgenerator import Rss201rev2Feed
-
 from pelican import signals
 
 from chapar.settings import concern
@@ -36,7 +35,8 @@ DEFAULTS = {"exclude": []}  # ESCAPING in pelicanconf.py (chapar.settings.concer
 
 def autoescape_except(excluded):
     """Jinja's ``autoescape`` callable: on for every template but ``excluded``
-    (and for templates made from strings)."""
+    (and for templates made from strings).
+    """
     excluded = frozenset(excluded)
 
     def autoescape(template_name):
@@ -57,7 +57,8 @@ def turn_on_autoescape(generator):
 
 def feed_titles_as_text(context, feed):
     """Each feed entry's title as the article's header has it (an entry is
-    found by its link, whose path ends with the article's URL)."""
+    found by its link, whose path ends with the article's URL).
+    """
     titles = {}
     for item in (*context.get("articles", ()), *context.get("translations", ())):
         titles[item.url] = item.title

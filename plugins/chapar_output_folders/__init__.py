@@ -53,7 +53,8 @@ def output_names(generator):
 
 def folders(root, names):
     """Every folder the pages need under ``root``, parents first, in the
-    order the pages come."""
+    order the pages come.
+    """
     seen, ordered = set(), []
     for name in names:
         parts = os.path.dirname(name.replace("\\", "/")).split("/")

@@ -48,10 +48,9 @@ import os
 import shutil
 
 import pelican
-
-import chapar
 from pelican import signals
 
+import chapar
 from chapar.pelican_compat import OpeningWriter, speedups_enabled
 from chapar.settings import concern
 from chapar_page_cache.fingerprint import Fingerprints, Unfingerprintable
@@ -97,12 +96,15 @@ SITE_LISTS = frozenset({"all_articles"})
 
 def code_digest(settings):
     """Pelican's version, the source of every plugin and of the chapar package,
-    and every theme file."""
+    and every theme file.
+    """
     h = hashlib.blake2b(digest_size=16)
     h.update(pelican.__version__.encode())
-    folders = [settings["THEME"], os.path.dirname(chapar.__file__)] + list(
-        settings.get("PLUGIN_PATHS", [])
-    )
+    folders = [
+        settings["THEME"],
+        os.path.dirname(chapar.__file__),
+        *list(settings.get("PLUGIN_PATHS", [])),
+    ]
     for folder in folders:
         for root, dirs, files in os.walk(folder, followlinks=True):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -182,7 +184,8 @@ class PageCache:
 
     def previous_page(self, name, key):
         """The :class:`Reused` file the previous build wrote at ``name`` under
-        ``key``, or None."""
+        ``key``, or None.
+        """
         entry = self.previous.get(name)
         if not entry or entry[0] != key:
             return None
@@ -214,9 +217,10 @@ class PageCache:
 
 class Reused:
     """What a reused page's template "renders": the previous build's file,
-    which :meth:`ReusingWriter.open_output` links instead of writing text."""
+    which :meth:`ReusingWriter.open_output` links instead of writing text.
+    """
 
-    __slots__ = ("path", "name")
+    __slots__ = ("name", "path")
 
     def __init__(self, path, name):
         self.path, self.name = path, name  # the file, and the page's path in the output
@@ -228,7 +232,8 @@ class Reused:
 
 class _LinkedPage:
     """The file ``open_output`` gives Pelican's writer for a reused
-    page: writing the :class:`Reused` page links its file."""
+    page: writing the :class:`Reused` page links its file.
+    """
 
     def __init__(self, filename):
         self.filename = filename
@@ -311,7 +316,8 @@ class ReusingWriter(OpeningWriter):
     def open_output(self, filename, encoding, override=False):
         """Pelican's, except that a reused page written for the first time
         (the usual case; Pelican's own checks decide the others) is linked,
-        see :class:`_LinkedPage`."""
+        see :class:`_LinkedPage`.
+        """
         reused, self.page_cache.pending = self.page_cache.pending, None
         if reused is None or not filename.replace(os.sep, "/").endswith(reused.name):
             return super().open_output(filename, encoding, override)
@@ -324,7 +330,8 @@ class ReusingWriter(OpeningWriter):
 def get_writer(pelican_object):
     """This plugin's writer, unless the Pelican installed is not the one its
     internals were tested with (chapar/pelican_compat.py): then Pelican's own
-    writer renders every page, and no manifest is saved."""
+    writer renders every page, and no manifest is saved.
+    """
     LAST_BUILD.clear()
     return ReusingWriter if speedups_enabled() else None
 

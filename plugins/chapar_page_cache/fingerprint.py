@@ -41,13 +41,14 @@ SITE_ATTRIBUTES = frozenset({"settings", "_context"})
 
 
 _SCALAR = (str, int, float, bool, type(None), datetime.date, datetime.time)
-_PLAIN = _SCALAR + (URLWrapper, Content)
+_PLAIN = (*_SCALAR, URLWrapper, Content)
 
 
 def plain(value):
     """A value, or a collection of values, that is not an object of its own:
     what the site-wide context shows of an object (an agency's name and URL
-    in an article's links, not the agency's awards)."""
+    in an article's links, not the agency's awards).
+    """
     if isinstance(value, _PLAIN):
         return True
     if isinstance(value, dict):
@@ -62,7 +63,8 @@ _REPR_EXACT = (str, int, float, bool, type(None), datetime.date, datetime.time, 
 
 def _value_repr(mapping):
     """``repr`` of a dict whose values are plain values (or lists of them),
-    whose ``repr`` shows them whole (a tag's repr is its name); else None."""
+    whose ``repr`` shows them whole (a tag's repr is its name); else None.
+    """
     for value in mapping.values():
         if isinstance(value, (list, tuple)):
             if not all(isinstance(v, _REPR_EXACT) for v in value):
@@ -80,7 +82,8 @@ def _digest(parts):
 
 class Unfingerprintable(Exception):
     """A value this module cannot digest with certainty (a cycle, a graph
-    too deep): the page is rendered every time."""
+    too deep): the page is rendered every time.
+    """
 
 
 MAX_DEPTH = 12
@@ -140,7 +143,7 @@ class Fingerprints:
                 )
             return _digest([kind] + [part for pair in items for part in pair])
         if isinstance(value, (set, frozenset)):
-            return _digest([kind] + sorted(self.of(v, mode, depth) for v in value))
+            return _digest([kind, *sorted(self.of(v, mode, depth) for v in value)])
         if isinstance(value, (list, tuple)):
             return _digest([kind] + [self.of(v, mode, depth) for v in value])
         if isinstance(value, Paginator):

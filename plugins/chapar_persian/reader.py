@@ -13,20 +13,18 @@ import re
 from markdown import Markdown
 from pelican.readers import METADATA_PROCESSORS, MarkdownReader
 
-from chapar.pelican_compat import discard_marker, markdown_metadata
-
 from chapar.news.body import clean_body
-from chapar.persian.dates import parse_date
 from chapar.news.item import (
     header_keys,
     header_lines,
-    header_values,
     parse_news_code,
     read_source,
     unknown_key_message,
 )
-from chapar.problems import ContentError, Problem
+from chapar.pelican_compat import discard_marker, markdown_metadata
+from chapar.persian.dates import parse_date
 from chapar.persian.text import normalize
+from chapar.problems import ContentError, Problem
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +66,8 @@ class PersianMarkdownReader(MarkdownReader):
 
     def _markdown(self):
         """One Markdown converter per reader, reset between files: building
-        one (extensions, patterns) costs more than converting a news item."""
+        one (extensions, patterns) costs more than converting a news item.
+        """
         if getattr(self, "_converter", None) is None:
             self._converter = Markdown(**self.settings["MARKDOWN"])
         return self._converter

@@ -40,9 +40,8 @@ from pelican import signals
 from pelican.generators import Generator
 
 from chapar.persian.dates import format_date, jalali
-from chapar.problems import Problem
 from chapar.persian.text import to_persian_digits
-
+from chapar.problems import Problem
 from chapar.search.shards import Shard, ShardIndexer, stop_all
 from chapar.settings import concern
 
@@ -111,7 +110,8 @@ def filter_choices(metas):
 class SearchIndexGenerator(Generator):
     """Indexes the written pages: the news as soon as the article pages are
     written, the other pages as they are written, in shards (``shards.py``),
-    and waits for every shard once every other generator has written."""
+    and waits for every shard once every other generator has written.
+    """
 
     def generate_context(self):
         self.config = search_settings(self.settings)
@@ -129,7 +129,8 @@ class SearchIndexGenerator(Generator):
     @functools.cached_property
     def prefix(self):
         """Of every path written into this build's output (Pelican's writer
-        names files by their absolute path)."""
+        names files by their absolute path).
+        """
         return os.path.join(os.path.abspath(self.output_path), "")
 
     @functools.cached_property
@@ -144,7 +145,8 @@ class SearchIndexGenerator(Generator):
 
     def _plan_news(self):
         """The news shards, one per Jalali year; each is indexed once all its
-        article pages are written (the newest are written first)."""
+        article pages are written (the newest are written first).
+        """
         if self.news is not None:
             return
         agencies = self.context.get("awards_agencies", {})
@@ -189,7 +191,8 @@ class SearchIndexGenerator(Generator):
 
     def index_news(self, articles_generator, writer=None):
         """Start indexing the news shards not started yet (pages written other
-        than through Pelican's writer, if any)."""
+        than through Pelican's writer, if any).
+        """
         if articles_generator.output_path != self.output_path:
             return  # a failed earlier build's generator, not yet collected (livereload)
         signals.article_writer_finalized.disconnect(self.index_news)
@@ -202,7 +205,8 @@ class SearchIndexGenerator(Generator):
         Other pages to search go into shards of ``pages_per_shard`` in the
         order they are written ("pages", "pages-2", …, searched as one group),
         each indexed as soon as it is full, while the rest of the site is
-        rendered."""
+        rendered.
+        """
         if not path.startswith(self.prefix):
             return  # not this build's (see index_news)
         rel = path[len(self.prefix) :].replace(os.sep, "/")

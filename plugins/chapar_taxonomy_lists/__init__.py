@@ -20,7 +20,8 @@ from chapar.pelican_compat import speedups_enabled, update_context
 
 class ArticleList(list):
     """A list whose ``in`` is a set lookup for items compared by identity
-    (Pelican's content objects); any other item, as a list."""
+    (Pelican's content objects); any other item, as a list.
+    """
 
     __slots__ = ("_ids",)
 
@@ -35,7 +36,7 @@ class ArticleList(list):
             self._ids = {id(x) for x in self}  # the items keep their ids alive
         return id(item) in self._ids
 
-    def _changed(method):  # noqa: N805 (decorates the methods below)
+    def _changed(method):
         def changed(self, *args):
             self._ids = None
             return method(self, *args)
