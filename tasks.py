@@ -297,7 +297,7 @@ def intake(
 
 @task
 def setup_tests(c):
-    """Install what the browser and HTML tests need: Debian's chromium, npm tools."""
+    """Install what the tests and the lint need: Debian's chromium, npm tools (vnu.jar, Biome)."""
     if not Path("/usr/bin/chromium").exists():
         sudo = "" if os.geteuid() == 0 else "sudo "
         c.run(f"{sudo}apt-get update -qq")
@@ -360,4 +360,6 @@ def test(c, setup=False, args="", lint=True):
         setup_tests(c)
     if lint:
         _lint(c, fix=False)
-    c.run(f"{shlex.quote(sys.executable)} -m pytest {args}", pty=False)
+    # --cov: line coverage of chapar/, plugins/ and tasks.py, failing under the
+    # floor (fail_under in pyproject.toml).
+    c.run(f"{shlex.quote(sys.executable)} -m pytest --cov --cov-report=term {args}", pty=False)
