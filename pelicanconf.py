@@ -37,8 +37,12 @@ USE_FOLDER_AS_CATEGORY = False
 THEME = "theme"
 # Pelican's Jinja options, and no template mtime check on every include: each
 # build makes new environments, so a changed template is always read anew.
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [],
-                     "auto_reload": False}
+JINJA_ENVIRONMENT = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "extensions": [],
+    "auto_reload": False,
+}
 # Headers, CSV cells and settings are text (README.md): the escaping plugin
 # turns Jinja's autoescape on for every theme template except these, which
 # escape each value themselves with |e.

@@ -64,14 +64,15 @@ def build(c, settings=None):
 def check(c, settings=None):
     """Validate all content and data; write nothing, same messages as build."""
     from chapar.build import runner
-
-    from chapar.persian.dates import build_time, format_date
     from chapar.news.item import scheduled_items
+    from chapar.persian.dates import build_time, format_date
 
     _run_build(runner.check, settings_file=settings or CONFIG["settings"])
     print("no problems found")
     for date, path in scheduled_items(CONFIG["content"] / "news", build_time()):
-        print(f"scheduled: {path.relative_to(ROOT)} goes live at {format_date(date)} ({date.isoformat()})")
+        print(
+            f"scheduled: {path.relative_to(ROOT)} goes live at {format_date(date)} ({date.isoformat()})"
+        )
 
 
 @task
@@ -101,7 +102,7 @@ def serve(c, port=CONFIG["port"]):
 @task
 def livereload(c, port=CONFIG["port"]):
     """Rebuild on every change and reload the browser (uses the content cache)."""
-    from livereload import Server  # noqa: PLC0415
+    from livereload import Server
 
     def rebuild():
         try:
@@ -161,16 +162,18 @@ def moderation(c, approve=None, reject=None):
 )
 def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None, to=None):
     """Build with publishconf.py, run the gates, push output/ to a branch (nothing on failure)."""
-    from chapar.publishing import PublishError, publish_folder, source_revision
-    from chapar.publishing.objectstore import upload
-    from chapar.publishing.gates import run_gates
     from chapar.build import runner
+    from chapar.publishing import PublishError, publish_folder, source_revision
+    from chapar.publishing.gates import run_gates
+    from chapar.publishing.objectstore import upload
 
     _ensure_checkers(c)
     siteurl = siteurl or os.environ.get("SITEURL")
     overrides = {"SITEURL": siteurl, "FEED_DOMAIN": siteurl} if siteurl else {}
     out = _run_build(
-        runner.build, settings_file=CONFIG["publish_settings"], output=CONFIG["output"],
+        runner.build,
+        settings_file=CONFIG["publish_settings"],
+        output=CONFIG["output"],
         **overrides,
     )
     settings = runner.load_settings(CONFIG["publish_settings"], **overrides)
@@ -187,9 +190,11 @@ def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None, 
             counts = upload(out, to, dry_run=dry_run)
         except PublishError as error:
             sys.exit(f"publish stopped: {error}")
-        print(f"{'would upload' if dry_run else 'uploaded'} {counts['transfers']} changed file(s), "
-              f"{'would delete' if dry_run else 'deleted'} {counts['deletes']}, "
-              f"{counts['checks']} unchanged, to {to}")
+        print(
+            f"{'would upload' if dry_run else 'uploaded'} {counts['transfers']} changed file(s), "
+            f"{'would delete' if dry_run else 'deleted'} {counts['deletes']}, "
+            f"{counts['checks']} unchanged, to {to}"
+        )
         return
     revision, date = source_revision(ROOT)
     commit = publish_folder(
@@ -203,17 +208,23 @@ def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None, 
 
 def _ensure_checkers(c):
     """The gates' tools, installed when the machine can (chromium, vnu.jar), or
-    one line that says what is missing and how to get it."""
+    one line that says what is missing and how to get it.
+    """
     import importlib.util
     import shutil
 
     from chapar.checks.html import VNU_JAR
 
-    missing = [name for name in ("playwright", "axe_playwright_python")
-               if importlib.util.find_spec(name) is None]
+    missing = [
+        name
+        for name in ("playwright", "axe_playwright_python")
+        if importlib.util.find_spec(name) is None
+    ]
     if missing:
-        sys.exit(f"publish needs {' and '.join(missing)} for its gates: run "
-                 "`.venv/bin/pip install -r requirements-test.txt` first")
+        sys.exit(
+            f"publish needs {' and '.join(missing)} for its gates: run "
+            "`.venv/bin/pip install -r requirements-test.txt` first"
+        )
     if shutil.which("java") is None:
         sys.exit("publish needs Java for the HTML checker: `apt-get install default-jre-headless`")
     if not Path("/usr/bin/chromium").exists() or not VNU_JAR.is_file():
@@ -237,7 +248,7 @@ def _secrets():
         "port": "port (default 8787)",
         "content": "content folder the comments go to (default content/)",
         "site_url": "the site's base URL, for the Origin check and the redirect "
-                    "(default http://127.0.0.1:8000, invoke serve)",
+        "(default http://127.0.0.1:8000, invoke serve)",
         "origin": "another origin allowed to post (comma-separated)",
         "max_body": "largest request body in bytes (default 32768)",
         "rate_limit": "posts per client per minute (default 10; 0: no limit)",
@@ -246,8 +257,19 @@ def _secrets():
         "remote": "git remote for --push (default origin)",
     }
 )
-def intake(c, host=None, port=None, content=None, site_url=None, origin=None, max_body=None,
-           rate_limit=None, commit=False, push=False, remote=None):
+def intake(
+    c,
+    host=None,
+    port=None,
+    content=None,
+    site_url=None,
+    origin=None,
+    max_body=None,
+    rate_limit=None,
+    commit=False,
+    push=False,
+    remote=None,
+):
     """Run the comment intake service: the form's POSTs become content/comments/ files."""
     from chapar.intake import Config
     from chapar.intake.__main__ import serve as run_intake
@@ -256,8 +278,18 @@ def intake(c, host=None, port=None, content=None, site_url=None, origin=None, ma
     os.chdir(ROOT)
     try:
         config = Config.from_options(
-            host=host, port=port, root=ROOT, content=content, site_url=site_url, origins=origin,
-            max_body=max_body, rate_limit=rate_limit, commit=commit, push=push, remote=remote)
+            host=host,
+            port=port,
+            root=ROOT,
+            content=content,
+            site_url=site_url,
+            origins=origin,
+            max_body=max_body,
+            rate_limit=rate_limit,
+            commit=commit,
+            push=push,
+            remote=remote,
+        )
     except ValueError as error:
         sys.exit(f"intake: {error}")
     run_intake(config)
@@ -265,7 +297,7 @@ def intake(c, host=None, port=None, content=None, site_url=None, origin=None, ma
 
 @task
 def setup_tests(c):
-    """Install what the browser and HTML tests need: Debian's chromium, npm tools."""
+    """Install what the tests and the lint need: Debian's chromium, npm tools (vnu.jar, Biome)."""
     if not Path("/usr/bin/chromium").exists():
         sudo = "" if os.geteuid() == 0 else "sudo "
         c.run(f"{sudo}apt-get update -qq")
@@ -275,9 +307,59 @@ def setup_tests(c):
             c.run("npm ci --no-audit --no-fund --loglevel=error")
 
 
-@task(help={"setup": "install chromium and npm tools first", "args": "extra pytest arguments"})
-def test(c, setup=False, args=""):
-    """Run the whole test suite (browser tests included)."""
+def _lint_steps():
+    """(name, check command, fix command) per checker, in the order they run."""
+    python = shlex.quote(sys.executable)
+    templates = " ".join(
+        shlex.quote(str(path.relative_to(ROOT)))
+        for path in sorted((ROOT / "theme/templates").rglob("*.html"))
+    )
+    biome = shlex.quote(str(ROOT / "node_modules/.bin/biome"))
+    return (
+        ("ruff check", f"{python} -m ruff check .", f"{python} -m ruff check --fix ."),
+        ("ruff format", f"{python} -m ruff format --check .", f"{python} -m ruff format ."),
+        ("djhtml", f"{python} -m djhtml --check {templates}", f"{python} -m djhtml {templates}"),
+        ("biome", f"{biome} check --error-on-warnings", f"{biome} check --write"),
+    )
+
+
+@task(help={"fix": "apply the fixes the checkers can make (then review and commit them)"})
+def lint(c, fix=False):
+    """Check the code's form: ruff (lint, format), djhtml (templates), Biome (scripts)."""
+    _lint(c, fix)
+
+
+def _lint(c, fix):
+    if not (ROOT / "node_modules/.bin/biome").exists():
+        sys.exit("lint needs Biome from npm: run `invoke setup-tests` (npm ci) first")
+    failed = []
+    with c.cd(str(ROOT)):
+        for name, check_command, fix_command in _lint_steps():
+            if fix:
+                c.run(fix_command, warn=True, pty=False)
+            if not c.run(check_command, warn=True, pty=False).ok:
+                failed.append(name)
+    if failed:
+        hint = (
+            "fix the rest by hand" if fix else "run `invoke lint --fix`, then fix the rest by hand"
+        )
+        sys.exit(f"lint failed: {', '.join(failed)}; {hint} (README, Developing)")
+    print("lint: ruff, ruff format, djhtml, biome all pass")
+
+
+@task(
+    help={
+        "setup": "install chromium and npm tools first",
+        "args": "extra pytest arguments",
+        "lint": "run `invoke lint` before the tests (default; --no-lint skips it)",
+    }
+)
+def test(c, setup=False, args="", lint=True):
+    """Lint, then run the whole test suite (browser tests included)."""
     if setup:
         setup_tests(c)
-    c.run(f"{shlex.quote(sys.executable)} -m pytest {args}", pty=False)
+    if lint:
+        _lint(c, fix=False)
+    # --cov: line coverage of chapar/, plugins/ and tasks.py, failing under the
+    # floor (fail_under in pyproject.toml).
+    c.run(f"{shlex.quote(sys.executable)} -m pytest --cov --cov-report=term {args}", pty=False)

@@ -32,12 +32,16 @@ def needs_tests(event, changed):
 
 def changed_paths(before, after, repo="."):
     """The paths changed between two commits, or None when git cannot tell
-    (a new branch, a force-push over history this clone does not have)."""
+    (a new branch, a force-push over history this clone does not have).
+    """
     if not before or before == NO_COMMIT:
         return None
     run = subprocess.run(
         ["git", "diff", "--name-only", "--no-renames", before, after],
-        cwd=repo, capture_output=True, text=True,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if run.returncode != 0:
         return None
@@ -45,6 +49,7 @@ def changed_paths(before, after, repo="."):
 
 
 def main(argv=None):
+    """Print the plan for the event and the pushed range given on the command line."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--event", required=True, help="github.event_name")
     parser.add_argument("--before", default="", help="github.event.before (push)")
@@ -55,8 +60,10 @@ def main(argv=None):
     print(f"tests={'true' if tests else 'false'}")
     print("publish=true")
     if changed is not None:
-        print(f"changed {len(changed)} path(s); tests {'needed' if tests else 'not needed'}",
-              file=sys.stderr)
+        print(
+            f"changed {len(changed)} path(s); tests {'needed' if tests else 'not needed'}",
+            file=sys.stderr,
+        )
     return 0
 
 

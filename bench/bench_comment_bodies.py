@@ -13,7 +13,6 @@ A measurement, not a test.
 """
 
 import argparse
-import sys
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -21,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 from chapar import moderation
-from chapar.comments import render  # noqa: E402
-from chapar.comments.site import comment_settings  # noqa: E402
-from chapar.persian.dates import TEHRAN  # noqa: E402
+from chapar.comments import render
+from chapar.comments.site import comment_settings
+from chapar.persian.dates import TEHRAN
 
 BODIES = {
     "persian text": lambda n: ("دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت. " * n)[:n],
@@ -56,7 +55,7 @@ class Source:
 def thread(comments, conf):
     body, template = render.BodyRenderer(), render.ThreadTemplate(conf)
     published = {c.id: moderation.PUBLISHED for c in comments}
-    roots, count = render.build_threads(comments, published, body)
+    roots, _count = render.build_threads(comments, published, body)
     return template(roots)
 
 
@@ -73,27 +72,42 @@ def main():
         row, per_char = [], []
         for n in args.sizes:
             text = make(n)
-            seconds = best(lambda: body(text))
+            seconds = best(lambda text=text: body(text))
             row.append(f"{seconds * 1000:12.1f} ms")
             per_char.append(f"{seconds / len(text) * 1e6:.2f}")
         print(f"{name:14s}" + "".join(row) + "   " + " / ".join(per_char))
 
-    conf = render.thread_settings({"THEME": str(ROOT / "theme"), "DEFAULT_LANG": "fa",
-                                   "JINJA_ENVIRONMENT": {"trim_blocks": True,
-                                                         "lstrip_blocks": True}},
-                                  comment_settings({}))
+    conf = render.thread_settings(
+        {
+            "THEME": str(ROOT / "theme"),
+            "DEFAULT_LANG": "fa",
+            "JINJA_ENVIRONMENT": {"trim_blocks": True, "lstrip_blocks": True},
+        },
+        comment_settings({}),
+    )
     start = datetime(2018, 8, 27, 10, tzinfo=TEHRAN)
-    chain = [Source(str(i), start + timedelta(seconds=i), f"پاسخ شماره {i}",
-                    str(i - 1) if i else "") for i in range(args.chain)]
+    chain = [
+        Source(str(i), start + timedelta(seconds=i), f"پاسخ شماره {i}", str(i - 1) if i else "")
+        for i in range(args.chain)
+    ]
     seconds = best(lambda: thread(chain, conf), repeat=1)
     pages = thread(chain, conf)
     print(f"\nchain of {args.chain:,d} replies: {seconds:.2f} s, {len(pages):,d} pages")
-    crowd = [Source(str(i), start + timedelta(seconds=i), f"نظر شماره {i} درباره دولت",
-                    str(i - i % 5) if i % 5 else "") for i in range(args.comments)]
+    crowd = [
+        Source(
+            str(i),
+            start + timedelta(seconds=i),
+            f"نظر شماره {i} درباره دولت",
+            str(i - i % 5) if i % 5 else "",
+        )
+        for i in range(args.comments)
+    ]
     seconds = best(lambda: thread(crowd, conf), repeat=1)
     pages = thread(crowd, conf)
-    print(f"{args.comments:,d} comments on one article: {seconds:.2f} s, {len(pages):,d} pages, "
-          f"first page {len(pages[0].encode()):,d} bytes of thread HTML")
+    print(
+        f"{args.comments:,d} comments on one article: {seconds:.2f} s, {len(pages):,d} pages, "
+        f"first page {len(pages[0].encode()):,d} bytes of thread HTML"
+    )
 
 
 if __name__ == "__main__":

@@ -56,8 +56,12 @@ def worker(site, output):
     os.chdir(site)
     started = time.perf_counter()
     try:
-        runner.build(Path(site) / "pelicanconf.py", output=output, CACHE_CONTENT=False,
-                     LOAD_CONTENT_CACHE=False)
+        runner.build(
+            Path(site) / "pelicanconf.py",
+            output=output,
+            CACHE_CONTENT=False,
+            LOAD_CONTENT_CACHE=False,
+        )
     except Exception as exc:  # reported, not raised: the bench goes on
         print(json.dumps({"error": f"{type(exc).__name__}: {str(exc)[:300]}"}))
         return
@@ -66,11 +70,17 @@ def worker(site, output):
 
 def timed_build(site):
     """Seconds of a clean build of ``site`` in a new process (no cache, no
-    previous output to reuse), or the error it ended with."""
+    previous output to reuse), or the error it ended with.
+    """
     for name in ("cache", "output"):
         shutil.rmtree(site / name, ignore_errors=True)
-    run = subprocess.run([sys.executable, __file__, "--worker", str(site), str(site / "output")],
-                         capture_output=True, text=True, cwd=site)
+    run = subprocess.run(
+        [sys.executable, __file__, "--worker", str(site), str(site / "output")],
+        capture_output=True,
+        text=True,
+        cwd=site,
+        check=False,
+    )
     lines = run.stdout.strip().splitlines()
     if run.returncode or not lines:
         return {"error": (run.stderr or "no output")[-300:]}
@@ -126,11 +136,15 @@ def bench_pathological(scratch, repeat):
 
     shapes = list(SHAPES)
     bodies = [pathological(shapes[i % len(shapes)], 2880) for i in range(PATHOLOGICAL)]
-    sites = {"without": newsroom(scratch / "plain", [SENTENCE]),
-             "with": newsroom(scratch / "pathological", [SENTENCE] + bodies)}
+    sites = {
+        "without": newsroom(scratch / "plain", [SENTENCE]),
+        "with": newsroom(scratch / "pathological", [SENTENCE, *bodies]),
+    }
     best = alternate(sites, repeat)
-    print(f"\n(1) {PATHOLOGICAL} pathological comments ({', '.join(shapes)}; 2,880 characters "
-          f"after a Persian sentence), 24 news items")
+    print(
+        f"\n(1) {PATHOLOGICAL} pathological comments ({', '.join(shapes)}; 2,880 characters "
+        f"after a Persian sentence), 24 news items"
+    )
     print("   " + show("without them", best["without"]))
     print("   " + show("with them", best["with"]))
     r = ratio(best["with"], best["without"])
@@ -139,11 +153,13 @@ def bench_pathological(scratch, repeat):
 
 
 def bench_crowd(scratch, repeat):
-    from hostile_support import SENTENCE
     from chapar.checks.budgets import DEFAULTS, page_weight
+    from hostile_support import SENTENCE
 
-    sites = {n: newsroom(scratch / f"crowd-{n}", [f"{SENTENCE}، نظر {i}" for i in range(1, n + 1)])
-             for n in (SMALL, LARGE)}
+    sites = {
+        n: newsroom(scratch / f"crowd-{n}", [f"{SENTENCE}، نظر {i}" for i in range(1, n + 1)])
+        for n in (SMALL, LARGE)
+    }
     best = alternate(sites, repeat)
     print(f"\n(2) {SMALL:,} and {LARGE:,} comments on one article")
     for n in (SMALL, LARGE):
@@ -155,25 +171,39 @@ def bench_crowd(scratch, repeat):
     page = sites[LARGE] / "output/news/5/index.html"
     if page.is_file():
         weight = page_weight(sites[LARGE] / "output", "news/5/index.html")
-        limits = {"html": DEFAULTS["html_overhead_limit"], "css": DEFAULTS["css_limit"],
-                  "scripts": DEFAULTS["script_limit"]}
+        limits = {
+            "html": DEFAULTS["html_overhead_limit"],
+            "css": DEFAULTS["css_limit"],
+            "scripts": DEFAULTS["script_limit"],
+        }
         shown = page.read_text(encoding="utf-8").count('id="comment-')
-        print(f"   first page with {LARGE:,} comments: {page.stat().st_size:,} bytes, {shown:,} "
-              f"comments on it; gzipped: " + ", ".join(
-                  f"{part} {weight[part]:,} of {limits[part]:,}" for part in limits)
-              + f" bytes: {verdict(all(weight[p] <= limits[p] for p in limits))}")
+        print(
+            f"   first page with {LARGE:,} comments: {page.stat().st_size:,} bytes, {shown:,} "
+            f"comments on it; gzipped: "
+            + ", ".join(f"{part} {weight[part]:,} of {limits[part]:,}" for part in limits)
+            + f" bytes: {verdict(all(weight[p] <= limits[p] for p in limits))}"
+        )
 
 
 def bench_vectors(scratch):
+    import logging
+
     from playwright.sync_api import sync_playwright
 
-    from hostile_support import (
-        ALL_VECTORS, FIELDS, browse_all, build_hostile_site, by_field, feed_findings, field_of,
-        html_pages, make_hostile_site, parsed_findings, static_findings,
-    )
     from chapar.checks.serve import launch_chromium
-
-    import logging
+    from hostile_support import (
+        ALL_VECTORS,
+        FIELDS,
+        browse_all,
+        build_hostile_site,
+        by_field,
+        feed_findings,
+        field_of,
+        html_pages,
+        make_hostile_site,
+        parsed_findings,
+        static_findings,
+    )
 
     logging.disable(logging.WARNING)  # Pelican's chatter; errors still fail the build
     (scratch / "vectors").mkdir()
@@ -182,12 +212,16 @@ def bench_vectors(scratch):
         with contextlib.redirect_stdout(io.StringIO()):  # Pelican's summary line
             output = build_hostile_site(site)
     except Exception as exc:
-        print(f"\n(3) the hostile fixture site does not build: {type(exc).__name__}: {str(exc)[:500]}")
+        print(
+            f"\n(3) the hostile fixture site does not build: {type(exc).__name__}: {str(exc)[:500]}"
+        )
         return
     pages = html_pages(output)
-    print(f"\n(3) {len(ALL_VECTORS)} vectors in each of {len(FIELDS)} fields "
-          f"({len(answers)} intake posts: "
-          f"{sum(s in (202, 303) for s in answers.values())} written), {len(pages)} pages")
+    print(
+        f"\n(3) {len(ALL_VECTORS)} vectors in each of {len(FIELDS)} fields "
+        f"({len(answers)} intake posts: "
+        f"{sum(s in (202, 303) for s in answers.values())} written), {len(pages)} pages"
+    )
     started = time.perf_counter()
     with sync_playwright() as p:
         browser = launch_chromium(p)
@@ -203,22 +237,32 @@ def bench_vectors(scratch):
         return ", ".join(f"{f} {len(v)}" for f, v in sorted(grouped.items())) or "none"
 
     ran = {label for _, label in hits}
-    print(f"   chromium ({seconds:.0f} s for every page): {len(ran)} distinct vectors ran "
-          f"(target 0): {verdict(not ran)}")
+    print(
+        f"   chromium ({seconds:.0f} s for every page): {len(ran)} distinct vectors ran "
+        f"(target 0): {verdict(not ran)}"
+    )
     if ran:
         by = {}
         for label in ran:
             by.setdefault(field_of(label), []).append(label)
         print("     by field: " + ", ".join(f"{f} {len(v)}" for f, v in sorted(by.items())))
     live = [f for found in dom.values() for f in found]
-    print(f"   live DOM: {len(live)} on* attributes or script URLs (target 0); fields: {fields(live)}")
-    print(f"   chromium's parser: {len(parsed)} injected elements or attributes (target 0); "
-          f"fields: {fields([f for _, f in parsed])}")
+    print(
+        f"   live DOM: {len(live)} on* attributes or script URLs (target 0); fields: {fields(live)}"
+    )
+    print(
+        f"   chromium's parser: {len(parsed)} injected elements or attributes (target 0); "
+        f"fields: {fields([f for _, f in parsed])}"
+    )
     static = static_findings(output)
-    print(f"   HTML parsed in Python: {len(static)} (target 0); fields: "
-          f"{fields([f for _, f in static])}")
+    print(
+        f"   HTML parsed in Python: {len(static)} (target 0); fields: "
+        f"{fields([f for _, f in static])}"
+    )
     feeds = feed_findings(output)
-    print(f"   feeds and sitemaps: {len(feeds)} (target 0); fields: {fields([f for _, f in feeds])}")
+    print(
+        f"   feeds and sitemaps: {len(feeds)} (target 0); fields: {fields([f for _, f in feeds])}"
+    )
 
 
 def bench_kill(runs):
@@ -242,8 +286,10 @@ def bench_kill(runs):
         acknowledged, lost = result.get("acknowledged"), result.get("lost")
         lost_count = len(lost) if isinstance(lost, (list, set, tuple)) else lost
         acked = len(acknowledged) if isinstance(acknowledged, (list, set, tuple)) else acknowledged
-        print(f"   {mode}: {acked} acknowledged, {lost_count} lost (target 0): "
-              f"{verdict(lost_count == 0)}")
+        print(
+            f"   {mode}: {acked} acknowledged, {lost_count} lost (target 0): "
+            f"{verdict(lost_count == 0)}"
+        )
 
 
 def bench_bad_inputs(scratch):
@@ -262,11 +308,13 @@ def bench_bad_inputs(scratch):
             ok, said = False, traceback.format_exc(limit=1).strip().splitlines()[-1]
         good += ok
         print(f"   {'ok  ' if ok else 'FAIL'} {what}: {said}")
-    print(f"   {good}/{len(BAD_INPUTS)} give path:line (target all): "
-          f"{verdict(good == len(BAD_INPUTS))}")
+    print(
+        f"   {good}/{len(BAD_INPUTS)} give path:line (target all): "
+        f"{verdict(good == len(BAD_INPUTS))}"
+    )
 
 
-def main():
+def main():  # noqa: RET503 (the exit status of main)
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="alternating builds, best kept")
     parser.add_argument("--kill-runs", type=int, default=3)
@@ -277,14 +325,16 @@ def main():
     if args.worker:
         return worker(*args.worker)
     skip = set(filter(None, args.skip.split(",")))
-    with tempfile.TemporaryDirectory(prefix="chapar-hostile-", dir=args.workdir) as scratch:
-        scratch = Path(scratch)
+    with tempfile.TemporaryDirectory(prefix="chapar-hostile-", dir=args.workdir) as scratch_name:
+        scratch = Path(scratch_name)
         print(f"builds in {scratch}, best of {args.repeat} alternating runs")
-        steps = [("cost", lambda: bench_pathological(scratch, args.repeat)),
-                 ("crowd", lambda: bench_crowd(scratch, args.repeat)),
-                 ("browser", lambda: bench_vectors(scratch)),
-                 ("kill", lambda: bench_kill(args.kill_runs)),
-                 ("bad", lambda: bench_bad_inputs(scratch))]
+        steps = [
+            ("cost", lambda: bench_pathological(scratch, args.repeat)),
+            ("crowd", lambda: bench_crowd(scratch, args.repeat)),
+            ("browser", lambda: bench_vectors(scratch)),
+            ("kill", lambda: bench_kill(args.kill_runs)),
+            ("bad", lambda: bench_bad_inputs(scratch)),
+        ]
         for name, step in steps:
             if name in skip:
                 continue

@@ -33,8 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the test suite's helpers drive it
 
 from chapar.cli import moderation as cli
-from chapar.comments import store  # noqa: E402
-from intake_support import on_topic  # noqa: E402  (the tests' distinct on-topic comments)
+from chapar.comments import store
+from intake_support import on_topic
 
 ORIGIN = "http://127.0.0.1:8000"
 SEED = 4385870
@@ -60,7 +60,8 @@ def make_site(folder, articles, existing):
         for k in range(existing):
             (folder_c / f"old-{k}.md").write_text(
                 f"Author: خواننده\nDate: 1397/06/06 11:{k % 60:02d}\n\n{on_topic(10**9 + k)}\n",
-                encoding="utf-8")
+                encoding="utf-8",
+            )
     return codes
 
 
@@ -71,11 +72,25 @@ def free_port():
 
 
 def start(folder, port):
-    log = open(folder / "intake.log", "wb")
+    log = open(folder / "intake.log", "wb")  # noqa: SIM115 (the child writes to it while it runs)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "chapar.intake", "--root", str(folder), "--port", str(port),
-         "--site-url", ORIGIN, "--rate-limit", "0"],
-        cwd=folder, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "chapar.intake",
+            "--root",
+            str(folder),
+            "--port",
+            str(port),
+            "--site-url",
+            ORIGIN,
+            "--rate-limit",
+            "0",
+        ],
+        cwd=folder,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -96,8 +111,11 @@ def client(port, jobs, keepalive, latencies, accepted, errors, deadline):
             errors.append("timeout")
             return
         body = json.dumps({"name": "خواننده", "text": on_topic(i)}).encode()
-        headers = {"Origin": ORIGIN, "Content-Type": "application/json",
-                   "Accept": "application/json"}
+        headers = {
+            "Origin": ORIGIN,
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
         if not keepalive:
             headers["Connection"] = "close"
         t0 = time.perf_counter()
@@ -125,9 +143,13 @@ def run(port, codes, count, clients, keepalive, timeout, offset):
     jobs = [(offset + i, codes[i % len(codes)]) for i in range(count)]
     latencies, accepted, errors = [], [], []
     deadline = time.monotonic() + timeout
-    threads = [threading.Thread(target=client, args=(port, jobs[k::clients], keepalive, latencies,
-                                                     accepted, errors, deadline))
-               for k in range(clients)]
+    threads = [
+        threading.Thread(
+            target=client,
+            args=(port, jobs[k::clients], keepalive, latencies, accepted, errors, deadline),
+        )
+        for k in range(clients)
+    ]
     t0 = time.perf_counter()
     for t in threads:
         t.start()
@@ -138,11 +160,13 @@ def run(port, codes, count, clients, keepalive, timeout, offset):
 
 def percentile(values, p):
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("-n", "--count", type=int, default=3000, help="posts measured (max 20000)")
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--articles", type=int, default=9, help="articles besides the seed")
@@ -160,28 +184,44 @@ def main():
         try:
             run(port, codes, min(200, count), args.clients, True, 30, 10**8)  # warm-up
             elapsed, latencies, accepted, errors = run(
-                port, codes, count, args.clients, not args.no_keepalive, args.timeout, 0)
+                port, codes, count, args.clients, not args.no_keepalive, args.timeout, 0
+            )
         finally:
             proc.send_signal(signal.SIGTERM)
             proc.wait(30)
-        by_code, problems = store.read_all(folder / "content/comments",
-                                           cli.news_sources(folder / "content/news"))
+        by_code, problems = store.read_all(
+            folder / "content/comments", cli.news_sources(folder / "content/news")
+        )
         on_disk = {(c.news_code, c.id): c.body for cs in by_code.values() for c in cs}
         lost = [a for a in accepted if on_disk.get((a[0], a[1])) != a[2]]
         cpus = os.cpu_count()
-        print(f"intake: {count} posts, {args.clients} clients, "
-              f"{'new connection each' if args.no_keepalive else 'keep-alive'}, "
-              f"{len(codes)} articles with {args.existing} comments each, {cpus} CPUs")
-        print(f"  accepted      {len(accepted)} in {elapsed:.2f} s = {len(accepted) / elapsed:.0f} comments/s")
+        print(
+            f"intake: {count} posts, {args.clients} clients, "
+            f"{'new connection each' if args.no_keepalive else 'keep-alive'}, "
+            f"{len(codes)} articles with {args.existing} comments each, {cpus} CPUs"
+        )
+        print(
+            f"  accepted      {len(accepted)} in {elapsed:.2f} s = {len(accepted) / elapsed:.0f} comments/s"
+        )
         if latencies:
             ms = [v * 1000 for v in latencies]
-            print(f"  latency (ms)  p50 {percentile(ms, 50):.1f}  p90 {percentile(ms, 90):.1f}  "
-                  f"p99 {percentile(ms, 99):.1f}  max {max(ms):.1f}  mean {statistics.fmean(ms):.1f}")
+            print(
+                f"  latency (ms)  p50 {percentile(ms, 50):.1f}  p90 {percentile(ms, 90):.1f}  "
+                f"p99 {percentile(ms, 99):.1f}  max {max(ms):.1f}  mean {statistics.fmean(ms):.1f}"
+            )
         print(f"  errors        {len(errors)}" + (f" (first: {errors[0]})" if errors else ""))
-        print(f"  lost          {len(lost)} (accepted but not on disk whole); "
-              f"file problems {len(problems)}")
-        ok = (len(accepted) / elapsed >= 300 and latencies and percentile(latencies, 99) < 0.1
-              and not lost and not errors and not problems)
+        print(
+            f"  lost          {len(lost)} (accepted but not on disk whole); "
+            f"file problems {len(problems)}"
+        )
+        ok = (
+            len(accepted) / elapsed >= 300
+            and latencies
+            and percentile(latencies, 99) < 0.1
+            and not lost
+            and not errors
+            and not problems
+        )
         print(f"  target (>=300/s, p99 < 100 ms, zero lost): {'met' if ok else 'NOT met'}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -16,15 +16,18 @@ import argparse
 import logging
 import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-PARTS = {".pf_fragment": "fragments", ".pf_index": "index chunks", ".pf_meta": "metadata",
-         ".json": "metadata"}
+PARTS = {
+    ".pf_fragment": "fragments",
+    ".pf_index": "index chunks",
+    ".pf_meta": "metadata",
+    ".json": "metadata",
+}
 
 
 class SearchLog(logging.Handler):
@@ -49,10 +52,15 @@ def index_size(folder, n):
     print(f"index: {total:.2f} MB in all, {total * 1000 / n:.2f} MB per 1,000 articles")
     for kind in ("news", "pages"):
         parts = {part: mb for (k, part), mb in sorted(sizes.items()) if k == kind}
-        print(f"  {kind:5} {sum(parts.values()):6.2f} MB: " + ", ".join(
-            f"{part} {mb:.2f} MB" for part, mb in parts.items())
-            + (f"  ({sum(parts.values()) * 1000 / n:.2f} MB per 1,000 articles)"
-               if kind == "news" else ""))
+        print(
+            f"  {kind:5} {sum(parts.values()):6.2f} MB: "
+            + ", ".join(f"{part} {mb:.2f} MB" for part, mb in parts.items())
+            + (
+                f"  ({sum(parts.values()) * 1000 / n:.2f} MB per 1,000 articles)"
+                if kind == "news"
+                else ""
+            )
+        )
 
 
 QUERIES = ["استاندار", "۱۴۰۰", "الكترونيك", "دولت الکترونیک", "شهرستان بجنورد", "میشود"]
@@ -60,10 +68,10 @@ QUERIES = ["استاندار", "۱۴۰۰", "الكترونيك", "دولت ال�
 
 def main():
     from playwright.sync_api import sync_playwright
+    from synthetic import make_site
 
     from chapar.build import runner
     from chapar.checks.serve import launch_chromium, serve_folder
-    from synthetic import make_site
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("-n", type=int, default=1000)
@@ -76,8 +84,10 @@ def main():
         started, cpu = time.perf_counter(), os.times()
         out = runner.build(site / "pelicanconf.py", output=site / "output")
         helpers = sum(os.times()[2:4]) - sum(cpu[2:4])  # the shard processes and their Pagefind
-        print(f"build: {time.perf_counter() - started:.2f} s; {SearchLog.message}; "
-              f"{helpers:.2f} s of CPU in the shard processes")
+        print(
+            f"build: {time.perf_counter() - started:.2f} s; {SearchLog.message}; "
+            f"{helpers:.2f} s of CPU in the shard processes"
+        )
         index_size(out / "pagefind", args.n)
         server, url = serve_folder(out)
         timings = []
@@ -86,19 +96,27 @@ def main():
             for i, query in enumerate(QUERIES):
                 page = browser.new_page()
                 page.goto(f"{url}/search/")
-                page.wait_for_function("document.querySelector('.search__filters') && !document.querySelector('.search__filters').hidden")
+                page.wait_for_function(
+                    "document.querySelector('.search__filters') && !document.querySelector('.search__filters').hidden"
+                )
                 started = time.perf_counter()
                 page.fill("#search-q", query)
-                page.wait_for_function("document.querySelector('.search__status').textContent.length > 0")
+                page.wait_for_function(
+                    "document.querySelector('.search__status').textContent.length > 0"
+                )
                 elapsed = (time.perf_counter() - started) * 1000
                 count = page.locator(".search__result").count()
                 timings.append(elapsed)
-                print(f"{'first' if i == 0 else 'next '} query «{query}»: {elapsed:6.0f} ms, {count} results shown")
+                print(
+                    f"{'first' if i == 0 else 'next '} query «{query}»: {elapsed:6.0f} ms, {count} results shown"
+                )
                 page.close()
             browser.close()
         server.shutdown()
-    print(f"N = {args.n}: first query {timings[0]:.0f} ms; median of all {statistics.median(timings):.0f} ms "
-          "(each on a fresh page; includes the 80 ms typing debounce)")
+    print(
+        f"N = {args.n}: first query {timings[0]:.0f} ms; median of all {statistics.median(timings):.0f} ms "
+        "(each on a fresh page; includes the 80 ms typing debounce)"
+    )
 
 
 if __name__ == "__main__":

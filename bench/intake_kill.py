@@ -42,29 +42,47 @@ for _path in (ROOT / "tests",):  # the test suite's helpers drive it
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from chapar.comments import store  # noqa: E402
-from intake_support import (  # noqa: E402
-    EXISTING, OTHER, Service, intake_news, on_topic, post, request,
+from chapar.comments import store
+from intake_support import (
+    EXISTING,
+    OTHER,
+    Service,
+    intake_news,
+    on_topic,
+    post,
+    request,
 )
 
 MODES = ("service", "group")
 AFTER = 5  # posts sent after each restart
-GIT_ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t.invalid",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t.invalid",
-           "GIT_OPTIONAL_LOCKS": "0"}
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "t",
+    "GIT_AUTHOR_EMAIL": "t@t.invalid",
+    "GIT_COMMITTER_NAME": "t",
+    "GIT_COMMITTER_EMAIL": "t@t.invalid",
+    "GIT_OPTIONAL_LOCKS": "0",
+}
 
 
 def git(cwd, *args, input=None):
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          input=input, env={**os.environ, **GIT_ENV}).stdout
+    return subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        input=input,
+        env={**os.environ, **GIT_ENV},
+    ).stdout
 
 
 def make_site(folder, with_git):
     """A site the service can run on: the rules, three articles, two comments."""
     site = Path(folder) / "site"
     shutil.copytree(ROOT / "data" / "moderation", site / "data" / "moderation")
-    for rel, text in {**{f"content/news/{k}": v for k, v in intake_news().items()},
-                      **{f"content/comments/{k}": v for k, v in EXISTING.items()}}.items():
+    for rel, text in {
+        **{f"content/news/{k}": v for k, v in intake_news().items()},
+        **{f"content/comments/{k}": v for k, v in EXISTING.items()},
+    }.items():
         (site / rel).parent.mkdir(parents=True, exist_ok=True)
         (site / rel).write_text(text, encoding="utf-8")
     if with_git:
@@ -93,7 +111,8 @@ def children(pid):
 
 def freeze_git(service, verb, lock, stop, deadline):
     """SIGSTOP the service's ``git <verb>`` at a moment it holds ``lock``; its
-    pid, or ``None`` when none was caught before ``deadline`` or ``stop``."""
+    pid, or ``None`` when none was caught before ``deadline`` or ``stop``.
+    """
     while time.monotonic() < deadline and not stop.is_set():
         for pid, argv in children(service.proc.pid):
             if argv[:1] != ["git"] or verb not in argv:
@@ -117,8 +136,14 @@ def poster(service, k, count, stop, acknowledged, refused):
             if stop.is_set():
                 return
             text = on_topic(k * 100000 + n)
-            status, _, body = post(service.base, OTHER, {"name": f"خواننده {k}", "text": text},
-                                   as_json=True, client=f"10.8.0.{k + 1}", conn=conn)
+            status, _, body = post(
+                service.base,
+                OTHER,
+                {"name": f"خواننده {k}", "text": text},
+                as_json=True,
+                client=f"10.8.0.{k + 1}",
+                conn=conn,
+            )
             if status == 202:
                 acknowledged.append((json.loads(body)["id"], text))
             else:
@@ -131,7 +156,8 @@ def poster(service, k, count, stop, acknowledged, refused):
 
 def wait_healthy(service, timeout):
     """The last (status, report) of /healthz, polled until it is 200 with
-    nothing pending, or ``timeout`` seconds."""
+    nothing pending, or ``timeout`` seconds.
+    """
     deadline = time.monotonic() + timeout
     while True:
         status, _, body = request(service.base, "GET", "/healthz")
@@ -146,13 +172,12 @@ def in_head(site, ids):
     folder = f"content/comments/{OTHER}"
     names = git(site, "ls-tree", "--name-only", "HEAD", f"{folder}/").decode().split()
     present = [n for n in names if Path(n).stem in ids]
-    out = git(site, "cat-file", "--batch",
-              input="".join(f"HEAD:{n}\n" for n in present).encode())
+    out = git(site, "cat-file", "--batch", input="".join(f"HEAD:{n}\n" for n in present).encode())
     bodies, at = {}, 0
     for name in present:
         header_end = out.index(b"\n", at)
         size = int(out[at:header_end].split()[2])
-        text = out[header_end + 1:header_end + 1 + size].decode("utf-8")
+        text = out[header_end + 1 : header_end + 1 + size].decode("utf-8")
         at = header_end + 1 + size + 1
         comment, problems = store.parse_comment(text, site / name, str(OTHER))
         bodies[Path(name).stem] = None if problems else comment.body
@@ -174,9 +199,10 @@ def one_run(folder, mode, posts, with_git, clients, timeout):
     service = Service(site, *flags, group=True)
     stop = threading.Event()
     acknowledged, refused = [], []
-    threads = [threading.Thread(target=poster, args=(service, k, 90000, stop, acknowledged,
-                                                     refused))
-               for k in range(clients)]
+    threads = [
+        threading.Thread(target=poster, args=(service, k, 90000, stop, acknowledged, refused))
+        for k in range(clients)
+    ]
     for t in threads:
         t.start()
     deadline = time.monotonic() + timeout
@@ -184,8 +210,7 @@ def one_run(folder, mode, posts, with_git, clients, timeout):
         time.sleep(0.005)
     frozen = None
     if with_git:
-        frozen = freeze_git(service, "add" if mode == "service" else "commit", lock,
-                            stop, deadline)
+        frozen = freeze_git(service, "add" if mode == "service" else "commit", lock, stop, deadline)
     if mode == "service":
         service.kill()
         if frozen is not None:
@@ -201,8 +226,11 @@ def one_run(folder, mode, posts, with_git, clients, timeout):
         while Path(f"/proc/{frozen}").exists() and time.monotonic() < deadline:
             time.sleep(0.01)  # (it is reaped by init: no zombie to wait for)
         lock_left = lock.exists()
-    staged = (len(git(site, "diff", "--cached", "--name-only", "--", "content/comments")
-                  .split()) if with_git else 0)
+    staged = (
+        len(git(site, "diff", "--cached", "--name-only", "--", "content/comments").split())
+        if with_git
+        else 0
+    )
     restarted = Service(site, *flags, group=True)
     try:
         # posts after the restart must be committed too (a lock left behind stopped them)
@@ -210,8 +238,11 @@ def one_run(folder, mode, posts, with_git, clients, timeout):
         ids = {i for i, _ in acknowledged}
         status, report = wait_healthy(restarted, timeout)
         found = in_head(site, ids) if with_git else on_disk(site)
-        uncommitted = (len(git(site, "status", "--porcelain", "--", "content/comments")
-                           .splitlines()) if with_git else 0)
+        uncommitted = (
+            len(git(site, "status", "--porcelain", "--", "content/comments").splitlines())
+            if with_git
+            else 0
+        )
     finally:
         restarted.stop()
     sent = dict(acknowledged)
@@ -228,13 +259,13 @@ def one_run(folder, mode, posts, with_git, clients, timeout):
     }
 
 
-def kill_runs(mode="service", runs=3, posts=300, git=True, clients=8, folder=None,
-              timeout=120):
+def kill_runs(mode="service", runs=3, posts=300, git=True, clients=8, folder=None, timeout=120):
     """``runs`` kill-and-restart runs of ``mode`` (``service`` or ``group``),
     each killing the service once ``posts`` comments are acknowledged; the
     summed figures and each run's.
     ``folder``: where the throw-away sites go (default: a temporary folder,
-    removed after)."""
+    removed after).
+    """
     if mode not in MODES:
         raise ValueError(f"mode: {mode!r} is not one of {MODES}")
     scratch = Path(tempfile.mkdtemp(prefix="intake-kill-", dir=folder))
@@ -246,35 +277,55 @@ def kill_runs(mode="service", runs=3, posts=300, git=True, clients=8, folder=Non
     finally:
         if folder is None:
             shutil.rmtree(scratch, ignore_errors=True)
-    summed = {key: sum(r[key] for r in results)
-              for key in ("acknowledged", "lost", "uncommitted", "unhealthy", "refused",
-                          "caught", "lock_left", "staged_left")}
+    summed = {
+        key: sum(r[key] for r in results)
+        for key in (
+            "acknowledged",
+            "lost",
+            "uncommitted",
+            "unhealthy",
+            "refused",
+            "caught",
+            "lock_left",
+            "staged_left",
+        )
+    }
     return {"mode": mode, "git": git, "runs": runs, **summed, "per_run": results}
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--posts", type=int, default=300,
-                        help="acknowledged posts before each kill")
+    parser.add_argument(
+        "--posts", type=int, default=300, help="acknowledged posts before each kill"
+    )
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--timeout", type=float, default=120, help="seconds per wait, at most")
     args = parser.parse_args()
-    print(f"intake kill-and-restart: {args.runs} runs of each, killed after {args.posts} "
-          f"acknowledged posts a run (and {AFTER} after each restart), "
-          f"{args.clients} clients, {os.cpu_count()} CPUs")
+    print(
+        f"intake kill-and-restart: {args.runs} runs of each, killed after {args.posts} "
+        f"acknowledged posts a run (and {AFTER} after each restart), "
+        f"{args.clients} clients, {os.cpu_count()} CPUs"
+    )
     for with_git in (False, True):
         for mode in MODES:
-            r = kill_runs(mode, args.runs, args.posts, with_git, args.clients,
-                          timeout=args.timeout)
-            extra = (f", git frozen holding index.lock {r['caught']}/{r['runs']}, "
-                     f"stale lock after the kill {r['lock_left']}/{r['runs']}, "
-                     f"staged but uncommitted after the kill {r['staged_left']}, "
-                     f"uncommitted after restart {r['uncommitted']}" if with_git else "")
-            print(f"  {'git  ' if with_git else 'plain'} kill {mode:<7} acknowledged "
-                  f"{r['acknowledged']:>5}  lost {r['lost']}  unhealthy after restart "
-                  f"{r['unhealthy']}/{r['runs']}{extra}", flush=True)
+            r = kill_runs(mode, args.runs, args.posts, with_git, args.clients, timeout=args.timeout)
+            extra = (
+                f", git frozen holding index.lock {r['caught']}/{r['runs']}, "
+                f"stale lock after the kill {r['lock_left']}/{r['runs']}, "
+                f"staged but uncommitted after the kill {r['staged_left']}, "
+                f"uncommitted after restart {r['uncommitted']}"
+                if with_git
+                else ""
+            )
+            print(
+                f"  {'git  ' if with_git else 'plain'} kill {mode:<7} acknowledged "
+                f"{r['acknowledged']:>5}  lost {r['lost']}  unhealthy after restart "
+                f"{r['unhealthy']}/{r['runs']}{extra}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

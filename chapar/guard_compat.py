@@ -84,28 +84,35 @@ def guard_version():
 def _bundled_lists():
     version = guard_version()
     if not in_series(version, TESTED_GUARD):
-        warn_once(("persian-text-guard", version),
-                  "persian-text-guard %s is not the version Chapar was tested with (%s.x); "
-                  "its bundled word lists are read from its private module anyway "
-                  "(see README.md)", version, TESTED_GUARD)
+        warn_once(
+            ("persian-text-guard", version),
+            "persian-text-guard %s is not the version Chapar was tested with (%s.x); "
+            "its bundled word lists are read from its private module anyway "
+            "(see README.md)",
+            version,
+            TESTED_GUARD,
+        )
     try:
         from persian_text_guard._wordlists import BUNDLED_WORD_LISTS
     except ImportError as exc:
         raise MissingInternal(
             f"persian-text-guard {version} has no _wordlists.BUNDLED_WORD_LISTS, where Chapar "
             f"reads its bundled word lists (tested with {TESTED_GUARD}.x); "
-            "pin persian-text-guard as requirements.txt does (see README.md)") from exc
+            "pin persian-text-guard as requirements.txt does (see README.md)"
+        ) from exc
     return tuple(BUNDLED_WORD_LISTS)
 
 
 def bundled_list_text(name):
     """The text of persian-text-guard's bundled list ``name`` ("persian",
     "finglish"), in its word-list format; :class:`MissingInternal` if the
-    installed release does not have it where it is read from."""
+    installed release does not have it where it is read from.
+    """
     header = BUNDLED_LIST_HEADERS[name]
     for text in _bundled_lists():
         if isinstance(text, str) and text.startswith(header):
             return text
     raise MissingInternal(
         f"persian-text-guard {guard_version()} has no bundled list starting "
-        f"{header!r} (tested with {TESTED_GUARD}.x); see README.md")
+        f"{header!r} (tested with {TESTED_GUARD}.x); see README.md"
+    )

@@ -51,16 +51,21 @@ class ConstantGettext(Extension):
         window = []  # the last tokens, at most five
         for token in stream:
             window.append(token)
-            if translations is not None and len(window) >= 4:
+            if translations is not None and len(window) >= 4:  # noqa: PLR2004
                 name, lparen, string, rparen = window[-4:]
-                before = window[-5] if len(window) >= 5 else None
-                if (name.type == "name" and name.value == "_" and lparen.type == "lparen"
-                        and string.type == "string" and rparen.type == "rparen"
-                        and (before is None or before.type != "dot")):
+                before = window[-5] if len(window) >= 5 else None  # noqa: PLR2004
+                if (
+                    name.type == "name"
+                    and name.value == "_"
+                    and lparen.type == "lparen"
+                    and string.type == "string"
+                    and rparen.type == "rparen"
+                    and (before is None or before.type != "dot")
+                ):
                     text = translations.gettext(string.value)
                     if "%" not in text and str(escape(text)) == text:
                         del window[-4:]
                         window.append(Token(name.lineno, "string", text))
-            while len(window) > 5:
+            while len(window) > 5:  # noqa: PLR2004
                 yield window.pop(0)
         yield from window

@@ -49,12 +49,27 @@ from pelican import readers
 from pelican.generators import Generator
 from pelican.writers import Writer
 
-from chapar.guard_compat import MissingInternal, forget_warnings, in_series, installed_version, warn_once
+from chapar.guard_compat import (
+    MissingInternal,
+    forget_warnings,
+    in_series,
+    installed_version,
+    warn_once,
+)
 
 __all__ = [
-    "MissingInternal", "OpeningWriter", "TESTED_PELICAN", "discard_marker",
-    "failed_source_paths", "forget", "markdown_metadata", "pelican_version",
-    "restart_sitemap", "sitemap_generator", "speedups_enabled", "update_context",
+    "TESTED_PELICAN",
+    "MissingInternal",
+    "OpeningWriter",
+    "discard_marker",
+    "failed_source_paths",
+    "forget",
+    "markdown_metadata",
+    "pelican_version",
+    "restart_sitemap",
+    "sitemap_generator",
+    "speedups_enabled",
+    "update_context",
 ]
 
 logger = logging.getLogger(__name__)
@@ -75,6 +90,7 @@ def forget():
 
 
 # --- the version gate ---------------------------------------------------------
+
 
 def _probe():
     """None if the internals the speed-ups use look as tested, else what changed."""
@@ -103,24 +119,31 @@ def _speedups():
         if changed is None:
             return True
         reason = f"Pelican {version} has changed: {changed}"
-    warn_once(("pelican", version),
-              "%s: %s are off, and the site is built the plain Pelican way "
-              "(slower, the same pages; see README.md)", reason, SPEEDUPS)
+    warn_once(
+        ("pelican", version),
+        "%s: %s are off, and the site is built the plain Pelican way "
+        "(slower, the same pages; see README.md)",
+        reason,
+        SPEEDUPS,
+    )
     return False
 
 
 def speedups_enabled():
     """Whether the speed-ups built on Pelican's internals may run in this
-    process; if not, warns once, naming the version."""
+    process; if not, warns once, naming the version.
+    """
     return _speedups()
 
 
 # --- Writer._open_w -----------------------------------------------------------
 
+
 class OpeningWriter(Writer):
     """Pelican's writer with its file opening (the private ``_open_w``,
     which ``write_file`` calls once per page, after rendering it) routed to
-    :meth:`open_output`, which subclasses override."""
+    :meth:`open_output`, which subclasses override.
+    """
 
     def _open_w(self, filename, encoding, override=False):
         return self.open_output(filename, encoding, override)
@@ -135,7 +158,8 @@ class OpeningWriter(Writer):
 
     def record_written(self, filename, override=False):
         """Record ``filename`` as Pelican's ``_open_w`` does a file written the
-        first time, for a file written some other way."""
+        first time, for a file written some other way.
+        """
         if override:
             self._overridden_files.add(filename)
         self._written_files.add(filename)
@@ -143,16 +167,19 @@ class OpeningWriter(Writer):
 
 # --- the Markdown reader's metadata ---------------------------------------------
 
+
 def discard_marker():
     """The metadata value Pelican drops (``pelican.readers._DISCARD``): a
-    reader's ``process_metadata`` returns it for a key that is to be left out."""
+    reader's ``process_metadata`` returns it for a key that is to be left out.
+    """
     try:
         return readers._DISCARD
     except AttributeError:
         raise MissingInternal(
             f"Pelican {pelican_version()} has no pelican.readers._DISCARD, which the Persian "
             f"reader returns for a dropped header (tested with {TESTED_PELICAN}.x); "
-            "pin Pelican as requirements.txt does (see README.md)") from None
+            "pin Pelican as requirements.txt does (see README.md)"
+        ) from None
 
 
 def markdown_metadata(reader, md, source_path):
@@ -164,13 +191,15 @@ def markdown_metadata(reader, md, source_path):
     That method reads the converter and the path from the reader and
     deregisters the meta preprocessor (so formatted fields are converted
     without it); it is registered again here, at the meta extension's own
-    priority, so ``md`` can convert the next file."""
+    priority, so ``md`` can convert the next file.
+    """
     parse = getattr(reader, "_parse_metadata", None)
     if parse is None or list(inspect.signature(parse).parameters) != ["meta"]:
         raise MissingInternal(
             f"Pelican {pelican_version()} has no MarkdownReader._parse_metadata(meta), which "
-            f"the Persian reader uses (tested with {TESTED_PELICAN}.x); see README.md")
-    meta_preprocessor = md.preprocessors["meta"] if "meta" in md.preprocessors else None
+            f"the Persian reader uses (tested with {TESTED_PELICAN}.x); see README.md"
+        )
+    meta_preprocessor = md.preprocessors["meta"] if "meta" in md.preprocessors else None  # noqa: SIM401 (a Markdown Registry, no .get)
     reader._md, reader._source_path = md, source_path
     try:
         return parse(getattr(md, "Meta", {}))
@@ -181,24 +210,30 @@ def markdown_metadata(reader, md, source_path):
 
 # --- generators -----------------------------------------------------------------
 
+
 def update_context(generator, names):
     """Put the generator's attributes ``names`` into its context as Pelican
-    itself does (a dict becomes a list of its items)."""
+    itself does (a dict becomes a list of its items).
+    """
     generator._update_context(names)
 
 
 def failed_source_paths(context):
     """The source paths (relative to ``PATH``) Pelican's generators failed to
-    read: ``generated_content`` holds ``None`` for them."""
-    return [path for path, content in context.get("generated_content", {}).items()
-            if content is None]
+    read: ``generated_content`` holds ``None`` for them.
+    """
+    return [
+        path for path, content in context.get("generated_content", {}).items() if content is None
+    ]
 
 
 # --- pelican-sitemap ------------------------------------------------------------
 
+
 def sitemap_generator():
     """pelican-sitemap's one ``SitemapGenerator`` (its module's ``generator``),
-    checked to have what :func:`restart_sitemap` and the clock pin set."""
+    checked to have what :func:`restart_sitemap` and the clock pin set.
+    """
     from pelican.plugins.sitemap import sitemap
 
     generator = getattr(sitemap, "generator", None)
@@ -207,20 +242,25 @@ def sitemap_generator():
         raise MissingInternal(
             f"pelican-sitemap {installed_version('pelican-sitemap')} has no "
             f"sitemap.generator.{missing[0]}, which chapar_sitemap_pin sets to make the sitemap "
-            f"of every build (tested with {TESTED_SITEMAP}.x); see README.md")
+            f"of every build (tested with {TESTED_SITEMAP}.x); see README.md"
+        )
     return generator
 
 
 def restart_sitemap(pelican):
     """Make pelican-sitemap start over for the build of ``pelican``: it keeps
     the first Pelican it saw until that one's ``finalized``, which a failed
-    build never sends."""
+    build never sends.
+    """
     version = installed_version("pelican-sitemap")
     if not in_series(version, TESTED_SITEMAP):
-        warn_once(("pelican-sitemap", version),
-                  "pelican-sitemap %s is not the version Chapar was tested with (%s.x); "
-                  "chapar_sitemap_pin still resets it for every build (see README.md)",
-                  version, TESTED_SITEMAP)
+        warn_once(
+            ("pelican-sitemap", version),
+            "pelican-sitemap %s is not the version Chapar was tested with (%s.x); "
+            "chapar_sitemap_pin still resets it for every build (see README.md)",
+            version,
+            TESTED_SITEMAP,
+        )
     generator = sitemap_generator()
     generator._main_pelican = pelican
     generator.page_queue = []

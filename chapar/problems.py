@@ -15,7 +15,8 @@ class Problem(NamedTuple):
 
 class ContentError(ValueError):
     """Every problem found in one input file, raised by a reader so that
-    Pelican skips the file; the safe_build plugin turns it into a failure."""
+    Pelican skips the file; the safe_build plugin turns it into a failure.
+    """
 
     def __init__(self, problems):
         self.problems = list(problems)

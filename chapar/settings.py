@@ -48,8 +48,9 @@ def concern(settings, name, defaults):
             problems.append(f"{name}: unknown key {key!r}; {hint}")
             continue
         kind = _kind(defaults[key])
-        if kind is not None and not isinstance(value, kind) or (
-                kind is numbers.Real and isinstance(value, bool)):
+        if (kind is not None and not isinstance(value, kind)) or (
+            kind is numbers.Real and isinstance(value, bool)
+        ):
             problems.append(f"{name}[{key!r}] must be like {defaults[key]!r}; got {value!r}")
     if problems:
         raise SettingsError(problems)

@@ -17,7 +17,8 @@ SETTINGS_FILE = "pelicanconf.py"
 
 def read(root, name=SETTINGS_FILE):
     """The settings of the site at ``root`` (``{}`` when it has no settings
-    file), with ``COMMENTS`` holding every comment setting."""
+    file), with ``COMMENTS`` holding every comment setting.
+    """
     conf = Path(root) / name
     settings = {}
     if conf.is_file():

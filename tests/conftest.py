@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from chapar.build import runner
-from chapar.checks.serve import launch_chromium, serve_folder  # noqa: F401 (tests import it)
+from chapar.checks.serve import launch_chromium, serve_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,15 +48,14 @@ def build_site(site, output=None, settings="pelicanconf.py", **overrides):
         mp.chdir(site)
         overrides.setdefault("CACHE_CONTENT", False)
         overrides.setdefault("LOAD_CONTENT_CACHE", False)
-        return runner.build(
-            site / settings, output=output or site / "output", **overrides
-        )
+        return runner.build(site / settings, output=output or site / "output", **overrides)
 
 
 def refused_build(site):
     """Build ``site`` over an output holding a previous site and expect it to
     fail: returns the problems, once the previous output is shown untouched
-    and no staging folder is left behind."""
+    and no staging folder is left behind.
+    """
     from chapar.build.errors import BuildError
 
     output = site / "output"
@@ -70,9 +69,7 @@ def refused_build(site):
 
 
 def news_item(code, title="خبر آزمایشی", date="1397/06/05 09:07", extra="", body="متن خبر."):
-    return (
-        f"Title: {title}\nDate: {date}\nNewsCode: {code}\n{extra}\n{body}\n"
-    )
+    return f"Title: {title}\nDate: {date}\nNewsCode: {code}\n{extra}\n{body}\n"
 
 
 @pytest.fixture(scope="session")
@@ -81,12 +78,14 @@ def real_site(tmp_path_factory):
     out = tmp_path_factory.mktemp("real") / "output"
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(ROOT)
-        runner.build(ROOT / "pelicanconf.py", output=out,
-                     CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False)
+        runner.build(
+            ROOT / "pelicanconf.py", output=out, CACHE_CONTENT=False, LOAD_CONTENT_CACHE=False
+        )
     return out
 
 
 # --- browser support -------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def site_url(real_site):

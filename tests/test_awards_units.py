@@ -2,12 +2,11 @@
 
 import pytest
 
+from awards_helpers import FESTIVALS, write_awards
 from chapar.awards.collation import persian_sorted
 from chapar.awards.matching import AgencyIndex
 from chapar.awards.reading import decode, read_table
 from chapar.awards.validation import AWARD_COLUMNS, load
-
-from awards_helpers import AGENCIES, FESTIVALS, write_awards
 
 
 @pytest.fixture
@@ -17,6 +16,7 @@ def here(tmp_path, monkeypatch):
 
 
 # --- reading ------------------------------------------------------------------
+
 
 def test_bom_and_plain_utf8_read_the_same(here):
     text = "festival,agency,category,award\nf,اداره کل ثبت احوال,میز خدمت,برتر\n"
@@ -37,7 +37,7 @@ def test_windows_1256_is_decoded_to_persian():
 
 
 def test_broken_utf8_is_rejected_not_read_as_mojibake():
-    data = "id,name\npost,اداره کل پست\n".encode("utf-8") + b"bad,\xff\xfe\n"
+    data = "id,name\npost,اداره کل پست\n".encode() + b"bad,\xff\xfe\n"
     text, problem = decode("x.csv", data)
     assert text is None
     assert str(problem).startswith("x.csv:3: the file is not valid UTF-8")
@@ -46,7 +46,9 @@ def test_broken_utf8_is_rejected_not_read_as_mojibake():
 
 def test_utf16_is_rejected_with_how_to_export():
     text, problem = decode("x.csv", "id,name\n".encode("utf-16"))
-    assert text is None and "CSV UTF-8" in problem.message and problem.line == 1
+    assert text is None
+    assert "CSV UTF-8" in problem.message
+    assert problem.line == 1
 
 
 def test_semicolon_separated_excel_export_is_read(here):
@@ -58,6 +60,7 @@ def test_semicolon_separated_excel_export_is_read(here):
 
 # --- normalising --------------------------------------------------------------
 
+
 def test_cells_are_normalised_and_lines_kept(here):
     (here / "a.csv").write_text(
         "Festival , AGENCY,category,award\n\nf,  اداره  كل ثبت احوال ,رشد شاخص\u0640ها,برتر\n",
@@ -68,7 +71,8 @@ def test_cells_are_normalised_and_lines_kept(here):
     row = table.frame.iloc[0]
     assert row["agency"] == "اداره کل ثبت احوال"  # Arabic kaf, double and edge spaces
     assert row["category"] == "رشد شاخصها"  # kashida dropped
-    assert row["group"] == "" and row["note"] == ""  # optional columns added
+    assert row["group"] == ""
+    assert row["note"] == ""
     assert row["line"] == 3  # the blank line still counts
 
 
@@ -82,6 +86,7 @@ def test_persian_digits_in_number_columns(here):
 
 
 # --- matching -----------------------------------------------------------------
+
 
 def test_agencies_are_matched_by_id_name_or_alias_after_folding():
     index = AgencyIndex()
@@ -104,17 +109,30 @@ def test_a_second_claim_on_a_name_names_the_first_agency():
 
 # --- collation ----------------------------------------------------------------
 
+
 def test_persian_alphabetical_order_not_code_points():
     names = ["منابع طبیعی", "گمرک", "تعاون", "پست", "آموزش", "ابنیه", "یگان", "چاپ", "ژاله", "کار"]
     assert persian_sorted(names) == [
-        "آموزش", "ابنیه", "پست", "تعاون", "چاپ", "ژاله", "کار", "گمرک", "منابع طبیعی", "یگان",
+        "آموزش",
+        "ابنیه",
+        "پست",
+        "تعاون",
+        "چاپ",
+        "ژاله",
+        "کار",
+        "گمرک",
+        "منابع طبیعی",
+        "یگان",
     ]
     assert sorted(["تعاون", "پست"]) == ["تعاون", "پست"]  # what code points would do
 
 
 def test_collation_compares_word_by_word_and_folds_arabic_letters():
     assert persian_sorted(["اداره کل منابع", "اداره کل گمرک", "اداره کلی", "اداره كل پست"]) == [
-        "اداره كل پست", "اداره کل گمرک", "اداره کل منابع", "اداره کلی",
+        "اداره كل پست",
+        "اداره کل گمرک",
+        "اداره کل منابع",
+        "اداره کلی",
     ]
 
 
@@ -140,11 +158,13 @@ def test_line_numbers_count_cells_that_span_lines(here):
 
 # --- speed without changing what is read or shown ------------------------------
 
+
 def test_repeated_cells_are_normalised_like_single_ones(here):
     # Each distinct value is cleaned once and copied to its rows (reading.normalize_cells).
     rows = ["f,  اداره  كل پست ,ك\u0640ها,برتر", "f,اداره كل پست,كها,برتر", "g,پست,,برگزیده"] * 3
-    (here / "a.csv").write_text("festival,agency,category,award\n" + "\n".join(rows) + "\n",
-                                encoding="utf-8")
+    (here / "a.csv").write_text(
+        "festival,agency,category,award\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
     table, problems = read_table("a.csv", *AWARD_COLUMNS)
     assert problems == []
     assert list(table.frame["agency"]) == ["اداره کل پست", "اداره کل پست", "پست"] * 3
@@ -176,7 +196,8 @@ def test_award_objects_are_kept_from_the_garbage_collector_during_a_build_only()
     with heap.paused():
         assert not gc.isenabled()
         heap.freeze()
-    assert gc.isenabled() and gc.get_freeze_count() > 0
+    assert gc.isenabled()
+    assert gc.get_freeze_count() > 0
     heap.freeze()  # once only
     heap.thaw()
     assert gc.get_freeze_count() == 0

@@ -17,7 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def bench():
     spec = importlib.util.spec_from_file_location(
-        "bench_moderation", ROOT / "bench" / "bench_moderation.py")
+        "bench_moderation", ROOT / "bench" / "bench_moderation.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -99,7 +100,11 @@ def test_figures_on_made_up_data(bench, data):
     assert o["recall"] == pytest.approx(2 / 3)
     assert o["false_flag_rate"] == pytest.approx(1 / 2)
     assert lexicon["per_label"]["offensive_fa"] == {
-        "n": 3, "flagged": 2, "rate": pytest.approx(2 / 3), "role": "target"}
+        "n": 3,
+        "flagged": 2,
+        "rate": pytest.approx(2 / 3),
+        "role": "target",
+    }
     assert lexicon["per_label"]["english"]["role"] == "unscored"
 
     language = out["checks"]["fa-only [language]"]["overall"]
@@ -107,12 +112,17 @@ def test_figures_on_made_up_data(bench, data):
     assert language["precision"] == language["recall"] == 1
     assert language["false_flag_rate"] == 0
     assert out["language"]["confusion_normalised"] == {
-        "fa": {"fa": 5}, "en": {"en": 1}, "fin": {"fin": 1}, "ar": {"ar": 1}}
+        "fa": {"fa": 5},
+        "en": {"en": 1},
+        "fin": {"fin": 1},
+        "ar": {"ar": 1},
+    }
 
     relevance = out["relevance"]
     topic = relevance["checks"]["topic [relevance]"]
     assert (topic["tp"], topic["fp"], topic["fn"], topic["tn"]) == (1, 0, 1, 1)
-    assert topic["precision"] == 1 and topic["recall"] == pytest.approx(1 / 2)
+    assert topic["precision"] == 1
+    assert topic["recall"] == pytest.approx(1 / 2)
     assert relevance["per_label"]["off_topic"]["held_rate"] == pytest.approx(1 / 2)
     assert relevance["per_label"]["on_topic"]["held_rate"] == 0
 

@@ -7,14 +7,16 @@ import subprocess
 import sys
 import time
 
-from conftest import ROOT, build_site, make_site, news_item
-
 import chapar_persian.reader
+from conftest import ROOT, build_site, make_site, news_item
 
 
 def differences(left, right):
     def walk(c):
-        found = [os.path.join(c.left, n) for n in c.left_only + c.right_only + c.diff_files + c.funny_files]
+        found = [
+            os.path.join(c.left, n)
+            for n in c.left_only + c.right_only + c.diff_files + c.funny_files
+        ]
         for sub in c.subdirs.values():
             found += walk(sub)
         return found
@@ -23,7 +25,9 @@ def differences(left, right):
 
 
 NEWS = {
-    "1397/a.md": news_item(1, "خبر یک", "1397/06/05 09:07", "Tags: بجنورد، دولت\nCategory: استان‌ها\n"),
+    "1397/a.md": news_item(
+        1, "خبر یک", "1397/06/05 09:07", "Tags: بجنورد، دولت\nCategory: استان‌ها\n"
+    ),
     "1398/b.md": news_item(2, "خبر دو", "1398/01/15", "Tags: بجنورد\n"),
     "1402/c.md": news_item(3, "خبر سه", "2023-08-27 09:07", "Category: اقتصاد\n"),
 }
@@ -35,11 +39,19 @@ def test_clean_builds_in_different_folders_at_different_times_are_identical(tmp_
     second = tmp_path / "two" / "elsewhere"
     shutil.copytree(first, second, symlinks=True)
     outputs = []
-    for site, env in ((first, {"TZ": "UTC", "LC_ALL": "C.UTF-8"}),
-                      (second, {"TZ": "Asia/Tokyo", "LC_ALL": "C"})):
+    for site, env in (
+        (first, {"TZ": "UTC", "LC_ALL": "C.UTF-8"}),
+        (second, {"TZ": "Asia/Tokyo", "LC_ALL": "C"}),
+    ):
         (site / "tasks.py").write_text((ROOT / "tasks.py").read_text())
-        result = subprocess.run([sys.executable, "-m", "invoke", "build"], cwd=site,
-                                env={**os.environ, **env}, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-m", "invoke", "build"],
+            cwd=site,
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         assert result.returncode == 0, result.stderr
         outputs.append(site / "output")
         time.sleep(1.1)  # a different second on the clock for the second build
@@ -57,8 +69,11 @@ def test_rebuild_after_one_change_reads_only_that_file_and_equals_a_clean_build(
     changed.write_text(news_item(2, "خبر دو، ویرایش شده", "1398/01/15", "Tags: بجنورد\n"))
     read = []
     original = chapar_persian.reader.PersianMarkdownReader.read
-    monkeypatch.setattr(chapar_persian.reader.PersianMarkdownReader, "read",
-                        lambda self, path: read.append(path) or original(self, path))
+    monkeypatch.setattr(
+        chapar_persian.reader.PersianMarkdownReader,
+        "read",
+        lambda self, path: read.append(path) or original(self, path),
+    )
     incremental = build_site(site, **cached)
     assert [os.path.relpath(p, site) for p in read] == ["content/news/1398/b.md"]
     assert "ویرایش شده" in (incremental / "news/2/index.html").read_text("utf-8")
@@ -74,14 +89,16 @@ def test_a_replaced_site_is_deleted_after_the_swap(tmp_path):
     output = build_site(site)
     (output / "stale.html").write_text("from the last build")
     build_site(site)
-    assert not (output / "stale.html").exists() and (output / "news/1/index.html").exists()
+    assert not (output / "stale.html").exists()
+    assert (output / "news/1/index.html").exists()
     runner.wait_for_cleanup()
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".output")) == []
 
 
 def test_a_single_language_site_skips_pelicans_translation_pairing(tmp_path, monkeypatch):
     """Pairing translations scans a list once per article (quadratic in the
-    archive); a one-language site asks for none and gets the same site."""
+    archive); a one-language site asks for none and gets the same site.
+    """
     import pelican.generators
 
     seen = []
@@ -92,7 +109,10 @@ def test_a_single_language_site_skips_pelicans_translation_pairing(tmp_path, mon
         return real(content, translation_id=translation_id)
 
     monkeypatch.setattr(pelican.generators, "process_translations", recording)
-    site = make_site(tmp_path, news={f"{n}.md": news_item(n, title=f"خبر {n}") for n in range(1, 4)})
+    site = make_site(
+        tmp_path, news={f"{n}.md": news_item(n, title=f"خبر {n}") for n in range(1, 4)}
+    )
     out = build_site(site)
-    assert seen and all(not translation_id for _count, translation_id in seen)
+    assert seen
+    assert all(not translation_id for _count, translation_id in seen)
     assert sorted(p.name for p in (out / "news").iterdir()) == ["1", "2", "3"]

@@ -14,7 +14,9 @@ spec.loader.exec_module(plan)
 
 
 def git(repo, *args):
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
+    ).stdout.strip()
 
 
 @pytest.fixture
@@ -50,21 +52,29 @@ def test_a_content_only_push_is_checked_and_published_without_the_suite(repo, mo
     before = git(repo, "rev-parse", "HEAD")
     commit(repo, "content/news/b.md")
     after = commit(repo, "content/comments/1/1.md", "data/awards/awards.csv")
-    assert run_plan(repo, monkeypatch, capsys, "--event", "push", "--before", before, "--after", after) == {
-        "tests": "false", "publish": "true"}
+    assert run_plan(
+        repo, monkeypatch, capsys, "--event", "push", "--before", before, "--after", after
+    ) == {"tests": "false", "publish": "true"}
 
 
 def test_a_push_that_touches_code_runs_the_suite(repo, monkeypatch, capsys):
     before = git(repo, "rev-parse", "HEAD")
     commit(repo, "content/news/b.md")
     after = commit(repo, "pelicanconf.py")
-    assert run_plan(repo, monkeypatch, capsys, "--event", "push", "--before", before, "--after", after)["tests"] == "true"
+    assert (
+        run_plan(
+            repo, monkeypatch, capsys, "--event", "push", "--before", before, "--after", after
+        )["tests"]
+        == "true"
+    )
 
 
 def test_an_unknown_history_runs_the_suite(repo, monkeypatch, capsys):
     after = commit(repo, "content/news/b.md")
     for before in (plan.NO_COMMIT, "", "1234567890abcdef1234567890abcdef12345678"):
-        out = run_plan(repo, monkeypatch, capsys, "--event", "push", "--before", before, "--after", after)
+        out = run_plan(
+            repo, monkeypatch, capsys, "--event", "push", "--before", before, "--after", after
+        )
         assert out["tests"] == "true", before
 
 
@@ -78,6 +88,10 @@ def test_the_workflow_acts_on_the_plans_outputs():
     workflow = (ROOT / ".github/workflows/publish.yml").read_text(encoding="utf-8")
     used = set(re.findall(r"steps\.plan\.outputs\.(\w+)", workflow))
     assert used == {"tests", "publish"}
-    assert "python3 .ci/plan.py --event" in workflow and "schedule:" in workflow
+    assert "python3 .ci/plan.py --event" in workflow
+    assert "schedule:" in workflow
     assert re.search(r"if: steps\.plan\.outputs\.tests == 'true'\n\s+run: bash \.ci/run", workflow)
-    assert re.search(r"if: steps\.plan\.outputs\.tests != 'true'\n\s+run: \|\n.*\n\s+\.venv/bin/invoke check", workflow)
+    assert re.search(
+        r"if: steps\.plan\.outputs\.tests != 'true'\n\s+run: \|\n.*\n\s+\.venv/bin/invoke check",
+        workflow,
+    )

@@ -1,5 +1,6 @@
 """Hostile comments in headless Chromium: nothing runs, no on* attribute, no
-non-http(s) URL; and the reply button and the checks before sending."""
+non-http(s) URL; and the reply button and the checks before sending.
+"""
 
 import pytest
 
@@ -18,31 +19,31 @@ VECTORS = [
     "<svg onload=alert(1)>",
     "<svg><script>alert(1)</script></svg>",
     "<body onload=alert(1)>",
-    "<a href=\"javascript:alert(1)\">پیوند</a>",
-    "<a href=\"JaVaScRiPt:alert(1)\">پیوند</a>",
-    "<a href=\"&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)\">x</a>",
-    "<a href=\"&#x6A;avascript:alert(1)\">x</a>",
-    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
-    "<a href=\" javascript:alert(1)\">x</a>",
+    '<a href="javascript:alert(1)">پیوند</a>',
+    '<a href="JaVaScRiPt:alert(1)">پیوند</a>',
+    '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">x</a>',
+    '<a href="&#x6A;avascript:alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<a href=" javascript:alert(1)">x</a>',
     "[پیوند](javascript:alert(1))",
     "[پیوند](JAVASCRIPT:alert(1))",
     "[پیوند](data:text/html,<script>alert(1)</script>)",
     "![تصویر](javascript:alert(1))",
-    "<iframe src=\"javascript:alert(1)\"></iframe>",
-    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<div style="background:url(javascript:alert(1))">x</div>',
     "<details open ontoggle=alert(1)>",
     "<input autofocus onfocus=alert(1)>",
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
     "<img src=x onerror=alert(1)",
     "<<script>alert(1);//<</script>",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
-    "<form action=\"javascript:alert(1)\"><button>x</button></form>",
-    "<object data=\"javascript:alert(1)\"></object>",
-    "<a href=\"vbscript:msgbox(1)\">x</a>",
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<form action="javascript:alert(1)"><button>x</button></form>',
+    '<object data="javascript:alert(1)"></object>',
+    '<a href="vbscript:msgbox(1)">x</a>',
     "<template><img src=x onerror=alert(1)></template>",
-    "<a href=\"https://example.com\" onclick=\"alert(1)\">امن</a>",
+    '<a href="https://example.com" onclick="alert(1)">امن</a>',
     "<p onmouseover=alert(1)>متن</p>",
-    "\"><script>alert(1)</script>",
+    '"><script>alert(1)</script>',
 ]
 
 HOOK = """
@@ -84,12 +85,20 @@ def hostile_site(tmp_path_factory):
     comments = {f"{CODE}/{i}.md": comment(i, body) for i, body in enumerate(VECTORS, 1)}
     comments[f"{CODE}/ok.md"] = (
         "Author: مریم\nDate: 1397/06/05 11:00\n\n"
-        "اجرای **دولت الکترونیک** در ادارات استان لازم است. [گزارش](https://example.com/a)\n")
-    site = make_site(tmp, news={"1.md": news_item(CODE, title="دولت الکترونیک", body="دولت الکترونیک در ادارات استان.")},
-                     comments=comments)
+        "اجرای **دولت الکترونیک** در ادارات استان لازم است. [گزارش](https://example.com/a)\n"
+    )
+    site = make_site(
+        tmp,
+        news={
+            "1.md": news_item(CODE, title="دولت الکترونیک", body="دولت الکترونیک در ادارات استان.")
+        },
+        comments=comments,
+    )
     # every vector on the article's page (README.md, Comments: pages of 20 and 8 KB by default)
-    out = build_site(site, COMMENTS={
-        "endpoint": "http://127.0.0.1:9/intake", "per_page": 100, "page_bytes": 1 << 20})
+    out = build_site(
+        site,
+        COMMENTS={"endpoint": "http://127.0.0.1:9/intake", "per_page": 100, "page_bytes": 1 << 20},
+    )
     server, url = serve_folder(out)
     yield url
     server.shutdown()
@@ -122,10 +131,13 @@ def test_hostile_comments_render_inert(hostile_site, page):
     assert page.evaluate("window.__alerts") == []
     assert dialogs == []
     links = page.eval_on_selector_all(
-        "#comments .comment__body a", "els => els.map(a => [a.getAttribute('href'), a.rel])")
+        "#comments .comment__body a", "els => els.map(a => [a.getAttribute('href'), a.rel])"
+    )
     hrefs = [href for href, _ in links if href is not None]
     assert hrefs == ["https://example.com/a"]  # the Markdown link; a reader's <a> is text
-    assert '<a href="https://example.com" onclick="alert(1)">امن</a>' in page.inner_text("#comments")
+    assert '<a href="https://example.com" onclick="alert(1)">امن</a>' in page.inner_text(
+        "#comments"
+    )
     assert all(href.startswith(("http://", "https://")) for href in hrefs)
     assert all(rel == "nofollow ugc noopener" for _, rel in links)
     assert "<img src=x onerror=alert(1)>نویسنده 1" in page.inner_text("#comment-1 .comment__author")
@@ -148,7 +160,9 @@ def test_reply_button_and_checks_before_sending(hostile_site, page):
     ]:
         page.fill("#comment-text", text)
         page.click(".comment-form__submit")
-        page.wait_for_function("document.querySelector('.comment-form__status').textContent.length > 0")
+        page.wait_for_function(
+            "document.querySelector('.comment-form__status').textContent.length > 0"
+        )
         assert page.inner_text(".comment-form__status").startswith(message)
         page.evaluate("document.querySelector('.comment-form__status').textContent = ''")
     assert requests == []
@@ -165,16 +179,20 @@ def test_reply_button_and_checks_before_sending(hostile_site, page):
 @pytest.fixture(scope="module")
 def paged_site(tmp_path_factory):
     """60 comments in threads of a comment and five replies, each to the one
-    before: several pages, threads continued across them."""
+    before: several pages, threads continued across them.
+    """
     comments = {}
     for i in range(60):
         reply = f"ReplyTo: {i - 1}\n" if i % 6 else ""
         comments[f"{CODE}/{i}.md"] = (
             f"Author: خواننده {i}\nDate: 1397/06/05 {10 + i // 60:02d}:{i % 60:02d}\n{reply}"
-            f"Status: approved\n\nنظر شماره {i} درباره دولت الکترونیک در ادارات استان.\n")
-    site = make_site(tmp_path_factory.mktemp("paged"),
-                     news={"1.md": news_item(CODE, title="دولت الکترونیک", body="متن خبر.")},
-                     comments=comments)
+            f"Status: approved\n\nنظر شماره {i} درباره دولت الکترونیک در ادارات استان.\n"
+        )
+    site = make_site(
+        tmp_path_factory.mktemp("paged"),
+        news={"1.md": news_item(CODE, title="دولت الکترونیک", body="متن خبر.")},
+        comments=comments,
+    )
     out = build_site(site, COMMENTS={"endpoint": "http://127.0.0.1:9/intake"})
     server, url = serve_folder(out)
     yield url
@@ -188,7 +206,8 @@ def test_a_comment_page_is_accessible_and_its_links_lead_to_the_comments_answere
     page.goto(f"{paged_site}/news/{CODE}/comments/2/")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert axe_violations(page) == []
-    assert page.console_errors == [] and page.external_requests == []
+    assert page.console_errors == []
+    assert page.external_requests == []
     first = page.locator("#comments article.comment").first
     answered = first.locator(".comment__in-reply a").get_attribute("href")
     target = answered.rsplit("#", 1)[1]
@@ -199,6 +218,8 @@ def test_a_comment_page_is_accessible_and_its_links_lead_to_the_comments_answere
     # the form works on every page: reply to a comment here
     page.goto(f"{paged_site}/news/{CODE}/comments/2/")
     page.locator("#comments .comment__reply").first.click()
-    assert page.input_value("input[name=reply_to]") == first.get_attribute("id").removeprefix("comment-")
+    assert page.input_value("input[name=reply_to]") == first.get_attribute("id").removeprefix(
+        "comment-"
+    )
     page.click(".comments__pages a[rel=next]")
     assert page.url.endswith(f"/news/{CODE}/comments/3/")

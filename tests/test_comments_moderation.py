@@ -1,5 +1,6 @@
 """The moderation engine: rules file, each check, language accuracy, the
-editor's override, replies, and the browser port run on the same examples."""
+editor's override, replies, and the browser port run on the same examples.
+"""
 
 import json
 import shutil
@@ -49,9 +50,12 @@ def test_rules_file_has_the_seeds_published_rules_in_order(rules):
 
 def test_lexicon_holds_the_bundled_lists_and_the_projects_words(rules):
     lexicon = rule(rules, "lexicon").lexicon
-    assert len(lexicon.terms) + len(lexicon.anywhere) > 450  # persian-text-guard's Persian + Finglish lists
+    assert (
+        len(lexicon.terms) + len(lexicon.anywhere) > 450
+    )  # persian-text-guard's Persian + Finglish lists
     assert "کلاهبردار" in lexicon.terms  # data/moderation/extra-words.txt
-    assert "kir" in lexicon.terms and "کیر" in lexicon.terms
+    assert "kir" in lexicon.terms
+    assert "کیر" in lexicon.terms
 
 
 @pytest.mark.parametrize(
@@ -60,7 +64,10 @@ def test_lexicon_holds_the_bundled_lists_and_the_projects_words(rules):
         ('[[rule]]\nid = "x"\ncheck = "spelling"\n', "unknown check 'spelling'"),
         ('[[rule]]\nid = "x"\ncheck = "links"\naction = "delete"\n', "unknown action 'delete'"),
         ('[[rule]]\nid = "x"\ncheck = "links"\nmaximum = 2\n', "unknown key 'maximum'"),
-        ('[[rule]]\nid = "x"\ncheck = "lexicon"\nwords = ["missing.txt"]\n', "cannot read word file"),
+        (
+            '[[rule]]\nid = "x"\ncheck = "lexicon"\nwords = ["missing.txt"]\n',
+            "cannot read word file",
+        ),
         ('[[rule]]\nid = "x"\ncheck = "language"\naccept = ["xx"]\n', "unknown language code"),
         ('[[rule]]\nid = "x"\ntext = "a"\n\n[[rule]]\nid = "x"\ntext = "b"\n', "used twice"),
         ('[[rule]]\nid = "x"\n', "neither text nor check"),
@@ -110,7 +117,7 @@ def test_the_seed_article_itself_passes_the_lexicon(rules):
     # a lexicon that flags the news it sits under would reject every quote of it
     words = m.tokens(SEED)
     lexicon = rule(rules, "lexicon").lexicon
-    assert [words[i:i + 4] for i in range(len(words)) if lexicon.find(words[i:i + 4])] == []
+    assert [words[i : i + 4] for i in range(len(words)) if lexicon.find(words[i : i + 4])] == []
 
 
 # --- language ------------------------------------------------------------------
@@ -119,10 +126,14 @@ def test_the_seed_article_itself_passes_the_lexicon(rules):
 def test_language_accuracy_on_the_labelled_set():
     labelled = EXAMPLES["language"]
     labels = {e["label"] for e in labelled}
-    assert len(labelled) >= 60 and labels == {"fa", "ar", "en", "fin"}
+    assert len(labelled) >= 60
+    assert labels == {"fa", "ar", "en", "fin"}
     assert sum(1 for e in labelled if len(e["text"].split()) <= 2) >= 10  # short ones count
-    wrong = [(e["text"], e["label"], m.detect_language(e["text"])) for e in labelled
-             if m.detect_language(e["text"]) != e["label"]]
+    wrong = [
+        (e["text"], e["label"], m.detect_language(e["text"]))
+        for e in labelled
+        if m.detect_language(e["text"]) != e["label"]
+    ]
     accuracy = 1 - len(wrong) / len(labelled)
     assert accuracy >= 0.95, wrong
 
@@ -149,7 +160,9 @@ def test_language_rule(rules, text, status):
 
 def test_relevance_holds_a_comment_about_something_else(rules):
     article = m.article_words(SEED, rules)
-    off_topic = "قیمت گوجه و پیاز در میدان تره‌بار تهران این هفته دو برابر شده و فروشندگان ناراضی هستند."
+    off_topic = (
+        "قیمت گوجه و پیاز در میدان تره‌بار تهران این هفته دو برابر شده و فروشندگان ناراضی هستند."
+    )
     on_topic = "اجرای کامل دولت الکترونیک در دستگاه‌های اجرایی خراسان شمالی ضروری است."
     held = m.moderate(rules, off_topic, article)
     assert (held.status, held.rule) == ("held", "on-topic")
@@ -187,30 +200,42 @@ def comment(id, body, minutes=0, status="", reply_to=""):
 
 
 def test_duplicate_rejects_the_later_copy(rules):
-    decisions = m.moderate_article(rules, [
-        comment("b", "دولت الکترونيک  باید زودتر اجرا شود!!", 5),
-        comment("a", "دولت الکترونیک باید زودتر اجرا شود", 0),
-    ], SEED)
+    decisions = m.moderate_article(
+        rules,
+        [
+            comment("b", "دولت الکترونيک  باید زودتر اجرا شود!!", 5),
+            comment("a", "دولت الکترونیک باید زودتر اجرا شود", 0),
+        ],
+        SEED,
+    )
     assert decisions["a"] == m.PUBLISHED
     assert (decisions["b"].status, decisions["b"].rule) == ("rejected", "duplicate")
 
 
 def test_editor_status_overrides_the_rules(rules):
-    decisions = m.moderate_article(rules, [
-        comment("en", "Thanks for the news", status="approved"),
-        comment("fa", "دولت الکترونیک باید زودتر اجرا شود", 1, status="rejected"),
-    ], SEED)
+    decisions = m.moderate_article(
+        rules,
+        [
+            comment("en", "Thanks for the news", status="approved"),
+            comment("fa", "دولت الکترونیک باید زودتر اجرا شود", 1, status="rejected"),
+        ],
+        SEED,
+    )
     assert decisions["en"] == m.Decision("published", "editor", "Status: approved")
     assert decisions["fa"] == m.Decision("rejected", "editor", "Status: rejected")
 
 
 def test_a_reply_to_an_unpublished_comment_is_not_published(rules):
-    decisions = m.moderate_article(rules, [
-        comment("1", "merci kheili khoob bood"),
-        comment("2", "دولت الکترونیک باید زودتر اجرا شود", 1, reply_to="1"),
-        comment("3", "موافقم، دولت الکترونیک ضروری است", 2, reply_to="2", status="approved"),
-        comment("4", "اجرای دولت الکترونیک در استان خوب است", 3),
-    ], SEED)
+    decisions = m.moderate_article(
+        rules,
+        [
+            comment("1", "merci kheili khoob bood"),
+            comment("2", "دولت الکترونیک باید زودتر اجرا شود", 1, reply_to="1"),
+            comment("3", "موافقم، دولت الکترونیک ضروری است", 2, reply_to="2", status="approved"),
+            comment("4", "اجرای دولت الکترونیک در استان خوب است", 3),
+        ],
+        SEED,
+    )
     assert decisions["1"].status == "rejected"
     assert (decisions["2"].status, decisions["2"].rule) == ("held", "thread")
     assert (decisions["3"].status, decisions["3"].rule) == ("held", "thread")
@@ -227,7 +252,8 @@ def test_export_carries_folded_terms_not_the_raw_lists(rules):
     assert "کلاه‌بردار" not in json.dumps(data, ensure_ascii=False)  # only the folded form
     assert [r["text"] for r in data["rules"] if r["text"]] == rules.texts
     relevance = next(r for r in data["rules"] if r["id"] == "on-topic")
-    assert relevance["check"] == "" and relevance["enforced"] == "relevance"
+    assert relevance["check"] == ""
+    assert relevance["enforced"] == "relevance"
 
 
 def test_javascript_gives_the_same_answers_as_python(rules, tmp_path):
@@ -238,9 +264,17 @@ def test_javascript_gives_the_same_answers_as_python(rules, tmp_path):
     folding_json = tmp_path / "folding.json"
     folding_json.write_text(json.dumps(folding.export(), ensure_ascii=False), encoding="utf-8")
     result = subprocess.run(
-        [node, str(ROOT / "tests/js/moderation_examples.js"), str(rules_json),
-         str(ROOT / "tests/data/moderation_examples.json"), str(folding_json)],
-        capture_output=True, text=True, check=True, timeout=60,
+        [
+            node,
+            str(ROOT / "tests/js/moderation_examples.js"),
+            str(rules_json),
+            str(ROOT / "tests/data/moderation_examples.json"),
+            str(folding_json),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     js = json.loads(result.stdout)
     lexicon, length = rule(rules, "lexicon"), rule(rules, "length")
@@ -250,14 +284,17 @@ def test_javascript_gives_the_same_answers_as_python(rules, tmp_path):
         "lexicon": [lexicon.lexicon.find(m.tokens(text_of(e))) for e in EXAMPLES["lexicon"]],
         "length": [
             {None: None, True: "empty", False: "long"}[
-                None if (r := m.check_text(length, text_of(e), m.tokens(text_of(e)))) is None
-                else r.endswith("empty")]
+                None
+                if (r := m.check_text(length, text_of(e), m.tokens(text_of(e)))) is None
+                else r.endswith("empty")
+            ]
             for e in EXAMPLES["length"]
         ],
         "language": [m.detect_language(text_of(e)) for e in EXAMPLES["language"]],
-        "check": [m.browser_check(rules, text_of(e))
-                  for e in EXAMPLES["lexicon"] + EXAMPLES["language"] + EXAMPLES["length"]],
+        "check": [
+            m.browser_check(rules, text_of(e))
+            for e in EXAMPLES["lexicon"] + EXAMPLES["language"] + EXAMPLES["length"]
+        ],
     }
     for key, answers in python.items():
         assert js[key] == answers, key
-

@@ -1,6 +1,7 @@
 """The build's comment pass (chapar/comments/sitepass.py): threads kept
 between builds, the worker process, and every fast path against the plain
-definition it stands in for."""
+definition it stands in for.
+"""
 
 import logging
 import random
@@ -11,50 +12,60 @@ import pytest
 
 import chapar_comments as comments
 from chapar import moderation as m
-from chapar.moderation import checks, folding, language
-from chapar.moderation.lexicon import MAX_JOIN
-from chapar.comments import render
-from chapar.comments import sitepass
-from chapar.comments import store
-from conftest import ROOT, build_site, make_site, news_item
-from chapar.persian.dates import parse_date
 from chapar.build.errors import BuildError
+from chapar.comments import render, sitepass, store
+from chapar.moderation import checks, language
+from chapar.moderation import words as folding
+from chapar.moderation.lexicon import MAX_JOIN
+from chapar.persian.dates import parse_date
+from conftest import ROOT, build_site, make_site, news_item
 from test_builds import differences
 from test_comments_build import ARTICLE, CODE, COMMENTS, comment
 
 CACHED = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
-SECOND = news_item(77, "بودجه عمرانی", "1397/06/06 10:00",
-                   body="بودجه عمرانی استان برای جاده‌های روستایی و مدارس تصویب شد.")
+SECOND = news_item(
+    77,
+    "بودجه عمرانی",
+    "1397/06/06 10:00",
+    body="بودجه عمرانی استان برای جاده‌های روستایی و مدارس تصویب شد.",
+)
 SECOND_COMMENTS = {
-    "77/1.md": comment("مینا", "1397/06/06 11:00",
-                       "بودجه عمرانی جاده‌های روستایی استان و مدارس کافی نیست."),
-    "77/2.md": comment("حسن", "1397/06/06 12:00", "موافقم، **جاده‌های روستایی** مهم‌اند.",
-                       ReplyTo="1"),
+    "77/1.md": comment(
+        "مینا", "1397/06/06 11:00", "بودجه عمرانی جاده‌های روستایی استان و مدارس کافی نیست."
+    ),
+    "77/2.md": comment(
+        "حسن", "1397/06/06 12:00", "موافقم، **جاده‌های روستایی** مهم‌اند.", ReplyTo="1"
+    ),
 }
 
 
 def site_with_two_articles(tmp_path):
-    return make_site(tmp_path, news={"a.md": ARTICLE, "b.md": SECOND},
-                     comments={**COMMENTS, **SECOND_COMMENTS})
+    return make_site(
+        tmp_path, news={"a.md": ARTICLE, "b.md": SECOND}, comments={**COMMENTS, **SECOND_COMMENTS}
+    )
 
 
 def count_calls(monkeypatch):
     """Count what an article's thread costs: parsing its files, moderating
-    it, rendering bodies and the thread."""
+    it, rendering bodies and the thread.
+    """
     calls = {"parse": 0, "moderate": 0, "body": 0, "thread": 0}
 
     def counted(name, function):
         def wrapper(*args, **kwargs):
             calls[name] += 1
             return function(*args, **kwargs)
+
         return wrapper
 
     monkeypatch.setattr(store, "parse_comment", counted("parse", store.parse_comment))
     monkeypatch.setattr(m, "moderate_article", counted("moderate", m.moderate_article))
-    monkeypatch.setattr(render.BodyRenderer, "__call__",
-                        counted("body", render.BodyRenderer.__call__))
-    monkeypatch.setattr(render.ThreadTemplate, "__call__",
-                        counted("thread", render.ThreadTemplate.__call__))
+    monkeypatch.setattr(
+        render.BodyRenderer, "__call__", counted("body", render.BodyRenderer.__call__)
+    )
+    monkeypatch.setattr(
+        render.ThreadTemplate, "__call__", counted("thread", render.ThreadTemplate.__call__)
+    )
     return calls
 
 
@@ -72,7 +83,8 @@ def test_an_unchanged_rebuild_parses_moderates_and_renders_nothing(tmp_path, mon
     clean = build_site(site, output=tmp_path / "clean")
     assert differences(again, clean) == []
     page = (again / "news/77/index.html").read_text("utf-8")
-    assert "<strong>جاده‌های روستایی</strong>" in page and 'id="comment-2"' in page
+    assert "<strong>جاده‌های روستایی</strong>" in page
+    assert 'id="comment-2"' in page
 
 
 def change_comment(site):
@@ -87,8 +99,12 @@ def change_author(site):  # decides nothing, but the thread shows it
 
 def change_article(site):  # the comment no longer shares its words with the article
     path = site / "content/news/b.md"
-    path.write_text(news_item(77, "ورزش", "1397/06/06 10:00",
-                              body="مسابقات فوتبال جوانان در ورزشگاه شهر برگزار شد."), "utf-8")
+    path.write_text(
+        news_item(
+            77, "ورزش", "1397/06/06 10:00", body="مسابقات فوتبال جوانان در ورزشگاه شهر برگزار شد."
+        ),
+        "utf-8",
+    )
 
 
 def change_rules(site):  # a new listed word rejects the comment that uses it
@@ -106,22 +122,25 @@ def change_catalogue(site):  # the thread's words come from the theme's catalogu
     po.write_text(text, "utf-8")
 
 
-@pytest.mark.parametrize(("change", "moderated", "shown", "gone"), [
-    (change_comment, 1, "دیر رسید", None),
-    (change_author, 1, "حسین", "حسن"),
-    (change_article, 1, None, 'id="comment-1"'),
-    (change_rules, 2, None, 'id="comment-2"'),
-    (change_catalogue, 2, "در جواب", None),
-])
+@pytest.mark.parametrize(
+    ("change", "moderated", "shown", "gone"),
+    [
+        (change_comment, 1, "دیر رسید", None),
+        (change_author, 1, "حسین", "حسن"),
+        (change_article, 1, None, 'id="comment-1"'),
+        (change_rules, 2, None, 'id="comment-2"'),
+        (change_catalogue, 2, "در جواب", None),
+    ],
+)
 def test_a_change_moderates_and_renders_again_what_it_touches(
-        tmp_path, change, moderated, shown, gone):
+    tmp_path, change, moderated, shown, gone
+):
     site = site_with_two_articles(tmp_path)
     before = build_site(site, **CACHED)
     assert 'id="comment-1"' in (before / "news/77/index.html").read_text("utf-8")
     change(site)
     again = build_site(site, **CACHED)
-    assert comments.LAST_BUILD == {"moderated": moderated, "reused": 2 - moderated,
-                                   "worker": False}
+    assert {"moderated": moderated, "reused": 2 - moderated, "worker": False} == comments.LAST_BUILD
     page = (again / "news/77/index.html").read_text("utf-8")
     if shown:
         assert shown in page
@@ -154,7 +173,8 @@ def test_a_broken_cache_file_is_ignored(tmp_path):
 @pytest.fixture
 def worker_first(monkeypatch):
     """The build waits for the worker before taking folders itself, so the
-    worker has done every folder (else who does which depends on timing)."""
+    worker has done every folder (else who does which depends on timing).
+    """
     finish = sitepass.Worker.finish
 
     def waiting(self, work):
@@ -180,33 +200,42 @@ def test_the_build_and_the_worker_share_the_folders_and_give_the_same_site(tmp_p
     threads = dict(COMMENTS)
     for n in range(60):  # enough folders that both sides take some
         code = 100 + n
-        news[f"n{code}.md"] = news_item(code, "بودجه عمرانی", "1397/06/06 10:00",
-                                        body="بودجه عمرانی استان برای جاده‌های روستایی.")
-        threads[f"{code}/1.md"] = comment("مینا", "1397/06/06 11:00",
-                                          "بودجه عمرانی جاده‌های روستایی استان کافی نیست.")
+        news[f"n{code}.md"] = news_item(
+            code,
+            "بودجه عمرانی",
+            "1397/06/06 10:00",
+            body="بودجه عمرانی استان برای جاده‌های روستایی.",
+        )
+        threads[f"{code}/1.md"] = comment(
+            "مینا", "1397/06/06 11:00", "بودجه عمرانی جاده‌های روستایی استان کافی نیست."
+        )
     site = make_site(tmp_path, news=news, comments=threads)
     here = build_site(site, output=tmp_path / "here", COMMENTS={"worker": False})
     there = build_site(site, output=tmp_path / "there", COMMENTS={"worker": True})
-    assert 0 <= comments.LAST_BUILD["built"] <= 61 and comments.LAST_BUILD["moderated"] == 61
+    assert 0 <= comments.LAST_BUILD["built"] <= 61
+    assert comments.LAST_BUILD["moderated"] == 61
     assert differences(here, there) == []
 
 
 def test_the_folders_are_grouped_once_in_the_build(tmp_path, monkeypatch, worker_first):
     """The generator, the worker's claims, the build's share and the result
     all use the one grouping on the Job; the worker is sent the files, not
-    the grouping, and makes its own."""
+    the grouping, and makes its own.
+    """
     calls = []
     folders_of = store.folders_of
     monkeypatch.setattr(store, "folders_of", lambda order: calls.append(1) or folders_of(order))
     sent = []
     dumps = sitepass.pickle.dumps
-    monkeypatch.setattr(sitepass.pickle, "dumps",
-                        lambda job, **kw: sent.append(job) or dumps(job, **kw))
+    monkeypatch.setattr(
+        sitepass.pickle, "dumps", lambda job, **kw: sent.append(job) or dumps(job, **kw)
+    )
     site = site_with_two_articles(tmp_path)
     build_site(site, COMMENTS={"worker": True})
     assert comments.LAST_BUILD["worker"] is True
     assert len(calls) == 1
-    assert len(sent) == 1 and "folders" not in vars(sent[0])
+    assert len(sent) == 1
+    assert "folders" not in vars(sent[0])
     assert sent[0].order == sitepass.comment_files(str(site / "content/comments"))
 
 
@@ -214,36 +243,56 @@ def test_claims_hand_each_folder_to_exactly_one_side(tmp_path):
     path = tmp_path / "claims"
     path.write_bytes(b"")
     build, worker = sitepass.Claims(str(path), 5), sitepass.Claims(str(path))
-    taken = [worker.take_front(), build.take_back(), worker.take_front(),
-             build.take_back(), build.take_back(), worker.take_front(), build.take_back()]
+    taken = [
+        worker.take_front(),
+        build.take_back(),
+        worker.take_front(),
+        build.take_back(),
+        build.take_back(),
+        worker.take_front(),
+        build.take_back(),
+    ]
     assert taken == [0, 4, 1, 3, 2, None, None]
     build.close(), worker.close()
 
 
 def test_the_worker_reports_bad_files_as_the_build_does(tmp_path, worker_first):
-    site = make_site(tmp_path, news={"a.md": ARTICLE}, comments={
-        f"{CODE}/1.md": "Author: x\n\nبدون تاریخ\n", "999/1.md": comment("x", "1397/06/05", "متن")})
+    site = make_site(
+        tmp_path,
+        news={"a.md": ARTICLE},
+        comments={
+            f"{CODE}/1.md": "Author: x\n\nبدون تاریخ\n",
+            "999/1.md": comment("x", "1397/06/05", "متن"),
+        },
+    )
     errors = []
     for worker in (False, True):
         with pytest.raises(BuildError) as err:
             build_site(site, COMMENTS={"worker": worker})
         errors.append(err.value.problems)
-    assert errors[0] == errors[1] and len(errors[0]) == 2
+    assert errors[0] == errors[1]
+    assert len(errors[0]) == 2
 
 
 def test_the_build_invoke_moderation_and_the_intake_read_a_thread_alike(tmp_path):
     """One reader (store.read_thread): the build stops with exactly the
     problems ``invoke moderation`` lists, and the intake decides the
-    comments the build reads."""
+    comments the build reads.
+    """
     from chapar.cli import moderation as cli
     from chapar.intake import site as intake_site
 
-    site = make_site(tmp_path, news={"a.md": ARTICLE}, comments={
-        f"{CODE}/1.md": comment("مینا", "1397/06/05 11:00", "خبر خوبی بود."),
-        f"{CODE}/2.md": comment("حسن", "1397/06/05 12:00", "موافقم.", ReplyTo="9"),
-        f"{CODE}/3.md": "Author: x\n\nبدون تاریخ\n",
-        "999/1.md": comment("x", "1397/06/05", "متن"),
-        "stray.md": comment("x", "1397/06/05", "متن")})
+    site = make_site(
+        tmp_path,
+        news={"a.md": ARTICLE},
+        comments={
+            f"{CODE}/1.md": comment("مینا", "1397/06/05 11:00", "خبر خوبی بود."),
+            f"{CODE}/2.md": comment("حسن", "1397/06/05 12:00", "موافقم.", ReplyTo="9"),
+            f"{CODE}/3.md": "Author: x\n\nبدون تاریخ\n",
+            "999/1.md": comment("x", "1397/06/05", "متن"),
+            "stray.md": comment("x", "1397/06/05", "متن"),
+        },
+    )
     (site / f"content/comments/{CODE}/4.md").write_bytes(b"Author: x\nDate: 1397/06/05\n\n\xff\n")
     with pytest.raises(BuildError) as err:
         build_site(site)
@@ -251,8 +300,10 @@ def test_the_build_invoke_moderation_and_the_intake_read_a_thread_alike(tmp_path
     with pytest.MonkeyPatch.context() as mp:
         mp.chdir(site)
         rows, listed = cli.collect(".")
-    assert rows == [] and [str(p) for p in listed] == built
-    assert len(built) == 5 and sum("ReplyTo '9'" in p for p in built) == 1
+    assert rows == []
+    assert [str(p) for p in listed] == built
+    assert len(built) == 5
+    assert sum("ReplyTo '9'" in p for p in built) == 1
     thread = intake_site.Thread(site / "content/comments" / str(CODE), str(CODE))
     article = intake_site.read_news(site / "content/news/a.md")
     thread.refresh(m.load_rules(site / "data/moderation/rules.toml"), article)
@@ -280,7 +331,8 @@ def test_a_failed_worker_leaves_the_pass_to_the_build(tmp_path, monkeypatch, cap
     monkeypatch.setattr(sitepass, "_MAIN", "import sys; sys.exit('broken {}')")
     there = build_site(site, output=tmp_path / "there", COMMENTS={"worker": True})
     assert comments.LAST_BUILD["worker"] is False
-    assert "the worker process failed" in caplog.text and "broken" in caplog.text
+    assert "the worker process failed" in caplog.text
+    assert "broken" in caplog.text
     assert differences(here, there) == []
 
 
@@ -288,8 +340,9 @@ def test_settings_a_worker_cannot_be_given_leave_the_pass_to_the_build(tmp_path)
     site = site_with_two_articles(tmp_path)
     jinja = {"trim_blocks": True, "lstrip_blocks": True, "finalize": lambda value: value}
     here = build_site(site, output=tmp_path / "here", COMMENTS={"worker": False})
-    there = build_site(site, output=tmp_path / "there", COMMENTS={"worker": True},
-                       JINJA_ENVIRONMENT=jinja)  # a lambda cannot be pickled
+    there = build_site(
+        site, output=tmp_path / "there", COMMENTS={"worker": True}, JINJA_ENVIRONMENT=jinja
+    )  # a lambda cannot be pickled
     assert comments.LAST_BUILD["worker"] is False
     assert differences(here, there) == []
 
@@ -298,24 +351,50 @@ def test_settings_a_worker_cannot_be_given_leave_the_pass_to_the_build(tmp_path)
 
 
 def test_comment_paths_are_rglob_in_order(tmp_path):
-    for rel in ("a/1.md", "a-b/2.md", "a/sub/3.md", "x.md", "a/.h.md", "b/c.txt", "10/1.md",
-                "9/2.md", "a/z.md", "a/Z.md"):
+    for rel in (
+        "a/1.md",
+        "a-b/2.md",
+        "a/sub/3.md",
+        "x.md",
+        "a/.h.md",
+        "b/c.txt",
+        "10/1.md",
+        "9/2.md",
+        "a/z.md",
+        "a/Z.md",
+    ):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x")
     (tmp_path / "link").symlink_to(tmp_path / "a")
-    expected = [(str(p), p.relative_to(tmp_path).parts[0]
-                 if len(p.relative_to(tmp_path).parts) == 2 else None)
-                for p in sorted(tmp_path.rglob("*.md"))]
+    expected = [
+        (
+            str(p),
+            p.relative_to(tmp_path).parts[0] if len(p.relative_to(tmp_path).parts) == 2 else None,
+        )
+        for p in sorted(tmp_path.rglob("*.md"))
+    ]
     assert list(store.comment_paths(tmp_path)) == expected
     assert list(store.comment_paths(f"{tmp_path}/")) == expected
 
 
 def test_comment_dates_are_parse_date():
     rng = random.Random(1397)
-    values = ["1397/06/05 09:07", "۱۳۹۷/۰۶/۰۵ ۰۹:۰۷", "1402/12/30", "1403/12/30 10:00",
-              "1397/06/05 24:00", "2018-08-27 09:07", "1397/13/01", "1397-6-5T9:07:59", "x"]
-    values += [f"{rng.randint(1300, 1800)}/{rng.randint(0, 13)}/{rng.randint(0, 32)} "
-               f"{rng.randint(0, 25)}:{rng.randint(0, 61):02d}" for _ in range(3000)]
+    values = [
+        "1397/06/05 09:07",
+        "۱۳۹۷/۰۶/۰۵ ۰۹:۰۷",
+        "1402/12/30",
+        "1403/12/30 10:00",
+        "1397/06/05 24:00",
+        "2018-08-27 09:07",
+        "1397/13/01",
+        "1397-6-5T9:07:59",
+        "x",
+    ]
+    values += [
+        f"{rng.randint(1300, 1800)}/{rng.randint(0, 13)}/{rng.randint(0, 32)} "
+        f"{rng.randint(0, 25)}:{rng.randint(0, 61):02d}"
+        for _ in range(3000)
+    ]
     for value in values:
         try:
             expected = parse_date(value)
@@ -333,10 +412,51 @@ def test_comment_dates_are_parse_date():
 def test_the_fast_path_matches_markdown_on_random_text():
     renderer = render.BodyRenderer()
     rng = random.Random(6)
-    pieces = ["*", "**", "***", " ", "  ", "\n", "\n\n", "\t", "\xa0", "\r", "\u2028", "ب",
-              "سلام", "a", "1.", "1)", "۱", "-", "=", "+", ">", "#", "!", "_", "`", "&", "<",
-              ":", ".", "،", "«", "»", "\u200c", "(", ")", "'", '"', "x*y", "**دولت**",
-              "** ", " **", "---", "https://x.ir"]
+    pieces = [
+        "*",
+        "**",
+        "***",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        "\t",
+        "\xa0",
+        "\r",
+        "\u2028",
+        "ب",
+        "سلام",
+        "a",
+        "1.",
+        "1)",
+        "۱",
+        "-",
+        "=",
+        "+",
+        ">",
+        "#",
+        "!",
+        "_",
+        "`",
+        "&",
+        "<",
+        ":",
+        ".",
+        "،",
+        "«",
+        "»",
+        "\u200c",
+        "(",
+        ")",
+        "'",
+        '"',
+        "x*y",
+        "**دولت**",
+        "** ",
+        " **",
+        "---",
+        "https://x.ir",
+    ]
     fast = strong = 0
     for _ in range(30000):
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 16)))
@@ -345,9 +465,11 @@ def test_the_fast_path_matches_markdown_on_random_text():
             continue
         fast += 1
         strong += "<strong>" in rendered
-        assert render._CLEANER.clean(rendered) == render._CLEANER.clean(
-            renderer.markdown(text)), text
-    assert fast > 1000 and strong > 100  # both kinds were tried
+        assert render._CLEANER.clean(rendered) == render._CLEANER.clean(renderer.markdown(text)), (
+            text
+        )
+    assert fast > 1000
+    assert strong > 100
 
 
 # --- the engine against its plain definitions ------------------------------------------
@@ -398,19 +520,47 @@ def reference_find(lexicon, words):
 
 def random_texts(rules, count=8000):
     rng = random.Random(1403)
-    pieces = list("abcdefghijklmnopqrstuvwxyz ABCKW.:/@-_*!?،؛ ۱۲3٤\u200c\u200dـًٌٍ\u0670ي ك ى ة أ إ ؤ ء")
-    pieces += list("اآبپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیـ ") + [
-        "www.", "http://", "https://x.ir", "a@b.ir", "ال", "الله", "کلاه", "بردار", "k.i.r", "ﻻ",
-        "ｗｗｗ.", "\u0301", "ẁ", "ſ", "K", "ı", "ـــ", "  ", "\n", "شكرا", "merci", "the"]
+    pieces = list(
+        "abcdefghijklmnopqrstuvwxyz ABCKW.:/@-_*!?،؛ ۱۲3٤\u200c\u200dـًٌٍ\u0670ي ك ى ة أ إ ؤ ء"
+    )
+    pieces += [
+        *list("اآبپتثجچحخدذرزژسشصضطظعغفقکگلمنوهیـ "),
+        "www.",
+        "http://",
+        "https://x.ir",
+        "a@b.ir",
+        "ال",
+        "الله",
+        "کلاه",
+        "بردار",
+        "k.i.r",
+        "ﻻ",
+        "ｗｗｗ.",
+        "́",
+        "ẁ",
+        "ſ",
+        "K",
+        "ı",
+        "ـــ",
+        "  ",
+        "\n",
+        "شكرا",
+        "merci",
+        "the",
+    ]
     terms = list(rules.of("lexicon")[0].lexicon.terms)
     texts = []
     for _ in range(count):
         texts.append("".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))))
         term = rng.choice(terms)
         k = rng.randint(0, len(term))
-        texts.append(rng.choice(["", "این ", "و به "]) + term[:k]
-                     + rng.choice([" ", "\u200c", " " + term[k - 1:k], "", "ـ"]) + term[k:]
-                     + rng.choice(["", " است", "ها"]))
+        texts.append(
+            rng.choice(["", "این ", "و به "])
+            + term[:k]
+            + rng.choice([" ", "\u200c", " " + term[k - 1 : k], "", "ـ"])
+            + term[k:]
+            + rng.choice(["", " است", "ها"])
+        )
     return texts
 
 
@@ -430,7 +580,8 @@ def test_the_engine_agrees_with_its_plain_definitions(rules):
         assert lexicon.find(words) == reference_find(lexicon, words), text
         content = {checks._stem(w) for w in words if len(w) > 1 and w not in relevance.stop_words}
         assert (m.check_text(relevance, text, words, article) is None) == (
-            len(content) < 4 or len(content & article) >= 0.2 * len(content)), text
+            len(content) < 4 or len(content & article) >= 0.2 * len(content)
+        ), text
 
 
 def test_every_one_letter_word_is_skipped_by_relevance(rules):

@@ -1,8 +1,7 @@
 """The publish gates that need no browser, on small planted outputs."""
 
-from chapar.publishing.gates import feed_problems, leaked_emails, leaked_texts, pages_of_each_type
-
 import tasks
+from chapar.publishing.gates import feed_problems, leaked_emails, leaked_texts, pages_of_each_type
 
 
 def write(root, rel, text):
@@ -14,7 +13,9 @@ def write(root, rel, text):
 def test_an_email_anywhere_in_the_output_is_found(tmp_path):
     write(tmp_path, "news/1/index.html", "<p>نظر</p>")
     write(tmp_path, "pagefind/fragment/x.pf_meta", "reader@example.com")
-    assert leaked_emails(tmp_path) == ["pagefind/fragment/x.pf_meta: e-mail address reader@example.com"]
+    assert leaked_emails(tmp_path) == [
+        "pagefind/fragment/x.pf_meta: e-mail address reader@example.com"
+    ]
 
 
 def test_held_comment_text_is_found(tmp_path):
@@ -30,8 +31,11 @@ def test_the_project_hands_its_held_comments_to_the_gate():
 
 
 def test_feeds_must_parse_and_carry_gregorian_timestamps(tmp_path):
-    write(tmp_path, "feeds/all.atom.xml",
-          '<feed xmlns="http://www.w3.org/2005/Atom"><updated>1397-06-05T09:07:00+04:30</updated></feed>')
+    write(
+        tmp_path,
+        "feeds/all.atom.xml",
+        '<feed xmlns="http://www.w3.org/2005/Atom"><updated>1397-06-05T09:07:00+04:30</updated></feed>',
+    )
     write(tmp_path, "feeds/all.rss.xml", "<rss><channel><pubDate>not a date")
     problems = feed_problems(tmp_path)
     assert any("<updated> '1397-06-05T09:07:00+04:30'" in p for p in problems)

@@ -21,11 +21,19 @@ from pathlib import Path
 import pytest
 
 from hostile_support import (
-    ALL_VECTORS, FIELDS, build_hostile_site, browse_all, field_of, first_label,
-    labels_in, make_hostile_site, parsed_findings,
+    ALL_VECTORS,
+    FIELDS,
+    browse_all,
+    build_hostile_site,
+    field_of,
+    first_label,
+    labels_in,
+    make_hostile_site,
+    parsed_findings,
 )
 
 pytestmark = pytest.mark.browser
+
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
@@ -47,17 +55,22 @@ def parsed(hostile, browser):
 
 
 def _of(field, findings):
-    return [(page, f) for page, f in findings
-            if (first_label(f) and field_of(first_label(f)) == field)]
+    return [
+        (page, f) for page, f in findings if (first_label(f) and field_of(first_label(f)) == field)
+    ]
 
 
 def test_every_field_reaches_the_site(hostile):
     """Not a vacuous suite: each field's vectors are in the output (as text),
-    every intake post was answered and most were written."""
+    every intake post was answered and most were written.
+    """
     output, answers = hostile
     assert len(ALL_VECTORS) >= 32
-    text = "".join(p.read_text(encoding="utf-8", errors="replace")
-                   for p in Path(output).rglob("*") if p.suffix in (".html", ".xml", ".json"))
+    text = "".join(
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in Path(output).rglob("*")
+        if p.suffix in (".html", ".xml", ".json")
+    )
     import html
     import urllib.parse
 
@@ -72,7 +85,8 @@ def test_every_field_reaches_the_site(hostile):
 def test_nothing_runs_from(field, browsed):
     """Every page opened, hovered, focused and its events fired: the
     recorder never called by a vector of ``field``, and no on* attribute or
-    script URL of it in the live DOM."""
+    script URL of it in the live DOM.
+    """
     hits, dom = browsed
     ran = [(page, label) for page, label in hits if field_of(label) == field]
     live = _of(field, [(page, f) for page, found in dom.items() for f in found])
@@ -91,7 +105,9 @@ def test_no_dialog_and_no_unlabelled_script(browsed):
 @pytest.mark.parametrize("field", FIELDS)
 def test_chromium_parses_no_injected_markup_from(field, parsed):
     found = _of(field, parsed)
-    assert found == [], f"{FIELDS[field]}: {len(found)} on {sorted({p for p, _ in found})[:8]}: {found[:3]}"
+    assert found == [], (
+        f"{FIELDS[field]}: {len(found)} on {sorted({p for p, _ in found})[:8]}: {found[:3]}"
+    )
 
 
 def test_chromium_parses_no_unlabelled_injected_markup(parsed):

@@ -1,6 +1,7 @@
 """The whole loop in Chromium: the built article's form posts to the running
 intake service, the reader lands back on the article with the note, the
-file is in content/comments/, and the next build shows the comment."""
+file is in content/comments/, and the next build shows the comment.
+"""
 
 import pytest
 
@@ -36,8 +37,10 @@ def test_reader_posts_the_form_and_finds_the_comment_after_a_build(loop, page):
     assert "پس از به‌روزرسانی بعدی" in page.locator("#comments-sent").inner_text()
     [path] = [p for p in comment_files(site, SEED) if p.name not in ("1.md", "held.md")]
     comment, problems = store.read_comment(path, str(SEED))
-    assert problems == [] and comment.email == "browser.reader@example.org"
+    assert problems == []
+    assert comment.email == "browser.reader@example.org"
     build_site(site, output=out, COMMENTS={"endpoint": service.base})
     page.goto(f"{url}/news/{SEED}/")
     assert page.locator(f"#comment-{comment.id}").inner_text().count("خواننده مرورگر") == 1
-    assert page.console_errors == [] and page.external_requests == []
+    assert page.console_errors == []
+    assert page.external_requests == []

@@ -7,13 +7,21 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from http.client import HTTPConnection, HTTPException
 
+from chapar.build import runner
 from chapar.cli import moderation as cli
 from chapar.comments import store
 from conftest import make_site
 from intake_support import (
-    EXISTING, OTHER, SEED, Service, comment_files, intake_news, on_topic, post, running,
+    EXISTING,
+    OTHER,
+    SEED,
+    Service,
+    comment_files,
+    intake_news,
+    on_topic,
+    post,
+    running,
 )
-from chapar.build import runner
 
 CLIENTS = 20
 PER_CLIENT = 10
@@ -21,7 +29,8 @@ PER_CLIENT = 10
 
 def burst(service, client_index, count, stop=None, accepted=None):
     """One client posting ``count`` comments on one keep-alive connection:
-    (Id, text) of each accepted one, in order, appended to ``accepted``."""
+    (Id, text) of each accepted one, in order, appended to ``accepted``.
+    """
     conn = HTTPConnection("127.0.0.1", service.port, timeout=10)
     accepted = [] if accepted is None else accepted
     try:
@@ -29,9 +38,14 @@ def burst(service, client_index, count, stop=None, accepted=None):
             if stop is not None and stop.is_set():
                 break
             i = client_index * 100000 + n
-            status, _, body = post(service.base, OTHER, {"name": f"خواننده {client_index}",
-                                                         "text": on_topic(i)},
-                                   as_json=True, client=f"10.9.0.{client_index + 1}", conn=conn)
+            status, _, body = post(
+                service.base,
+                OTHER,
+                {"name": f"خواننده {client_index}", "text": on_topic(i)},
+                as_json=True,
+                client=f"10.9.0.{client_index + 1}",
+                conn=conn,
+            )
             assert status == 202, body
             accepted.append((json.loads(body)["id"], on_topic(i)))
     finally:
@@ -41,7 +55,7 @@ def burst(service, client_index, count, stop=None, accepted=None):
 
 def test_200_posts_from_20_clients_give_200_valid_files(tmp_path):
     site = make_site(tmp_path, news=intake_news(), comments=EXISTING)
-    with running(site, "--rate-limit", PER_CLIENT) as service:
+    with running(site, "--rate-limit", PER_CLIENT) as service:  # noqa: SIM117
         with ThreadPoolExecutor(CLIENTS) as pool:
             results = list(pool.map(lambda k: burst(service, k, PER_CLIENT), range(CLIENTS)))
     accepted = [item for result in results for item in result]
@@ -49,10 +63,14 @@ def test_200_posts_from_20_clients_give_200_valid_files(tmp_path):
     files = comment_files(site, OTHER)
     assert len(files) == CLIENTS * PER_CLIENT
     assert sorted(p.stem for p in files) == sorted(i for i, _ in accepted)
-    by_code, problems = store.read_all(site / "content/comments", cli.news_sources(site / "content/news"))
+    by_code, problems = store.read_all(
+        site / "content/comments", cli.news_sources(site / "content/news")
+    )
     assert problems == []
     assert sorted(c.body for c in by_code[str(OTHER)]) == sorted(t for _, t in accepted)
-    with_temp = [p for p in (site / "content/comments").rglob("*") if p.is_file() and p.suffix != ".md"]
+    with_temp = [
+        p for p in (site / "content/comments").rglob("*") if p.is_file() and p.suffix != ".md"
+    ]
     assert with_temp == []
     runner.check(site / "pelicanconf.py")  # what `invoke check` runs: raises on any problem
 
@@ -64,7 +82,7 @@ def test_sigkill_mid_burst_leaves_only_whole_files(tmp_path):
     acknowledged = []
 
     def client(k):
-        try:
+        try:  # noqa: SIM105 (the comment on the pass says why)
             burst(service, k, 10_000, stop=stop, accepted=acknowledged)
         except (OSError, HTTPException, AssertionError, ValueError):
             pass  # the server died under us
@@ -89,16 +107,21 @@ def test_sigkill_mid_burst_leaves_only_whole_files(tmp_path):
     # every comment the service acknowledged is on disk
     assert {i for i, _ in acknowledged} <= {p.stem for p in files}
     # temporary files may remain (never .md, never read); the next start removes them
-    leftovers = [p for p in (site / "content/comments").rglob("*") if p.is_file() and p.suffix != ".md"]
+    leftovers = [
+        p for p in (site / "content/comments").rglob("*") if p.is_file() and p.suffix != ".md"
+    ]
     assert all(p.name.startswith(".intake-") for p in leftovers)
     with running(site):
         pass
-    assert [p for p in (site / "content/comments").rglob("*") if p.is_file() and p.suffix != ".md"] == []
+    assert [
+        p for p in (site / "content/comments").rglob("*") if p.is_file() and p.suffix != ".md"
+    ] == []
 
 
 def git(cwd, *args):
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def test_git_mode_commits_and_pushes_every_comment(tmp_path):
@@ -113,7 +136,8 @@ def test_git_mode_commits_and_pushes_every_comment(tmp_path):
     # a comment written by a service that died before committing it
     (site / "content/comments" / str(SEED) / "orphan.md").write_text(
         "Author: یتیم\nDate: 1397/06/05 13:00\n\nدولت الکترونیک در استان لازم است.\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     service = Service(site, "--push", "--rate-limit", 0)
     try:
         with ThreadPoolExecutor(CLIENTS) as pool:

@@ -10,12 +10,19 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
 
 import pelicanconf
+from conftest import ROOT
 
-LIBRARIES = ["chapar.persian", "chapar.news", "chapar.comments", "chapar.moderation",
-             "chapar.awards", "chapar.search", "chapar.intake"]
+LIBRARIES = [
+    "chapar.persian",
+    "chapar.news",
+    "chapar.comments",
+    "chapar.moderation",
+    "chapar.awards",
+    "chapar.search",
+    "chapar.intake",
+]
 
 
 def modules(package):
@@ -28,11 +35,15 @@ def modules(package):
 @pytest.mark.parametrize("package", LIBRARIES)
 def test_a_library_imports_no_pelican(package):
     names = [m for m in modules(package) if not m.endswith("__main__")]
-    code = ("import importlib, sys\n"
-            f"for name in {names!r}: importlib.import_module(name)\n"
-            "print(sorted({m.split('.')[0] for m in sys.modules} & {'pelican', 'chapar_persian', "
-            "'chapar_comments', 'chapar_awards', 'chapar_search', 'chapar_safe_build'}))\n")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    code = (
+        "import importlib, sys\n"
+        f"for name in {names!r}: importlib.import_module(name)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pelican', 'chapar_persian', "
+        "'chapar_comments', 'chapar_awards', 'chapar_search', 'chapar_safe_build'}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]", f"{package} loads {result.stdout.strip()}"
 
@@ -49,8 +60,13 @@ def test_no_library_imports_a_plugin():
 
 def test_plugins_holds_only_pelican_plugins_with_unshadowable_names():
     local = sorted(p.parent.name for p in (ROOT / "plugins").glob("*/__init__.py"))
-    assert local and all(name.startswith("chapar_") for name in local)
+    assert local
+    assert all(name.startswith("chapar_") for name in local)
     for name in local:
-        assert (ROOT / "plugins" / name / "__init__.py").read_text(encoding="utf-8").count("def register(")
+        assert (
+            (ROOT / "plugins" / name / "__init__.py")
+            .read_text(encoding="utf-8")
+            .count("def register(")
+        )
     enabled = [p for p in pelicanconf.PLUGINS if not p.startswith("pelican.plugins.")]
     assert sorted(enabled) == local  # every local plugin is enabled, and only these

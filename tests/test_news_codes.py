@@ -1,27 +1,38 @@
 """A NewsCode is read the same way everywhere (README.md, "Writing news"):
 the build's page, the comment folder, ``invoke moderation`` and the intake
-service all use persian.newsitem.parse_news_code."""
+service all use persian.newsitem.parse_news_code.
+"""
 
 import pytest
 
 from chapar.cli import moderation as cli
+from chapar.news.item import parse_news_code
 from conftest import build_site, make_site, news_item
 from intake_support import ORIGIN, OTHER, OTHER_ARTICLE, comment_files, on_topic, post, running
-from chapar.news.item import parse_news_code
 
 PADDED = OTHER_ARTICLE.replace(f"NewsCode: {OTHER}", "NewsCode: 0077")
 
 
-@pytest.mark.parametrize("value, code", [
-    ("77", 77), ("0077", 77), (" 0077 ", 77), ("۰۰۷۷", 77), ("٧٧", 77), (4385870, 4385870),
-    ("1" * 18, int("1" * 18)), ("0" * 30 + "5", 5),
-])
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [
+        ("77", 77),
+        ("0077", 77),
+        (" 0077 ", 77),
+        ("۰۰۷۷", 77),
+        ("٧٧", 77),
+        (4385870, 4385870),
+        ("1" * 18, int("1" * 18)),
+        ("0" * 30 + "5", 5),
+    ],
+)
 def test_news_codes_parse_to_one_canonical_number(value, code):
     assert parse_news_code(value) == code
 
 
-@pytest.mark.parametrize("value", ["", "0", "000", "-5", "+5", "12.5", "7 7", "abc", "７７",
-                                   "1e3", "../77", None])
+@pytest.mark.parametrize(
+    "value", ["", "0", "000", "-5", "+5", "12.5", "7 7", "abc", "７７", "1e3", "../77", None]
+)
 def test_anything_else_is_not_a_news_code(value):
     with pytest.raises(ValueError, match="is not a positive whole number"):
         parse_news_code(value)
@@ -48,7 +59,8 @@ def test_the_intake_takes_comments_for_a_zero_padded_news_code(padded_site):
         assert headers["location"] == f"{ORIGIN}/news/77/#comments-sent"
         for spelt, i in (("0077", 2), ("۷۷", 3)):  # the same article
             status, headers, _ = post(service.base, spelt, {**fields, "text": on_topic(i)})
-            assert status == 303 and headers["location"] == f"{ORIGIN}/news/77/#comments-sent"
+            assert status == 303
+            assert headers["location"] == f"{ORIGIN}/news/77/#comments-sent"
         assert post(service.base, 78, fields)[0] == 404
     written = comment_files(padded_site, 77)
     assert len(written) == 3
@@ -60,13 +72,15 @@ def test_the_intake_takes_comments_for_a_zero_padded_news_code(padded_site):
 def test_moderation_finds_the_article_of_a_zero_padded_news_code(padded_site):
     folder = padded_site / "content/comments/77"
     folder.mkdir(parents=True)
-    (folder / "1.md").write_text(f"Author: مریم\nDate: 1397/06/06 11:00\n\n{on_topic(4)}\n",
-                                 encoding="utf-8")
+    (folder / "1.md").write_text(
+        f"Author: مریم\nDate: 1397/06/06 11:00\n\n{on_topic(4)}\n", encoding="utf-8"
+    )
     rows, problems = cli.collect(padded_site)
     assert problems == []  # was: "no news item has NewsCode '77'"
     assert [(key, decision.status) for key, decision, _ in rows] == [("77/1", "published")]
     path = cli.set_status(padded_site, "0077/1", "rejected")
-    assert path == folder / "1.md" and "Status: rejected" in path.read_text(encoding="utf-8")
+    assert path == folder / "1.md"
+    assert "Status: rejected" in path.read_text(encoding="utf-8")
 
 
 PADDED_42 = OTHER_ARTICLE.replace(f"NewsCode: {OTHER}", "NewsCode: 0042")
@@ -80,8 +94,9 @@ def test_one_news_index_for_the_intake_and_moderation(tmp_path, name):
     site = make_site(tmp_path, news={name: PADDED_42})
     folder = site / "content/comments/42"
     folder.mkdir(parents=True)
-    (folder / "1.md").write_text(f"Author: مریم\nDate: 1397/06/06 11:00\n\n{on_topic(5)}\n",
-                                 encoding="utf-8")
+    (folder / "1.md").write_text(
+        f"Author: مریم\nDate: 1397/06/06 11:00\n\n{on_topic(5)}\n", encoding="utf-8"
+    )
     rows, problems = cli.collect(site)
     assert problems == []  # not "no news item has NewsCode '42'"
     assert [(key, decision.status) for key, decision, _ in rows] == [("42/1", "published")]
@@ -92,9 +107,11 @@ def test_one_news_index_for_the_intake_and_moderation(tmp_path, name):
         assert headers["location"] == f"{ORIGIN}/news/42/#comments-sent"
     assert len(comment_files(site, 42)) == 2
     rows, problems = cli.collect(site)
-    assert problems == [] and len(rows) == 2
+    assert problems == []
+    assert len(rows) == 2
     page = (build_site(site) / "news/42/index.html").read_text(encoding="utf-8")
-    assert on_topic(5) in page and on_topic(6) in page
+    assert on_topic(5) in page
+    assert on_topic(6) in page
 
 
 def test_the_index_keys_news_by_canonical_code(tmp_path):
@@ -102,8 +119,9 @@ def test_the_index_keys_news_by_canonical_code(tmp_path):
 
     news = tmp_path / "news"
     (news / "1397").mkdir(parents=True)
-    (news / "1397/a.md").write_text(news_item("0042", title="الف", extra="Status: Draft\n"),
-                                    encoding="utf-8")
+    (news / "1397/a.md").write_text(
+        news_item("0042", title="الف", extra="Status: Draft\n"), encoding="utf-8"
+    )
     (news / "1397/b.mkd").write_text(news_item("۷"), encoding="utf-8")
     (news / "1397/none.md").write_text("Title: بی‌کد\n\nمتن\n", encoding="utf-8")
     index = NewsIndex.of(news)
@@ -112,4 +130,6 @@ def test_the_index_keys_news_by_canonical_code(tmp_path):
     assert entry is index.get(42) is index.get("42")
     assert (entry.title, entry.status, entry.published) == ("الف", "draft", False)
     assert entry.lines == {"title": 1, "date": 2, "newscode": 3, "status": 4}
-    assert index.get("abc") is None and "0007" in index and 8 not in index
+    assert index.get("abc") is None
+    assert "0007" in index
+    assert 8 not in index

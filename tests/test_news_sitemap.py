@@ -6,12 +6,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from chapar.build.errors import BuildError
 from conftest import build_site, make_site, news_item
 
-from chapar.build.errors import BuildError
-
-NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9",
-      "news": "http://www.google.com/schemas/sitemap-news/0.9"}
+NS = {
+    "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+    "news": "http://www.google.com/schemas/sitemap-news/0.9",
+}
 NOW = datetime(2026, 12, 2, 12, 0, tzinfo=ZoneInfo("Asia/Tehran"))
 
 
@@ -23,16 +24,21 @@ def fixed_clock(monkeypatch):
 
 
 def test_the_news_sitemap_lists_the_last_two_days_newest_first(tmp_path):
-    site = make_site(tmp_path, news={
-        "old.md": news_item(1, title="سه روز پیش", date="2026-11-29 11:00"),
-        "edge.md": news_item(2, title="چهل و هفت ساعت پیش", date="2026-11-30 13:00"),
-        "new.md": news_item(3, title="دستگاه‌ها & <برتر>", date="2026-12-02 11:00"),
-    })
+    site = make_site(
+        tmp_path,
+        news={
+            "old.md": news_item(1, title="سه روز پیش", date="2026-11-29 11:00"),
+            "edge.md": news_item(2, title="چهل و هفت ساعت پیش", date="2026-11-30 13:00"),
+            "new.md": news_item(3, title="دستگاه‌ها & <برتر>", date="2026-12-02 11:00"),
+        },
+    )
     out = build_site(site, SITEURL="https://news.example.ir")
     root = ET.parse(out / "sitemap-news.xml").getroot()
     urls = root.findall("s:url", NS)
     assert [u.findtext("s:loc", namespaces=NS) for u in urls] == [
-        "https://news.example.ir/news/3/", "https://news.example.ir/news/2/"]
+        "https://news.example.ir/news/3/",
+        "https://news.example.ir/news/2/",
+    ]
     first = urls[0].find("news:news", NS)
     assert first.findtext("news:title", namespaces=NS) == "دستگاه‌ها & <برتر>"
     assert first.findtext("news:publication/news:name", namespaces=NS) == "چاپار"
@@ -56,7 +62,8 @@ def test_an_unknown_news_sitemap_setting_is_named(tmp_path):
 
 def test_a_rebuild_later_drops_news_that_left_the_window(tmp_path, monkeypatch):
     """The window moves with the clock, not with the content: a rebuild with
-    the page cache must still write what a clean build writes."""
+    the page cache must still write what a clean build writes.
+    """
     import chapar_news_sitemap as news_sitemap
 
     clock = {"now": NOW}

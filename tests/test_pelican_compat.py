@@ -4,7 +4,8 @@ and behaves as used; and a Pelican of another version turns the speed-ups
 built on them off, with one warning, and still builds the same site.
 
 A Pelican upgrade that fails one of these tests needs that internal's user
-looked at again (see README.md, "Pelican and persian-text-guard internals")."""
+looked at again (see README.md, "Pelican and persian-text-guard internals").
+"""
 
 import inspect
 import logging
@@ -37,32 +38,43 @@ def settings_for(folder):
 
 # --- versions -------------------------------------------------------------------
 
+
 def test_the_installed_versions_are_the_tested_ones():
     assert guard_compat.in_series(pelican_compat.pelican_version(), pelican_compat.TESTED_PELICAN)
-    assert guard_compat.in_series(guard_compat.installed_version("pelican-sitemap"),
-                                  pelican_compat.TESTED_SITEMAP)
+    assert guard_compat.in_series(
+        guard_compat.installed_version("pelican-sitemap"), pelican_compat.TESTED_SITEMAP
+    )
     assert guard_compat.in_series(guard_compat.guard_version(), guard_compat.TESTED_GUARD)
     assert pelican_compat.speedups_enabled()
 
 
 def test_release_series():
-    assert guard_compat.in_series("4.12.0", "4.12") and guard_compat.in_series("4.12", "4.12")
+    assert guard_compat.in_series("4.12.0", "4.12")
+    assert guard_compat.in_series("4.12", "4.12")
     assert not guard_compat.in_series("4.13.0", "4.12")
-    assert not guard_compat.in_series("4.1.2", "4.12") and not guard_compat.in_series(None, "4.12")
+    assert not guard_compat.in_series("4.1.2", "4.12")
+    assert not guard_compat.in_series(None, "4.12")
 
 
 # --- Writer._open_w and its bookkeeping (plugins/chapar_page_cache) ----------------
 
+
 def test_open_w_signature_and_bookkeeping(tmp_path):
     assert list(inspect.signature(Writer._open_w).parameters) == [
-        "self", "filename", "encoding", "override"]
+        "self",
+        "filename",
+        "encoding",
+        "override",
+    ]
     assert inspect.signature(Writer._open_w).parameters["override"].default is False
     writer = Writer(str(tmp_path), settings=settings_for(tmp_path))
-    assert writer._written_files == set() and writer._overridden_files == set()
+    assert writer._written_files == set()
+    assert writer._overridden_files == set()
     path = str(tmp_path / "a.html")
     with writer._open_w(path, "utf-8") as handle:
         handle.write("one")
-    assert writer._written_files == {path} and writer._overridden_files == set()
+    assert writer._written_files == {path}
+    assert writer._overridden_files == set()
     with pytest.raises(FileOverwriteFailedError):
         writer._open_w(path, "utf-8")
     with writer._open_w(path, "utf-8", override=True) as handle:
@@ -73,7 +85,8 @@ def test_open_w_signature_and_bookkeeping(tmp_path):
 
 def test_write_file_opens_every_page_through_open_w(tmp_path):
     """The page cache's link happens in ``_open_w``: Pelican's ``write_file``
-    must render the template, then open the file through it."""
+    must render the template, then open the file through it.
+    """
     opened = []
 
     class Counting(pelican_compat.OpeningWriter):
@@ -108,13 +121,15 @@ WRITES = [
 
 def _outcomes(writer_class, writes, folder, reuse):
     """What each write did (written, refused), and the writer's lists of
-    written and overridden files, relative to its output."""
+    written and overridden files, relative to its output.
+    """
     output = folder / "output"
     (output / "news/1").mkdir(parents=True)
     previous = folder / "previous.html"
     previous.write_text("<p>previous</p>", encoding="utf-8")
-    writer = writer_class(str(output), settings={**settings_for(output),
-                                                 "CACHE_PATH": str(folder / "cache")})
+    writer = writer_class(
+        str(output), settings={**settings_for(output), "CACHE_PATH": str(folder / "cache")}
+    )
     name, outcomes = "news/1/index.html", []
     for kind, override in writes:
         reused = page_cache.Reused(str(previous), name) if reuse and kind == "reused" else None
@@ -126,8 +141,10 @@ def _outcomes(writer_class, writes, folder, reuse):
             outcomes.append("written")
         except FileOverwriteFailedError:
             outcomes.append("refused")
-    relative = [sorted(os.path.relpath(p, output) for p in paths)
-                for paths in (writer._written_files, writer._overridden_files)]
+    relative = [
+        sorted(os.path.relpath(p, output) for p in paths)
+        for paths in (writer._written_files, writer._overridden_files)
+    ]
     return outcomes, relative
 
 
@@ -141,6 +158,7 @@ def test_reused_pages_keep_pelicans_bookkeeping_of_written_files(tmp_path, write
 
 # --- _DISCARD and _parse_metadata (plugins/chapar_persian/reader.py) ---------------
 
+
 def test_discard_is_the_value_pelican_drops(tmp_path):
     marker = pelican_compat.discard_marker()
     assert marker is readers._DISCARD
@@ -149,13 +167,17 @@ def test_discard_is_the_value_pelican_drops(tmp_path):
     # Pelican's read_file drops it from what a reader returned
     (tmp_path / "a.md").write_text("Title: a\nTags: ,\nSlug: a\n\ntext\n", encoding="utf-8")
     content = readers.Readers({**DEFAULT_CONFIG, "CACHE_CONTENT": False}).read_file(
-        str(tmp_path), "a.md")
-    assert "tags" not in content.metadata and content.metadata["title"] == "a"
+        str(tmp_path), "a.md"
+    )
+    assert "tags" not in content.metadata
+    assert content.metadata["title"] == "a"
 
 
 def test_parse_metadata_reads_the_converters_meta_and_can_read_again(tmp_path):
     assert list(inspect.signature(readers.MarkdownReader._parse_metadata).parameters) == [
-        "self", "meta"]
+        "self",
+        "meta",
+    ]
     settings = {**DEFAULT_CONFIG, "MARKDOWN": {**DEFAULT_CONFIG["MARKDOWN"]}}
     reader = readers.MarkdownReader(settings)
     md = Markdown(**reader.settings["MARKDOWN"])
@@ -171,23 +193,29 @@ def test_parse_metadata_reads_the_converters_meta_and_can_read_again(tmp_path):
 def test_the_persian_reader_drops_an_empty_agencies_header(tmp_path):
     from chapar_persian.reader import PersianMarkdownReader
 
-    settings = {**DEFAULT_CONFIG, "MARKDOWN": {**DEFAULT_CONFIG["MARKDOWN"]},
-                "PATH": str(tmp_path), "ARTICLE_PATHS": ["news"]}
+    settings = {
+        **DEFAULT_CONFIG,
+        "MARKDOWN": {**DEFAULT_CONFIG["MARKDOWN"]},
+        "PATH": str(tmp_path),
+        "ARTICLE_PATHS": ["news"],
+    }
     path = tmp_path / "news" / "a.md"
     path.parent.mkdir()
     path.write_text(news_item(7, extra="Agencies: ،"), encoding="utf-8")
     _content, metadata = PersianMarkdownReader(settings).read(str(path))
     assert metadata["agencies"] is pelican_compat.discard_marker()
-    assert metadata["newscode"] is not None and metadata["title"] == "خبر آزمایشی"
+    assert metadata["newscode"] is not None
+    assert metadata["title"] == "خبر آزمایشی"
 
 
 # --- Generator._update_context (plugins/chapar_taxonomy_lists) ----------------------
 
+
 def test_update_context_puts_dicts_in_as_their_items():
     class Fake:
-        context = {}
-        tags = {"a": [1], "b": [2]}
-        authors = [("x", [1])]
+        context = {}  # noqa: RUF012 (a stand-in for a Pelican generator)
+        tags = {"a": [1], "b": [2]}  # noqa: RUF012 (a stand-in for a Pelican generator)
+        authors = [("x", [1])]  # noqa: RUF012 (a stand-in for a Pelican generator)
 
     fake = Fake()
     Generator._update_context(fake, ("tags", "authors"))
@@ -205,9 +233,10 @@ def test_update_context_puts_dicts_in_as_their_items():
 
 # --- failed files in generated_content (plugins/chapar_comments) ------------------
 
+
 def test_a_file_pelican_failed_to_read_is_none_in_generated_content():
     class Fake:
-        context = {"generated_content": {}, "static_content": {}}
+        context = {"generated_content": {}, "static_content": {}}  # noqa: RUF012 (a stand-in for a Pelican generator)
 
     fake = Fake()
     Generator._add_failed_source_path(fake, os.path.join("news", "..", "news", "bad.md"))
@@ -217,6 +246,7 @@ def test_a_file_pelican_failed_to_read_is_none_in_generated_content():
 
 
 # --- pelican-sitemap's singleton (plugins/chapar_sitemap_pin) -----------------------
+
 
 def test_the_sitemap_keeps_the_first_pelican_until_restarted():
     from pelican.plugins.sitemap import sitemap
@@ -232,12 +262,14 @@ def test_the_sitemap_keeps_the_first_pelican_until_restarted():
         assert generator._main_pelican is first
         generator.page_queue.append(("x", None))
         pelican_compat.restart_sitemap(second)
-        assert generator._main_pelican is second and generator.page_queue == []
+        assert generator._main_pelican is second
+        assert generator.page_queue == []
     finally:
         generator._main_pelican, generator.page_queue, generator.now = saved
 
 
 # --- persian-text-guard's bundled lists (chapar/moderation) -------------------------
+
 
 def test_the_bundled_lists_are_found_by_their_first_line():
     from persian_text_guard import WordList
@@ -246,15 +278,18 @@ def test_the_bundled_lists_are_found_by_their_first_line():
     assert guard_compat.bundled_list_text("persian") == BUNDLED_WORD_LISTS[0]
     assert guard_compat.bundled_list_text("finglish") == BUNDLED_WORD_LISTS[1]
     persian = WordList.parse(guard_compat.bundled_list_text("persian"))
-    assert persian and set(persian) <= set(WordList.all())
+    assert persian
+    assert set(persian) <= set(WordList.all())
 
 
 def test_moderation_does_not_import_pelican():
     import subprocess
     import sys
 
-    code = ("import sys; import chapar.moderation as e; e.bundled_terms('persian'); "
-            "print(any(m == 'pelican' or m.startswith('pelican.') for m in sys.modules))")
+    code = (
+        "import sys; import chapar.moderation as e; e.bundled_terms('persian'); "
+        "print(any(m == 'pelican' or m.startswith('pelican.') for m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -266,7 +301,7 @@ def test_another_guard_warns_once_and_a_missing_list_fails_clearly(monkeypatch, 
         guard_compat.bundled_list_text("finglish")
     assert len([r for r in caplog.records if "1.6.0" in r.getMessage()]) == 1
     monkeypatch.setitem(guard_compat.BUNDLED_LIST_HEADERS, "persian", "# Renamed")
-    with pytest.raises(guard_compat.MissingInternal, match="persian-text-guard 1.6.0"):
+    with pytest.raises(guard_compat.MissingInternal, match=r"persian-text-guard 1\.6\.0"):
         guard_compat.bundled_list_text("persian")
 
 
@@ -274,17 +309,21 @@ def test_another_guard_warns_once_and_a_missing_list_fails_clearly(monkeypatch, 
 
 CACHED = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
 NEWS = {
-    "1397/a.md": news_item(1, "خبر یک", "1397/06/05 09:07", "Tags: بجنورد، دولت\nCategory: استان‌ها\n"),
+    "1397/a.md": news_item(
+        1, "خبر یک", "1397/06/05 09:07", "Tags: بجنورد، دولت\nCategory: استان‌ها\n"
+    ),
     "1397/b.md": news_item(2, "خبر دو", "1397/06/06 10:00", "Tags: بجنورد\n"),
 }
 
 
 def test_another_pelican_turns_the_speedups_off_and_builds_the_same_site(
-        tmp_path, monkeypatch, caplog):
+    tmp_path, monkeypatch, caplog
+):
     site = make_site(tmp_path, news=NEWS)
     build_site(site, **CACHED)  # the tested Pelican: a cache to be reused
     build_site(site, **CACHED)
-    assert page_cache.LAST_BUILD["reused"] > 0 and page_cache.LAST_BUILD["rendered"] == 0
+    assert page_cache.LAST_BUILD["reused"] > 0
+    assert page_cache.LAST_BUILD["rendered"] == 0
     tested = shutil.copytree(site / "output", tmp_path / "tested")
 
     monkeypatch.setattr(pelican_compat, "pelican_version", lambda: "4.13.0")
@@ -294,7 +333,11 @@ def test_another_pelican_turns_the_speedups_off_and_builds_the_same_site(
             build_site(site, **CACHED)
             assert page_cache.LAST_BUILD == {}  # Pelican's own writer: nothing reused
             assert differences(site / "output", tested) == []
-    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING
-                and "4.13.0" in r.getMessage()]
+    warnings = [
+        r.getMessage()
+        for r in caplog.records
+        if r.levelno == logging.WARNING and "4.13.0" in r.getMessage()
+    ]
     assert len(warnings) == 1
-    assert "chapar_page_cache" in warnings[0] and "4.12.x" in warnings[0]
+    assert "chapar_page_cache" in warnings[0]
+    assert "4.12.x" in warnings[0]

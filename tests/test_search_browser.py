@@ -3,7 +3,6 @@
 import pytest
 
 import chapar_search as search_module
-
 from conftest import build_site, make_site, news_item, serve_folder
 
 pytestmark = pytest.mark.browser
@@ -20,16 +19,33 @@ SEED = (
 def search_url(tmp_path_factory):
     site = make_site(
         tmp_path_factory.mktemp("search"),
-        comments={"4385870/1.md": "Author: خواننده\nDate: 1397/06/05 11:00\n\n"
-                                  "اجرای کامل دولت الکترونیک در استان و زرافه‌خانه لازم است.\n"},
+        comments={
+            "4385870/1.md": "Author: خواننده\nDate: 1397/06/05 11:00\n\n"
+            "اجرای کامل دولت الکترونیک در استان و زرافه‌خانه لازم است.\n"
+        },
         news={
             "seed.md": SEED,
-            "ali.md": news_item(11, "دیدار علی با کشاورزان", "1399/02/10", "Category: اقتصاد\n",
-                                body="علی گفت کشاورزان سرمایه استان هستند."),
-            "arabic.md": news_item(12, "گزارش پيشرفت", "1401/03/10", "Category: اقتصاد\n",
-                                   body="گزارش پيشرفت طرح كشاورزان."),
-            "tax.md": news_item(13, "پرداخت مالیات", "1402/01/20", "Tags: مودیان\n",
-                                body="مهلت پرداخت مالیات تمدید شد."),
+            "ali.md": news_item(
+                11,
+                "دیدار علی با کشاورزان",
+                "1399/02/10",
+                "Category: اقتصاد\n",
+                body="علی گفت کشاورزان سرمایه استان هستند.",
+            ),
+            "arabic.md": news_item(
+                12,
+                "گزارش پيشرفت",
+                "1401/03/10",
+                "Category: اقتصاد\n",
+                body="گزارش پيشرفت طرح كشاورزان.",
+            ),
+            "tax.md": news_item(
+                13,
+                "پرداخت مالیات",
+                "1402/01/20",
+                "Tags: مودیان\n",
+                body="مهلت پرداخت مالیات تمدید شد.",
+            ),
         },
     )
     out = build_site(site)
@@ -41,9 +57,7 @@ def search_url(tmp_path_factory):
 def search(page, url, query):
     page.goto(url)
     page.fill("#search-q", query)
-    page.wait_for_function(
-        "document.querySelector('.search__status').textContent.length > 0"
-    )
+    page.wait_for_function("document.querySelector('.search__status').textContent.length > 0")
     return page.locator(".search__result h2 a").all_inner_texts()
 
 
@@ -61,7 +75,8 @@ def test_digits_and_arabic_letters_find_the_seed(page, search_url, query):
     titles = search(page, search_url, query)
     # News first (newest first), then agency and festival pages that match.
     assert titles[0] == "دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت"
-    assert page.console_errors == [] and page.external_requests == []
+    assert page.console_errors == []
+    assert page.external_requests == []
 
 
 def test_result_shows_jalali_date_and_excerpt(page, search_url):
@@ -73,7 +88,8 @@ def test_result_shows_jalali_date_and_excerpt(page, search_url):
 
 def test_without_zwnj_finds_with_zwnj(page, search_url):
     assert search(page, search_url, "میشود")[0] == (
-        "دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت")
+        "دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت"
+    )
 
 
 def test_query_in_the_address_and_year_filter(page, search_url):
@@ -81,7 +97,9 @@ def test_query_in_the_address_and_year_filter(page, search_url):
     page.wait_for_selector(".search__result")
     # From two shards (1401 and 1399), newest first.
     assert page.locator(".search__result h2 a").all_inner_texts() == [
-        "گزارش پیشرفت", "دیدار علی با کشاورزان"]
+        "گزارش پیشرفت",
+        "دیدار علی با کشاورزان",
+    ]
     page.select_option("select[name=year]", "۱۳۹۹")
     page.wait_for_function("document.querySelectorAll('.search__result').length === 1")
     assert page.locator(".search__result h2 a").all_inner_texts() == ["دیدار علی با کشاورزان"]
@@ -92,7 +110,8 @@ def test_one_query_lists_news_of_several_years_newest_first_then_other_pages(pag
     # Each Jalali year of news is a shard of its own, and agency pages another.
     assert search(page, search_url, "کشاورزان") == ["گزارش پیشرفت", "دیدار علی با کشاورزان"]
     assert search(page, search_url, "مالیات") == ["پرداخت مالیات", "اداره کل مالیات"]
-    assert page.console_errors == [] and page.external_requests == []
+    assert page.console_errors == []
+    assert page.external_requests == []
 
 
 def test_a_word_one_shard_lacks_finds_nothing_there(page, search_url):
@@ -122,18 +141,23 @@ def test_header_search_box_leads_to_the_search_page(page, search_url):
     page.press("#site-search-q", "Enter")
     page.wait_for_selector(".search__result")
     assert page.locator(".search__result h2 a").all_inner_texts() == ["دیدار علی با کشاورزان"]
-    assert page.console_errors == [] and page.external_requests == []
+    assert page.console_errors == []
+    assert page.external_requests == []
 
 
 def test_a_changed_article_is_found_after_a_rebuild(page, tmp_path):
     cached = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
-    site = make_site(tmp_path, news={
-        "old.md": news_item(1, "خبر قدیمی", "1397/06/05", body="گزارش بودجه استان."),
-        "new.md": news_item(2, "خبر تازه", "1402/02/10", body="گزارش جلسه شورا."),
-    })
+    site = make_site(
+        tmp_path,
+        news={
+            "old.md": news_item(1, "خبر قدیمی", "1397/06/05", body="گزارش بودجه استان."),
+            "new.md": news_item(2, "خبر تازه", "1402/02/10", body="گزارش جلسه شورا."),
+        },
+    )
     build_site(site, **cached)
     (site / "content/news/new.md").write_text(
-        news_item(2, "خبر تازه", "1402/02/10", body="گزارش نشست شورا درباره کرگدن."), "utf-8")
+        news_item(2, "خبر تازه", "1402/02/10", body="گزارش نشست شورا درباره کرگدن."), "utf-8"
+    )
     out = build_site(site, **cached)
     assert search_module.LAST_BUILD["reused"]  # the 1397 shard came from the cache
     server, url = serve_folder(out)

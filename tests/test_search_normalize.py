@@ -14,7 +14,7 @@ EXAMPLES = json.loads((ROOT / "tests/data/search_normalize_examples.json").read_
 JS = ROOT / "theme/static/js/search-normalize.js"
 
 
-@pytest.mark.parametrize("text, expected", EXAMPLES)
+@pytest.mark.parametrize(("text", "expected"), EXAMPLES)
 def test_python_normaliser(text, expected):
     assert normalize_for_search(text) == expected
 
@@ -28,8 +28,12 @@ def test_javascript_normaliser_gives_the_same_answers():
         "process.stdout.write(JSON.stringify(examples.map(([t]) => normalizeForSearch(t))));"
     )
     result = subprocess.run(
-        ["node", "-e", script], input=json.dumps({"examples": EXAMPLES, "folding": export()}),
-        capture_output=True, text=True, check=True, timeout=60,
+        ["node", "-e", script],
+        input=json.dumps({"examples": EXAMPLES, "folding": export()}),
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     assert json.loads(result.stdout) == [expected for _, expected in EXAMPLES]
 

@@ -8,11 +8,9 @@ import os
 import pytest
 
 import chapar_search as search
-from conftest import build_site, make_site, news_item
+from chapar.search import job, normalize, shards
 from chapar_safe_build import BuildError
-from chapar.search import job
-from chapar.search import normalize
-from chapar.search import shards
+from conftest import build_site, make_site, news_item
 from test_builds import differences
 
 CACHED = {"CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
@@ -31,7 +29,7 @@ def fragments(folder):
     """{url: fragment} of every page in the Pagefind index under ``folder``."""
     found = {}
     for path in folder.rglob("*.pf_fragment"):
-        data = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+        data = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd") :])
         found[data["url"]] = data
     return found
 
@@ -48,24 +46,38 @@ def test_news_is_sharded_by_jalali_year_newest_first_then_other_pages(tmp_path):
     # One runtime for all shards (the search page merges them): the first's.
     assert (out / "pagefind/news-1399/pagefind.js").is_file()
     for name in ("news-1397", "pages"):
-        assert sorted(p.name for p in (out / "pagefind" / name).iterdir()
-                      if p.is_file() and not p.name.endswith(".pf_meta")) == [
-            "pagefind-entry.json"]
+        assert sorted(
+            p.name
+            for p in (out / "pagefind" / name).iterdir()
+            if p.is_file() and not p.name.endswith(".pf_meta")
+        ) == ["pagefind-entry.json"]
     assert not list((out / "pagefind").rglob("pagefind-ui.*"))
     by_url = fragments(out / "pagefind")
     assert sorted(url for url in by_url if url.startswith("/news/")) == [
-        "/news/1/", "/news/2/", "/news/3/"]
+        "/news/1/",
+        "/news/2/",
+        "/news/3/",
+    ]
     agency = by_url["/awards/agency/civil-registration/"]["content"]
-    assert "اداره کل ثبت احوال" in agency and "استقرار میز خدمت" in agency
+    assert "اداره کل ثبت احوال" in agency
+    assert "استقرار میز خدمت" in agency
     assert "زمینه" not in agency  # the award table's column headings are left out
 
 
 def test_the_copy_keeps_the_article_and_its_tags_not_its_share_links(tmp_path):
-    news = {"a.md": news_item(1, "خبر برچسب‌دار", "1397/06/05 09:07",
-                              "Tags: زرافه، کرگدن\nCategory: اقتصاد\n", body="متن خبر درباره بودجه.")}
+    news = {
+        "a.md": news_item(
+            1,
+            "خبر برچسب‌دار",
+            "1397/06/05 09:07",
+            "Tags: زرافه، کرگدن\nCategory: اقتصاد\n",
+            body="متن خبر درباره بودجه.",
+        )
+    }
     out = build_site(make_site(tmp_path, news=news))
     page = fragments(out / "pagefind")["/news/1/"]
-    assert "بودجه" in page["content"] and "زرافه" in page["content"]
+    assert "بودجه" in page["content"]
+    assert "زرافه" in page["content"]
     for left_out in ("تلگرام", "برچسب‌ها"):  # the share links, the tags' heading
         assert left_out not in page["content"]
     assert page["anchors"] == []  # ids are left out: the page shows no sub-results
@@ -76,29 +88,35 @@ def copier(selectors="nav, #comments, .share, div.x, [hidden], main p a"):
 
 
 def test_the_copy_is_main_folded_with_metadata_first_without_what_is_left_out():
-    html = ('<html><nav>منو</nav><main id="main" class="c"><h1 id="t">علي ۱۳۹۷</h1>'
-            '<section id="comments"><section>نظر</section></section><nav><nav>پیوند</nav></nav>'
-            '<footer class="x">برچسب</footer><p class="a share b">اشتراک</p>'
-            '<div class="x"><div>حذف</div></div><div class="y">ماند</div><p hidden>پنهان</p>'
-            '<p data-pagefind-ignore>نادیده</p><br data-pagefind-ignore="all"><p>پایان</p></main>'
-            '<footer>پانویس</footer></html>')
+    html = (
+        '<html><nav>منو</nav><main id="main" class="c"><h1 id="t">علي ۱۳۹۷</h1>'
+        '<section id="comments"><section>نظر</section></section><nav><nav>پیوند</nav></nav>'
+        '<footer class="x">برچسب</footer><p class="a share b">اشتراک</p>'
+        '<div class="x"><div>حذف</div></div><div class="y">ماند</div><p hidden>پنهان</p>'
+        '<p data-pagefind-ignore>نادیده</p><br data-pagefind-ignore="all"><p>پایان</p></main>'
+        "<footer>پانویس</footer></html>"
+    )
     copy = copier().copy(html, {"title": "علي & دیگران"}, {"date": "2018"})
     assert copy == (
         '<!doctype html><html lang="fa"><head><meta charset="utf-8"></head><body><main>'
         '<meta data-pagefind-meta="title[content]" content="علي &amp; دیگران">'
         '<meta data-pagefind-sort="date[content]" content="2018">'
         '<h1>علی 1397</h1><div class="x">برچسب</div>'
-        '<div class="y">ماند</div><p>پایان</p></main></body></html>')
+        '<div class="y">ماند</div><p>پایان</p></main></body></html>'
+    )
 
 
 def test_what_the_copy_cannot_strip_is_left_to_pagefind():
     # Unbalanced, or a selector that is not simple ("main p a"): Pagefind applies it.
-    assert copier().strip('<nav><p>بی‌پایان') == '<nav><p>بی‌پایان'
-    assert copier().strip('<p><a>پیوند</a></p>') == '<p><a>پیوند</a></p>'
-    assert copier().strip('<p data-id="comments">متن</p>') == '<p data-id="comments">متن</p>'
+    assert copier().strip("<nav><p>بی‌پایان") == "<nav><p>بی‌پایان"  # noqa: B005
+    assert copier().strip("<p><a>پیوند</a></p>") == "<p><a>پیوند</a></p>"  # noqa: B005
+    assert copier().strip('<p data-id="comments">متن</p>') == '<p data-id="comments">متن</p>'  # noqa: B005
     # Ids a selector left to Pagefind names stay; the others go.
-    assert copier("#a p").copy('<main><div id="a"><p id="b">x</p></div></main>', {}, {}).endswith(
-        '<main><div id="a"><p>x</p></div></main></body></html>')
+    assert (
+        copier("#a p")
+        .copy('<main><div id="a"><p id="b">x</p></div></main>', {}, {})
+        .endswith('<main><div id="a"><p>x</p></div></main></body></html>')
+    )
 
 
 def test_a_rebuild_reindexes_only_the_shard_that_changed_and_finds_the_change(tmp_path):
@@ -110,7 +128,8 @@ def test_a_rebuild_reindexes_only_the_shard_that_changed_and_finds_the_change(tm
     assert search.LAST_BUILD["indexed"] == []  # no Pagefind run at all
 
     (site / "content/news/b.md").write_text(
-        news_item(2, "خبر سال نود و نه", "1399/02/10", body="کشاورزان و باغداران استان."), "utf-8")
+        news_item(2, "خبر سال نود و نه", "1399/02/10", body="کشاورزان و باغداران استان."), "utf-8"
+    )
     incremental = build_site(site, **CACHED)
     assert shard_names(search.LAST_BUILD["indexed"]) == ["news-1399"]
     assert shard_names(search.LAST_BUILD["reused"]) == ["news-1397", "pages"]
@@ -120,19 +139,25 @@ def test_a_rebuild_reindexes_only_the_shard_that_changed_and_finds_the_change(tm
 
 
 def test_a_new_comment_or_related_article_reindexes_nothing_else(tmp_path):
-    site = make_site(tmp_path, news={
-        "a.md": news_item(1, "خبر یک", "1397/06/05", "Tags: بجنورد\n", body="بودجه استان."),
-        "b.md": news_item(2, "خبر دو", "1399/02/10", "Tags: شیروان\n", body="کشاورزان استان."),
-    })
+    site = make_site(
+        tmp_path,
+        news={
+            "a.md": news_item(1, "خبر یک", "1397/06/05", "Tags: بجنورد\n", body="بودجه استان."),
+            "b.md": news_item(2, "خبر دو", "1399/02/10", "Tags: شیروان\n", body="کشاورزان استان."),
+        },
+    )
     build_site(site, **CACHED)
     (site / "content/comments/1").mkdir()
     (site / "content/comments/1/1.md").write_text(
-        "Author: خواننده\nDate: 1397/06/06 10:00\n\nگزارش خوبی درباره بودجه استان بود.\n", "utf-8")
+        "Author: خواننده\nDate: 1397/06/06 10:00\n\nگزارش خوبی درباره بودجه استان بود.\n", "utf-8"
+    )
     (site / "content/news/c.md").write_text(  # related to a.md (same tag), a year of its own
-        news_item(3, "خبر سه", "1401/01/10", "Tags: بجنورد\n", body="جلسه شورا."), "utf-8")
+        news_item(3, "خبر سه", "1401/01/10", "Tags: بجنورد\n", body="جلسه شورا."), "utf-8"
+    )
     out = build_site(site, **CACHED)
     page = (out / "news/1/index.html").read_text("utf-8")
-    assert "گزارش خوبی" in page and "خبر سه" in page  # the page changed
+    assert "گزارش خوبی" in page
+    assert "خبر سه" in page
     assert shard_names(search.LAST_BUILD["indexed"]) == ["news-1401"]
 
 
@@ -140,7 +165,8 @@ def test_the_cache_holds_only_the_last_builds_shards(tmp_path):
     site = make_site(tmp_path, news=NEWS)
     for body in ("یک", "دو", "سه", "چهار"):
         (site / "content/news/a.md").write_text(
-            news_item(1, "خبر سال نود و هفت", "1397/06/05 09:07", body=body), "utf-8")
+            news_item(1, "خبر سال نود و هفت", "1397/06/05 09:07", body=body), "utf-8"
+        )
         build_site(site, **CACHED)
         assert shard_names(search.LAST_BUILD["indexed"]) == ["news-1397"] or body == "یک"
         kept = sorted(os.listdir(site / "cache/search"))
@@ -163,8 +189,10 @@ def test_other_pages_are_split_so_every_core_indexes(tmp_path):
     festivals = len(list((out / "awards/festival").iterdir()))
     names = ["pages", "pages-2", "pages-3", "pages-4", "pages-5", "pages-6"]
     assert agencies + festivals > 10
-    assert indexes[2:] == [{"name": name, "group": "pages", "year": ""}
-                           for name in names[: -(-(agencies + festivals) // 5)]]
+    assert indexes[2:] == [
+        {"name": name, "group": "pages", "year": ""}
+        for name in names[: -(-(agencies + festivals) // 5)]
+    ]
     urls = fragments(out / "pagefind")
     assert len([url for url in urls if url.startswith("/awards/")]) == agencies + festivals
 
@@ -185,15 +213,18 @@ def test_a_failed_builds_generator_ignores_the_next_builds_signals(tmp_path):
         stale.page_written(str(tmp_path / ".output-new/awards/index.html"))
     finally:
         signals.article_writer_finalized.disconnect(stale.index_news)
-    assert stale.shards == [] and stale.waiting == []
+    assert stale.shards == []
+    assert stale.waiting == []
 
 
 def test_pages_written_are_found_under_a_relative_output_path(tmp_path, monkeypatch):
     # Pelican's writer names files by absolute path, whatever OUTPUT_PATH says
     monkeypatch.chdir(tmp_path)
     generator = search.SearchIndexGenerator.__new__(search.SearchIndexGenerator)
-    generator.output_path, generator.config = "output", {"pages": ["awards/agency/*/index.html"],
-                                                         "pages_per_shard": 700}
+    generator.output_path, generator.config = (
+        "output",
+        {"pages": ["awards/agency/*/index.html"], "pages_per_shard": 700},
+    )
     generator.seen, generator.waiting, generator.news, generator.pages = set(), [], {}, []
     generator.metas, generator.unwritten = [], {}
     for name in ("awards/agency/a/index.html", "awards/index.html", "news/1/index.html"):
@@ -220,10 +251,15 @@ def test_shards_indexed_while_the_site_renders_leave_the_build_a_cpu(tmp_path, m
         pytest.skip("one CPU: nothing to leave")
     record = tmp_path / "affinity.jsonl"
     real = shards.pagefind_command()
-    wrapper = [shards.sys.executable, "-c",
-               "import json, os, sys; "
-               f"open({str(record)!r}, 'a').write(json.dumps(sorted(os.sched_getaffinity(0))) + '\\n'); "
-               f"os.execv({real[0]!r}, {real!r} + sys.argv[1:])"]
+    wrapper = [
+        shards.sys.executable,
+        "-c",
+        (
+            "import json, os, sys; "
+            f"open({str(record)!r}, 'a').write(json.dumps(sorted(os.sched_getaffinity(0))) + '\\n'); "
+            f"os.execv({real[0]!r}, {real!r} + sys.argv[1:])"
+        ),
+    ]
     monkeypatch.setattr(shards, "pagefind_command", lambda: wrapper)
     assert shards._background_cpus() == allowed[1:]
     build_site(make_site(tmp_path, news=NEWS))

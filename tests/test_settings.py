@@ -1,11 +1,12 @@
 """One settings pattern: every plugin's settings are one dict over its defaults,
-and a key it does not know stops the build naming the closest one."""
+and a key it does not know stops the build naming the closest one.
+"""
 
 import pytest
-from conftest import build_site, make_site, news_item
 
 from chapar.build.errors import BuildError
 from chapar.settings import SettingsError, concern
+from conftest import build_site, make_site, news_item
 
 DEFAULTS = {"days": 2, "name": None, "pages": ["a"], "enabled": True, "ratio": 0.5}
 
@@ -18,16 +19,24 @@ def test_a_concern_is_its_defaults_under_the_sites_keys():
     assert DEFAULTS["days"] == 2  # the defaults are not changed
 
 
-@pytest.mark.parametrize("given, problems", [
-    ({"dayz": 3}, ["X: unknown key 'dayz'; did you mean 'days'?"]),
-    ({"colour": 1}, ["X: unknown key 'colour'; known: days, name, pages, enabled, ratio"]),
-    ({"days": "2"}, ["X['days'] must be like 2; got '2'"]),
-    ({"days": True}, ["X['days'] must be like 2; got True"]),
-    ({"enabled": 1}, ["X['enabled'] must be like True; got 1"]),
-    ({"pages": "a"}, ["X['pages'] must be like ['a']; got 'a'"]),
-    ({"dayz": 3, "enabled": "no"}, ["X: unknown key 'dayz'; did you mean 'days'?",
-                                    "X['enabled'] must be like True; got 'no'"]),
-])
+@pytest.mark.parametrize(
+    ("given", "problems"),
+    [
+        ({"dayz": 3}, ["X: unknown key 'dayz'; did you mean 'days'?"]),
+        ({"colour": 1}, ["X: unknown key 'colour'; known: days, name, pages, enabled, ratio"]),
+        ({"days": "2"}, ["X['days'] must be like 2; got '2'"]),
+        ({"days": True}, ["X['days'] must be like 2; got True"]),
+        ({"enabled": 1}, ["X['enabled'] must be like True; got 1"]),
+        ({"pages": "a"}, ["X['pages'] must be like ['a']; got 'a'"]),
+        (
+            {"dayz": 3, "enabled": "no"},
+            [
+                "X: unknown key 'dayz'; did you mean 'days'?",
+                "X['enabled'] must be like True; got 'no'",
+            ],
+        ),
+    ],
+)
 def test_unknown_keys_and_wrong_kinds_are_named(given, problems):
     with pytest.raises(SettingsError) as err:
         concern({"X": given}, "X", DEFAULTS)

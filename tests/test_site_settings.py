@@ -1,21 +1,23 @@
 """The tools read the site's pelicanconf.py (README.md, Layout): the limits,
 paths and URLs it sets reach the theme's form, the intake service and its
-OpenAPI description, and ``invoke moderation``, with no second copy."""
+OpenAPI description, and ``invoke moderation``, with no second copy.
+"""
 
 import json
 import re
-
-from conftest import build_site, make_site
 
 from chapar.cli import moderation as cli
 from chapar.intake.app import create_app
 from chapar.intake.config import Config
 from chapar.intake.desk import Refused
 from chapar.intake.openapi import openapi_document
+from conftest import build_site, make_site
 from intake_support import SEED, intake_news, on_topic
 
-SETTINGS = ('\nCOMMENTS = {"max_name": 24, "max_email": 40, "max_characters": 5000,\n'
-            '            "path": "readers", "endpoint": "http://127.0.0.1:8787"}\n')
+SETTINGS = (
+    '\nCOMMENTS = {"max_name": 24, "max_email": 40, "max_characters": 5000,\n'
+    '            "path": "readers", "endpoint": "http://127.0.0.1:8787"}\n'
+)
 
 
 def site_with(tmp_path, extra):
@@ -27,15 +29,21 @@ def site_with(tmp_path, extra):
 
 
 def test_the_sites_settings_set_the_services_limits_paths_and_urls(tmp_path):
-    site = site_with(tmp_path, SETTINGS + 'ARTICLE_URL = "khabar/{newscode}/"\n'
-                                          'ARTICLE_SAVE_AS = "khabar/{newscode}/index.html"\n')
+    site = site_with(
+        tmp_path,
+        SETTINGS + 'ARTICLE_URL = "khabar/{newscode}/"\n'
+        'ARTICLE_SAVE_AS = "khabar/{newscode}/index.html"\n',
+    )
     config = Config.from_options(root=site)
     assert (config.max_name, config.max_email, config.comments_path) == (24, 40, "readers")
-    assert config.content == site / "content" and config.rules == site / "data/moderation/rules.toml"
+    assert config.content == site / "content"
+    assert config.rules == site / "data/moderation/rules.toml"
     assert config.article_url(7) == "http://127.0.0.1:8000/khabar/7/"
     document = json.dumps(openapi_document(config))
-    assert '"maxLength": 24' in document and '"maxLength": 40' in document
-    assert '"maxLength": 80' not in document and '"maxLength": 200' not in document
+    assert '"maxLength": 24' in document
+    assert '"maxLength": 40' in document
+    assert '"maxLength": 80' not in document
+    assert '"maxLength": 200' not in document
     # an option given to the service still wins over the site's setting
     assert Config.from_options(root=site, max_name=30).max_name == 30
     assert cli.length_limit(site) == 5000
@@ -50,7 +58,8 @@ def test_the_desk_refuses_a_name_over_the_sites_limit_and_writes_where_the_site_
         answer = desk.submit(SEED, fields)
     except Refused as refused:
         answer = refused
-    assert isinstance(answer, Refused) and answer.error == "bad_name"
+    assert isinstance(answer, Refused)
+    assert answer.error == "bad_name"
     assert not isinstance(desk.submit(SEED, {**fields, "name": "مریم"}), Refused)
     assert list((site / "content" / "readers" / str(SEED)).glob("*.md"))
 

@@ -4,16 +4,21 @@ import subprocess
 import sys
 from datetime import datetime
 
-from conftest import ROOT, make_site, news_item
-from chapar.persian.dates import TEHRAN
 from chapar.news.item import create_news_item, next_news_code
+from chapar.persian.dates import TEHRAN
+from conftest import ROOT, make_site, news_item
+
 
 def run_invoke(site, *args):
     # tasks.py works on the folder it lives in; run a copy inside the fixture site.
     (site / "tasks.py").write_text((ROOT / "tasks.py").read_text())
     return subprocess.run(
-        [sys.executable, "-m", "invoke", *args], cwd=site, capture_output=True,
-        text=True, timeout=120,
+        [sys.executable, "-m", "invoke", *args],
+        cwd=site,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -52,5 +57,6 @@ def test_new_item_passes_check(tmp_path):
     result = run_invoke(site, "new", "خبر آزمایشی تازه")
     assert result.returncode == 0, result.stderr
     created = site / result.stdout.strip()
-    assert created.is_file() and created.suffix == ".md"
+    assert created.is_file()
+    assert created.suffix == ".md"
     assert run_invoke(site, "check").returncode == 0

@@ -4,9 +4,9 @@ import pytest
 from pelican.utils import slugify
 
 import pelicanconf
-from conftest import ROOT
-from chapar_persian.reader import split_list
 from chapar.persian.text import fold, normalize, to_latin_digits, to_persian_digits
+from chapar_persian.reader import split_list
+from conftest import ROOT
 
 
 def test_arabic_letters_become_persian_and_kashida_goes():
@@ -29,7 +29,7 @@ def test_fold_is_a_comparison_key():
 
 
 @pytest.mark.parametrize(
-    "text, slug",
+    ("text", "slug"),
     [
         ("دولت الکترونیک", "دولت-الکترونیک"),
         ("دولت الكترونيك", "دولت-الکترونیک"),
@@ -38,20 +38,19 @@ def test_fold_is_a_comparison_key():
     ],
 )
 def test_slugs_keep_persian_letters(text, slug):
-    assert (
-        slugify(text, regex_subs=pelicanconf.SLUG_REGEX_SUBSTITUTIONS, use_unicode=True)
-        == slug
-    )
+    assert slugify(text, regex_subs=pelicanconf.SLUG_REGEX_SUBSTITUTIONS, use_unicode=True) == slug
 
 
 def test_tags_split_on_persian_and_latin_commas():
     assert split_list("دولت الکترونیک، خراسان شمالی,بجنورد ،") == [
-        "دولت الکترونیک", "خراسان شمالی", "بجنورد",
+        "دولت الکترونیک",
+        "خراسان شمالی",
+        "بجنورد",
     ]
 
 
 def test_header_values_and_lines_read_only_the_header():
-    from chapar_persian.reader import header_lines, header_values
+    from chapar.news.item import header_lines, header_values
 
     text = "Title: خبر\nNewsCode:  ۴۲ \nnewscode: 7\n\nBody: not a key\n"
     assert header_values(text) == {"title": "خبر", "newscode": "۴۲"}
@@ -78,8 +77,10 @@ def test_constant_theme_strings_are_translated_when_a_template_compiles():
     env.install_gettext_translations(translations, newstyle=True)
     env.constant_translations = translations
     env.add_extension(ConstantGettext)
-    source = ('{{ _("Search") }}|{{ _("Archive of %(year)s", year=1397) }}|'
-              '{{ _("Archive") ~ "!" }}|{{ x._("Search") }}')
+    source = (
+        '{{ _("Search") }}|{{ _("Archive of %(year)s", year=1397) }}|'
+        '{{ _("Archive") ~ "!" }}|{{ x._("Search") }}'
+    )
     code = env.compile(source, raw=True)
     assert code.count("(name='_')") == 1  # only the call with a variable is left ...
     assert code.count("'Search'") == 1  # ... and x._("Search"), not the theme's _()
@@ -88,4 +89,5 @@ def test_constant_theme_strings_are_translated_when_a_template_compiles():
     plain = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
     plain.install_gettext_translations(translations, newstyle=True)
     assert template.render(x=x) == plain.from_string(source).render(x=x)
-    assert template.render(x=x).startswith("جست‌وجو|") and template.render(x=x).endswith("|own")
+    assert template.render(x=x).startswith("جست‌وجو|")
+    assert template.render(x=x).endswith("|own")

@@ -5,13 +5,11 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-import pytest
-
-from conftest import ROOT, build_site, make_site, news_item
-from chapar_reader_theme import rank_related
 from chapar.checks.budgets import budget_problems, font_weight, page_weight
 from chapar.checks.html import vnu_errors
 from chapar.checks.links import broken_links
+from chapar_reader_theme import rank_related
+from conftest import ROOT, build_site, make_site, news_item
 from theme_support import theme_site  # noqa: F401  (fixture)
 
 SEED = "news/4385870/index.html"
@@ -24,7 +22,7 @@ def read(out, rel):
 class VisibleText(HTMLParser):
     """Text a reader sees, minus code, scripts and <bdi>-isolated Latin runs."""
 
-    SKIP = {"script", "style", "code", "pre", "bdi", "head"}
+    SKIP = frozenset({"script", "style", "code", "pre", "bdi", "head"})
 
     def __init__(self):
         super().__init__()
@@ -52,6 +50,7 @@ def visible_text(html):
 
 # --- the seed article -------------------------------------------------------
 
+
 def test_seed_article_anatomy_in_reading_order(real_site):
     html = read(real_site, SEED)
     order = [
@@ -66,7 +65,7 @@ def test_seed_article_anatomy_in_reading_order(real_site):
         ">اشتراک‌گذاری</h2>",
     ]
     positions = [html.find(piece) for piece in order]
-    assert -1 not in positions, [p for p, i in zip(order, positions) if i == -1]
+    assert -1 not in positions, [p for p, i in zip(order, positions, strict=False) if i == -1]
     assert positions == sorted(positions)
     assert '<html lang="fa" dir="rtl">' in html
 
@@ -79,7 +78,8 @@ def test_head_description_og_and_json_ld(real_site):
     assert '<meta property="og:type" content="article">' in html
     assert 'rel="icon" href="/theme/favicon.svg"' in html
     assert (Path(real_site) / "theme/favicon.svg").is_file()
-    assert 'type="application/atom+xml"' in html and 'name="theme-color"' in html
+    assert 'type="application/atom+xml"' in html
+    assert 'name="theme-color"' in html
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)[1])
     assert ld["@type"] == "NewsArticle"
     assert ld["headline"] == "دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت"
@@ -89,7 +89,9 @@ def test_head_description_og_and_json_ld(real_site):
 
 
 def test_canonical_and_og_url_are_absolute_with_siteurl(tmp_path):
-    site = make_site(tmp_path, news={"1397/7.md": news_item(7, extra="Lead: لید.\nModified: 1397/06/06 10:00")})
+    site = make_site(
+        tmp_path, news={"1397/7.md": news_item(7, extra="Lead: لید.\nModified: 1397/06/06 10:00")}
+    )
     out = build_site(site, SITEURL="https://chapar.example.ir")
     html = read(out, "news/7/index.html")
     assert '<link rel="canonical" href="https://chapar.example.ir/news/7/">' in html
@@ -105,20 +107,26 @@ def test_share_links_are_plain_links_and_print_needs_no_third_party(real_site):
     html = read(real_site, SEED)
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
     assert scripts == ["/theme/js/print.js"]
-    assert "https://t.me/share/url?url=" in html and "mailto:?subject=" in html
-    assert "<button class=\"button button--quiet\" type=\"button\" data-print hidden>چاپ</button>" in html
+    assert "https://t.me/share/url?url=" in html
+    assert "mailto:?subject=" in html
+    assert (
+        '<button class="button button--quiet" type="button" data-print hidden>چاپ</button>' in html
+    )
 
 
 # --- the newsroom fixture: lists, related, neighbours, pagination ---------------
+
 
 def test_related_news_and_neighbours(theme_site):
     html = read(theme_site, "news/5011/index.html")
     related = re.search(r'<section class="related".*?</section>', html, re.S)[0]
     links = re.findall(r'href="/news/(\d+)/"', related)
-    assert 1 <= len(links) <= 5 and "5011" not in links
+    assert 1 <= len(links) <= 5
+    assert "5011" not in links
     assert 'rel="prev" href="/news/5010/"' in html  # the older item
     assert 'rel="next" href="/news/5012/"' in html
-    assert "خبر قبلی" in html and "خبر بعدی" in html
+    assert "خبر قبلی" in html
+    assert "خبر بعدی" in html
 
 
 def test_rank_related_prefers_more_shared_tags_then_newer():
@@ -129,13 +137,15 @@ def test_rank_related_prefers_more_shared_tags_then_newer():
             self.name, self.tags, self.date = name, tags, datetime(2020, 1, day)
 
     me, both, one_old, one_new, none = (
-        A("me", ["x", "y"], 1), A("both", ["x", "y"], 2), A("old", ["x"], 3),
-        A("new", ["y"], 9), A("none", ["z"], 10),
+        A("me", ["x", "y"], 1),
+        A("both", ["x", "y"], 2),
+        A("old", ["x"], 3),
+        A("new", ["y"], 9),
+        A("none", ["z"], 10),
     )
     by_tag = {"x": [me, both, one_old], "y": [me, both, one_new], "z": [none]}
     assert [a.name for a in rank_related(me, by_tag, 5)] == ["both", "new", "old"]
     assert [a.name for a in rank_related(me, by_tag, 1)] == ["both"]
-
 
 
 def test_related_news_for_a_whole_site_matches_the_plain_definition():
@@ -157,8 +167,11 @@ def test_related_news_for_a_whole_site_matches_the_plain_definition():
     related = RelatedNews(by_tag)
     for me in site:
         shared = {o: len(set(me.tags) & set(o.tags)) for o in site if o is not me}
-        expected = sorted((o for o in shared if shared[o]), key=lambda o: (-shared[o], -o.date.timestamp()))
+        expected = sorted(
+            (o for o in shared if shared[o]), key=lambda o: (-shared[o], -o.date.timestamp())
+        )
         assert [o.name for o in related.related(me, 5)] == [o.name for o in expected[:5]], me.name
+
 
 def test_home_has_lead_story_then_latest_and_persian_pagination(theme_site):
     html = read(theme_site, "index.html")
@@ -167,14 +180,22 @@ def test_home_has_lead_story_then_latest_and_persian_pagination(theme_site):
     assert "صفحهٔ ۱ از ۳" in html
     assert 'href="/page/2/" aria-label="صفحهٔ ۲">۲</a>' in html
     page2 = read(theme_site, "page/2/index.html")
-    assert 'aria-current="page">۲</span>' in page2 and "lead-story" not in page2
+    assert 'aria-current="page">۲</span>' in page2
+    assert "lead-story" not in page2
 
 
 def test_every_page_type_is_rtl_persian_with_persian_digits(theme_site):
     pages = [
-        "index.html", "page/2/index.html", "news/5000/index.html", "tag/بودجه/index.html",
-        "category/ورزشی/index.html", "archive/index.html", "archive/1397/index.html",
-        "archive/1397/06/index.html", "about/index.html", "404.html",
+        "index.html",
+        "page/2/index.html",
+        "news/5000/index.html",
+        "tag/بودجه/index.html",
+        "category/ورزشی/index.html",
+        "archive/index.html",
+        "archive/1397/index.html",
+        "archive/1397/06/index.html",
+        "about/index.html",
+        "404.html",
     ]
     for rel in pages:
         html = read(theme_site, rel)
@@ -186,13 +207,16 @@ def test_every_page_type_is_rtl_persian_with_persian_digits(theme_site):
 def test_archives_and_404(theme_site):
     assert "فروردین ۱۳۹۷" in read(theme_site, "archive/index.html")
     month = read(theme_site, "archive/1397/06/index.html")
-    assert "آرشیو شهریور ۱۳۹۷" in month and 'href="/news/5005/"' in month
+    assert "آرشیو شهریور ۱۳۹۷" in month
+    assert 'href="/news/5005/"' in month
     not_found = read(theme_site, "404.html")
-    assert "صفحه پیدا نشد" in not_found and 'name="robots" content="noindex"' in not_found
+    assert "صفحه پیدا نشد" in not_found
+    assert 'name="robots" content="noindex"' in not_found
     assert "404.html" not in read(theme_site, "sitemap.xml")
 
 
 # --- strings ---------------------------------------------------------------
+
 
 def test_every_template_string_is_in_the_catalogue_and_translated():
     from babel.messages.extract import extract_from_dir
@@ -209,8 +233,11 @@ def test_every_template_string_is_in_the_catalogue_and_translated():
     assert len(found) > 30
     with open(ROOT / "theme/translations/fa/LC_MESSAGES/messages.po", "rb") as handle:
         catalogue = read_po(handle, locale="fa")
-    missing = [f"{where}: {msgid!r}" for msgid, where in sorted(found.items())
-               if msgid not in catalogue or not catalogue[msgid].string]
+    missing = [
+        f"{where}: {msgid!r}"
+        for msgid, where in sorted(found.items())
+        if msgid not in catalogue or not catalogue[msgid].string
+    ]
     assert missing == []
 
 
@@ -248,12 +275,15 @@ def test_stylesheet_is_joined_with_fonts_dark_mode_and_print(real_site):
     css = read(real_site, "theme/css/main.css")
     for source in ("variables.css", "article.css", "print.css"):
         assert f"/* {source} */" in css
-    assert "font-display: swap" in css and "prefers-color-scheme: dark" in css and "@media print" in css
+    assert "font-display: swap" in css
+    assert "prefers-color-scheme: dark" in css
+    assert "@media print" in css
     assert "direction: ltr" in css  # code and pre
     assert (ROOT / "theme/static/fonts/OFL.txt").read_text().count("SIL Open Font License") >= 1
 
 
 # --- budgets, links, validity ---------------------------------------------------
+
 
 def test_budgets_hold(real_site, theme_site):
     assert 0 < page_weight(real_site, SEED)["html"] <= 14 * 1024
@@ -265,7 +295,9 @@ def test_budgets_hold(real_site, theme_site):
 def test_budget_checker_reports_heavy_pages_and_external_resources(tmp_path):
     page = tmp_path / "news" / "1" / "index.html"
     page.parent.mkdir(parents=True)
-    page.write_text('<link rel="stylesheet" href="https://cdn.example/x.css"><p>' + "x" * 50 + "</p>")
+    page.write_text(
+        '<link rel="stylesheet" href="https://cdn.example/x.css"><p>' + "x" * 50 + "</p>"
+    )
     problems = budget_problems(tmp_path, html_overhead_limit=10)
     assert any("HTML without the news text" in p for p in problems)
     assert any("https://cdn.example/x.css (external resource)" in p for p in problems)
@@ -295,9 +327,12 @@ def test_nu_html_checker_finds_no_errors(real_site, theme_site):
 
 
 def test_nu_html_checker_reports_errors(tmp_path):
-    (tmp_path / "index.html").write_text("<!doctype html><html lang=fa><title>x</title><p><div></p>")
+    (tmp_path / "index.html").write_text(
+        "<!doctype html><html lang=fa><title>x</title><p><div></p>"
+    )
     problems = vnu_errors(tmp_path, css=False)
-    assert problems and all(p.startswith("index.html:") for p in problems)
+    assert problems
+    assert all(p.startswith("index.html:") for p in problems)
 
 
 def test_urls_are_computed_once_when_every_generator_is_done():
@@ -308,8 +343,11 @@ def test_urls_are_computed_once_when_every_generator_is_done():
 
     from chapar_reader_theme import freeze_urls
 
-    settings = {**DEFAULT_CONFIG, "ARTICLE_URL": "news/{newscode}/",
-                "ARTICLE_SAVE_AS": "news/{newscode}/index.html"}
+    settings = {
+        **DEFAULT_CONFIG,
+        "ARTICLE_URL": "news/{newscode}/",
+        "ARTICLE_SAVE_AS": "news/{newscode}/index.html",
+    }
     article = Article("متن", {"title": "خبر", "newscode": "12"}, settings=settings)
     freeze_urls([SimpleNamespace(articles=[article], translations=[]), SimpleNamespace()])
     settings["ARTICLE_URL"] = "changed/{slug}/"  # formatting again would give this

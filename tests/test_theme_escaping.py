@@ -1,16 +1,30 @@
 """News headers and award cells are text on every page: escaped for where
 they land (HTML text, attributes, URLs, JSON-LD, <title>), never run as
-markup.  The fixture site is tests/escaping_support.py."""
+markup.  The fixture site is tests/escaping_support.py.
+"""
 
 from pathlib import Path
-from xml.etree import ElementTree
 from urllib.parse import parse_qs, urlsplit
+from xml.etree import ElementTree
 
 import pytest
 
-from escaping_support import (AGENCY, AWARD, CATEGORY, DATELINE, FESTIVAL, KICKER, LEAD,
-                              PARTNER, PLAIN_TITLE, TAGS, TITLE, Tree, hostile_site,  # noqa: F401
-                              markup_problems)
+from escaping_support import (
+    AGENCY,
+    AWARD,
+    CATEGORY,
+    DATELINE,
+    FESTIVAL,
+    KICKER,
+    LEAD,
+    PARTNER,
+    PLAIN_TITLE,
+    TAGS,
+    TITLE,
+    Tree,
+    hostile_site,  # noqa: F401  (fixture)
+    markup_problems,
+)
 
 SITENAME = "چاپار"
 
@@ -33,12 +47,16 @@ def taxonomy_page(out, kind, name):
 
 
 def test_the_markup_checker_sees_scripts_handlers_and_broken_attributes():
-    assert markup_problems('<p class="lead">متن</p><script src="/theme/js/print.js" defer></script>') == []
+    assert (
+        markup_problems('<p class="lead">متن</p><script src="/theme/js/print.js" defer></script>')
+        == []
+    )
     found = markup_problems(
-        '<title>x</title><script>alert(1)</script>'
+        "<title>x</title><script>alert(1)</script>"
         '<meta content="a" onmouseover="alert(2)" x="">'
         '<p class="a" class="b">x</p><img src=x>'
-        '<script type="application/ld+json">{"a": "</script>')
+        '<script type="application/ld+json">{"a": "</script>'
+    )
     assert any(p.startswith("script not from the theme") for p in found)
     assert "event handler <meta onmouseover>" in found
     assert "attribute the theme does not write: <meta x>" in found
@@ -50,8 +68,10 @@ def test_the_markup_checker_sees_scripts_handlers_and_broken_attributes():
 def test_no_page_gets_an_element_script_or_attribute_from_a_header_or_cell(hostile_site):
     checked = pages(hostile_site)
     assert len(checked) > 10
-    problems = {str(p.relative_to(hostile_site)): markup_problems(p.read_text(encoding="utf-8"))
-                for p in checked}
+    problems = {
+        str(p.relative_to(hostile_site)): markup_problems(p.read_text(encoding="utf-8"))
+        for p in checked
+    }
     assert {path: found for path, found in problems.items() if found} == {}
 
 
@@ -81,8 +101,8 @@ def test_article_headers_reach_every_context_as_the_same_text(hostile_site):
 def test_json_ld_cannot_close_its_script(hostile_site):
     html = read(hostile_site, "news/7001/index.html")
     start = html.index('<script type="application/ld+json">')
-    body = html[start:html.index("</script>", start)]
-    assert "<" not in body[len('<script type="application/ld+json">'):]
+    body = html[start : html.index("</script>", start)]
+    assert "<" not in body[len('<script type="application/ld+json">') :]
 
 
 def test_share_links_carry_the_title_as_text(hostile_site):
@@ -113,13 +133,18 @@ def test_lists_and_neighbours_show_the_headers_as_text(hostile_site):
     assert TITLE in [n.text for n in month.elements if n.has_class("news-list__title")]
 
 
-@pytest.mark.parametrize("kind,name", [("tag", TAGS[0]), ("tag", TAGS[1]), ("category", CATEGORY)])
+@pytest.mark.parametrize(
+    ("kind", "name"), [("tag", TAGS[0]), ("tag", TAGS[1]), ("category", CATEGORY)]
+)
 def test_tag_and_category_pages_name_them_as_text(hostile_site, kind, name):
     tree = taxonomy_page(hostile_site, kind, name)
     title = tree.find("title").text
-    assert title == (f"{name} | {SITENAME}" if kind == "category" else f"برچسب: {name} | {SITENAME}")
+    assert title == (
+        f"{name} | {SITENAME}" if kind == "category" else f"برچسب: {name} | {SITENAME}"
+    )
     assert tree.meta("name", "description") == [
-        f"تازه‌ترین خبرهای سرویس {name}" if kind == "category" else f"خبرهای برچسب {name}"]
+        f"تازه‌ترین خبرهای سرویس {name}" if kind == "category" else f"خبرهای برچسب {name}"
+    ]
     if kind == "category":
         nav = tree.find("nav", "site-nav")
         assert name in [a.text for a in tree.find_all("a", within=nav)]
@@ -135,11 +160,13 @@ def test_agency_page_shows_every_cell_as_text(hostile_site):
     [link] = [a for a in tree.find_all("a") if a.attrs.get("rel") == "external noopener"]
     assert link.attrs["href"] == link.text == AGENCY["website"]
     cells = [td.text for td in tree.find_all("td")]
-    assert AWARD["group"] in cells and AWARD["category"] in cells
+    assert AWARD["group"] in cells
+    assert AWARD["category"] in cells
     assert f"{AWARD['award']}{AWARD['note']}" in cells
     table = tree.find("table", "awards-table")
-    assert [a.text for a in tree.find_all("a", within=table)
-            if a.attrs["href"].startswith("/awards/")] == [FESTIVAL["title"], PARTNER["name"]]
+    assert [
+        a.text for a in tree.find_all("a", within=table) if a.attrs["href"].startswith("/awards/")
+    ] == [FESTIVAL["title"], PARTNER["name"]]
     svg_title = tree.find("title", id="awards-chart-title").text
     assert AGENCY["name"] in svg_title
 
@@ -150,20 +177,31 @@ def test_festival_and_index_pages_show_every_cell_as_text(hostile_site):
     assert FESTIVAL["province"] in [dd.text for dd in tree.find_all("dd")]
     assert tree.find("h2", id="group-1").text == AWARD["group"]
     cells = [td.text for td in tree.find_all("td")]
-    assert AWARD["category"] in cells and AWARD["award"] in cells
-    names = [a.text for a in tree.find_all("a") if (a.attrs.get("href") or "").startswith("/awards/agency/")]
+    assert AWARD["category"] in cells
+    assert AWARD["award"] in cells
+    names = [
+        a.text
+        for a in tree.find_all("a")
+        if (a.attrs.get("href") or "").startswith("/awards/agency/")
+    ]
     assert sorted(names) == sorted([AGENCY["name"], PARTNER["name"]])
     index = Tree(read(hostile_site, "awards/index.html"))
     assert sorted(th.text for th in index.find_all("th", scope="row")) == sorted(
-        [AGENCY["name"], PARTNER["name"]])
+        [AGENCY["name"], PARTNER["name"]]
+    )
     assert FESTIVAL["title"] in [a.text for a in index.find_all("a")]
 
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
-@pytest.mark.parametrize("feed,entry,title", [("feeds/all.atom.xml", ATOM + "entry", ATOM + "title"),
-                                              ("feeds/all.rss.xml", "item", "title")])
+@pytest.mark.parametrize(
+    ("feed", "entry", "title"),
+    [
+        ("feeds/all.atom.xml", ATOM + "entry", ATOM + "title"),
+        ("feeds/all.rss.xml", "item", "title"),
+    ],
+)
 def test_feeds_carry_the_titles_as_typed(hostile_site, feed, entry, title):
     # Pelican's feed writer strips tags and decodes entities from a title
     root = ElementTree.fromstring(read(hostile_site, feed))
@@ -177,14 +215,23 @@ def test_autoescape_is_on_for_every_template_but_the_excluded_ones():
 
     from chapar_escaping import turn_on_autoescape
 
-    loader = jinja2.DictLoader({"a.html": "{{ x }}", "partials/comments.html": "{{ x }}",
-                                "b.html": '{% include "partials/comments.html" %}|{{ x }}'})
+    loader = jinja2.DictLoader(
+        {
+            "a.html": "{{ x }}",
+            "partials/comments.html": "{{ x }}",
+            "b.html": '{% include "partials/comments.html" %}|{{ x }}',
+        }
+    )
     env = jinja2.Environment(loader=loader)
-    turn_on_autoescape(SimpleNamespace(env=env, settings={"ESCAPING": {"exclude": ["partials/comments.html"]}}))
+    turn_on_autoescape(
+        SimpleNamespace(env=env, settings={"ESCAPING": {"exclude": ["partials/comments.html"]}})
+    )
     x = '<b title="t">&amp;</b>'
     escaped = "&lt;b title=&#34;t&#34;&gt;&amp;amp;&lt;/b&gt;"
     assert env.get_template("a.html").render(x=x) == escaped
     assert env.get_template("partials/comments.html").render(x=x) == x
     assert env.get_template("b.html").render(x=x) == f"{x}|{escaped}"
     with pytest.raises(ValueError, match="ESCAPING\\['exclude'\\] must be"):
-        turn_on_autoescape(SimpleNamespace(env=env, settings={"ESCAPING": {"exclude": "partials/comments.html"}}))
+        turn_on_autoescape(
+            SimpleNamespace(env=env, settings={"ESCAPING": {"exclude": "partials/comments.html"}})
+        )

@@ -3,7 +3,8 @@ no payload of a news header or an award cell runs, on load or on hover.
 
 Every payload calls ``alert()`` or ``__pwn()``; the page records dialogs and
 calls to ``__pwn`` (a function exposed by the test), and each check ends by
-calling both itself, so a hook that did not work fails the test."""
+calling both itself, so a hook that did not work fails the test.
+"""
 
 from pathlib import Path
 from urllib.parse import quote
@@ -24,10 +25,20 @@ def hostile_url(hostile_site):
 def site_pages(out):
     """Every page of the site that shows a header or a cell."""
     out = Path(out)
-    found = ["/", "/news/7001/", "/news/7002/", "/archive/1397/06/", "/awards/",
-             "/awards/agency/hostile/", "/awards/agency/partner/", "/awards/festival/fest-1397/"]
+    found = [
+        "/",
+        "/news/7001/",
+        "/news/7002/",
+        "/archive/1397/06/",
+        "/awards/",
+        "/awards/agency/hostile/",
+        "/awards/agency/partner/",
+        "/awards/festival/fest-1397/",
+    ]
     for kind in ("tag", "category"):
-        found += [f"/{kind}/{quote(p.parent.name)}/" for p in sorted((out / kind).glob("*/index.html"))]
+        found += [
+            f"/{kind}/{quote(p.parent.name)}/" for p in sorted((out / kind).glob("*/index.html"))
+        ]
     return found
 
 
@@ -62,7 +73,8 @@ def test_no_header_or_cell_payload_runs_in_chromium(hostile_url, hostile_site, p
     assert len(visited) >= 11  # two tags and a category besides the fixed pages
     for path in visited:
         response = page.goto(hostile_url + path, wait_until="load")
-        assert response is not None and response.ok, path
+        assert response is not None, path
+        assert response.ok, path
         page.evaluate(PROVOKE)
         if path == "/awards/agency/hostile/":
             page.hover(f'a[href="{AGENCY["website"]}"]')
@@ -75,7 +87,8 @@ def test_no_header_or_cell_payload_runs_in_chromium(hostile_url, hostile_site, p
     # the hooks work: the page's own calls reach them, after any payload's
     page.evaluate("() => window.__pwn('control')")
     page.evaluate("() => alert('control')")
-    assert calls[-1:] == [("control",)] and dialogs[-1:] == ["control"]
+    assert calls[-1:] == [("control",)]
+    assert dialogs[-1:] == ["control"]
     assert (calls[:-1], dialogs[:-1]) == ([], [])
     assert page.console_errors == []
     assert page.external_requests == []

@@ -1,10 +1,11 @@
 """A small newsroom for the theme tests: enough items for pagination, related
-news, several sections, archives over two years, Latin names and code."""
+news, several sections, archives over two years, Latin names and code.
+"""
 
 import pytest
 
-from conftest import build_site, make_site, news_item
 from chapar.persian.text import to_persian_digits as fa
+from conftest import build_site, make_site, news_item
 
 SECTIONS = ("استان‌ها", "اقتصادی", "ورزشی")
 TAGS = ("دولت الکترونیک", "خراسان شمالی", "بودجه", "فوتبال", "جشنواره شهید رجایی")

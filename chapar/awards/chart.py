@@ -19,6 +19,7 @@ LABEL_WIDTH = 40  # a year in Persian digits at the labels' 14px, with a gap
 
 class Bar(NamedTuple):
     """One year's bar; a tuple, so the template unpacks it without lookups."""
+
     year: int
     count: int
     x: float
@@ -59,7 +60,8 @@ def history(counts):
 @lru_cache(maxsize=256)
 def _columns(years):
     """Bar width and ``[(x, center, labelled)]`` of a chart of ``years`` bars,
-    the first at the right."""
+    the first at the right.
+    """
     slot = WIDTH / years
     bar_width = _number(min(slot * 0.6, 48))
     # Every year's label where they fit, else every second (third …) from

@@ -9,11 +9,53 @@ from functools import lru_cache
 
 from chapar.persian.folding import SORT
 
-ALPHABET = "آ ا ب پ ت ث ج چ ح خ د ذ ر ز ژ س ش ص ض ط ظ ع غ ف ق ک گ ل م ن و ه ی".split()
+ALPHABET = [
+    "آ",
+    "ا",
+    "ب",
+    "پ",
+    "ت",
+    "ث",
+    "ج",
+    "چ",
+    "ح",
+    "خ",
+    "د",
+    "ذ",
+    "ر",
+    "ز",
+    "ژ",
+    "س",
+    "ش",
+    "ص",
+    "ض",
+    "ط",
+    "ظ",
+    "ع",
+    "غ",
+    "ف",
+    "ق",
+    "ک",
+    "گ",
+    "ل",
+    "م",
+    "ن",
+    "و",
+    "ه",
+    "ی",
+]
 
 # Variants sort with their base letter (just after it, so the order is total).
-_VARIANTS = {"ء": ("ا", 0), "أ": ("ا", 1), "إ": ("ا", 2), "ٱ": ("ا", 3),
-             "ؤ": ("و", 1), "ة": ("ه", 1), "ۀ": ("ه", 2), "ئ": ("ی", 1)}
+_VARIANTS = {
+    "ء": ("ا", 0),
+    "أ": ("ا", 1),
+    "إ": ("ا", 2),
+    "ٱ": ("ا", 3),
+    "ؤ": ("و", 1),
+    "ة": ("ه", 1),
+    "ۀ": ("ه", 2),
+    "ئ": ("ی", 1),
+}
 
 _RANK = {}
 for _i, _letter in enumerate(ALPHABET):
@@ -34,7 +76,8 @@ def _char_key(char):
 @lru_cache(maxsize=65536)  # categories and awards repeat across thousands of rows
 def sort_key(text):
     """A key for :func:`sorted` that follows the Persian alphabet;
-    the text itself breaks ties so equal keys keep a stable order."""
+    the text itself breaks ties so equal keys keep a stable order.
+    """
     folded = SORT(str(text))  # letters as displayed, Latin digits, case folded
     return (tuple(_char_key(c) for c in folded), str(text))
 

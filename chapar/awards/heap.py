@@ -38,7 +38,7 @@ def paused():
 
 def freeze():
     """Keep every object alive now out of the collector's walks until :func:`thaw`."""
-    global _frozen
+    global _frozen  # noqa: PLW0603 (one process-wide switch, as gc.freeze is)
     if not _frozen and gc.get_freeze_count() == 0:
         gc.freeze()
         _frozen = True
@@ -46,7 +46,7 @@ def freeze():
 
 def thaw(*_signal_args):
     """Give the collector back what :func:`freeze` took (a ``finalized`` receiver)."""
-    global _frozen
+    global _frozen  # noqa: PLW0603 (one process-wide switch, as gc.freeze is)
     if _frozen:
         _frozen = False
         gc.unfreeze()

@@ -1,5 +1,6 @@
 """Open data: the validated, normalised award rows as CSV and JSON, with a
-Frictionless Data package (``datapackage.json``) describing them."""
+Frictionless Data package (``datapackage.json``) describing them.
+"""
 
 import csv
 import io
@@ -39,7 +40,8 @@ def neutralise(cell):
     starts like a formula gets a leading ``'`` (which spreadsheets hide and
     take as "this is text").  A negative number (``-5``, ``-1.5``) is left
     as it is: a spreadsheet reads it as the number, runs nothing, and a
-    ``'`` would turn it into text that sums and sorts wrongly."""
+    ``'`` would turn it into text that sums and sorts wrongly.
+    """
     if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(cell):
         return "'" + cell
     return cell
@@ -50,17 +52,21 @@ def spreadsheet_safe(rows):
 
     Columns repeat a few values (festivals, categories, awards), so each
     distinct cell is checked once and only a column with a cell to change
-    is copied: 100,000 clean rows are written as they are."""
-    columns = list(zip(*rows))
+    is copied: 100,000 clean rows are written as they are.
+    """
+    columns = list(zip(*rows, strict=False))
     changed = False
     for position, column in enumerate(columns):
-        fixes = {cell: neutralise(cell) for cell in set(column)
-                 if isinstance(cell, str) and cell[:1] in _FIRST}
+        fixes = {
+            cell: neutralise(cell)
+            for cell in set(column)
+            if isinstance(cell, str) and cell[:1] in _FIRST
+        }
         fixes = {cell: safe for cell, safe in fixes.items() if safe != cell}
         if fixes:
             columns[position] = [fixes.get(cell, cell) for cell in column]
             changed = True
-    return list(zip(*columns)) if changed else rows
+    return list(zip(*columns, strict=False)) if changed else rows
 
 
 def frame(site):
@@ -71,8 +77,12 @@ def frame(site):
 def datapackage(csv_name, json_name):
     schema = {
         "fields": [
-            {"name": name, "type": kind, "description": description,
-             **({"constraints": {"required": True}} if name in REQUIRED else {})}
+            {
+                "name": name,
+                "type": kind,
+                "description": description,
+                **({"constraints": {"required": True}} if name in REQUIRED else {}),
+            }
             for name, kind, description in COLUMNS
         ],
         "primaryKey": ["festival", "agency", "group", "category", "award"],
@@ -83,16 +93,29 @@ def datapackage(csv_name, json_name):
         "profile": "tabular-data-package",
         "name": "chapar-awards",
         "title": "جوایز دستگاه‌های اجرایی در جشنواره‌ها",
-        "description": ("Festival awards won by government agencies, as published on Chapar. "
-                        "In awards.csv a text cell starting with =, +, -, @, a tab or a carriage "
-                        "return (other than a negative number) has a ' put before it, so that a "
-                        "spreadsheet shows it instead of running it; awards.json has every value "
-                        "as it is."),
+        "description": (
+            "Festival awards won by government agencies, as published on Chapar. "
+            "In awards.csv a text cell starting with =, +, -, @, a tab or a carriage "
+            "return (other than a negative number) has a ' put before it, so that a "
+            "spreadsheet shows it instead of running it; awards.json has every value "
+            "as it is."
+        ),
         "resources": [
-            {"name": "awards", "path": csv_name, "format": "csv", "mediatype": "text/csv",
-             "dialect": {"delimiter": ",", "header": True}, **resource},
-            {"name": "awards-json", "path": json_name, "format": "json",
-             "mediatype": "application/json", **resource},
+            {
+                "name": "awards",
+                "path": csv_name,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "dialect": {"delimiter": ",", "header": True},
+                **resource,
+            },
+            {
+                "name": "awards-json",
+                "path": json_name,
+                "format": "json",
+                "mediatype": "application/json",
+                **resource,
+            },
         ],
     }
 

@@ -14,11 +14,11 @@ import warnings
 
 import pandas as pd
 
-from chapar.problems import Problem
 from chapar.persian import folding
+from chapar.problems import Problem
 
 REEXPORT = (
-    "in Excel choose File → Save As → \"CSV UTF-8 (Comma delimited)\"; "
+    'in Excel choose File → Save As → "CSV UTF-8 (Comma delimited)"; '
     "in LibreOffice choose Character set: Unicode (UTF-8)"
 )
 
@@ -42,7 +42,7 @@ class Table:
 def decode(path, data):
     """``(text, problem)``: UTF-8 (BOM or not) or Windows-1256, never mojibake."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, Problem(path, 1, f"the file is UTF-16 (Excel's \"Unicode Text\"); {REEXPORT}")
+        return None, Problem(path, 1, f'the file is UTF-16 (Excel\'s "Unicode Text"); {REEXPORT}')
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -53,11 +53,13 @@ def decode(path, data):
     # its Persian letters would turn into «ط§ط¯ط§ط±ظ‡».  Mostly-valid UTF-8
     # is therefore rejected; a file with no valid multi-byte sequence is not
     # UTF-8 at all and is tried as Excel's Arabic code page.
-    non_ascii = sum(1 for b in data if b >= 0x80)
+    non_ascii = sum(1 for b in data if b >= 0x80)  # noqa: PLR2004
     broken = data.decode("utf-8", errors="replace").count("\ufffd")
     line = _one_newline(data[:first_bad]).count(b"\n") + 1
     if broken * 4 < non_ascii:
-        return None, Problem(path, line, f"the file is not valid UTF-8 (a broken character on this line); {REEXPORT}")
+        return None, Problem(
+            path, line, f"the file is not valid UTF-8 (a broken character on this line); {REEXPORT}"
+        )
     try:
         text = data.decode("cp1256")
     except UnicodeDecodeError:
@@ -71,7 +73,7 @@ def decode(path, data):
 
 def _looks_persian(text):
     """Most non-ASCII letters of a real Windows-1256 Persian file are Arabic script."""
-    others = [c for c in text if ord(c) >= 0x80 and not c.isspace()]
+    others = [c for c in text if ord(c) >= 0x80 and not c.isspace()]  # noqa: PLR2004
     arabic = sum(1 for c in others if "\u0600" <= c <= "\u06ff" or c in "\u200c\u200d")
     return bool(others) and arabic >= 0.9 * len(others)
 
@@ -92,19 +94,30 @@ def read_table(path, required, optional):
     bad = _CONTROL.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        return None, [Problem(path, line, f"control character U+{ord(bad[0]):04X} on this "
-                              "line: delete it")]
+        return None, [
+            Problem(path, line, f"control character U+{ord(bad[0]):04X} on this line: delete it")
+        ]
     if not text.strip():
-        return None, [Problem(path, 1, "the file is empty; the first line must name the columns: "
-                              + ", ".join(required))]
+        return None, [
+            Problem(
+                path,
+                1,
+                "the file is empty; the first line must name the columns: " + ", ".join(required),
+            )
+        ]
     header = text.split("\n", 1)[0]
     sep = "," if "," in header else (";" if ";" in header else ("\t" if "\t" in header else ","))
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", pd.errors.ParserWarning)
             frame = pd.read_csv(
-                io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                skip_blank_lines=False, quoting=csv.QUOTE_MINIMAL, engine="c",
+                io.StringIO(text),
+                sep=sep,
+                dtype=str,
+                keep_default_na=False,
+                skip_blank_lines=False,
+                quoting=csv.QUOTE_MINIMAL,
+                engine="c",
                 index_col=False,  # a row with one cell too many must not shift the columns
             )
     except pd.errors.ParserError as exc:
@@ -122,9 +135,16 @@ def read_table(path, required, optional):
     for column in frame.columns:
         if column not in known:
             hint = _closest(column, known)
-            problems.append(Problem(path, 1, f"unknown column {column!r}"
-                                    + (f" (did you mean {hint!r}?)" if hint else "")
-                                    + "; expected: " + ", ".join((*required, *optional))))
+            problems.append(
+                Problem(
+                    path,
+                    1,
+                    f"unknown column {column!r}"
+                    + (f" (did you mean {hint!r}?)" if hint else "")
+                    + "; expected: "
+                    + ", ".join((*required, *optional)),
+                )
+            )
     for column in required:
         if column not in frame.columns:
             problems.append(Problem(path, 1, f"missing column {column!r}"))
@@ -157,24 +177,30 @@ MULTILINE_COLUMNS = {"note"}  # a note may run over lines; a name or a title nev
 def _line_breaks_in_cells(path, frame, lines):
     """A line break inside a quoted cell (Excel's Alt+Enter, a CR pasted from
     another program) would be folded into a space unseen: name it at the
-    line where the row starts."""
+    line where the row starts.
+    """
     problems = []
     for column in frame.columns:
         if column in MULTILINE_COLUMNS:
             continue
         broken = frame[column].str.contains("\n", regex=False, na=False).to_numpy()
         for position in broken.nonzero()[0]:
-            problems.append(Problem(
-                path, int(lines[position]),
-                f"{column!r} holds a line break inside its quoted cell (Alt+Enter in Excel, "
-                "or a pasted line end): write the cell on one line"))
+            problems.append(
+                Problem(
+                    path,
+                    int(lines[position]),
+                    f"{column!r} holds a line break inside its quoted cell (Alt+Enter in Excel, "
+                    "or a pasted line end): write the cell on one line",
+                )
+            )
     return problems
 
 
 def _one_newline(text):
     """Every line break as LF: Windows' CRLF, and the lone CR of old Mac
     exports and of cells pasted from them, which editors show as a line
-    break too; pandas, the csv module and the line count then agree."""
+    break too; pandas, the csv module and the line count then agree.
+    """
     if isinstance(text, bytes):
         return text.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -191,7 +217,8 @@ class BadRecord(Exception):
 def _records(text, sep):
     """``(line, cells)`` of every row, header first, ``line`` being where
     the row starts; :class:`BadRecord` for a row the csv module refuses (a
-    cell over its size limit)."""
+    cell over its size limit).
+    """
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     start = 1
     while True:
@@ -210,7 +237,8 @@ def _unreadable(path, text, sep, exc):
     line of the first bad row: one with a filled cell beyond the columns the
     first line names, or a quote never closed.  ``exc`` is pandas' error;
     ``None`` when pandas only dropped cells beyond the columns, and then
-    ``None`` is returned if all of them were empty."""
+    ``None`` is returned if all of them were empty.
+    """
     advice = "check its quotes and the number of commas"
     width, last = None, 1
     try:
@@ -218,31 +246,41 @@ def _unreadable(path, text, sep, exc):
             if width is None:
                 width = len(cells)
             elif len(cells) > width and any(cell.strip() for cell in cells[width:]):
-                return Problem(path, line, f"this row has {len(cells)} cells but the first "
-                               f"line names {width} columns; {advice}")
+                return Problem(
+                    path,
+                    line,
+                    f"this row has {len(cells)} cells but the first "
+                    f"line names {width} columns; {advice}",
+                )
             last = line
     except BadRecord as bad:
         return Problem(path, bad.line, bad.message)
     # The last row runs to the end of the file: is its quote ever closed?
-    rest = "\n".join(text.split("\n")[last - 1:])
+    rest = "\n".join(text.split("\n")[last - 1 :])
     try:
         for _cells in csv.reader(io.StringIO(rest), delimiter=sep, strict=True):
             pass
     except csv.Error:
-        return Problem(path, last, "a quote (\") opened in the row starting on this line is "
-                       "never closed, so the rest of the file is read as one cell; "
-                       "close it or remove it")
+        return Problem(
+            path,
+            last,
+            'a quote (") opened in the row starting on this line is '
+            "never closed, so the rest of the file is read as one cell; "
+            "close it or remove it",
+        )
     if exc is None:  # pandas dropped only empty cells
         return None
     match = re.search(r"line (\d+)", str(exc))
-    return Problem(path, int(match[1]) if match else 1,
-                   f"cannot read this line as CSV: {exc}; {advice}")
+    return Problem(
+        path, int(match[1]) if match else 1, f"cannot read this line as CSV: {exc}; {advice}"
+    )
 
 
 def record_lines(text, sep, count):
     """The line each data row starts on: index + 2, unless a quoted cell
     spans lines (then counted exactly, with the csv module).  ``text`` has
-    only LF line breaks (:func:`_one_newline`)."""
+    only LF line breaks (:func:`_one_newline`).
+    """
     lines = text.count("\n") + (0 if text.endswith("\n") else 1)
     if lines - 1 == count:
         return range(2, count + 2)
@@ -254,7 +292,8 @@ def normalize_cells(series):
     """Persian letters, no kashida or direction marks, single spaces, trimmed.
 
     Each distinct value is cleaned once: a column of 100,000 rows names a
-    few dozen festivals, categories and awards."""
+    few dozen festivals, categories and awards.
+    """
     codes, uniques = pd.factorize(series.astype(str))
     cleaned = [_CELL(str(value)) for value in uniques]
     values = pd.array(cleaned, dtype=uniques.dtype).take(codes) if len(codes) else uniques

@@ -47,11 +47,24 @@ class Agency:
 
     def __page_key__(self, fingerprints):
         """Everything this agency's page shows, for the page cache (plugins/chapar_page_cache)."""
-        sections = [(year, f.id, f.title, f.url, fingerprints.of(f.article, "item"), rows)
-                    for year, _, f, rows in self.sections]
+        sections = [
+            (year, f.id, f.title, f.url, fingerprints.of(f.article, "item"), rows)
+            for year, _, f, rows in self.sections
+        ]
         articles = [fingerprints.of(article, "item") for article in self.articles]
-        return repr((self.id, self.name, self.aliases, self.province, self.website, self.url,
-                     self.save_as, sections, articles))
+        return repr(
+            (
+                self.id,
+                self.name,
+                self.aliases,
+                self.province,
+                self.website,
+                self.url,
+                self.save_as,
+                sections,
+                articles,
+            )
+        )
 
 
 @dataclass(slots=True, eq=False)
@@ -81,14 +94,27 @@ class Festival:
 
     def __page_key__(self, fingerprints):
         """Everything this festival's page shows, for the page cache (plugins/chapar_page_cache)."""
-        return repr((self.id, self.title, self.year, self.province, str(self.held_on),
-                     str(self.news_code), str(self.honored_employees), self.url, self.save_as,
-                     fingerprints.of(self.article, "item"), self.groups))
+        return repr(
+            (
+                self.id,
+                self.title,
+                self.year,
+                self.province,
+                str(self.held_on),
+                str(self.news_code),
+                str(self.honored_employees),
+                self.url,
+                self.save_as,
+                fingerprints.of(self.article, "item"),
+                self.groups,
+            )
+        )
 
 
 @dataclass(slots=True, eq=False)
 class Share:
     """One result of a festival (group, category, award) and every agency that won it."""
+
     festival: Festival
     group: str
     category: str
@@ -98,10 +124,13 @@ class Share:
 
     def partners(self, agency):
         """The links of the agencies sharing this result with ``agency``."""
-        if len(self.links) < 2:
+        if len(self.links) < 2:  # noqa: PLR2004
             return ()
-        others = [(url, name) for a, (_, url, name) in zip(self.agencies, self.links)
-                  if a is not agency]
+        others = [
+            (url, name)
+            for a, (_, url, name) in zip(self.agencies, self.links, strict=False)
+            if a is not agency
+        ]
         return tuple((i == 0, url, name) for i, (url, name) in enumerate(others))
 
 
@@ -123,7 +152,8 @@ def _escaper():
     cache's keys, and printed with autoescape on by mistake it shows as
     ``&amp;``, never as markup), so the templates print the tables' 100,000
     rows with autoescape off (theme/README.md): escaping them cell by cell
-    was 1.7 million calls a build."""
+    was 1.7 million calls a build.
+    """
     memo = {}
 
     def html(value):
@@ -145,7 +175,11 @@ def build(data, articles, settings):
     agencies = {}
     for row in data.agencies.itertuples(index=False):
         agencies[row.id] = Agency(
-            row.id, row.name, row.aliases, row.province, row.website,
+            row.id,
+            row.name,
+            row.aliases,
+            row.province,
+            row.website,
             url=settings["agency_url"].format(id=row.id),
             save_as=settings["agency_save_as"].format(id=row.id),
         )
@@ -153,28 +187,43 @@ def build(data, articles, settings):
     for row in data.festivals.itertuples(index=False):
         news_code = _int_or_none(row.news_code)
         festivals[row.id] = Festival(
-            row.id, row.title, int(row.year), row.province, row.held_on or None, news_code,
+            row.id,
+            row.title,
+            int(row.year),
+            row.province,
+            row.held_on or None,
+            news_code,
             _int_or_none(row.honored_employees),
             url=settings["festival_url"].format(id=row.id),
             save_as=settings["festival_save_as"].format(id=row.id),
             article=by_news.get(news_code),
         )
-    festival_order = {f.id: i for i, f in enumerate(
-        sorted(festivals.values(), key=lambda f: (-f.year, sort_key(f.title))))}
-    agency_order = {a.id: i for i, a in enumerate(persian_sorted(agencies.values(), key=lambda a: a.name))}
+    festival_order = {
+        f.id: i
+        for i, f in enumerate(
+            sorted(festivals.values(), key=lambda f: (-f.year, sort_key(f.title)))
+        )
+    }
+    agency_order = {
+        a.id: i for i, a in enumerate(persian_sorted(agencies.values(), key=lambda a: a.name))
+    }
 
     awards = data.awards.assign(
         _festival=data.awards["festival"].map(festival_order),
         _agency=data.awards["agency"].map(agency_order),
     ).sort_values(["_festival", "share", "_agency"], kind="stable")
-    columns = [awards[c].tolist() for c in ("festival", "agency", "share", "group", "category",
-                                             "award", "note")]
+    columns = [
+        awards[c].tolist()
+        for c in ("festival", "agency", "share", "group", "category", "award", "note")
+    ]
 
     # Pass 1: every result and its winners.  A result's spelling is that of
     # its first row in page order (spellings differing in ZWNJ or letters
     # were folded into one result by validation).
     shares = {}
-    for festival_id, agency_id, share_id, group, category, award, _note in zip(*columns):
+    for festival_id, agency_id, share_id, group, category, award, _note in zip(
+        *columns, strict=False
+    ):
         share = shares.get(share_id)
         if share is None:
             festival = festivals[festival_id]
@@ -188,7 +237,9 @@ def build(data, articles, settings):
     # Pass 2: every agency's rows, grouped by festival (the rows come
     # newest festival first), and the open-data rows in the same order.
     data_rows = []
-    for festival_id, agency_id, share_id, _group, _category, _award, note in zip(*columns):
+    for _festival_id, agency_id, share_id, _group, _category, _award, note in zip(
+        *columns, strict=False
+    ):
         agency, share = agencies[agency_id], shares[share_id]
         festival = share.festival
         sections = agency.sections
@@ -196,11 +247,24 @@ def build(data, articles, settings):
             first = not sections or sections[-1][0] != festival.year
             sections.append((festival.year, first, festival, []))
         partners = share.partners(agency) if len(share.links) > 1 else ()
-        sections[-1][3].append((html(share.group), html(share.category), html(share.award),
-                                html(note), partners))
+        sections[-1][3].append(
+            (html(share.group), html(share.category), html(share.award), html(note), partners)
+        )
         shared_with = "|".join(a.id for a in share.agencies if a is not agency) if partners else ""
-        data_rows.append((festival.id, festival.year, festival.title, agency.id, agency.name,
-                     share.group, share.category, share.award, note, shared_with))
+        data_rows.append(
+            (
+                festival.id,
+                festival.year,
+                festival.title,
+                agency.id,
+                agency.name,
+                share.group,
+                share.category,
+                share.award,
+                note,
+                shared_with,
+            )
+        )
 
     for agency in agencies.values():
         per_year = defaultdict(int)
@@ -232,16 +296,21 @@ def build(data, articles, settings):
 
 def _groups(shares, html):
     """A festival's results by group (Persian order, "" first), each group's
-    by category then award (Persian order), as ready rows."""
+    by category then award (Persian order), as ready rows.
+    """
     grouped = defaultdict(list)
     for share in shares:
         grouped[share.group].append(share)
     groups = []
     for group in persian_sorted(grouped):
         ordered = sorted(grouped[group], key=lambda s: (sort_key(s.category), sort_key(s.award)))
-        groups.append((group, any(s.category for s in ordered),
-                       [(html(s.category), html(s.award), s.links, len(s.links) > 1)
-                        for s in ordered]))
+        groups.append(
+            (
+                group,
+                any(s.category for s in ordered),
+                [(html(s.category), html(s.award), s.links, len(s.links) > 1) for s in ordered],
+            )
+        )
     return groups
 
 

@@ -15,15 +15,17 @@ from dataclasses import dataclass
 import jdatetime
 import pandas as pd
 
-from chapar.persian.dates import parse_date
-from chapar.problems import Problem
-from chapar.persian.text import fold
-
 from chapar.awards.matching import AgencyIndex, suggest
 from chapar.awards.reading import latin_digits, read_table
+from chapar.persian.dates import FIRST_GREGORIAN_YEAR, parse_date
+from chapar.persian.text import fold
+from chapar.problems import Problem
 
 AGENCY_COLUMNS = (("id", "name"), ("aliases", "province", "website"))
-FESTIVAL_COLUMNS = (("id", "title", "year", "province"), ("held_on", "news_code", "honored_employees"))
+FESTIVAL_COLUMNS = (
+    ("id", "title", "year", "province"),
+    ("held_on", "news_code", "honored_employees"),
+)
 AWARD_COLUMNS = (("festival", "agency", "category", "award"), ("group", "note"))
 
 FIRST_YEAR = 1300  # no festival of this kind predates it; 97 or 2018 are typos
@@ -34,7 +36,9 @@ ALIAS_SEPARATOR = "|"
 @dataclass
 class AwardData:
     agencies: pd.DataFrame  # id, name, aliases (list), province, website, line
-    festivals: pd.DataFrame  # id, title, year, province, held_on, news_code, honored_employees, line
+    festivals: (
+        pd.DataFrame
+    )  # id, title, year, province, held_on, news_code, honored_employees, line
     awards: pd.DataFrame  # festival, agency (id), category, group, award, note, path, line, share
     index: AgencyIndex
     paths: dict  # table name -> path, for messages
@@ -51,13 +55,16 @@ def load(folder, today_year=None):
     """``(AwardData or None, [Problem])``: None when any problem was found."""
     problems = []
     today_year = today_year or jdatetime.date.today().year
-    paths = {"agencies": os.path.join(folder, "agencies.csv"),
-             "festivals": os.path.join(folder, "festivals.csv")}
+    paths = {
+        "agencies": os.path.join(folder, "agencies.csv"),
+        "festivals": os.path.join(folder, "festivals.csv"),
+    }
     tables = {}
     for name, columns in (("agencies", AGENCY_COLUMNS), ("festivals", FESTIVAL_COLUMNS)):
         if not os.path.exists(paths[name]):
-            problems.append(Problem(paths[name], 1, f"missing file; {name}.csv is required "
-                                    "next to awards.csv"))
+            problems.append(
+                Problem(paths[name], 1, f"missing file; {name}.csv is required next to awards.csv")
+            )
             continue
         table, found = read_table(paths[name], *columns)
         problems += found
@@ -103,11 +110,21 @@ def _ids(table, problems):
     """ASCII slugs, unique within the file."""
     frame = table.frame
     ids = frame["id"]
-    _report(problems, table, (ids != "") & ~ids.str.fullmatch(ID_PATTERN),
-            lambda r: f"id {r.id!r} must be an ASCII slug: lower-case letters, digits "
-                      "and '-' (e.g. civil-registration)")
-    _report(problems, table, (ids != "") & ids.duplicated(keep="first"),
-            lambda r: f"duplicate id {r.id!r}: already used on line {first_line_of(frame, r.id)}")
+    _report(
+        problems,
+        table,
+        (ids != "") & ~ids.str.fullmatch(ID_PATTERN),
+        lambda r: (
+            f"id {r.id!r} must be an ASCII slug: lower-case letters, digits "
+            "and '-' (e.g. civil-registration)"
+        ),
+    )
+    _report(
+        problems,
+        table,
+        (ids != "") & ids.duplicated(keep="first"),
+        lambda r: f"duplicate id {r.id!r}: already used on line {first_line_of(frame, r.id)}",
+    )
 
 
 def first_line_of(frame, value, column="id"):
@@ -118,11 +135,16 @@ def _whole_numbers(table, column, problems, minimum=0):
     """The column as nullable integers; Persian digits accepted."""
     values = latin_digits(table.frame[column])
     bad = (values != "") & ~values.str.fullmatch(r"\d+")
-    _report(problems, table, bad,
-            lambda r: f"{column} {getattr(r, column)!r} is not a whole number")
+    _report(
+        problems, table, bad, lambda r: f"{column} {getattr(r, column)!r} is not a whole number"
+    )
     numbers = pd.to_numeric(values.where(~bad & (values != "")), errors="coerce").astype("Int64")
-    _report(problems, table, numbers.lt(minimum).fillna(False),
-            lambda r: f"{column} {getattr(r, column)!r} must be at least {minimum}")
+    _report(
+        problems,
+        table,
+        numbers.lt(minimum).fillna(False),
+        lambda r: f"{column} {getattr(r, column)!r} must be at least {minimum}",
+    )
     return numbers
 
 
@@ -131,8 +153,12 @@ def check_agencies(table, index, problems):
     _ids(table, problems)
     frame = table.frame.copy()
     websites = {value: website_problem(value) for value in frame["website"].unique() if value}
-    _report(problems, table, frame["website"].map(websites).notna(),
-            lambda r: f"website {r.website!r} {websites[r.website]}")
+    _report(
+        problems,
+        table,
+        frame["website"].map(websites).notna(),
+        lambda r: f"website {r.website!r} {websites[r.website]}",
+    )
     frame["aliases"] = [
         [a.strip() for a in value.split(ALIAS_SEPARATOR) if a.strip()] for value in frame["aliases"]
     ]
@@ -147,10 +173,14 @@ def check_agencies(table, index, problems):
                 continue
             owner = index.claim(row.id, spelling)
             if owner:
-                problems.append(Problem(
-                    table.path, row.line,
-                    f"{kind} «{spelling}» is already claimed by agency {owner[0]!r} "
-                    f"(line {first_line_of(frame, owner[0])}); an alias must name one agency"))
+                problems.append(
+                    Problem(
+                        table.path,
+                        row.line,
+                        f"{kind} «{spelling}» is already claimed by agency {owner[0]!r} "
+                        f"(line {first_line_of(frame, owner[0])}); an alias must name one agency",
+                    )
+                )
     return frame
 
 
@@ -160,9 +190,16 @@ def website_problem(value):
     The link is printed into ``href`` (README.md, "Awards"): only an
     absolute ``http``/``https`` address with a host, no user name or
     password, and no quote, angle bracket, backslash, space or control or
-    direction character anywhere."""
-    bad = next((c for c in value if c in _URL_FORBIDDEN
-                or unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp")), None)
+    direction character anywhere.
+    """
+    bad = next(
+        (
+            c
+            for c in value
+            if c in _URL_FORBIDDEN or unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp")
+        ),
+        None,
+    )
     if bad is not None:
         return f"must not contain {unicodedata.name(bad, repr(bad))} ({bad!r}); " + _WEBSITE
     try:
@@ -171,7 +208,8 @@ def website_problem(value):
     except ValueError:
         return "is not a valid address; " + _WEBSITE
     if parts.scheme.lower() not in ("http", "https") or not value.lower().startswith(
-            (parts.scheme.lower() + "://")):
+        parts.scheme.lower() + "://"
+    ):
         return "must start with http:// or https://"
     if not parts.hostname:
         return "has no host name; " + _WEBSITE
@@ -213,9 +251,9 @@ def check_festivals(table, today_year, problems):
 def _year_message(value, today_year):
     text = f"year {value!r} is not a plausible Jalali year ({FIRST_YEAR}–{today_year + 1})"
     number = int(latin_digits(pd.Series([value]))[0])
-    if number >= 1700:
+    if number >= FIRST_GREGORIAN_YEAR:
         text += f"; {number} looks Gregorian: use the Jalali year ({number - 621})"
-    elif number < 100:
+    elif number < 100:  # noqa: PLR2004
         text += f"; write all four digits (13{number:02d}?)"
     return text
 
@@ -226,24 +264,40 @@ def check_awards(tables, index, agencies, festivals, problems):
     for table in tables:
         _required(table, ("festival", "agency", "award"), problems)
         frame = table.frame
-        _report(problems, table, (frame["category"] == "") & (frame["group"] == ""),
-                "empty 'category' and 'group': an award needs at least one of them")
+        _report(
+            problems,
+            table,
+            (frame["category"] == "") & (frame["group"] == ""),
+            "empty 'category' and 'group': an award needs at least one of them",
+        )
         if festivals is not None:
             known = set(festivals["id"])
             festival_ids = frame["festival"].str.strip().str.lower()
             unknown = (frame["festival"] != "") & ~festival_ids.isin(known)
-            _report(problems, table, unknown,
-                    lambda r: f"festival {r.festival!r} is not in festivals.csv"
-                    + suggest(_close(r.festival, known)))
+            _report(
+                problems,
+                table,
+                unknown,
+                lambda r, known=known: (
+                    f"festival {r.festival!r} is not in festivals.csv"
+                    + suggest(_close(r.festival, known))
+                ),
+            )
             frame = frame.assign(festival=festival_ids)
         if agencies is not None:
             names = {value: index.lookup(value) for value in frame["agency"].unique()}
             resolved = frame["agency"].map(names)
             unknown = (frame["agency"] != "") & resolved.isna()
             closest = {}
-            _report(problems, table, unknown,
-                    lambda r: f"agency «{r.agency}» matches no id, name or alias in agencies.csv"
-                    + suggest(closest.setdefault(r.agency, index.closest(r.agency))))
+            _report(
+                problems,
+                table,
+                unknown,
+                lambda r, closest=closest: (
+                    f"agency «{r.agency}» matches no id, name or alias in agencies.csv"
+                    + suggest(closest.setdefault(r.agency, index.closest(r.agency)))
+                ),
+            )
             frame = frame.assign(agency=resolved.fillna(""))
         frames.append(frame.assign(path=table.path))
     if not frames:
@@ -251,7 +305,10 @@ def check_awards(tables, index, agencies, festivals, problems):
     awards = pd.concat(frames, ignore_index=True)
     # Spellings of one category or award differ in ZWNJ, spaces or letters;
     # folding unique values keeps this vectorised.
-    folded = {c: awards[c].map({v: fold(v) for v in awards[c].unique()}) for c in ("group", "category", "award")}
+    folded = {
+        c: awards[c].map({v: fold(v) for v in awards[c].unique()})
+        for c in ("group", "category", "award")
+    }
     share_key = [awards["festival"], folded["group"], folded["category"], folded["award"]]
     awards["share"] = awards.groupby(share_key, sort=False).ngroup()
     complete = (awards["agency"] != "") & (awards["festival"] != "")
@@ -260,10 +317,19 @@ def check_awards(tables, index, agencies, festivals, problems):
         first = awards[complete].drop_duplicates(["agency", "share"]).set_index(["agency", "share"])
         for row in awards[dup].itertuples(index=False):
             origin = first.loc[(row.agency, row.share)]
-            where = f"line {origin.line}" if origin.path == row.path else f"{os.path.basename(origin.path)}:{origin.line}"
-            problems.append(Problem(row.path, row.line,
-                                    f"duplicate award: the same festival, agency, group, category "
-                                    f"and award as {where}"))
+            where = (
+                f"line {origin.line}"
+                if origin.path == row.path
+                else f"{os.path.basename(origin.path)}:{origin.line}"
+            )
+            problems.append(
+                Problem(
+                    row.path,
+                    row.line,
+                    f"duplicate award: the same festival, agency, group, category "
+                    f"and award as {where}",
+                )
+            )
     return awards
 
 
@@ -285,7 +351,12 @@ def check_article_agencies(articles, index, read_lines):
         line = read_lines(article.source_path).get("agencies", 1)
         for agency_id in unknown:
             hint = index.closest(agency_id)
-            problems.append(Problem(article.source_path, line,
-                                    f"Agencies: unknown agency id {agency_id!r} "
-                                    "(ids are in data/awards/agencies.csv)" + suggest(hint)))
+            problems.append(
+                Problem(
+                    article.source_path,
+                    line,
+                    f"Agencies: unknown agency id {agency_id!r} "
+                    "(ids are in data/awards/agencies.csv)" + suggest(hint),
+                )
+            )
     return problems

@@ -1,3 +1,6 @@
+"""The error a build raises when its input has problems."""
+
+
 class BuildError(Exception):
     """The build found bad input; ``problems`` holds one line per problem."""
 

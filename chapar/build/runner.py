@@ -41,8 +41,11 @@ def build(settings_file="pelicanconf.py", output=None, **overrides):
         # The page cache (plugins/chapar_page_cache) reuses pages of the build being replaced.
         given = settings.get("PAGE_CACHE") or {}  # not a dict: the plugin says so
         page_cache = {**given, "previous_output": str(output)} if isinstance(given, dict) else given
-        run(load_settings(settings_file, **{**overrides, "PAGE_CACHE": page_cache},
-                          OUTPUT_PATH=str(staging)))
+        run(
+            load_settings(
+                settings_file, **{**overrides, "PAGE_CACHE": page_cache}, OUTPUT_PATH=str(staging)
+            )
+        )
         os.chmod(staging, 0o755)  # mkdtemp makes it private; a web server must read it
         replace_folder(staging, output)
     finally:
@@ -98,8 +101,12 @@ def replace_folder(new, target):
         os.rename(target, old)
     os.rename(new, target)
     if old is not None:
-        thread = threading.Thread(target=shutil.rmtree, args=(old,),
-                                  kwargs={"ignore_errors": True}, name=f"remove {old.name}")
+        thread = threading.Thread(
+            target=shutil.rmtree,
+            args=(old,),
+            kwargs={"ignore_errors": True},
+            name=f"remove {old.name}",
+        )
         thread.start()
         _cleanups.append(thread)
 

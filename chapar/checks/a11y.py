@@ -15,7 +15,8 @@ def axe_source():
 def axe_violations(page, impacts=("serious", "critical"), tags=WCAG_TAGS):
     """``["rule-id (impact): help — selector", ...]`` for the page loaded in
     ``page``.  The script is injected with ``evaluate`` so a strict CSP cannot
-    block it."""
+    block it.
+    """
     page.evaluate(axe_source())
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
@@ -26,5 +27,7 @@ def axe_violations(page, impacts=("serious", "critical"), tags=WCAG_TAGS):
         if violation.get("impact") not in impacts:
             continue
         targets = ", ".join(" ".join(node["target"]) for node in violation["nodes"][:5])
-        problems.append(f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}")
+        problems.append(
+            f"{violation['id']} ({violation['impact']}): {violation['help']} — {targets}"
+        )
     return problems

@@ -27,8 +27,21 @@ DEFAULTS = {
     # Elements whose content is the news itself, by class (theme/templates/article.html).
     "content_classes": ("news__body", "lead"),
 }
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
-        "source", "track", "wbr"}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 
 
 def transfer_size(data):
@@ -105,9 +118,13 @@ def _local_resources(root, page, siteurl, parsed, wanted):
 
 def stylesheets(root, page, siteurl, parsed):
     return _local_resources(
-        root, page, siteurl, parsed,
-        lambda tag, attribute, attrs: tag == "link"
-        and "stylesheet" in (attrs.get("rel") or "").split(),
+        root,
+        page,
+        siteurl,
+        parsed,
+        lambda tag, attribute, attrs: (
+            tag == "link" and "stylesheet" in (attrs.get("rel") or "").split()
+        ),
     )
 
 
@@ -119,7 +136,8 @@ def scripts(root, page, siteurl, parsed):
 
 def page_weight(output_dir, page, siteurl="", content_classes=DEFAULTS["content_classes"]):
     """``{"html": ..., "css": ..., "scripts": ...}``: transfer bytes of the
-    theme's overhead on ``page`` (a path inside ``output_dir``)."""
+    theme's overhead on ``page`` (a path inside ``output_dir``).
+    """
     root = Path(output_dir)
     path = root / page
     parsed = parse(path)
@@ -132,7 +150,9 @@ def page_weight(output_dir, page, siteurl="", content_classes=DEFAULTS["content_
 
 def font_weight(output_dir):
     root = Path(output_dir)
-    return sum(p.stat().st_size for ext in ("woff2", "woff", "ttf", "otf") for p in root.rglob(f"*.{ext}"))
+    return sum(
+        p.stat().st_size for ext in ("woff2", "woff", "ttf", "otf") for p in root.rglob(f"*.{ext}")
+    )
 
 
 def external_resources(output_dir, siteurl=""):
@@ -142,7 +162,8 @@ def external_resources(output_dir, siteurl=""):
     for page in html_files(root):
         for tag, attribute, url, attrs in parse(page).urls:
             loads = attribute in ("src", "poster") or (
-                tag == "link" and set((attrs.get("rel") or "").split())
+                tag == "link"
+                and set((attrs.get("rel") or "").split())
                 & {"stylesheet", "preload", "modulepreload", "icon"}
             )
             if loads and is_external(url, siteurl):

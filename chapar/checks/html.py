@@ -1,5 +1,6 @@
 """The Nu HTML checker (``vnu.jar`` from npm ``vnu-jar``) over a built site."""
 
+import contextlib
 import json
 import shutil
 import subprocess
@@ -17,7 +18,8 @@ class CheckerMissing(RuntimeError):
 
 def vnu_errors(output_dir, vnu_jar=VNU_JAR, css=True):
     """``["path:line: message", ...]`` for every error the Nu checker reports
-    in the site's HTML (and, with ``css``, in the theme's stylesheets)."""
+    in the site's HTML (and, with ``css``, in the theme's stylesheets).
+    """
     java = shutil.which("java")
     if java is None or not Path(vnu_jar).is_file():
         raise CheckerMissing(f"needs java and {vnu_jar}; run `invoke setup-tests`")
@@ -30,7 +32,7 @@ def vnu_errors(output_dir, vnu_jar=VNU_JAR, css=True):
     command = [java, "-Xss4m", "-jar", str(vnu_jar), "--errors-only", "--format", "json"]
     if css:
         command.append("--also-check-css")
-    run = subprocess.run(command + files, capture_output=True, text=True)
+    run = subprocess.run(command + files, capture_output=True, text=True, check=False)
     try:
         messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
     except (ValueError, KeyError):
@@ -41,9 +43,7 @@ def vnu_errors(output_dir, vnu_jar=VNU_JAR, css=True):
             continue
         url = message.get("url", "")
         path = url.removeprefix("file:")
-        try:
+        with contextlib.suppress(ValueError):
             path = Path(path).resolve().relative_to(root).as_posix()
-        except ValueError:
-            pass
         problems.append(f"{path}:{message.get('lastLine', 0)}: {message.get('message', '')}")
     return problems

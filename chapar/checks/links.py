@@ -12,17 +12,20 @@ _IGNORED_FRAGMENTS = ("", "top")
 def broken_links(output_dir, siteurl=""):
     """``["page: url (reason)", ...]`` for each internal link, stylesheet,
     script, image or form target that does not exist in ``output_dir``, and
-    each ``#anchor`` with no matching ``id`` in its target page."""
+    each ``#anchor`` with no matching ``id`` in its target page.
+    """
     root = Path(output_dir).resolve()
     pages = html_files(root)
     parsed = {path: parse(path) for path in pages}
     problems = []
     for page, parser in parsed.items():
         where = page.relative_to(root).as_posix()
-        for tag, attribute, url, _attrs in parser.urls:
+        for tag, _attribute, url, _attrs in parser.urls:
             if tag == "form" and not url:
                 continue  # action="" submits to the page itself
-            if url.startswith(("mailto:", "tel:", "data:", "javascript:")) or is_external(url, siteurl):
+            if url.startswith(("mailto:", "tel:", "data:", "javascript:")) or is_external(
+                url, siteurl
+            ):
                 continue
             target = local_target(root, page, url, siteurl)
             if target is None:

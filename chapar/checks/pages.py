@@ -67,17 +67,15 @@ def is_external(url, siteurl=""):
 
 def local_target(output_dir, page, url, siteurl=""):
     """The file a site-internal ``url`` found in ``page`` resolves to, or None
-    for an empty path (a same-page ``#anchor``)."""
+    for an empty path (a same-page ``#anchor``).
+    """
     root = Path(output_dir)
     if siteurl and url.startswith(siteurl.rstrip("/") + "/"):
-        url = url[len(siteurl.rstrip("/")):]
+        url = url[len(siteurl.rstrip("/")) :]
     path = unquote(urlsplit(url).path)
     if not path:
         return None
-    if path.startswith("/"):
-        target = root / path.lstrip("/")
-    else:
-        target = Path(page).parent / path
+    target = root / path.lstrip("/") if path.startswith("/") else Path(page).parent / path
     if path.endswith("/") or target.is_dir():
         target = target / "index.html"
     return target

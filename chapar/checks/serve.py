@@ -12,9 +12,14 @@ from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-    "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -56,7 +61,7 @@ def browse(output_dir, siteurl="", viewport=(1366, 768)):
     def route(request_route):
         url = request_route.request.url
         if siteurl and url.startswith(siteurl + "/"):
-            rel = url[len(siteurl) + 1:].split("#")[0].split("?")[0]
+            rel = url[len(siteurl) + 1 :].split("#")[0].split("?")[0]
             target = root / rel
             if target.is_dir() or not rel:
                 target = target / "index.html"
@@ -72,9 +77,7 @@ def browse(output_dir, siteurl="", viewport=(1366, 768)):
     try:
         with sync_playwright() as p:
             browser = launch_chromium(p)
-            context = browser.new_context(
-                viewport={"width": viewport[0], "height": viewport[1]}
-            )
+            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
             context.route("**/*", route)
 
             def open_page(rel):

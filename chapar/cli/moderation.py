@@ -5,35 +5,35 @@ Works from the source files alone (no build), with the same reading,
 validation and moderation as the plugin.
 """
 
-import logging
 import unicodedata
 from pathlib import Path
 
+from chapar import moderation, site_settings
+from chapar.comments import store
+from chapar.comments.site import moderate_site
 from chapar.news.index import NewsIndex, code_of
 from chapar.news.item import header_lines
 from chapar.persian.text import to_latin_digits
 
-from chapar import site_settings
-from chapar.comments.site import moderate_site
-from chapar import moderation
-from chapar.comments import store
-
 
 def length_limit(root):
     """COMMENTS["max_characters"] of the site at ``root``: its pelicanconf.py's,
-    else the plugin's default (README.md, Comments)."""
+    else the plugin's default (README.md, Comments).
+    """
     return site_settings.read(root)["COMMENTS"]["max_characters"]
 
 
 def news_sources(news_root):
     """``{NewsCode: source text}`` of every news file, from chapar.news.index
-    (files without a readable NewsCode left out: the build reports them)."""
+    (files without a readable NewsCode left out: the build reports them).
+    """
     return NewsIndex.of(news_root).texts()
 
 
 def collect(root=".", news=None):
     """(rows, problems): rows are (key, decision, comment) in file order;
-    ``news``: :func:`news_sources` of the site, when the caller has read it."""
+    ``news``: :func:`news_sources` of the site, when the caller has read it.
+    """
     root = Path(root)
     problems = []
     try:
@@ -61,15 +61,15 @@ def _width(text):
 def table(rows):
     """A plain-text table: comment, decision, rule, reason, author."""
     head = ("comment", "decision", "rule", "reason", "author")
-    lines = [head] + [
-        (key, d.status, d.rule or "-", d.reason, c.author) for key, d, c in rows
-    ]
+    lines = [head] + [(key, d.status, d.rule or "-", d.reason, c.author) for key, d, c in rows]
     widths = [max(_width(line[i]) for line in lines) for i in range(4)]
     out = []
     for line in lines:
         cells = [cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(line[:4])]
-        out.append("  ".join(cells + [line[4]]).rstrip())
-    counts = {s: sum(1 for _, d, _ in rows if d.status == s) for s in ("published", "held", "rejected")}
+        out.append("  ".join([*cells, line[4]]).rstrip())
+    counts = {
+        s: sum(1 for _, d, _ in rows if d.status == s) for s in ("published", "held", "rejected")
+    }
     out.append("")
     out.append(", ".join(f"{n} {s}" for s, n in counts.items()))
     return "\n".join(out)
@@ -77,7 +77,8 @@ def table(rows):
 
 def set_status(root, key, status):
     """Write ``Status: <status>`` into the header of comment ``<NewsCode>/<Id>``;
-    every other byte of the file stays as it was.  Returns the path."""
+    every other byte of the file stays as it was.  Returns the path.
+    """
     if status not in store.STATUSES:
         raise ValueError(f"status must be one of {store.STATUSES}")
     code, _, comment_id = key.partition("/")
@@ -88,7 +89,7 @@ def set_status(root, key, status):
     if not code or not comment_id or not folder.is_dir():
         raise LookupError(f"no comment {key!r}: expected <NewsCode>/<Id>, e.g. 4385870/1")
     for path in sorted(folder.glob("*.md")):
-        comment, problems = store.read_comment(path, code)
+        comment, _problems = store.read_comment(path, code)
         if comment is not None and comment.id == comment_id:
             break
     else:

@@ -5,9 +5,8 @@ stays in this plugin: the header keys of README.md, "Comments (for editors)", on
 then the body.
 """
 
-from chapar.persian.dates import jalali
-
 from chapar.comments.store import KEY_NAMES
+from chapar.persian.dates import jalali
 
 # Keys in the order editors are used to read them (content/comments/*/*.md).
 ORDER = ("author", "date", "replyto", "email", "status", "id")
@@ -15,17 +14,18 @@ ORDER = ("author", "date", "replyto", "email", "status", "id")
 
 def file_date(dt):
     """``1405/04/23 10:22:33``: Jalali, Latin digits, the site's zone, as
-    :func:`persian.dates.parse_date` reads it back to the same second."""
+    :func:`persian.dates.parse_date` reads it back to the same second.
+    """
     j = jalali(dt)
-    return (f"{j.year:04d}/{j.month:02d}/{j.day:02d} "
-            f"{j.hour:02d}:{j.minute:02d}:{j.second:02d}")
+    return f"{j.year:04d}/{j.month:02d}/{j.day:02d} {j.hour:02d}:{j.minute:02d}:{j.second:02d}"
 
 
 def comment_text(body, **keys):
     """The text of a comment file.  ``keys`` are lower-case header keys
     (``author``, ``date``, ``replyto``, ``email``...); empty ones are left
     out.  A header value holding a line break would smuggle in another key,
-    so it raises ``ValueError``."""
+    so it raises ``ValueError``.
+    """
     lines = []
     for key in sorted(keys, key=lambda k: ORDER.index(k) if k in ORDER else len(ORDER)):
         if key not in KEY_NAMES:

@@ -19,14 +19,12 @@ import os
 from importlib import metadata
 from pathlib import Path
 
-from chapar.persian import dates as persian_dates
 from chapar import i18n as persian_i18n
+from chapar import moderation
+from chapar.comments import render, store
+from chapar.persian import dates as persian_dates
 from chapar.persian import folding as persian_folding
 from chapar.persian import text as persian_text
-
-from chapar import moderation
-from chapar.comments import render
-from chapar.comments import store
 
 FILE = "comments.json"
 FORMAT = 3  # 3: a thread is a list of pages
@@ -49,8 +47,11 @@ def rules_digest(rules):
     h = hashlib.sha256(_code(moderation, persian_text, persian_folding).encode())
     for r in rules.rules:
         lexicon = (sorted(r.lexicon.whole), r.lexicon.anywhere) if r.lexicon else None
-        h.update(repr((r.id, r.check, r.action, sorted(r.params.items()), lexicon,
-                       sorted(r.stop_words))).encode())
+        h.update(
+            repr(
+                (r.id, r.check, r.action, sorted(r.params.items()), lexicon, sorted(r.stop_words))
+            ).encode()
+        )
     return h.hexdigest()
 
 
@@ -66,7 +67,8 @@ def _library_versions():
 
 def _stable_repr(value):
     """A site's Jinja filter or global by its name, not its address (which
-    changes every build)."""
+    changes every build).
+    """
     if callable(value) and hasattr(value, "__qualname__"):
         return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
     return repr(value)
@@ -75,9 +77,13 @@ def _stable_repr(value):
 def render_digest(conf):
     """Everything a thread's HTML depends on besides its comments: the
     template and the theme's catalogue as files, the thread settings, and
-    the code that reads, renders and dates (``conf``: render.thread_settings)."""
-    h = hashlib.sha256(json.dumps([FORMAT, conf, _library_versions()], sort_keys=True,
-                                  default=_stable_repr).encode())
+    the code that reads, renders and dates (``conf``: render.thread_settings).
+    """
+    h = hashlib.sha256(
+        json.dumps(
+            [FORMAT, conf, _library_versions()], sort_keys=True, default=_stable_repr
+        ).encode()
+    )
     h.update(_code(render, store, persian_dates, persian_i18n).encode())
     for folder in conf["templates"]:
         path = os.path.join(folder, render.THREAD_TEMPLATE)
@@ -103,7 +109,8 @@ def article_key(digest, code, article_text, files):
 class ThreadCache:
     """``{key: [[page html], count, {id: [status, rule, reason]}, [[path, line,
     message]]]}`` (the last: comments left out for their length): the last build's
-    entries (read at the first :meth:`get`) and this build's."""
+    entries (read at the first :meth:`get`) and this build's.
+    """
 
     def __init__(self, path, load=False, save=False):
         self.path, self.load, self.save = path, load, save
@@ -131,17 +138,26 @@ class ThreadCache:
 
     def get(self, key):
         """``([page html], count, {id: Decision}, [(path, line, message)])`` kept
-        from the last build, or None."""
+        from the last build, or None.
+        """
         kept = self.previous.get(key)
         if kept is None:
             return None
         pages, count, decisions, left_out = kept
-        return (pages, count, {cid: moderation.Decision(*d) for cid, d in decisions.items()},
-                [tuple(item) for item in left_out])
+        return (
+            pages,
+            count,
+            {cid: moderation.Decision(*d) for cid, d in decisions.items()},
+            [tuple(item) for item in left_out],
+        )
 
     def put(self, key, pages, count, decisions, left_out=()):
-        self.current[key] = [pages, count, {cid: list(d) for cid, d in decisions.items()},
-                             [list(item) for item in left_out]]
+        self.current[key] = [
+            pages,
+            count,
+            {cid: list(d) for cid, d in decisions.items()},
+            [list(item) for item in left_out],
+        ]
 
     def write(self):
         if not self.save:
@@ -149,8 +165,12 @@ class ThreadCache:
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)
         partial = f"{self.path}.{os.getpid()}.partial"
         # dumps, not dump: only the one-shot encoder is the C one
-        text = json.dumps({"format": FORMAT, "articles": self.current},
-                          ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        text = json.dumps(
+            {"format": FORMAT, "articles": self.current},
+            ensure_ascii=False,
+            sort_keys=True,
+            separators=(",", ":"),
+        )
         with open(partial, "w", encoding="utf-8") as handle:
             handle.write(text)
         os.replace(partial, self.path)

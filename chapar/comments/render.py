@@ -30,8 +30,8 @@ import jinja2
 import nh3
 from markdown_it import MarkdownIt
 
-from chapar.persian.filters import JINJA_FILTERS
 from chapar.i18n import load_translations
+from chapar.persian.filters import JINJA_FILTERS
 
 TAGS = {"p", "br", "strong", "em", "a"}
 LINK_REL = "nofollow ugc noopener"
@@ -63,7 +63,8 @@ MARKDOWN_RULES = ["newline", "emphasis", "link", "autolink", "escape", "entity"]
 
 def _web_link(url):
     """markdown-it's link check, narrowed: only http(s) addresses with a host
-    become links; ``[text](/path)`` or ``(mailto:…)`` stay text."""
+    become links; ``[text](/path)`` or ``(mailto:…)`` stay text.
+    """
     if not url.lower().startswith(WEB_SCHEMES):
         return False
     try:
@@ -73,8 +74,9 @@ def _web_link(url):
 
 
 def markdown_parser(rules=MARKDOWN_RULES):
-    md = MarkdownIt("zero", {"breaks": True, "html": False, "linkify": False,
-                             "typographer": False}).enable(rules)
+    md = MarkdownIt(
+        "zero", {"breaks": True, "html": False, "linkify": False, "typographer": False}
+    ).enable(rules)
     md.validateLink = _web_link
     return md
 
@@ -115,8 +117,12 @@ class BodyRenderer:
         text = text.strip("\n")
         # spaces only inside lines: the parser drops a line's indent and its
         # trailing spaces, and makes a break of two
-        if (not _PLAIN.fullmatch(text) or _OTHER_SPACE.search(text) or " \n" in text
-                or text.endswith(" ")):
+        if (
+            not _PLAIN.fullmatch(text)
+            or _OTHER_SPACE.search(text)
+            or " \n" in text
+            or text.endswith(" ")
+        ):
             return None
         if "*" in text:
             text = _STRONG.sub(r"<strong>\1</strong>", text)
@@ -124,8 +130,9 @@ class BodyRenderer:
                 return None
         if _BLOCK_START.search(text):
             return None
-        return "\n".join("<p>" + p.replace("\n", "<br>\n") + "</p>"
-                         for p in _PARAGRAPHS.split(text) if p)
+        return "\n".join(
+            "<p>" + p.replace("\n", "<br>\n") + "</p>" for p in _PARAGRAPHS.split(text) if p
+        )
 
     def __call__(self, text):
         rendered = self.plain(text)
@@ -155,7 +162,8 @@ class Comment:
 @dataclass
 class ThreadPart:
     """A top-level comment's thread, or the part of it on one page: ``root``
-    is shown unless ``continued`` (it is on an earlier page, at ``root_href``)."""
+    is shown unless ``continued`` (it is on an earlier page, at ``root_href``).
+    """
 
     root: Comment
     replies: list = field(default_factory=list)
@@ -167,7 +175,8 @@ def build_threads(comments, decisions, render):
     """The published comments of one article: ``(roots, count)``, the
     top-level comments in date order, each with ``replies``, every comment
     below it at any depth, in date order (one level: no recursion however
-    long a chain of replies is); ``render`` turns a body into safe HTML."""
+    long a chain of replies is); ``render`` turns a body into safe HTML.
+    """
     published = {
         c.id: Comment(c.id, c.author, c.date, render(c.body), c.reply_to)
         for c in sorted(comments, key=lambda c: (c.date, c.id))
@@ -214,22 +223,29 @@ def _bytes(text):
 
 def comment_weight(comment):
     """An upper bound of the bytes ``comment`` takes on its page (the author
-    is shown and put in the reply button, the Ids in links and attributes)."""
-    return (len(comment.body_html.encode("utf-8")) + COMMENT_MARKUP
-            + 3 * _bytes(comment.author) + 2 * _bytes(comment.reply_to_author)
-            + 6 * (len(comment.id) + len(comment.reply_to)))
+    is shown and put in the reply button, the Ids in links and attributes).
+    """
+    return (
+        len(comment.body_html.encode("utf-8"))
+        + COMMENT_MARKUP
+        + 3 * _bytes(comment.author)
+        + 2 * _bytes(comment.reply_to_author)
+        + 6 * (len(comment.id) + len(comment.reply_to))
+    )
 
 
 def continued_weight(root):
     """The bytes a thread continued from an earlier page adds: the part's
-    heading, which names ``root`` and links to it."""
+    heading, which names ``root`` and links to it.
+    """
     return CONTINUED_MARKUP + 2 * _bytes(root.author) + 6 * len(root.id)
 
 
 def page_href(here, there):
     """The link from comment page ``here`` to page ``there`` (1: the article,
     n: ``<article URL>comments/<n>/``), relative so that the cached thread
-    needs neither SITEURL nor the article's URL."""
+    needs neither SITEURL nor the article's URL.
+    """
     if here == there:
         return ""
     if here == 1:
@@ -244,7 +260,8 @@ def paginate(roots, page_bytes=PAGE_BYTES, per_page=PER_PAGE):
     at most ``page_bytes`` by :func:`comment_weight`; a thread longer than
     what is left continues on the next page.  The first page (the article's)
     is left empty rather than over its budget by one huge comment.  Sets
-    every comment's ``reply_href``."""
+    every comment's ``reply_href``.
+    """
     pages, page_of = [[]], {}
     weight = count = 0
     for root in roots:
@@ -255,7 +272,8 @@ def paginate(roots, page_bytes=PAGE_BYTES, per_page=PER_PAGE):
             if pages[-1] and pages[-1][-1].root is root:
                 opening = 0
             if (count and (count >= per_page or weight + cost + opening > page_bytes)) or (
-                    len(pages) == 1 and not count and cost + opening > page_bytes):
+                len(pages) == 1 and not count and cost + opening > page_bytes
+            ):
                 pages.append([])
                 weight = count = 0
                 if comment is not root:
@@ -273,10 +291,13 @@ def paginate(roots, page_bytes=PAGE_BYTES, per_page=PER_PAGE):
     for number, page in enumerate(pages, start=1):
         for part in page:
             if part.continued:
-                part.root_href = page_href(number, page_of[part.root.id]) + f"#comment-{part.root.id}"
+                part.root_href = (
+                    page_href(number, page_of[part.root.id]) + f"#comment-{part.root.id}"
+                )
             for reply in part.replies:
-                reply.reply_href = (page_href(number, page_of[reply.reply_to])
-                                    + f"#comment-{reply.reply_to}")
+                reply.reply_href = (
+                    page_href(number, page_of[reply.reply_to]) + f"#comment-{reply.reply_to}"
+                )
     return pages
 
 
@@ -286,13 +307,17 @@ THREAD_TEMPLATE = "partials/comment_thread.html"
 def thread_settings(settings, comments):
     """What :class:`ThreadTemplate` and the pass need of Pelican's settings
     and of ``comments`` (the site's :func:`chapar.comments.site.comment_settings`):
-    plain values, so that a worker process can be given them."""
+    plain values, so that a worker process can be given them.
+    """
     theme = settings["THEME"]
     return {
-        "templates": [*settings.get("THEME_TEMPLATES_OVERRIDES", ()),
-                      os.path.expanduser(os.path.join(theme, "templates"))],
-        "jinja": {k: v for k, v in settings.get("JINJA_ENVIRONMENT", {}).items()
-                  if k != "extensions"},
+        "templates": [
+            *settings.get("THEME_TEMPLATES_OVERRIDES", ()),
+            os.path.expanduser(os.path.join(theme, "templates")),
+        ],
+        "jinja": {
+            k: v for k, v in settings.get("JINJA_ENVIRONMENT", {}).items() if k != "extensions"
+        },
         # The site's own Jinja additions, as Pelican gives them to its templates
         "extensions": list(settings.get("JINJA_ENVIRONMENT", {}).get("extensions", ())),
         "filters": dict(settings.get("JINJA_FILTERS", {})),
@@ -311,18 +336,23 @@ class ThreadTemplate:
     """``partials/comment_thread.html`` in an environment of its own, the
     same in the build and in a worker process: the theme's templates, the
     site's Jinja options, extensions, filters, globals and tests, the persian
-    plugin's filters and the theme's catalogue."""
+    plugin's filters and the theme's catalogue.
+    """
 
     def __init__(self, conf):
         extensions = ["jinja2.ext.i18n"] + [e for e in conf["extensions"] if e != "jinja2.ext.i18n"]
-        env = jinja2.Environment(loader=jinja2.FileSystemLoader(conf["templates"]),
-                                 extensions=extensions, **conf["jinja"])
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(conf["templates"]),
+            extensions=extensions,
+            **conf["jinja"],
+        )
         env.filters.update(conf["filters"])
         env.filters.update(JINJA_FILTERS)  # after the site's, as the persian plugin adds them
         env.globals.update(conf["globals"])
         env.tests.update(conf["tests"])
         env.install_gettext_translations(
-            load_translations(conf["translations"], conf["lang"]), newstyle=True)
+            load_translations(conf["translations"], conf["lang"]), newstyle=True
+        )
         self.template = env.get_template(THREAD_TEMPLATE)
         self.endpoint = conf["endpoint"]
         self.page_bytes, self.per_page = conf["page_bytes"], conf["per_page"]
@@ -331,10 +361,14 @@ class ThreadTemplate:
         """Each page's HTML of the threads ``roots`` (as :func:`build_threads`
         gives them; ``[]`` for no comment; the first may be ``""``),
         without its last line break: the page template puts it on lines of
-        its own."""
+        its own.
+        """
         if not roots:
             return []
         newest_first = roots[::-1]  # README.md, Comments: threads newest first
-        return [self.template.render(threads=page, endpoint=self.endpoint).removesuffix("\n")
-                if page else ""
-                for page in paginate(newest_first, self.page_bytes, self.per_page)]
+        return [
+            self.template.render(threads=page, endpoint=self.endpoint).removesuffix("\n")
+            if page
+            else ""
+            for page in paginate(newest_first, self.page_bytes, self.per_page)
+        ]

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from chapar.comments import render
 from chapar import moderation
+from chapar.comments import render
 from chapar.problems import Problem
 from chapar.settings import concern
 
@@ -34,7 +34,8 @@ def comment_settings(settings):
 def moderate_site(rules, by_code, article_texts, limit=None):
     """``{NewsCode: {Id: Decision}}`` for every article's comments (what
     ``invoke moderation`` lists; the build's pass is :mod:`.sitepass`);
-    ``limit``: COMMENTS["max_characters"]."""
+    ``limit``: COMMENTS["max_characters"].
+    """
     return {
         code: moderation.moderate_article(rules, comments, article_texts.get(code, ""), limit)
         for code, comments in by_code.items()
@@ -43,14 +44,26 @@ def moderate_site(rules, by_code, article_texts, limit=None):
 
 def limit_problems(rules, limit):
     """A ``length`` rule whose ``max`` is over COMMENTS["max_characters"]: the
-    intake would accept comments the build leaves out (README.md, Comments)."""
+    intake would accept comments the build leaves out (README.md, Comments).
+    """
     problems = []
-    lines = [n for n, text in enumerate(Path(rules.path).read_text("utf-8-sig").splitlines(), 1)
-             if text.strip() == "[[rule]]"] if rules.path else []
+    lines = (
+        [
+            n
+            for n, text in enumerate(Path(rules.path).read_text("utf-8-sig").splitlines(), 1)
+            if text.strip() == "[[rule]]"
+        ]
+        if rules.path
+        else []
+    )
     for index, rule in enumerate(rules.rules):
         if rule.check == "length" and rule.params["max"] > limit:
-            problems.append(Problem(
-                rules.path, lines[index] if index < len(lines) else 1,
-                f"rule {rule.id!r}: max {rule.params['max']} is over COMMENTS['max_characters'] "
-                f"({limit}), the longest comment the site shows; lower it or raise the setting"))
+            problems.append(
+                Problem(
+                    rules.path,
+                    lines[index] if index < len(lines) else 1,
+                    f"rule {rule.id!r}: max {rule.params['max']} is over COMMENTS['max_characters'] "
+                    f"({limit}), the longest comment the site shows; lower it or raise the setting",
+                )
+            )
     return problems

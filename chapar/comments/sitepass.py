@@ -21,6 +21,7 @@ rendered again.  The build writes the cache, once, from every folder's
 result.
 """
 
+import contextlib
 import dataclasses
 import fcntl
 import functools
@@ -34,14 +35,11 @@ import tempfile
 import weakref
 from dataclasses import dataclass, field
 
+from chapar import moderation
+from chapar.comments import decisions, render, store
 from chapar.news.index import NEWS_EXTENSIONS, NewsIndex
 from chapar.news.item import read_source
 from chapar.problems import Problem
-
-from chapar.comments import decisions
-from chapar import moderation
-from chapar.comments import render
-from chapar.comments import store
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +63,8 @@ class Job:
     @functools.cached_property
     def folders(self):
         """:func:`store.folders_of` the order, made once in each process (it is not
-        pickled: ``dataclasses.replace`` copies only the fields)."""
+        pickled: ``dataclasses.replace`` copies only the fields).
+        """
         return store.folders_of(self.order)
 
 
@@ -96,7 +95,8 @@ def comment_files(root):
 
 def find_articles(folders):
     """``{NewsCode: path}`` of the news files under ``folders``, from
-    chapar.news.index (what Pelican will read; the plugin checks that it did)."""
+    chapar.news.index (what Pelican will read; the plugin checks that it did).
+    """
     return NewsIndex.of(*folders).paths()
 
 
@@ -121,7 +121,8 @@ def _read(path):
 class Pass:
     """What doing folders needs: the rules (None: a rules file with
     problems, so comments are only checked), the articles' files, the cache,
-    the renderers."""
+    the renderers.
+    """
 
     def __init__(self, job, rules, articles, unreadable=()):
         self.rules = rules
@@ -130,8 +131,11 @@ class Pass:
         # their comments are checked, but not said to have no news item
         self.unreadable = frozenset(str(code) for code in unreadable)
         self.cache = decisions.ThreadCache(*job.cache)
-        self.digest = (decisions.rules_digest(rules) + decisions.render_digest(job.thread)
-                       if rules is not None else "")
+        self.digest = (
+            decisions.rules_digest(rules) + decisions.render_digest(job.thread)
+            if rules is not None
+            else ""
+        )
         self.thread_conf = job.thread
         self.limit = job.thread["max_characters"]
         self._body = self._thread = None
@@ -147,38 +151,53 @@ class Pass:
             kept = self.cache.get(key)
             if kept is not None:  # read without a problem last time: the same bytes read the same
                 return FolderResult(code, source, [], [], key, kept, reused=True)
-        thread = store.read_thread(code, data, article=source is not None,
-                                   orphans=code not in self.unreadable)
+        thread = store.read_thread(
+            code, data, article=source is not None, orphans=code not in self.unreadable
+        )
         file_problems = [(files[position][0], p) for position, p in thread.file_problems]
         thread_problems, comments = thread.thread_problems, thread.comments
         if file_problems or thread_problems or rules is None or source is None:
             return FolderResult(code, source, file_problems, thread_problems, key)
         if self._body is None:
-            self._body, self._thread = render.BodyRenderer(), render.ThreadTemplate(self.thread_conf)
+            self._body, self._thread = (
+                render.BodyRenderer(),
+                render.ThreadTemplate(self.thread_conf),
+            )
         decided = moderation.moderate_article(rules, comments, text, self.limit)
         # (path, line, message) of the comments over the limit: the build warns
         # of them, also when it takes them from a worker or the cache
-        left_out = [(c.path, c.line("body"), "comment left out: " + decided[c.id].reason)
-                    for c in comments if decided[c.id].rule == moderation.LIMIT]
+        left_out = [
+            (c.path, c.line("body"), "comment left out: " + decided[c.id].reason)
+            for c in comments
+            if decided[c.id].rule == moderation.LIMIT
+        ]
         roots, count = render.build_threads(comments, decided, self._body)
-        return FolderResult(code, source, [], [], key,
-                            (self._thread(roots), count, decided, left_out))
+        return FolderResult(
+            code, source, [], [], key, (self._thread(roots), count, decided, left_out)
+        )
 
 
 def assemble(job, results, cache, previous):
     """The :class:`Result` of every folder's result (``{NewsCode: FolderResult}``),
     the problems in the order store.read_all reports them; the cache saved
     when nothing stops the build, unless it holds just what it held
-    (``previous`` entries, all reused)."""
-    file_problems = [(index, store.misplaced(path))
-                     for index, (path, code) in enumerate(job.order) if code is None]
+    (``previous`` entries, all reused).
+    """
+    file_problems = [
+        (index, store.misplaced(path))
+        for index, (path, code) in enumerate(job.order)
+        if code is None
+    ]
     thread_problems = []
     for code, _files in job.folders:
         file_problems += results[code].file_problems
         thread_problems += results[code].thread_problems
     file_problems.sort(key=lambda item: item[0])  # stable: a file's own problems keep their order
-    result = Result([p for _, p in file_problems] + thread_problems, {},
-                    {"published": 0, "held": 0, "rejected": 0})
+    result = Result(
+        [p for _, p in file_problems] + thread_problems,
+        {},
+        {"published": 0, "held": 0, "rejected": 0},
+    )
     if result.problems or any(r.thread is None for r in results.values()):
         return result  # the build stops (or the rules did): nothing to show or keep
     for code, folder in results.items():
@@ -211,7 +230,8 @@ def run(job, rules, articles, unreadable=()):
 class Claims:
     """Who does which folder: a file of two numbers under a lock, ``front``
     (the worker has taken the folders before it) and ``back`` (the build
-    has taken the folders from it on)."""
+    has taken the folders from it on).
+    """
 
     FORMAT = struct.Struct("<qq")
 
@@ -248,7 +268,8 @@ class Claims:
 def worker_main():
     """In the worker: a pickled Job on stdin; on stdout the pickled
     ``{NewsCode: FolderResult}`` of the folders it took and the number of
-    entries its cache file held."""
+    entries its cache file held.
+    """
     out, sys.stdout = sys.stdout.buffer, sys.stderr  # a stray print cannot spoil the result
     job = pickle.load(sys.stdin.buffer)
     try:
@@ -268,17 +289,16 @@ _MAIN = "from chapar.comments.sitepass import worker_main; worker_main()"
 
 
 def _unlink(path):
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(path)
-    except OSError:
-        pass
 
 
 class Worker:
     """Folders done in a separate Python process, started at once; the build
     shares the rest with it in :meth:`finish`.  Output goes to an unnamed
     temporary file, so the worker never blocks on a reader that has gone
-    away."""
+    away.
+    """
 
     def __init__(self, job):
         """Raises if ``job`` cannot be pickled or no process can be started."""
@@ -289,14 +309,19 @@ class Worker:
         self._remove = weakref.finalize(self, _unlink, claims)
         self.claims = None
         try:
-            data = pickle.dumps(dataclasses.replace(job, claims=claims),
-                                protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(
+                dataclasses.replace(job, claims=claims), protocol=pickle.HIGHEST_PROTOCOL
+            )
             self.claims = Claims(claims, len(self.folders))
-            self.out = tempfile.TemporaryFile()
-            self.err = tempfile.TemporaryFile()
+            # closed by the worker when the child has exited
+            self.out = tempfile.TemporaryFile()  # noqa: SIM115
+            self.err = tempfile.TemporaryFile()  # noqa: SIM115
             self.proc = subprocess.Popen(
                 [sys.executable, "-c", _MAIN],
-                stdin=subprocess.PIPE, stdout=self.out, stderr=self.err)
+                stdin=subprocess.PIPE,
+                stdout=self.out,
+                stderr=self.err,
+            )
         except BaseException:
             if self.claims is not None:
                 self.claims.close()
@@ -313,7 +338,8 @@ class Worker:
         none is left, then collect the worker's: ``(results, built,
         previous, why)`` — every folder's :class:`FolderResult` that came
         back, how many the build did, how many entries the worker's cache
-        file held, and why the worker gave nothing (None when it did)."""
+        file held, and why the worker gave nothing (None when it did).
+        """
         folders, results = self.folders, {}
         try:
             while (taken := self.claims.take_back()) is not None:
@@ -338,8 +364,14 @@ class Worker:
             self.out.seek(0)
             results, previous = pickle.load(self.out)
             return results, previous, None
-        except (OSError, EOFError, ValueError, pickle.UnpicklingError, AttributeError,
-                ImportError) as exc:
+        except (
+            OSError,
+            EOFError,
+            ValueError,
+            pickle.UnpicklingError,
+            AttributeError,
+            ImportError,
+        ) as exc:
             return {}, 0, repr(exc)
         finally:
             self.out.close()

@@ -13,14 +13,20 @@ from pathlib import Path
 
 import jdatetime
 
-from chapar.persian.dates import FIRST_GREGORIAN_YEAR, TEHRAN, check_range, parse_date
-from chapar.problems import ContentError, Problem
 from chapar.news.item import decode_source, read_source
+from chapar.persian.dates import FIRST_GREGORIAN_YEAR, TEHRAN, check_range, parse_date
 from chapar.persian.text import normalize, to_latin_digits
+from chapar.problems import ContentError, Problem
 
 KEYS = ("author", "date", "id", "replyto", "status", "email")
-KEY_NAMES = {"author": "Author", "date": "Date", "id": "Id", "replyto": "ReplyTo",
-             "status": "Status", "email": "Email"}
+KEY_NAMES = {
+    "author": "Author",
+    "date": "Date",
+    "id": "Id",
+    "replyto": "ReplyTo",
+    "status": "Status",
+    "email": "Email",
+}
 REQUIRED = ("author", "date")
 STATUSES = ("approved", "rejected")
 
@@ -53,7 +59,8 @@ class CommentFile:
 
 def parse_header(text):
     """``(fields, lines, body, problems)``: the header ends at the first blank
-    line; ``problems`` are ``(line, message)`` pairs."""
+    line; ``problems`` are ``(line, message)`` pairs.
+    """
     fields, lines, problems = {}, {}, []
     all_lines = text.splitlines()
     body_start = len(all_lines)
@@ -63,12 +70,21 @@ def parse_header(text):
             break
         match = _HEADER.match(line)
         if not match:
-            problems.append((number, f"broken header line {line.strip()[:40]!r}: expected "
-                             "'Key: value' (leave one empty line before the text)"))
+            problems.append(
+                (
+                    number,
+                    (
+                        f"broken header line {line.strip()[:40]!r}: expected "
+                        "'Key: value' (leave one empty line before the text)"
+                    ),
+                )
+            )
             continue
         key = match[1].lower()
         if key not in KEYS:
-            problems.append((number, f"unknown key {match[1]!r}; use: " + ", ".join(KEY_NAMES.values())))
+            problems.append(
+                (number, f"unknown key {match[1]!r}; use: " + ", ".join(KEY_NAMES.values()))
+            )
             continue
         if key in fields:
             problems.append((number, f"{KEY_NAMES[key]} given twice (first on line {lines[key]})"))
@@ -77,8 +93,9 @@ def parse_header(text):
         lines[key] = number
     body = "\n".join(all_lines[body_start:]).strip("\n")
     if body:  # the body's first line, for problems about the text
-        lines["body"] = body_start + 1 + next(
-            i for i, line in enumerate(all_lines[body_start:]) if line)
+        lines["body"] = (
+            body_start + 1 + next(i for i, line in enumerate(all_lines[body_start:]) if line)
+        )
     return fields, lines, body, problems
 
 
@@ -104,15 +121,17 @@ def _gregorian_day(year, month, day):
 def comment_date(value):
     """:func:`persian.dates.parse_date`, with the Jalali day's conversion
     memoised (jdatetime's costs ~20 µs, and an article's comments share a
-    few days); anything unusual, and every error, goes to ``parse_date``."""
+    few days); anything unusual, and every error, goes to ``parse_date``.
+    """
     match = _DATE.fullmatch(value) if value.isascii() else None
     if match:
         y, m, d, hh, mm, ss = map(int, match.groups("0"))
         if y < FIRST_GREGORIAN_YEAR:
             try:
                 day = _gregorian_day(y, m, d)
-                return check_range(datetime(day.year, day.month, day.day, hh, mm, ss,
-                                            tzinfo=TEHRAN), value)
+                return check_range(
+                    datetime(day.year, day.month, day.day, hh, mm, ss, tzinfo=TEHRAN), value
+                )
             except ValueError:
                 pass
     return parse_date(value)
@@ -130,7 +149,8 @@ def read_comment(path, news_code):
 def parse_comment(text, path, news_code):
     """:func:`read_comment` on text already read; ``path`` names the file (its
     stem is the default Id).  The intake service checks a comment with it
-    before the file exists."""
+    before the file exists.
+    """
     problems = []
     fields, lines, body, header_problems = parse_header(text)
     problems += [Problem(str(path), n, m) for n, m in header_problems]
@@ -141,8 +161,12 @@ def parse_comment(text, path, news_code):
 
     for key in REQUIRED:
         if not fields.get(key):
-            problem(key, f"missing required key {KEY_NAMES[key]!r}" if key not in fields
-                    else f"{KEY_NAMES[key]} is empty")
+            problem(
+                key,
+                f"missing required key {KEY_NAMES[key]!r}"
+                if key not in fields
+                else f"{KEY_NAMES[key]} is empty",
+            )
     comment.author = normalize(fields.get("author", ""))
     if fields.get("date"):
         try:
@@ -156,8 +180,10 @@ def parse_comment(text, path, news_code):
     comment.reply_to = _latin_digits(fields.get("replyto", ""))
     status = fields.get("status", "").lower()
     if status and status not in STATUSES:
-        problem("status", f"Status {fields['status']!r} is not allowed; use one of: "
-                + ", ".join(STATUSES))
+        problem(
+            "status",
+            f"Status {fields['status']!r} is not allowed; use one of: " + ", ".join(STATUSES),
+        )
     comment.status = status
     comment.email = fields.get("email", "")
     if comment.email and not _EMAIL.match(comment.email):
@@ -172,15 +198,20 @@ def misplaced(path):
 
 def orphaned(path, code):
     """The problem of a comment file in the folder of a NewsCode no news item has."""
-    return Problem(path, 1, f"no news item has NewsCode {code!r} "
-                   "(the folder name must be the article's NewsCode)")
+    return Problem(
+        path,
+        1,
+        f"no news item has NewsCode {code!r} (the folder name must be the article's NewsCode)",
+    )
 
 
 @dataclass
 class Thread:
     """One article's comment folder as read: the readable comments in file
     order, each file's problems as ``(position, Problem)``, and the thread's
-    own (duplicate Ids, ReplyTo naming no comment or making a loop)."""
+    own (duplicate Ids, ReplyTo naming no comment or making a loop).
+    """
+
     comments: list
     file_problems: list
     thread_problems: list
@@ -198,7 +229,8 @@ def read_thread(code, files, article=True, orphans=True):
     the same bytes (the intake keeps those); ``article``: whether a news
     item has this NewsCode (its thread is checked only then); ``orphans``:
     whether, without one, each file says so (not for a news file the build
-    could not read: it reports that file instead)."""
+    could not read: it reports that file instead).
+    """
     comments, file_problems = [], []
     for position, (path, data) in enumerate(files):
         found = []
@@ -221,7 +253,8 @@ def read_thread(code, files, article=True, orphans=True):
 
 def folders_of(paths):
     """``[(NewsCode, [(index, path)])]`` of :func:`comment_paths`' list, in
-    order of each folder's first file."""
+    order of each folder's first file.
+    """
     folders = {}
     for index, (path, code) in enumerate(paths):
         if code is not None:
@@ -231,18 +264,21 @@ def folders_of(paths):
 
 def read_all(root, news_codes):
     """Every comment under ``root`` grouped by NewsCode, and every problem,
-    in the order the build reports them (:func:`read_thread` per folder)."""
+    in the order the build reports them (:func:`read_thread` per folder).
+    """
     by_code = {}
     if not os.path.isdir(root):
         return by_code, []
     known = {str(code) for code in news_codes}
     paths = list(comment_paths(root))
-    file_problems = [(index, misplaced(path))
-                     for index, (path, code) in enumerate(paths) if code is None]
+    file_problems = [
+        (index, misplaced(path)) for index, (path, code) in enumerate(paths) if code is None
+    ]
     thread_problems = []
     for code, files in folders_of(paths):
-        thread = read_thread(code, [(path, Path(path).read_bytes()) for _, path in files],
-                             article=code in known)
+        thread = read_thread(
+            code, [(path, Path(path).read_bytes()) for _, path in files], article=code in known
+        )
         file_problems += [(files[position][0], p) for position, p in thread.file_problems]
         thread_problems += thread.thread_problems
         if thread.comments:
@@ -256,7 +292,9 @@ def comment_paths(root):
     order (``sorted(Path(root).rglob("*.md"))``, each folder's entries by
     name); the NewsCode is ``None`` for a file that is not in a
     ``<NewsCode>/`` folder directly under ``root``.  One ``scandir`` per
-    folder: no ``Path`` object per file."""
+    folder: no ``Path`` object per file.
+    """
+
     def walk(folder, prefix, parts):
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
@@ -266,7 +304,7 @@ def comment_paths(root):
             path = prefix + entry.name
             if entry.is_dir():
                 if not entry.is_symlink():  # as rglob: links to folders are not followed
-                    yield from walk(path, path + "/", parts + (entry.name,))
+                    yield from walk(path, path + "/", (*parts, entry.name))
             elif entry.name.endswith(".md"):
                 yield path, parts[0] if len(parts) == 1 else None
 
@@ -279,8 +317,13 @@ def check_thread(comments):
     problems, ids = [], {}
     for comment in comments:
         if comment.id in ids:
-            problems.append(Problem(comment.path, comment.line("id"),
-                                    f"Id {comment.id!r} is already used by {ids[comment.id].path}"))
+            problems.append(
+                Problem(
+                    comment.path,
+                    comment.line("id"),
+                    f"Id {comment.id!r} is already used by {ids[comment.id].path}",
+                )
+            )
         else:
             ids[comment.id] = comment
     looping = {}  # Id -> whether the chain up from it runs into a loop
@@ -288,20 +331,31 @@ def check_thread(comments):
         if not comment.reply_to:
             continue
         if comment.reply_to not in ids:
-            problems.append(Problem(comment.path, comment.line("replyto"),
-                                    f"ReplyTo {comment.reply_to!r}: no comment with that Id "
-                                    f"on NewsCode {comment.news_code}"))
+            problems.append(
+                Problem(
+                    comment.path,
+                    comment.line("replyto"),
+                    f"ReplyTo {comment.reply_to!r}: no comment with that Id "
+                    f"on NewsCode {comment.news_code}",
+                )
+            )
             continue
         if _in_loop(comment.id, ids, looping):
-            problems.append(Problem(comment.path, comment.line("replyto"),
-                                    f"ReplyTo {comment.reply_to!r} makes a loop of replies"))
+            problems.append(
+                Problem(
+                    comment.path,
+                    comment.line("replyto"),
+                    f"ReplyTo {comment.reply_to!r} makes a loop of replies",
+                )
+            )
     return problems
 
 
 def _in_loop(start, ids, looping):
     """Whether the chain of replies up from ``start`` runs into a loop;
     ``looping`` keeps each comment's answer, so every chain is walked once
-    (a chain of thousands of replies costs its length, not its square)."""
+    (a chain of thousands of replies costs its length, not its square).
+    """
     chain, on_chain, current = [], set(), start
     while current in ids and current not in looping:
         if current in on_chain:

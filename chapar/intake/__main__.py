@@ -13,21 +13,27 @@ def serve(config):
     """Run uvicorn on ``config.host:config.port`` until interrupted."""
     import uvicorn
 
-    from chapar.moderation import RulesError
-
     from chapar.intake.app import create_app
+    from chapar.moderation import RulesError
 
     try:
         app = create_app(config)
     except RulesError as error:
         sys.exit(f"{error}\nintake not started: fix the rules file")
-    print(f"comment intake on http://{config.host}:{config.port}/comments/<NewsCode> "
-          f"writing to {config.content / config.comments_path} (Ctrl+C to stop)", flush=True)
+    print(
+        f"comment intake on http://{config.host}:{config.port}/comments/<NewsCode> "
+        f"writing to {config.content / config.comments_path} (Ctrl+C to stop)",
+        flush=True,
+    )
     uvicorn.run(
-        app, host=config.host, port=config.port,
-        proxy_headers=True, forwarded_allow_ips=config.trusted_proxies,
+        app,
+        host=config.host,
+        port=config.port,
+        proxy_headers=True,
+        forwarded_allow_ips=config.trusted_proxies,
         access_log=False,  # readers' addresses stay out of the logs
-        log_level="info", server_header=False,
+        log_level="info",
+        server_header=False,
     )
 
 
@@ -37,13 +43,21 @@ def parse_args(argv=None):
     parser.add_argument("--port", type=int, default=DEFAULTS["port"])
     parser.add_argument("--root", default=DEFAULTS["root"], help="the site folder")
     parser.add_argument("--content", default="", help="content folder (default ROOT/content)")
-    parser.add_argument("--site-url", default=DEFAULTS["site_url"],
-                        help="the site's base URL: articles are SITE_URL/news/<NewsCode>/")
-    parser.add_argument("--origin", action="append", default=[],
-                        help="another origin allowed to post (repeatable)")
+    parser.add_argument(
+        "--site-url",
+        default=DEFAULTS["site_url"],
+        help="the site's base URL: articles are SITE_URL/news/<NewsCode>/",
+    )
+    parser.add_argument(
+        "--origin", action="append", default=[], help="another origin allowed to post (repeatable)"
+    )
     parser.add_argument("--max-body", type=int, default=DEFAULTS["max_body"])
-    parser.add_argument("--rate-limit", type=int, default=DEFAULTS["rate_limit"],
-                        help="posts per client per minute (0: no limit)")
+    parser.add_argument(
+        "--rate-limit",
+        type=int,
+        default=DEFAULTS["rate_limit"],
+        help="posts per client per minute (0: no limit)",
+    )
     parser.add_argument("--trusted-proxies", default=DEFAULTS["trusted_proxies"])
     parser.add_argument("--commit", action="store_true", help="git-commit every comment")
     parser.add_argument("--push", action="store_true", help="and push it (implies --commit)")
@@ -56,10 +70,19 @@ def main(argv=None):
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
         config = Config.from_options(
-            host=args.host, port=args.port, root=args.root, content=args.content,
-            site_url=args.site_url, origins=tuple(args.origin), max_body=args.max_body,
-            rate_limit=args.rate_limit, trusted_proxies=args.trusted_proxies,
-            commit=args.commit, push=args.push, remote=args.remote)
+            host=args.host,
+            port=args.port,
+            root=args.root,
+            content=args.content,
+            site_url=args.site_url,
+            origins=tuple(args.origin),
+            max_body=args.max_body,
+            rate_limit=args.rate_limit,
+            trusted_proxies=args.trusted_proxies,
+            commit=args.commit,
+            push=args.push,
+            remote=args.remote,
+        )
     except ValueError as error:
         sys.exit(f"intake: {error}")
     serve(config)

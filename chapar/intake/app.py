@@ -40,10 +40,17 @@ def create_app(config):
         from chapar.intake.gitsync import GitCommitter
 
         (config.content / config.comments_path).mkdir(exist_ok=True)
-        committer = GitCommitter(config.content / config.comments_path, push=config.push,
-                                 remote=config.remote)
-    desk = Desk(config.content, config.rules, comments_path=config.comments_path, max_name=config.max_name,
-                max_email=config.max_email, on_written=committer.add if committer else None)
+        committer = GitCommitter(
+            config.content / config.comments_path, push=config.push, remote=config.remote
+        )
+    desk = Desk(
+        config.content,
+        config.rules,
+        comments_path=config.comments_path,
+        max_name=config.max_name,
+        max_email=config.max_email,
+        on_written=committer.add if committer else None,
+    )
     limiter = RateLimiter(config.rate_limit)
     writes = _Writes()
     allowed = frozenset(config.allowed_origins)
@@ -68,8 +75,9 @@ def create_app(config):
             if _origin(request) not in allowed:
                 raise Refused(403, "origin")
             code = news_code(request.path_params["code"])
-            raw = _parse(request.headers.get("content-type", ""),
-                         await _read_body(request, config.max_body))
+            raw = _parse(
+                request.headers.get("content-type", ""), await _read_body(request, config.max_body)
+            )
             accepted = await run_in_threadpool(desk.submit, code, raw)
         except Refused as refused:
             return _refusal(refused, as_json, config, code)
@@ -83,10 +91,16 @@ def create_app(config):
         if accepted.path is not None:  # written (not the bot trap): writing works again
             writes.error = None
         if as_json:
-            return JSONResponse({
-                "status": accepted.status, "id": accepted.id, "news_code": accepted.code,
-                "appears": APPEARS[accepted.status], "message": accepted.message,
-            }, status_code=202)
+            return JSONResponse(
+                {
+                    "status": accepted.status,
+                    "id": accepted.id,
+                    "news_code": accepted.code,
+                    "appears": APPEARS[accepted.status],
+                    "message": accepted.message,
+                },
+                status_code=202,
+            )
         url = f"{config.article_url(accepted.code)}#{FRAGMENTS[accepted.status]}"
         return RedirectResponse(url, status_code=303)
 
@@ -101,8 +115,9 @@ def create_app(config):
             report.update(committer.health())
         report["write_error"] = writes.error
         report["ok"] = report["ok"] and writes.error is None
-        return JSONResponse(report, status_code=200 if report["ok"] else 503,
-                            headers={"Cache-Control": "no-store"})
+        return JSONResponse(
+            report, status_code=200 if report["ok"] else 503, headers={"Cache-Control": "no-store"}
+        )
 
     app = Starlette(
         routes=[
@@ -111,9 +126,15 @@ def create_app(config):
             Route("/healthz", health, methods=["GET"]),
         ],
         # the in-page script posts JSON from the site's origin: a preflight
-        middleware=[Middleware(CORSMiddleware, allow_origins=sorted(allowed),
-                               allow_methods=["POST"], allow_headers=["Content-Type", "Accept"],
-                               max_age=3600)],
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=sorted(allowed),
+                allow_methods=["POST"],
+                allow_headers=["Content-Type", "Accept"],
+                max_age=3600,
+            )
+        ],
         lifespan=lifespan,
     )
     app.router.redirect_slashes = False  # a 307 to a twin URL would only invite a second POST
@@ -144,7 +165,8 @@ def _wants_json(request):
 
 def _origin(request):
     """The page's origin: ``Origin`` (every current browser sends it on a
-    POST), else the ``Referer``'s; ``None`` when neither is there."""
+    POST), else the ``Referer``'s; ``None`` when neither is there.
+    """
     value = request.headers.get("origin") or request.headers.get("referer")
     if not value:
         return None
@@ -196,8 +218,13 @@ def _parse(content_type, body):
             raise Refused(400, "malformed")
         return {k: v for k, v in data.items() if k in FIELDS}
     try:
-        pairs = parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict",
-                          max_num_fields=len(FIELDS) * 4)
+        pairs = parse_qsl(
+            text,
+            keep_blank_values=True,
+            encoding="utf-8",
+            errors="strict",
+            max_num_fields=len(FIELDS) * 4,
+        )
     except UnicodeDecodeError:
         raise Refused(400, "encoding") from None
     except ValueError:
@@ -221,7 +248,7 @@ def _refusal(refused, as_json, config, code):
             body["rule"] = refused.rule
         return JSONResponse(body, status_code=refused.status, headers=headers)
     back = config.article_url(code) + "#comments" if code else config.site_url + "/"
-    page = PAGE.format(title=PAGE_TITLE, message=html.escape(refused.message),
-                       back=html.escape(back))
+    page = PAGE.format(
+        title=PAGE_TITLE, message=html.escape(refused.message), back=html.escape(back)
+    )
     return HTMLResponse(page, status_code=refused.status, headers=headers)
-

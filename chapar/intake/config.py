@@ -1,5 +1,6 @@
 """The service's settings: defaults, under the site's ``pelicanconf.py``, under the
-caller's options, checked by name."""
+caller's options, checked by name.
+"""
 
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -53,7 +54,8 @@ class Config:
     @classmethod
     def from_options(cls, **options):
         """A checked Config from keyword options (``None`` or ``""``: default);
-        a bad value raises ``ValueError`` naming the option."""
+        a bad value raises ``ValueError`` naming the option.
+        """
         unknown = set(options) - {f.name for f in fields(cls)} - {"article_url"}
         if unknown:
             raise ValueError("unknown intake option(s): " + ", ".join(sorted(unknown)))
@@ -68,8 +70,11 @@ class Config:
             port=_whole("port", merged["port"], 0, 65535),
             root=root,
             content=Path(merged["content"]).resolve() if merged["content"] else root / "content",
-            rules=(Path(merged["rules"]).resolve() if merged["rules"]
-                   else root / "data" / "moderation" / "rules.toml"),
+            rules=(
+                Path(merged["rules"]).resolve()
+                if merged["rules"]
+                else root / "data" / "moderation" / "rules.toml"
+            ),
             site_url=_site_url(merged["site_url"]),
             origins=tuple(_origin("origins", o) for o in origins),
             max_body=_whole("max_body", merged["max_body"], 256, 10 * 1024 * 1024),
@@ -107,7 +112,8 @@ class Config:
 
 def _from_site(root):
     """What the site's pelicanconf.py says the service needs (README.md,
-    Comment intake); nothing for a root without one."""
+    Comment intake); nothing for a root without one.
+    """
     if not (root / site_settings.SETTINGS_FILE).is_file():
         return {}
     site = site_settings.read(root)
@@ -125,8 +131,10 @@ def _article_url(pattern):
     try:
         pattern.format(newscode="1")
     except (KeyError, IndexError, ValueError):
-        raise ValueError(f"ARTICLE_URL: {pattern!r} must be made of {{newscode}} alone "
-                         "for the intake service to find an article's page") from None
+        raise ValueError(
+            f"ARTICLE_URL: {pattern!r} must be made of {{newscode}} alone "
+            "for the intake service to find an article's page"
+        ) from None
     return pattern
 
 

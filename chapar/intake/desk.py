@@ -5,6 +5,7 @@ rules (:mod:`chapar.moderation`) to the comment as the build will read it
 (:func:`chapar.comments.store.parse_comment`) and writes the file atomically.
 """
 
+import contextlib
 import errno
 import logging
 import os
@@ -18,13 +19,12 @@ from pathlib import Path
 from chapar import moderation
 from chapar.comments import store
 from chapar.comments.compose import comment_text, file_date
-from chapar.persian.dates import TEHRAN
-from chapar.news.item import parse_news_code
-from chapar.persian.text import to_latin_digits
-
 from chapar.intake.config import DEFAULTS
 from chapar.intake.messages import CHECK_TEXTS, MESSAGES
 from chapar.intake.site import NewsIndex, Threads
+from chapar.news.item import parse_news_code
+from chapar.persian.dates import TEHRAN
+from chapar.persian.text import to_latin_digits
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,8 @@ class Accepted:
 
 def news_code(value):
     """The NewsCode of a URL segment as the build writes it (Persian digits
-    and leading zeros too: ``0077`` is 77), or :class:`Refused`."""
+    and leading zeros too: ``0077`` is 77), or :class:`Refused`.
+    """
     try:
         return str(parse_news_code(value))
     except ValueError:
@@ -74,7 +75,8 @@ def news_code(value):
 
 def check_fields(raw, max_name=DEFAULTS["max_name"], max_email=DEFAULTS["max_email"]):
     """The form's fields cleaned and checked (every value a string);
-    :class:`Refused` (400) names the first bad one."""
+    :class:`Refused` (400) names the first bad one.
+    """
     raw = {key: "" if raw.get(key) is None else raw[key] for key in FIELDS}  # JSON null: absent
     if not all(isinstance(value, str) for value in raw.values()):
         raise Refused(400, "malformed")
@@ -84,8 +86,11 @@ def check_fields(raw, max_name=DEFAULTS["max_name"], max_email=DEFAULTS["max_ema
         raise Refused(400, "missing_name")
     if not text.strip():
         raise Refused(400, "missing_text")
-    if (len(name) > max_name or not _line_ok(name)
-            or not any(unicodedata.category(c)[0] in "LN" for c in name)):
+    if (
+        len(name) > max_name
+        or not _line_ok(name)
+        or not any(unicodedata.category(c)[0] in "LN" for c in name)
+    ):
         raise Refused(400, "bad_name", MESSAGES["bad_name"].format(max=max_name))
     email = raw.get("email", "").strip()
     if email and (len(email) > max_email or not _line_ok(email) or not _EMAIL.match(email)):
@@ -95,8 +100,13 @@ def check_fields(raw, max_name=DEFAULTS["max_name"], max_email=DEFAULTS["max_ema
     reply_to = to_latin_digits(raw.get("reply_to", "").strip())
     if reply_to and not _REPLY_ID.match(reply_to):
         raise Refused(422, "bad_reply_to")  # path-like or not an Id: names no comment
-    return {"name": name, "email": email, "text": text, "reply_to": reply_to,
-            "website": raw.get("website", "")}
+    return {
+        "name": name,
+        "email": email,
+        "text": text,
+        "reply_to": reply_to,
+        "website": raw.get("website", ""),
+    }
 
 
 def _line_ok(value):
@@ -130,8 +140,15 @@ def reader_text(rule, body):
 class Desk:
     """Receives comments for one site (content folder + rules)."""
 
-    def __init__(self, content, rules_path, max_name=DEFAULTS["max_name"], max_email=DEFAULTS["max_email"],
-                 on_written=None, comments_path=DEFAULTS["comments_path"]):
+    def __init__(
+        self,
+        content,
+        rules_path,
+        max_name=DEFAULTS["max_name"],
+        max_email=DEFAULTS["max_email"],
+        on_written=None,
+        comments_path=DEFAULTS["comments_path"],
+    ):
         self.content = Path(content)
         self.comments_root = self.content / comments_path
         self.rules = moderation.load_rules(rules_path)  # RulesError: the caller reports it
@@ -150,13 +167,17 @@ class Desk:
             except FileNotFoundError:
                 pass
         if removed:
-            logger.warning("removed %d unfinished temporary comment file(s) under %s",
-                           removed, self.comments_root)
+            logger.warning(
+                "removed %d unfinished temporary comment file(s) under %s",
+                removed,
+                self.comments_root,
+            )
         return removed
 
     def submit(self, code, raw, now=None):
         """Check, moderate and write one comment: :class:`Accepted` or
-        :class:`Refused`.  Blocking (file I/O): run it in a worker thread."""
+        :class:`Refused`.  Blocking (file I/O): run it in a worker thread.
+        """
         code = news_code(code)
         fields = check_fields(raw, self.max_name, self.max_email)
         article = self.news.get(code)
@@ -168,8 +189,13 @@ class Desk:
             logger.info("comment on %s: honeypot filled, nothing written", code)
             return Accepted(code, name, "published")
         folder = self.comments_root / code
-        text = comment_text(fields["text"], author=fields["name"], date=file_date(now),
-                            replyto=fields["reply_to"], email=fields["email"])
+        text = comment_text(
+            fields["text"],
+            author=fields["name"],
+            date=file_date(now),
+            replyto=fields["reply_to"],
+            email=fields["email"],
+        )
         comment, problems = store.parse_comment(text, folder / f"{name}.md", code)
         if problems:  # our checks mirror store's; a gap here must not write a bad file
             logger.warning("comment on %s refused by the file checks: %s", code, problems[0])
@@ -183,7 +209,8 @@ class Desk:
                 if comment.reply_to and not thread.published(comment.reply_to):
                     raise Refused(422, "bad_reply_to")
                 decision = moderation.moderate(
-                    self.rules, comment.body, article.words(self.rules), thread.earlier)
+                    self.rules, comment.body, article.words(self.rules), thread.earlier
+                )
                 if decision.status == "rejected":
                     rule = next(r for r in self.rules.rules if r.id == decision.rule)
                     raise Refused(422, "rejected", reader_text(rule, comment.body), rule=rule.id)
@@ -195,8 +222,13 @@ class Desk:
             _unlink(temp)
         _fsync_dir(folder)
         path = folder / f"{name}.md"
-        logger.info("comment %s/%s written (%s%s)", code, name, decision.status,
-                    f": {decision.rule}" if decision.rule else "")
+        logger.info(
+            "comment %s/%s written (%s%s)",
+            code,
+            name,
+            decision.status,
+            f": {decision.rule}" if decision.rule else "",
+        )
         if self.on_written is not None:
             self.on_written(path, f"{code}/{name}")
         return Accepted(code, name, decision.status, path)
@@ -204,7 +236,8 @@ class Desk:
 
 def _write_temp(folder, text):
     """A whole, synced temporary file in ``folder`` (the final file's folder,
-    so the link below is atomic)."""
+    so the link below is atomic).
+    """
     data = text.encode("utf-8")
     for _ in range(10):
         temp = folder / f"{TEMP_PREFIX}{secrets.token_hex(8)}{TEMP_SUFFIX}"
@@ -215,7 +248,7 @@ def _write_temp(folder, text):
         try:
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view):]
+                view = view[os.write(fd, view) :]
             os.fsync(fd)
         except BaseException:
             os.close(fd)
@@ -228,7 +261,8 @@ def _write_temp(folder, text):
 
 def _link(temp, final):
     """Give ``temp``'s content the name ``final`` unless it exists: ``False`` if taken.
-    ``link`` never replaces a file, and the name appears with the whole text."""
+    ``link`` never replaces a file, and the name appears with the whole text.
+    """
     try:
         os.link(temp, final)
     except FileExistsError:
@@ -245,10 +279,8 @@ def _link(temp, final):
 
 
 def _unlink(path):
-    try:
+    with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
-    except FileNotFoundError:
-        pass
 
 
 def _fsync_dir(folder):

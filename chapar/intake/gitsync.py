@@ -19,7 +19,7 @@ import os
 import subprocess
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from chapar.intake.locks import locks_named, remove_if_stale
@@ -43,12 +43,13 @@ class GitError(RuntimeError):
 
 
 def _now():
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 class GitCommitter:
-    def __init__(self, folder, push=False, remote="origin", lock_wait=5.0, stale_age=2.0,
-                 max_pause=30.0):
+    def __init__(
+        self, folder, push=False, remote="origin", lock_wait=5.0, stale_age=2.0, max_pause=30.0
+    ):
         self.folder = Path(folder).resolve()
         self.push = push
         self.remote = remote
@@ -56,8 +57,13 @@ class GitCommitter:
         self.stale_age = stale_age  # a lock unchanged this long, with no git running, is stale
         self.max_pause = max_pause  # the longest pause between two failed attempts
         top, git_dir, common = self._git(
-            "rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir",
-            "--git-common-dir", cwd=self.folder).splitlines()
+            "rev-parse",
+            "--path-format=absolute",
+            "--show-toplevel",
+            "--git-dir",
+            "--git-common-dir",
+            cwd=self.folder,
+        ).splitlines()
         self.repo = Path(top)
         self.git_dirs = list(dict.fromkeys([Path(git_dir), Path(common)]))
         self.roots = [self.repo, *self.git_dirs]
@@ -91,8 +97,9 @@ class GitCommitter:
             leftovers = []
             self._sweep = True
         if leftovers:
-            logger.warning("git: committing %d comment file(s) written but never committed",
-                           len(leftovers))
+            logger.warning(
+                "git: committing %d comment file(s) written but never committed", len(leftovers)
+            )
             with self._cond:
                 for path in leftovers:
                     self._pending.setdefault(path, self._key(path))
@@ -156,18 +163,26 @@ class GitCommitter:
             if final:
                 left = self.pending
                 if left:
-                    logger.error("git: %d comment(s) are on disk but not committed; the next "
-                                 "start commits them", left)
+                    logger.error(
+                        "git: %d comment(s) are on disk but not committed; the next "
+                        "start commits them",
+                        left,
+                    )
                 return
 
     def _attempt(self, batch, sweep):
         if batch or sweep:
             try:
                 committed = self._commit(batch)
-            except Exception as exc:  # noqa: BLE001 (the worker must outlive any failure)
+            except Exception as exc:
                 pause = self._record_failure(exc)
-                logger.error("git: could not commit %d comment(s), retrying in %.0f s: %s",
-                             len(batch), pause, exc, exc_info=not isinstance(exc, GitError))
+                logger.error(
+                    "git: could not commit %d comment(s), retrying in %.0f s: %s",
+                    len(batch),
+                    pause,
+                    exc,
+                    exc_info=not isinstance(exc, GitError),
+                )
                 return
             with self._cond:
                 for path in [*batch, *committed]:
@@ -183,10 +198,15 @@ class GitCommitter:
         if self.push and self._unpushed:
             try:
                 self._push()
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 pause = self._record_failure(exc, push=True)
-                logger.error("git: push to %s failed, retrying in %.0f s: %s",
-                             self.remote, pause, exc, exc_info=not isinstance(exc, GitError))
+                logger.error(
+                    "git: push to %s failed, retrying in %.0f s: %s",
+                    self.remote,
+                    pause,
+                    exc,
+                    exc_info=not isinstance(exc, GitError),
+                )
                 return
             with self._cond:
                 self._unpushed = False
@@ -213,22 +233,33 @@ class GitCommitter:
 
     def _changed(self):
         """Comment files (repo-relative) that differ from ``HEAD`` and exist:
-        untracked, staged or modified."""
-        out = self._git("status", "--porcelain", "-z", "--untracked-files=all", "--no-renames",
-                        "--", self.pathspec)
+        untracked, staged or modified.
+        """
+        out = self._git(
+            "status",
+            "--porcelain",
+            "-z",
+            "--untracked-files=all",
+            "--no-renames",
+            "--",
+            self.pathspec,
+        )
         found = []
         for entry in out.split("\0"):
-            if len(entry) > 3 and (self.repo / entry[3:]).is_file():
+            if len(entry) > 3 and (self.repo / entry[3:]).is_file():  # noqa: PLR2004
                 found.append(entry[3:])
         return found
 
     def _commit(self, batch):
         """Commit every comment file that differs from ``HEAD``; the paths committed."""
         self._locked("add", "--ignore-removal", "--", self.pathspec)
-        out = self._git("diff", "--cached", "--name-status", "--no-renames", "-z", "--",
-                        self.pathspec)
+        out = self._git(
+            "diff", "--cached", "--name-status", "--no-renames", "-z", "--", self.pathspec
+        )
         fields = out.split("\0")
-        changes = [(s, p) for s, p in zip(fields[0::2], fields[1::2]) if s and s != "D"]
+        changes = [
+            (s, p) for s, p in zip(fields[0::2], fields[1::2], strict=False) if s and s != "D"
+        ]
         if not changes:
             return []
         paths = [p for _, p in changes]
@@ -239,13 +270,27 @@ class GitCommitter:
         else:
             title = f"Comments: {len(new)} new" + (f", {len(changed)} changed" if changed else "")
         late = len(set(paths) - set(batch))
-        message = (title + "\n\nWritten by the comment intake service (invoke intake)"
-                   + (f"; {late} written before this commit was started" if late else "")
-                   + ".\n\n" + "\n".join(new + changed) + "\n")
+        message = (
+            title
+            + "\n\nWritten by the comment intake service (invoke intake)"
+            + (f"; {late} written before this commit was started" if late else "")
+            + ".\n\n"
+            + "\n".join(new + changed)
+            + "\n"
+        )
         # --only: the comments alone, whatever else an editor has staged
-        self._locked("--literal-pathspecs", "commit", "--quiet", "--no-verify", "-m", message,
-                     "--only", "--pathspec-from-file=-", "--pathspec-file-nul",
-                     input="\0".join(paths))
+        self._locked(
+            "--literal-pathspecs",
+            "commit",
+            "--quiet",
+            "--no-verify",
+            "-m",
+            message,
+            "--only",
+            "--pathspec-from-file=-",
+            "--pathspec-file-nul",
+            input="\0".join(paths),
+        )
         logger.info("git: committed %d comment file(s)", len(paths))
         return paths
 
@@ -256,8 +301,13 @@ class GitCommitter:
             # someone else pushed: replay our commits on theirs, once
             logger.warning("git: push refused (%s); rebasing on %s", first, self.remote)
             try:
-                self._locked("pull", "--rebase", "--quiet", self.remote,
-                             self._git("rev-parse", "--abbrev-ref", "HEAD").strip())
+                self._locked(
+                    "pull",
+                    "--rebase",
+                    "--quiet",
+                    self.remote,
+                    self._git("rev-parse", "--abbrev-ref", "HEAD").strip(),
+                )
                 self._locked("push", "--quiet", self.remote, "HEAD")
             except GitError:
                 self._git("rebase", "--abort", check=False)
@@ -265,7 +315,8 @@ class GitCommitter:
 
     def _locked(self, *args, input=None):
         """Run git; while a lock is in the way, wait for a live git that holds
-        it (up to ``lock_wait`` seconds) or remove it when a dead git left it."""
+        it (up to ``lock_wait`` seconds) or remove it when a dead git left it.
+        """
         deadline = time.monotonic() + self.lock_wait
         give_up = deadline + self.stale_age + 5  # a lock that keeps coming back
         pause = 0.05
@@ -276,10 +327,13 @@ class GitCommitter:
                 locks = locks_named(str(exc))
                 if not locks:
                     raise
-                verdicts = [(lock, remove_if_stale(lock, self.roots, self.git_dirs,
-                                                   self.stale_age)) for lock in locks]
-                blocked = [(lock, v) for lock, v in verdicts
-                           if v.state in ("held", "unknown", "foreign")]
+                verdicts = [
+                    (lock, remove_if_stale(lock, self.roots, self.git_dirs, self.stale_age))
+                    for lock in locks
+                ]
+                blocked = [
+                    (lock, v) for lock, v in verdicts if v.state in ("held", "unknown", "foreign")
+                ]
                 now = time.monotonic()
                 if (blocked and now >= deadline) or now >= give_up:
                     lock, verdict = (blocked or verdicts)[0]
@@ -294,9 +348,16 @@ class GitCommitter:
 
     def _git(self, *args, cwd=None, check=True, input=None):
         env = {**os.environ, **IDENTITY}
-        result = subprocess.run(["git", *args], cwd=cwd or self.repo, env=env, input=input,
-                                capture_output=True, encoding="utf-8",
-                                errors="surrogateescape")
+        result = subprocess.run(
+            ["git", *args],
+            cwd=cwd or self.repo,
+            env=env,
+            input=input,
+            capture_output=True,
+            encoding="utf-8",
+            errors="surrogateescape",
+            check=False,
+        )
         if check and result.returncode != 0:
             verb = next((a for a in args if not a.startswith("-")), "")
             raise GitError(f"git {verb}: {result.stderr.strip() or result.stdout.strip()}")

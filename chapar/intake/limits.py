@@ -7,7 +7,8 @@ from collections import deque
 
 class RateLimiter:
     """At most ``limit`` posts in any ``window`` seconds per key; ``limit`` 0
-    lets everything through.  Used from the event loop only (no lock)."""
+    lets everything through.  Used from the event loop only (no lock).
+    """
 
     def __init__(self, limit, window=60.0, clock=time.monotonic):
         self.limit = limit

@@ -61,7 +61,8 @@ class Verdict:
 
 def git_processes(roots):
     """``(pid, command line)`` of the live git processes using any folder in
-    ``roots``; ``None`` when there is no ``/proc`` to look in."""
+    ``roots``; ``None`` when there is no ``/proc`` to look in.
+    """
     if not PROC.is_dir():
         return None
     roots = [os.path.realpath(r) for r in roots]
@@ -102,7 +103,7 @@ def _uses(base, argv, roots):
         text = arg.decode("utf-8", "replace")
         for option in _PATH_OPTIONS:
             if text.startswith(option):
-                text = text[len(option):]
+                text = text[len(option) :]
         if text and _inside(os.path.realpath(os.path.join(cwd, text)), roots):
             return True
     try:
@@ -127,7 +128,8 @@ def _identity(lock):
 
 def judge(lock, roots, min_age=2.0):
     """A :class:`Verdict` on ``lock`` in the repository made of ``roots``
-    (its working tree and git folders)."""
+    (its working tree and git folders).
+    """
     try:
         before = _identity(lock)
     except FileNotFoundError:
@@ -151,7 +153,8 @@ def judge(lock, roots, min_age=2.0):
 
 def remove_if_stale(lock, roots, git_dirs, min_age=2.0):
     """Judge ``lock`` and delete it when stale; the :class:`Verdict`.  Only a
-    ``*.lock`` file inside one of ``git_dirs`` is ever deleted."""
+    ``*.lock`` file inside one of ``git_dirs`` is ever deleted.
+    """
     lock = Path(lock)
     real = os.path.realpath(lock)
     if not real.endswith(".lock") or not _inside(real, [os.path.realpath(d) for d in git_dirs]):
@@ -163,6 +166,7 @@ def remove_if_stale(lock, roots, git_dirs, min_age=2.0):
             os.unlink(lock)
         except FileNotFoundError:
             return Verdict("gone")
-        logger.warning("git: removed %s, left %.0f s ago by a git that is no longer running",
-                       lock, age)
+        logger.warning(
+            "git: removed %s, left %.0f s ago by a git that is no longer running", lock, age
+        )
     return verdict

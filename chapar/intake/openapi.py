@@ -3,18 +3,33 @@
 from chapar.intake.config import DEFAULTS
 
 _FIELDS = {
-    "name": {"type": "string", "minLength": 1, "maxLength": None,
-             "description": "Display name (Author); one line with at least one letter."},
-    "email": {"type": "string", "maxLength": None,
-              "description": "Optional; kept only in the comment file, never published "
-                             "or echoed back."},
-    "text": {"type": "string", "minLength": 1,
-             "description": "The comment: plain text with light Markdown."},
-    "reply_to": {"type": "string", "maxLength": 64, "pattern": "^[\\w-]*$",
-                 "description": "Id of the published comment answered; empty for none."},
-    "website": {"type": "string",
-                "description": "Honeypot: hidden in the form and left empty by people. "
-                               "When filled, the answer says accepted and nothing is written."},
+    "name": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": None,
+        "description": "Display name (Author); one line with at least one letter.",
+    },
+    "email": {
+        "type": "string",
+        "maxLength": None,
+        "description": "Optional; kept only in the comment file, never published or echoed back.",
+    },
+    "text": {
+        "type": "string",
+        "minLength": 1,
+        "description": "The comment: plain text with light Markdown.",
+    },
+    "reply_to": {
+        "type": "string",
+        "maxLength": 64,
+        "pattern": "^[\\w-]*$",
+        "description": "Id of the published comment answered; empty for none.",
+    },
+    "website": {
+        "type": "string",
+        "description": "Honeypot: hidden in the form and left empty by people. "
+        "When filled, the answer says accepted and nothing is written.",
+    },
 }
 
 _ERROR = {
@@ -34,16 +49,22 @@ _HEALTH = {  # README, "Health"
     "properties": {
         "ok": {"type": "boolean"},
         "git": {"type": "boolean", "description": "Git mode (--commit or --push)."},
-        "pending_commits": {"type": "integer",
-                            "description": "Comments written and acknowledged, not in HEAD yet."},
+        "pending_commits": {
+            "type": "integer",
+            "description": "Comments written and acknowledged, not in HEAD yet.",
+        },
         "commits": {"type": "integer", "description": "Commits made since the service started."},
         "last_commit": {**_NULLABLE_TEXT, "description": "When the last one was made (UTC)."},
         "error": {**_NULLABLE_TEXT, "description": "Why the last commit attempt failed."},
-        "failing_since": {**_NULLABLE_TEXT, "description": "First failed attempt since the "
-                                                           "last commit (UTC)."},
+        "failing_since": {
+            **_NULLABLE_TEXT,
+            "description": "First failed attempt since the last commit (UTC).",
+        },
         "push_error": {**_NULLABLE_TEXT, "description": "Why the last push failed (--push)."},
-        "write_error": {**_NULLABLE_TEXT, "description": "Why the last comment file could "
-                                                         "not be written."},
+        "write_error": {
+            **_NULLABLE_TEXT,
+            "description": "Why the last comment file could not be written.",
+        },
     },
 }
 
@@ -79,7 +100,8 @@ def openapi_document(config=None):
                 "Receives readers' comments for the static Chapar site and writes each one "
                 "as content/comments/<NewsCode>/<Id>.md after the build's moderation rules. "
                 f"Requests need the site's Origin; bodies over {max_body} bytes get 413; "
-                f"more than {rate} posts per client per minute get 429."),
+                f"more than {rate} posts per client per minute get 429."
+            ),
         },
         "paths": {
             "/comments/{newsCode}": {
@@ -87,31 +109,44 @@ def openapi_document(config=None):
                     "operationId": "postComment",
                     "summary": "Submit a comment on a published article",
                     "parameters": [
-                        {"name": "newsCode", "in": "path", "required": True,
-                         "schema": {"type": "string", "pattern": "^[0-9۰-۹]+$"},
-                         "description": "The article's NewsCode."},
-                        {"name": "Origin", "in": "header", "required": True,
-                         "schema": {"type": "string"},
-                         "description": "Must be the site's origin."},
+                        {
+                            "name": "newsCode",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string", "pattern": "^[0-9۰-۹]+$"},
+                            "description": "The article's NewsCode.",
+                        },
+                        {
+                            "name": "Origin",
+                            "in": "header",
+                            "required": True,
+                            "schema": {"type": "string"},
+                            "description": "Must be the site's origin.",
+                        },
                     ],
                     "requestBody": {
                         "required": True,
                         "content": {
                             "application/x-www-form-urlencoded": {
-                                "schema": {"$ref": "#/components/schemas/Comment"}},
+                                "schema": {"$ref": "#/components/schemas/Comment"}
+                            },
                             "application/json": {
-                                "schema": {"$ref": "#/components/schemas/Comment"}},
+                                "schema": {"$ref": "#/components/schemas/Comment"}
+                            },
                         },
                     },
                     "responses": {
                         "202": {
                             "description": "JSON post accepted: written (or honeypot).",
-                            "content": {"application/json": {
-                                "schema": {"$ref": "#/components/schemas/Accepted"}}},
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Accepted"}
+                                }
+                            },
                         },
                         "303": {
                             "description": "Form post accepted: back to the article, "
-                                           "#comments-sent or #comments-held.",
+                            "#comments-sent or #comments-held.",
                             "headers": {"Location": {"schema": {"type": "string"}}},
                         },
                         "400": _error("Missing or invalid field, invalid UTF-8, malformed body."),
@@ -119,10 +154,14 @@ def openapi_document(config=None):
                         "404": _error("No published article with this NewsCode."),
                         "413": _error("Body larger than the configured limit."),
                         "415": _error("Neither form-encoded nor JSON (UTF-8)."),
-                        "422": _error("Rejected by a moderation rule (the rule's reader "
-                                      "text), or reply_to names no published comment."),
-                        "429": {**_error("Too many posts from this client in a minute."),
-                                "headers": {"Retry-After": {"schema": {"type": "integer"}}}},
+                        "422": _error(
+                            "Rejected by a moderation rule (the rule's reader "
+                            "text), or reply_to names no published comment."
+                        ),
+                        "429": {
+                            **_error("Too many posts from this client in a minute."),
+                            "headers": {"Retry-After": {"schema": {"type": "integer"}}},
+                        },
                     },
                 },
             },
@@ -131,13 +170,17 @@ def openapi_document(config=None):
                     "operationId": "health",
                     "summary": "Whether every acknowledged comment is safe: writes, git commits, pushes",
                     "responses": {
-                        "200": {"description": "Healthy: comments are written, and in git "
-                                               "mode committed (pending_commits counts those "
-                                               "on their way).",
-                                "content": {"application/json": {"schema": _HEALTH}}},
-                        "503": {"description": "Up, but writing, committing or pushing fails "
-                                               "(error, write_error, push_error say why).",
-                                "content": {"application/json": {"schema": _HEALTH}}},
+                        "200": {
+                            "description": "Healthy: comments are written, and in git "
+                            "mode committed (pending_commits counts those "
+                            "on their way).",
+                            "content": {"application/json": {"schema": _HEALTH}},
+                        },
+                        "503": {
+                            "description": "Up, but writing, committing or pushing fails "
+                            "(error, write_error, push_error say why).",
+                            "content": {"application/json": {"schema": _HEALTH}},
+                        },
                     },
                 },
             },

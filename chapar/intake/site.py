@@ -1,6 +1,7 @@
 """What the service knows of the site, read from the source files as the
 build reads them and refreshed when they change: the news items (NewsCode,
-Status, text) and each article's comments with the rules' decisions."""
+Status, text) and each article's comments with the rules' decisions.
+"""
 
 import logging
 import os
@@ -16,10 +17,10 @@ from chapar.news.index import code_of, read_entry
 logger = logging.getLogger(__name__)
 
 
-
 class Article:
     """A news item as the service sees it: its :class:`NewsEntry` and, for
-    the ``relevance`` check, its stems (made once)."""
+    the ``relevance`` check, its stems (made once).
+    """
 
     def __init__(self, entry):
         self.entry = entry
@@ -39,7 +40,8 @@ class Article:
 
 def read_news(path):
     """An :class:`Article` from a news file, or ``None`` (no NewsCode, not
-    UTF-8: the build reports those)."""
+    UTF-8: the build reports those).
+    """
     entry = read_entry(path)
     return None if entry is None else Article(entry)
 
@@ -48,7 +50,8 @@ class NewsIndex:
     """NewsCode → :class:`Article`, from chapar.news.index.  A known article
     is re-read when its file changes; an unknown code rescans the tree, at
     most once every ``rescan_interval`` seconds (so made-up codes cannot make
-    it read the whole tree on every post)."""
+    it read the whole tree on every post).
+    """
 
     def __init__(self, root, rescan_interval=2.0):
         self.root = Path(root)
@@ -91,7 +94,8 @@ class NewsIndex:
 
 class Thread:
     """One article's comments as the build will see them, and the lock that
-    makes checking and adding a comment one step."""
+    makes checking and adding a comment one step.
+    """
 
     def __init__(self, folder, code):
         self.folder = Path(folder)
@@ -112,7 +116,8 @@ class Thread:
     def refresh(self, rules, article):
         """Bring the thread up to date with the folder (hold ``lock``): every
         file is stat'ed at most every ``RECHECK`` seconds, so a post costs
-        O(1), not O(comments on the article)."""
+        O(1), not O(comments on the article).
+        """
         key = (article.mtime, id(rules))
         now = time.monotonic()
         if key == self._quick and now - self._checked < self.RECHECK:
@@ -148,7 +153,9 @@ class Thread:
         thread = store.read_thread(self.code, files)
         read = {Path(c.path).name: c for c in thread.comments}
         files = {name: (entries[name], read[name]) for name in names if name in read}
-        comments = [c for c in thread.comments if c.date is not None]  # a broken file: the build reports it
+        comments = [
+            c for c in thread.comments if c.date is not None
+        ]  # a broken file: the build reports it
         self._files = files
         self.decisions = moderation.moderate_article(rules, comments, article.text)
         self.earlier = {" ".join(moderation.tokens(c.body)) for c in comments}
@@ -161,7 +168,7 @@ class Thread:
         self._files[name] = (signature, comment)
         self.decisions[comment.id] = decision
         self.earlier.add(" ".join(moderation.tokens(comment.body)))
-        entries, article_mtime, rules_id = self._state
+        entries, _article_mtime, _rules_id = self._state
         entries[name] = signature  # a fresh dict per full refresh: safe to grow in place
 
     def published(self, comment_id):

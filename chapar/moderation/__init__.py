@@ -16,15 +16,31 @@ exports for comments.js.
 
 from chapar.moderation.browser import browser_check, export_rules
 from chapar.moderation.checks import CHECKS, article_words, check_text, count_links
-from chapar.moderation.words import fold, normalized_text, tokens
 from chapar.moderation.language import detect_language
 from chapar.moderation.lexicon import bundled_terms
 from chapar.moderation.rules import Rule, Rules, RulesError, load_rules
 from chapar.moderation.thread import LIMIT, PUBLISHED, Decision, moderate, moderate_article
+from chapar.moderation.words import fold, normalized_text, tokens
 
 __all__ = [
-    "CHECKS", "LIMIT", "PUBLISHED", "Decision", "Rule", "Rules", "RulesError",
-    "article_words", "browser_check", "bundled_terms", "check_text", "count_links",
-    "detect_language", "export_rules", "fold", "load_rules", "moderate", "moderate_article",
-    "normalized_text", "tokens",
+    "CHECKS",
+    "LIMIT",
+    "PUBLISHED",
+    "Decision",
+    "Rule",
+    "Rules",
+    "RulesError",
+    "article_words",
+    "browser_check",
+    "bundled_terms",
+    "check_text",
+    "count_links",
+    "detect_language",
+    "export_rules",
+    "fold",
+    "load_rules",
+    "moderate",
+    "moderate_article",
+    "normalized_text",
+    "tokens",
 ]

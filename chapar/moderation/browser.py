@@ -1,13 +1,15 @@
 """What comments.js re-checks before a comment is sent, and the tables it
-does so from (``comments/rules.json``)."""
+does so from (``comments/rules.json``).
+"""
 
-from chapar.moderation.checks import BY_NAME, BROWSER_CHECKS, REGISTRY, check_text
+from chapar.moderation.checks import BROWSER_CHECKS, BY_NAME, REGISTRY, check_text
 from chapar.moderation.words import ARABIC_LETTER_PATTERN, TOKEN_PATTERN, URL_PATTERN, tokens
 
 
 def browser_check(rules, text):
     """What comments.js answers before sending: the id of the first rule among
-    the browser checks that ``text`` fails, or ``None``."""
+    the browser checks that ``text`` fails, or ``None``.
+    """
     words = tokens(text)
     for rule in rules.rules:
         if rule.check in BROWSER_CHECKS and check_text(rule, text, words) is not None:
@@ -19,7 +21,8 @@ def export_rules(rules):
     """The JSON-able tables comments.js needs: reader texts, the folding
     tables, each check's ``tables``, and for every rule of a browser check
     the comments.js check that runs it with its ``export`` parameters (a
-    rule of another check only names it, as ``enforced``)."""
+    rule of another check only names it, as ``enforced``).
+    """
     out = []
     for rule in rules.rules:
         item = {"id": rule.id, "text": rule.text, "check": rule.check, "action": rule.action}

@@ -1,16 +1,24 @@
 """The checks a rule of ``data/moderation/rules.toml`` can name, one
-:class:`Check` record each in :data:`REGISTRY`."""
+:class:`Check` record each in :data:`REGISTRY`.
+"""
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from chapar.moderation import language, lexicon
-from chapar.moderation.words import LINK_PATTERN, _TOKEN, _collapse, _fold_chars, _nfkc
-from chapar.moderation.words import prepare, tokens
 from chapar.moderation.language import LANGUAGE_NAMES, _language
 from chapar.moderation.lexicon import BUNDLED_LISTS, Lexicon, bundled_terms, read_terms
+from chapar.moderation.words import (
+    _TOKEN,
+    LINK_PATTERN,
+    _collapse,
+    _fold_chars,
+    _nfkc,
+    prepare,
+    tokens,
+)
 
 
 @dataclass(frozen=True)
@@ -29,11 +37,14 @@ class Check:
     :func:`chapar.moderation.thread.moderate_article`; one loading data
     other than a lexicon or stop words needs a field on
     :class:`~chapar.moderation.rules.Rule` (read by
-    :func:`chapar.comments.decisions.rules_digest`)."""
+    :func:`chapar.comments.decisions.rules_digest`).
+    """
 
     name: str
     run: Callable  # (rule, Prepared, article words or None) -> None, or the reason
-    params: dict = field(default_factory=dict)  # its keys and their defaults; int: a whole number >= 0
+    params: dict = field(
+        default_factory=dict
+    )  # its keys and their defaults; int: a whole number >= 0
     load: Callable = None  # (rule, rules folder, problem): reads its files, checks its params
     browser: str = ""  # the comments.js check that runs it; "": at build time only
     export: Callable = None  # rule -> its parameters for comments.js
@@ -54,15 +65,18 @@ _STEM_SUFFIXES = ("ترین", "های", "تر", "ها", "ان", "ات", "ی")
 @functools.lru_cache(maxsize=1 << 17)
 def _stem(word):
     for suffix in _STEM_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:  # noqa: PLR2004
             return word[: -len(suffix)]
     return word
 
 
 # Every word of one letter (relevance leaves them out): the characters of
 # TOKEN_PATTERN's classes, all in the Basic Multilingual Plane.
-_ONE_LETTER_WORDS = frozenset("".join(_TOKEN.findall(
-    "".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000))))))
+_ONE_LETTER_WORDS = frozenset(
+    "".join(
+        _TOKEN.findall("".join(map(chr, range(0xD800))) + "".join(map(chr, range(0xE000, 0x10000))))
+    )
+)
 
 _LINK = re.compile(LINK_PATTERN, re.IGNORECASE)
 
@@ -75,7 +89,8 @@ def count_links(text):
 def check_text(rule, text, words, article=None):
     """``None`` when ``text`` passes ``rule``, else the reason (English, for
     editors).  ``words`` is ``tokens(text)``; ``article`` the article's
-    :func:`article_words` (relevance is skipped without it)."""
+    :func:`article_words` (relevance is skipped without it).
+    """
     return _check(rule, prepare(text)._replace(words=words), article)
 
 
@@ -153,8 +168,10 @@ def _check_relevance(rule, p, article):
     if len(content) >= params["min_words"]:
         shared = len(content & article)
         if shared < params["min_share"] * len(content):
-            return (f"shares {shared} of its {len(content)} words with the article "
-                    f"(needs {params['min_share']:.0%})")
+            return (
+                f"shares {shared} of its {len(content)} words with the article "
+                f"(needs {params['min_share']:.0%})"
+            )
     return None
 
 
@@ -173,17 +190,39 @@ def _check_duplicate(rule, p, article):
 
 
 REGISTRY = (
-    Check("lexicon", _check_lexicon, {"lists": ["persian", "finglish"], "words": []},
-          load=_load_lexicon, browser="lexicon", export=_export_lexicon, tables=lexicon.tables),
-    Check("language", _check_language, {"accept": ["fa"]}, load=_load_language,
-          browser="language", export=lambda rule: {"accept": list(rule.params["accept"])},
-          tables=language.tables),
-    Check("relevance", _check_relevance, {"min_words": 4, "min_share": 0.1, "stop_words": []},
-          load=_load_relevance),
+    Check(
+        "lexicon",
+        _check_lexicon,
+        {"lists": ["persian", "finglish"], "words": []},
+        load=_load_lexicon,
+        browser="lexicon",
+        export=_export_lexicon,
+        tables=lexicon.tables,
+    ),
+    Check(
+        "language",
+        _check_language,
+        {"accept": ["fa"]},
+        load=_load_language,
+        browser="language",
+        export=lambda rule: {"accept": list(rule.params["accept"])},
+        tables=language.tables,
+    ),
+    Check(
+        "relevance",
+        _check_relevance,
+        {"min_words": 4, "min_share": 0.1, "stop_words": []},
+        load=_load_relevance,
+    ),
     Check("links", _check_links, {"max": 1}),
     Check("duplicate", _check_duplicate),
-    Check("length", _check_length, {"max": 3000}, browser="length",
-          export=lambda rule: {"max": rule.params["max"]}),
+    Check(
+        "length",
+        _check_length,
+        {"max": 3000},
+        browser="length",
+        export=lambda rule: {"max": rule.params["max"]},
+    ),
 )
 BY_NAME = {c.name: c for c in REGISTRY}
 CHECKS = tuple(BY_NAME)

@@ -1,5 +1,6 @@
 """Word lists: persian-text-guard's bundled lists and the project's word files,
-matched in comparison form."""
+matched in comparison form.
+"""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +17,8 @@ MAX_JOIN = 4  # words read together: «کلاه بردار», «ک ی ر», «k.
 @dataclass
 class Lexicon:
     """Terms in comparison form: ``whole`` words (with Persian suffixes) and
-    ``anywhere`` stems matched inside longer words."""
+    ``anywhere`` stems matched inside longer words.
+    """
 
     whole: frozenset
     anywhere: tuple
@@ -84,14 +86,14 @@ def _compact(term):
 
 def bundled_terms(name):
     """(whole-word terms, anywhere terms) of persian-text-guard's list ``name``,
-    without its ``mild`` entries (everyday words before they are insults)."""
+    without its ``mild`` entries (everyday words before they are insults).
+    """
     from persian_text_guard import WordCategory, WordList, WordMatchMode
 
     from chapar.guard_compat import bundled_list_text
 
     entries = [
-        w for w in WordList.parse(bundled_list_text(name))
-        if w.category != WordCategory.MILD
+        w for w in WordList.parse(bundled_list_text(name)) if w.category != WordCategory.MILD
     ]
     whole = [w.text for w in entries if w.mode == WordMatchMode.WHOLE_WORD]
     anywhere = [w.text for w in entries if w.mode != WordMatchMode.WHOLE_WORD]
@@ -100,10 +102,11 @@ def bundled_terms(name):
 
 def read_terms(path):
     """A project word file: one term a line, ``#`` comments, ``~term`` matches
-    inside words (persian-text-guard's format)."""
+    inside words (persian-text-guard's format).
+    """
     whole, anywhere = [], []
-    for line in Path(path).read_text(encoding="utf-8-sig").splitlines():
-        line = line.strip()
+    for raw_line in Path(path).read_text(encoding="utf-8-sig").splitlines():
+        line = raw_line.strip()
         if not line or line.startswith(("#", "[")):
             continue
         (anywhere if line.startswith("~") else whole).append(line.lstrip("~").strip())

@@ -1,5 +1,6 @@
 """The rules file ``data/moderation/rules.toml``: read, checked against the
-checks' registry (:mod:`chapar.moderation.checks`), loaded."""
+checks' registry (:mod:`chapar.moderation.checks`), loaded.
+"""
 
 import functools
 import re
@@ -7,9 +8,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chapar.problems import Problem
-from chapar.moderation.checks import BY_NAME, CHECKS, DEFAULT_PARAMS, _ONE_LETTER_WORDS
+from chapar.moderation.checks import _ONE_LETTER_WORDS, BY_NAME, CHECKS, DEFAULT_PARAMS
 from chapar.moderation.lexicon import Lexicon
+from chapar.problems import Problem
 
 ACTIONS = ("reject", "hold")
 
@@ -60,12 +61,15 @@ _RULE_KEYS = {"id", "text", "check", "action"}
 
 def load_rules(path):
     """Read and validate the rules file; every problem raises at once as
-    :class:`RulesError` with ``path:line: message`` problems."""
+    :class:`RulesError` with ``path:line: message`` problems.
+    """
     path = Path(path)
     try:
         raw = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
-        raise RulesError([Problem(str(path), 1, f"cannot read the rules file: {exc.strerror}")])
+        raise RulesError(
+            [Problem(str(path), 1, f"cannot read the rules file: {exc.strerror}")]
+        ) from exc
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:

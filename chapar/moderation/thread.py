@@ -1,5 +1,6 @@
 """Decisions: the rules on one comment, and on an article's thread with the
-editor's Status and the replies below comments that are not published."""
+editor's Status and the replies below comments that are not published.
+"""
 
 import operator
 from typing import NamedTuple
@@ -21,7 +22,8 @@ def moderate(rules, text, article=None, earlier=(), words=None):
     """The rules' decision on one comment: rejecting rules win over holding
     ones, the first in file order names the reason.  ``earlier`` holds the
     :func:`normalized_text` of comments before it on the same article;
-    ``words`` may pass ``tokens(text)`` already computed."""
+    ``words`` may pass ``tokens(text)`` already computed.
+    """
     p = prepare(text)
     if words is not None:
         p = p._replace(words=words)
@@ -30,7 +32,8 @@ def moderate(rules, text, article=None, earlier=(), words=None):
 
 def _moderate(rules, p, article, earlier, line=None):
     """:func:`moderate` on a :class:`Prepared` text; ``line`` is its
-    :func:`normalized_text` when already joined."""
+    :func:`normalized_text` when already joined.
+    """
     held = None
     for rule in rules.enforced:
         if rule.check == "duplicate":
@@ -64,14 +67,18 @@ def moderate_article(rules, comments, article_text="", limit=None):
     Status overrides the rules; a reply to a comment that is not published is
     not published either.  A body longer than ``limit`` characters is
     rejected whatever its Status (a limit, not a rule: README.md, Comments)
-    and read no further.  Returns ``{id: Decision}``."""
+    and read no further.  Returns ``{id: Decision}``.
+    """
     article = article_words(article_text, rules) if rules.of("relevance") else None
     decisions, earlier = {}, set()
     for comment in sorted(comments, key=_DATE_ID):
         if limit is not None and len(comment.body) > limit:
             decisions[comment.id] = Decision(
-                "rejected", LIMIT, f"{len(comment.body)} characters, over the limit of "
-                f"{limit} (COMMENTS['max_characters']) that no Status overrides")
+                "rejected",
+                LIMIT,
+                f"{len(comment.body)} characters, over the limit of "
+                f"{limit} (COMMENTS['max_characters']) that no Status overrides",
+            )
             continue
         p = prepare(comment.body)
         line = " ".join(p.words)
@@ -89,7 +96,8 @@ def moderate_article(rules, comments, article_text="", limit=None):
 def _unpublished_parents(comments, decisions):
     """A reply below a comment that is not published is held ("thread"),
     naming the nearest such comment above it: each comment's chain is walked
-    once (a chain of thousands of replies costs its length, not its square)."""
+    once (a chain of thousands of replies costs its length, not its square).
+    """
     by_id = {c.id: c for c in comments}
     blocked = {}  # Id -> the nearest unpublished comment at or above it, or ""
     for comment in comments:
@@ -113,4 +121,5 @@ def _unpublished_parents(comments, decisions):
             above = blocked.get(parent, "")
             if above:
                 decisions[comment.id] = Decision(
-                    "held", "thread", f"replies to {above}, which is {decisions[above].status}")
+                    "held", "thread", f"replies to {above}, which is {decisions[above].status}"
+                )

@@ -44,7 +44,8 @@ _LATIN_LETTER = re.compile(r"[a-z]")
 def fold(text):
     """The comparison form: NFKC, lower case, letters and digits folded,
     invisible marks dropped, ZWNJ as a space, repeated characters collapsed
-    (``كلاهبـــردار`` → ``کلاهبردار``, ``خیلییییی`` → ``خیلی``)."""
+    (``كلاهبـــردار`` → ``کلاهبردار``, ``خیلییییی`` → ``خیلی``).
+    """
     text = _fold_chars(_nfkc(text).lower())
     return _REPEATS.sub(_first, text)
 
@@ -80,7 +81,8 @@ def prepare(text):
     A run of one character lies wholly inside a word or wholly outside
     every word (a word is a maximal run of one character class), so
     collapsing each word gives the words of the collapsed text: the words
-    are collapsed one by one, memoised, instead of the whole text."""
+    are collapsed one by one, memoised, instead of the whole text.
+    """
     low = _nfkc(text).lower()
     chars = _fold_chars(low)
     raw = _TOKEN.findall(chars)

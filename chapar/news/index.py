@@ -17,6 +17,7 @@ from chapar.problems import ContentError
 # The file names the news reader reads (Pelican's Markdown reader's).
 NEWS_EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
 
+
 @dataclass
 class NewsEntry:
     """One news file as its header says."""
@@ -41,7 +42,8 @@ class NewsEntry:
 
 def read_entry(path):
     """The :class:`NewsEntry` of the news file at ``path``, or ``None`` when it
-    has no NewsCode to read or cannot be read (the build reports those)."""
+    has no NewsCode to read or cannot be read (the build reports those).
+    """
     try:
         mtime = os.stat(path).st_mtime_ns
         text = read_source(path)
@@ -52,15 +54,22 @@ def read_entry(path):
         code = parse_news_code(values.get("newscode", ""))
     except ValueError:
         return None
-    return NewsEntry(code, Path(path), values.get("title", ""),
-                     values.get("status", "published").strip().lower(),
-                     header_lines(text), text, mtime)
+    return NewsEntry(
+        code,
+        Path(path),
+        values.get("title", ""),
+        values.get("status", "published").strip().lower(),
+        header_lines(text),
+        text,
+        mtime,
+    )
 
 
 def news_files(*folders):
     """The news files under ``folders``, as the build finds them (links to
     folders followed, each folder's names sorted, its files before its
-    subfolders)."""
+    subfolders).
+    """
     for folder in folders:
         for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
             dirnames.sort()
@@ -71,7 +80,8 @@ def news_files(*folders):
 
 def code_of(value):
     """The canonical NewsCode of a header value, URL segment or comment
-    folder name, or ``None`` when it is none."""
+    folder name, or ``None`` when it is none.
+    """
     try:
         return parse_news_code(value)
     except ValueError:
@@ -81,7 +91,8 @@ def code_of(value):
 class NewsIndex:
     """Canonical NewsCode -> :class:`NewsEntry` of the news files under
     ``folders``; of two files with one NewsCode the first found is kept (the
-    build refuses the second)."""
+    build refuses the second).
+    """
 
     def __init__(self, entries=()):
         self._by_code = {}

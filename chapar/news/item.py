@@ -14,8 +14,8 @@ from datetime import datetime
 from pathlib import Path
 
 from chapar.persian.dates import TEHRAN, jalali, parse_date
-from chapar.problems import ContentError, Problem
 from chapar.persian.text import to_latin_digits
+from chapar.problems import ContentError, Problem
 
 # Longest NewsCode, in digits after any leading zeros: what the comment
 # intake takes in its URL (README.md, "Comment intake").
@@ -24,20 +24,37 @@ NEWS_CODE_DIGITS = 18
 # The header keys of a news item, as README.md (Writing news) lists them, and
 # the Pelican keys that still mean something on this site.  Any other key is
 # most likely a typo: the build warns, naming the closest of these.
-NEWS_KEYS = ("Title", "Date", "NewsCode", "Kicker", "Lead", "Dateline", "Category", "Tags",
-             "Agencies", "Modified", "Status")
+NEWS_KEYS = (
+    "Title",
+    "Date",
+    "NewsCode",
+    "Kicker",
+    "Lead",
+    "Dateline",
+    "Category",
+    "Tags",
+    "Agencies",
+    "Modified",
+    "Status",
+)
 PELICAN_KEYS = ("Author", "Authors", "Summary", "Slug", "Template", "Lang")
 
 
 def unknown_key_message(key):
     """``None`` for a known header key (any case), else the warning for it,
-    with the closest known key when one is close."""
+    with the closest known key when one is close.
+    """
     known = {k.lower(): k for k in NEWS_KEYS + PELICAN_KEYS}
     if key.lower() in known:
         return None
     close = difflib.get_close_matches(key.lower(), list(known), n=1, cutoff=0.6)
-    hint = f"; did you mean {known[close[0]]!r}?" if close else "; the keys are: " + ", ".join(NEWS_KEYS)
+    hint = (
+        f"; did you mean {known[close[0]]!r}?"
+        if close
+        else "; the keys are: " + ", ".join(NEWS_KEYS)
+    )
     return f"unknown header key {key!r}{hint}"
+
 
 _HEADER_KEY = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:")
 
@@ -65,13 +82,13 @@ def parse_news_code(value):
     """The canonical NewsCode of a header value or URL segment: a positive
     ``int``.  Latin, Persian or Arabic-Indic digits, surrounding spaces and
     leading zeros are accepted (``۰۰۷۷`` and ``0077`` are 77); anything else
-    raises ``ValueError`` with a message for editors."""
+    raises ``ValueError`` with a message for editors.
+    """
     text = to_latin_digits(str(value)).strip()
     if not text.isascii() or not text.isdigit() or not text.strip("0"):
         raise ValueError(f"{value!r} is not a positive whole number")
     if len(text.lstrip("0")) > NEWS_CODE_DIGITS:
-        raise ValueError(f"{value!r} is too long: a NewsCode has at most "
-                         f"{NEWS_CODE_DIGITS} digits")
+        raise ValueError(f"{value!r} is too long: a NewsCode has at most {NEWS_CODE_DIGITS} digits")
     return int(text)
 
 
@@ -79,7 +96,8 @@ def news_code_of(path):
     """The NewsCode in the header of the file at ``path``, read even from a
     file :func:`read_source` refuses (not UTF-8, a NUL): the build reports
     the file, and its comments are not also said to have no news item.
-    ``ValueError`` when there is none to read."""
+    ``ValueError`` when there is none to read.
+    """
     with open(path, "rb") as handle:
         text = handle.read().decode("utf-8-sig", errors="replace")
     return parse_news_code(header_values(text).get("newscode", ""))
@@ -95,7 +113,8 @@ def decode_source(path, data):
     """``data``, the bytes of the file at ``path``, as text; a file that is
     not UTF-8 text, or that holds a control character (a NUL pasted from a
     binary file, a file saved as UTF-16), raises :class:`ContentError`
-    naming the line of its first bad byte or character."""
+    naming the line of its first bad byte or character.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -114,8 +133,10 @@ def decode_source(path, data):
     if bad:
         line = len(_lines(text[: bad.start()]))
         if bad[0] == "\x00":
-            message = ("control character U+0000 (NUL) on this line: delete it; a file "
-                       "full of them was saved as UTF-16 (\"Unicode\"): save it as UTF-8")
+            message = (
+                "control character U+0000 (NUL) on this line: delete it; a file "
+                'full of them was saved as UTF-16 ("Unicode"): save it as UTF-8'
+            )
         else:
             message = f"control character U+{ord(bad[0]):04X} on this line: delete it"
         raise ContentError([Problem(path, line, message)])
@@ -125,7 +146,8 @@ def decode_source(path, data):
 def _lines(text):
     """The lines as Markdown and editors count them: CRLF, CR and LF end a
     line; nothing else does (``str.splitlines`` also splits at U+2028, which
-    Word pastes into a title)."""
+    Word pastes into a title).
+    """
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
@@ -144,7 +166,7 @@ def _header(text):
     lines = _lines(text)
     for number, key in header_keys(text):
         line = lines[number - 1]
-        yield key.lower(), number, line[line.index(":") + 1:].strip()
+        yield key.lower(), number, line[line.index(":") + 1 :].strip()
 
 
 def header_lines(text):
@@ -157,7 +179,8 @@ def header_lines(text):
 
 def header_values(text):
     """``{key: raw value}`` of the header, the first of a repeated key: for
-    tools that need a value or two without reading the whole item."""
+    tools that need a value or two without reading the whole item.
+    """
     values = {}
     for key, _number, value in _header(text):
         values.setdefault(key, value)
@@ -171,7 +194,7 @@ def next_news_code(news_dir):
         text = path.read_text(encoding="utf-8-sig", errors="replace")
         value = header_values(text).get("newscode")
         if value:
-            try:
+            try:  # noqa: SIM105 (the comment on the pass says why)
                 codes.append(parse_news_code(value))
             except ValueError:
                 pass  # `invoke check` reports it; here we only need a free code
@@ -200,7 +223,8 @@ def scheduled_items(news_dir, now):
     """``[(date, path)]`` of the news files that wait for their time: status
     published, dated after ``now``; soonest first.  Pelican leaves them out of
     the build as drafts (``WITH_FUTURE_DATES = False``).  Files the build
-    would refuse are skipped: the build names their problem."""
+    would refuse are skipped: the build names their problem.
+    """
     found = []
     for path in sorted(Path(news_dir).rglob("*.md")):
         try:

@@ -29,7 +29,8 @@ MONTHS = tuple(jdatetime.date.j_months_fa)
 
 def build_time(tz=TEHRAN):
     """The build's time: the Google News sitemap's window ends there, and
-    ``invoke check`` lists the news dated after it."""
+    ``invoke check`` lists the news dated after it.
+    """
     return datetime.now(tz)
 
 
@@ -63,16 +64,17 @@ def parse_date(value, tz=TEHRAN, now=None):
 def check_range(dt, value, now=None):
     """``dt`` if it lies from 1300/01/01 to a year after ``now`` (the build's
     or the service's time, the current time by default), else ``ValueError``
-    naming ``value``, the text it was read from."""
+    naming ``value``, the text it was read from.
+    """
     if dt < EARLIEST:
-        raise ValueError(f"{value!r} is before 1300/01/01 (1921-03-21), "
-                         "the earliest date accepted")
+        raise ValueError(f"{value!r} is before 1300/01/01 (1921-03-21), the earliest date accepted")
     now = now or build_time()
     if dt > now + MAX_AHEAD:
         raise ValueError(
             f"{value!r} is more than a year after today "
             f"({jalali(now).strftime('%Y/%m/%d')}): check the year (news may be "
-            "scheduled at most a year ahead)")
+            "scheduled at most a year ahead)"
+        )
     return dt
 
 
@@ -91,7 +93,8 @@ def format_date(dt, style="long"):
     Memoised: a news item's date is shown on its page and in every list
     that holds it, and jdatetime's conversion is slow.  Equal instants in
     different zones share an entry, which is right: each is shown in the
-    site's zone."""
+    site's zone.
+    """
     j = jalali(dt)
     month = MONTHS[j.month - 1]
     if style == "long":

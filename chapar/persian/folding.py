@@ -64,12 +64,22 @@ ARABIC_LETTERS = {"ي": "ی", "ى": "ی", "ك": "ک"}
 # Arabic-script look-alikes folded to one Persian letter when text is matched
 # (search, moderation); display text only gets the first three.
 LOOKALIKES = {
-    "ي": "ی", "ى": "ی", "ئ": "ی", "ك": "ک", "ۀ": "ه", "ة": "ه", "ہ": "ه", "ھ": "ه",
-    "أ": "ا", "إ": "ا", "ٱ": "ا", "ؤ": "و",
+    "ي": "ی",
+    "ى": "ی",
+    "ئ": "ی",
+    "ك": "ک",
+    "ۀ": "ه",
+    "ة": "ه",
+    "ہ": "ه",
+    "ھ": "ه",
+    "أ": "ا",
+    "إ": "ا",
+    "ٱ": "ا",
+    "ؤ": "و",
 }
 
-DIGITS_TO_LATIN = dict(zip(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, LATIN_DIGITS * 2))
-DIGITS_TO_PERSIAN = dict(zip(LATIN_DIGITS + ARABIC_INDIC_DIGITS, PERSIAN_DIGITS * 2))
+DIGITS_TO_LATIN = dict(zip(PERSIAN_DIGITS + ARABIC_INDIC_DIGITS, LATIN_DIGITS * 2, strict=False))
+DIGITS_TO_PERSIAN = dict(zip(LATIN_DIGITS + ARABIC_INDIC_DIGITS, PERSIAN_DIGITS * 2, strict=False))
 
 
 def _dropped(*ranges):
@@ -105,7 +115,8 @@ class Profile:
     translation: dict = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
-        assert self.case in (None, "lower", "casefold") and self.scan in ("translate", "sub")
+        assert self.case in (None, "lower", "casefold")
+        assert self.scan in ("translate", "sub")
         set_ = object.__setattr__
         set_(self, "changes", re.compile("[" + re.escape("".join(self.table)) + "]"))
         set_(self, "translation", str.maketrans(self.table))
@@ -137,8 +148,12 @@ class Profile:
     def export(self):
         """The JSON-able profile a browser script applies."""
         return {
-            "table": dict(self.table), "nfkc": self.nfkc, "spaces": self.spaces,
-            "strip": self.strip, "case": self.case, "repeats": self.repeats,
+            "table": dict(self.table),
+            "nfkc": self.nfkc,
+            "spaces": self.spaces,
+            "strip": self.strip,
+            "case": self.case,
+            "repeats": self.repeats,
         }
 
 
@@ -152,8 +167,11 @@ def _first(match):
 DISPLAY = Profile("display", {**ARABIC_LETTERS, KASHIDA: ""})
 
 MATCH = Profile(
-    "match", {**DISPLAY.table, **DIGITS_TO_LATIN, ZWNJ: " "},
-    spaces=r"[ \t\u00a0]+", strip=True, case="casefold",
+    "match",
+    {**DISPLAY.table, **DIGITS_TO_LATIN, ZWNJ: " "},
+    spaces=r"[ \t\u00a0]+",
+    strip=True,
+    case="casefold",
 )
 
 SORT = Profile("sort", {**DISPLAY.table, **DIGITS_TO_LATIN}, strip=True, case="casefold")
@@ -161,28 +179,44 @@ SORT = Profile("sort", {**DISPLAY.table, **DIGITS_TO_LATIN}, strip=True, case="c
 CELL = Profile(
     "cell",
     {**DISPLAY.table, "\u00a0": " ", "\t": " ", "\u200f": "", "\u200e": "", "\ufeff": ""},
-    spaces=" {2,}", strip=True,
+    spaces=" {2,}",
+    strip=True,
 )
 
 # Kashida, Arabic diacritics and superscript alef, zero-width characters.
 _SEARCH_DROPS = {
-    KASHIDA: "", **_dropped((0x064B, 0x065F)), "\u0670": "",
-    **_dropped((0x200B, 0x200F)), "\ufeff": "",
+    KASHIDA: "",
+    **_dropped((0x064B, 0x065F)),
+    "\u0670": "",
+    **_dropped((0x200B, 0x200F)),
+    "\ufeff": "",
 }
 SEARCH = Profile(
-    "search", {**DIGITS_TO_LATIN, **LOOKALIKES, **_SEARCH_DROPS},
-    spaces=r"\s+", strip=True, case="lower",
+    "search",
+    {**DIGITS_TO_LATIN, **LOOKALIKES, **_SEARCH_DROPS},
+    spaces=r"\s+",
+    strip=True,
+    case="lower",
 )
 SEARCH_PAGE = Profile(
-    "search_page", {c: r for c, r in SEARCH.table.items() if c != ZWNJ}, scan="sub",
+    "search_page",
+    {c: r for c, r in SEARCH.table.items() if c != ZWNJ},
+    scan="sub",
 )
 
 MODERATION = Profile(
     "moderation",
     {
         **LOOKALIKES,
-        ZWNJ: " ", "\u200d": "", "\u200b": "", "\u2060": "", "\ufeff": "", "\u00ad": "",
-        "\u200e": "", "\u200f": "", KASHIDA: "",
+        ZWNJ: " ",
+        "\u200d": "",
+        "\u200b": "",
+        "\u2060": "",
+        "\ufeff": "",
+        "\u00ad": "",
+        "\u200e": "",
+        "\u200f": "",
+        KASHIDA: "",
         **{d: str(i) for i, d in enumerate(PERSIAN_DIGITS)},
         **{d: str(i) for i, d in enumerate(ARABIC_INDIC_DIGITS)},
         **_dropped((0x064B, 0x065F)),  # harakat, tanween, shadda
@@ -190,7 +224,10 @@ MODERATION = Profile(
         **_dropped((0x2066, 0x2069)),  # bidi isolates
         "\u0670": "",  # superscript alef
     },
-    nfkc=True, case="lower", repeats=True, scan="sub",
+    nfkc=True,
+    case="lower",
+    repeats=True,
+    scan="sub",
 )
 
 SLUG = Profile("slug", {ZWNJ: "-", **ARABIC_LETTERS, KASHIDA: ""})
@@ -216,6 +253,9 @@ def fold(text, profile):
 
 def export(names=None):
     """``{"version": 1, "profiles": {name: profile}}``, JSON-able, for the
-    browser scripts (every profile unless ``names`` are given)."""
-    return {"version": 1,
-            "profiles": {name: PROFILES[name].export() for name in (names or PROFILES)}}
+    browser scripts (every profile unless ``names`` are given).
+    """
+    return {
+        "version": 1,
+        "profiles": {name: PROFILES[name].export() for name in (names or PROFILES)},
+    }

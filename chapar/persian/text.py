@@ -8,7 +8,12 @@ folded, kashida dropped and ZWNJ kept.  The tables are the profiles of
 
 from chapar.persian import folding
 from chapar.persian.folding import (  # noqa: F401  (names other modules import from here)
-    ARABIC_INDIC_DIGITS, KASHIDA, LATIN_DIGITS, LOOKALIKES, PERSIAN_DIGITS, ZWNJ,
+    ARABIC_INDIC_DIGITS,
+    KASHIDA,
+    LATIN_DIGITS,
+    LOOKALIKES,
+    PERSIAN_DIGITS,
+    ZWNJ,
 )
 
 _LETTERS = folding.DISPLAY.translation
@@ -23,7 +28,8 @@ _CHANGES = folding.DISPLAY.changes
 
 def normalize(text):
     """Fold Arabic ي ى ك to Persian ی ک and drop kashida; ZWNJ is kept
-    (the ``display`` profile)."""
+    (the ``display`` profile).
+    """
     return text.translate(_LETTERS) if _CHANGES.search(text) else text
 
 
@@ -40,5 +46,6 @@ def to_persian_digits(value):
 def fold(text):
     """A comparison key: letters normalised, Latin digits, ZWNJ as a space,
     runs of spaces collapsed, case folded (the ``match`` profile).  Used to
-    match names typed in slightly different ways (CSV agency names, tags)."""
+    match names typed in slightly different ways (CSV agency names, tags).
+    """
     return folding.MATCH(text)

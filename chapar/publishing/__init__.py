@@ -29,8 +29,12 @@ class PublishError(RuntimeError):
 
 def git(*args, cwd=None, env=None, input=None):
     result = subprocess.run(
-        ["git", *args], cwd=cwd, env={**os.environ, **(env or {})}, input=input,
+        ["git", *args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        input=input,
         capture_output=True,
+        check=False,
     )
     if result.returncode != 0:
         raise PublishError(
@@ -60,12 +64,22 @@ def publish_folder(folder, remote, branch, message, repo=".", dry_run=False, dat
     url = resolve_remote(remote, repo)
     with tempfile.TemporaryDirectory(prefix="chapar-publish-") as scratch:
         git("init", "-q", "--bare", scratch)
-        env = {"GIT_DIR": scratch, "GIT_WORK_TREE": str(folder),
-               "GIT_INDEX_FILE": os.path.join(scratch, "publish-index"), **IDENTITY}
+        env = {
+            "GIT_DIR": scratch,
+            "GIT_WORK_TREE": str(folder),
+            "GIT_INDEX_FILE": os.path.join(scratch, "publish-index"),
+            **IDENTITY,
+        }
         parent = None
         try:
-            git("fetch", "-q", "--depth=1", url, f"refs/heads/{branch}:refs/remotes/site/{branch}",
-                env=env)
+            git(
+                "fetch",
+                "-q",
+                "--depth=1",
+                url,
+                f"refs/heads/{branch}:refs/remotes/site/{branch}",
+                env=env,
+            )
             parent = git("rev-parse", f"refs/remotes/site/{branch}", env=env)
         except PublishError as error:
             if "couldn't find remote ref" not in str(error):
@@ -88,7 +102,9 @@ def publish_folder(folder, remote, branch, message, repo=".", dry_run=False, dat
 def source_revision(repo):
     """``(short commit id, commit date)`` of the source, or ``("unknown", None)``."""
     try:
-        return (git("rev-parse", "--short=12", "HEAD", cwd=repo),
-                git("log", "-1", "--format=%cI", cwd=repo))
+        return (
+            git("rev-parse", "--short=12", "HEAD", cwd=repo),
+            git("log", "-1", "--format=%cI", cwd=repo),
+        )
     except (PublishError, FileNotFoundError):
         return "unknown", None

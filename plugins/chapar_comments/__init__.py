@@ -24,14 +24,11 @@ from dataclasses import dataclass
 from pelican import signals
 from pelican.generators import Generator
 
-from chapar.pelican_compat import failed_source_paths
-from chapar.news.item import news_code_of
-
-from chapar.comments import decisions
 from chapar import moderation
-from chapar.comments import render
-from chapar.comments import sitepass
+from chapar.comments import decisions, render, sitepass
 from chapar.comments.site import comment_settings, limit_problems
+from chapar.news.item import news_code_of
+from chapar.pelican_compat import failed_source_paths
 
 logger = logging.getLogger(__name__)
 
@@ -44,7 +41,8 @@ LAST_BUILD = {}  # articles moderated and reused by the last build, for tools an
 @dataclass
 class CommentsPage:
     """One page of an article's comments, as its templates see it: page
-    ``number`` of ``total``, its thread ``html``, ``url`` and ``save_as``."""
+    ``number`` of ``total``, its thread ``html``, ``url`` and ``save_as``.
+    """
 
     number: int
     total: int
@@ -71,12 +69,23 @@ class CommentsPage:
 
 def comment_pages(article, pages):
     """The :class:`CommentsPage` list of ``article``'s thread ``pages``; the
-    others live in the folder of the article's ``index.html``."""
-    folder = article.save_as[: -len("index.html")] if article.save_as.endswith(
-        "index.html") else article.save_as.rsplit(".", 1)[0] + "/"
-    return [CommentsPage(number, len(pages), html, article.url,
-                         "" if number == 1 else f"{folder}comments/{number}/index.html")
-            for number, html in enumerate(pages, start=1)]
+    others live in the folder of the article's ``index.html``.
+    """
+    folder = (
+        article.save_as[: -len("index.html")]
+        if article.save_as.endswith("index.html")
+        else article.save_as.rsplit(".", 1)[0] + "/"
+    )
+    return [
+        CommentsPage(
+            number,
+            len(pages),
+            html,
+            article.url,
+            "" if number == 1 else f"{folder}comments/{number}/index.html",
+        )
+        for number, html in enumerate(pages, start=1)
+    ]
 
 
 class CommentsGenerator(Generator):
@@ -90,11 +99,14 @@ class CommentsGenerator(Generator):
             comments_root=root,
             rules_path=conf["rules"],
             thread=render.thread_settings(self.settings, conf),
-            cache=(os.path.join(self.settings["CACHE_PATH"], decisions.FILE),
-                   bool(self.settings.get("LOAD_CONTENT_CACHE")),
-                   bool(self.settings.get("CACHE_CONTENT"))),
-            news_folders=[os.path.join(self.settings["PATH"], p)
-                          for p in self.settings["ARTICLE_PATHS"]],
+            cache=(
+                os.path.join(self.settings["CACHE_PATH"], decisions.FILE),
+                bool(self.settings.get("LOAD_CONTENT_CACHE")),
+                bool(self.settings.get("CACHE_CONTENT")),
+            ),
+            news_folders=[
+                os.path.join(self.settings["PATH"], p) for p in self.settings["ARTICLE_PATHS"]
+            ],
         )
         use = conf["worker"]
         if use is None:
@@ -130,8 +142,9 @@ class CommentsGenerator(Generator):
         for problem in problems:
             logger.error("%s", problem)
         self.context["COMMENT_RULES"] = self.rules.texts if self.rules else []
-        self.context["COMMENT_MAX_LENGTH"] = next(
-            (r.params["max"] for r in self.rules.of("length")), 0) if self.rules else 0
+        self.context["COMMENT_MAX_LENGTH"] = (
+            next((r.params["max"] for r in self.rules.of("length")), 0) if self.rules else 0
+        )
         self.context["COMMENTS"] = conf  # with its defaults, for the form
         self.context["COMMENTS_RULES_URL"] = self.rules_save_as
         for article in articles:
@@ -143,13 +156,17 @@ class CommentsGenerator(Generator):
             article.comments_pages = comment_pages(article, pages)
             article.comments_html = pages[0] if pages else ""
             article.comments_count = count
-        self.comment_articles = [a for a in (*self.context.get("articles", ()),
-                                             *self.context.get("hidden_articles", ()))
-                                 if len(a.comments_pages) > 1]
+        self.comment_articles = [
+            a
+            for a in (*self.context.get("articles", ()), *self.context.get("hidden_articles", ()))
+            if len(a.comments_pages) > 1
+        ]
         LAST_BUILD.clear()
         LAST_BUILD.update(moderated=result.moderated, reused=result.reused, **stats)
-        logger.info("comments: %d published, %d held, %d rejected",
-                    *(result.counts[s] for s in ("published", "held", "rejected")))
+        logger.info(
+            "comments: %d published, %d held, %d rejected",
+            *(result.counts[s] for s in ("published", "held", "rejected")),
+        )
 
     def _pass(self, sources):
         """The pass, shared with the worker if there is one: ``(Result, stats)``."""
@@ -162,14 +179,18 @@ class CommentsGenerator(Generator):
         results, built, previous, why = worker.finish(work)
         stats = {"worker": False, "built": built, "waited": 0.0}
         if why is not None:
-            logger.warning("comments: the worker process failed (%s); "
-                           "the comments are read here", why)
+            logger.warning(
+                "comments: the worker process failed (%s); the comments are read here", why
+            )
         # a folder's result holds if it was read against the file Pelican read
         expected = {code: os.path.abspath(path) for code, path in sources.items()}
         for code, folder in list(results.items()):
             if folder.source != expected.get(code):
-                logger.info("comments: the worker read other news than Pelican for %s; "
-                            "its comments are read here", code)
+                logger.info(
+                    "comments: the worker read other news than Pelican for %s; "
+                    "its comments are read here",
+                    code,
+                )
                 del results[code]
         stats["worker"] = len(results) > built
         stats["waited"] = time.perf_counter() - start  # its folders, then the worker
@@ -182,7 +203,8 @@ class CommentsGenerator(Generator):
 
     def _unreadable_news(self):
         """NewsCodes in the headers of the news files Pelican failed to read
-        (it reports why; a comment under one is not "without a news item")."""
+        (it reports why; a comment under one is not "without a news item").
+        """
         codes = set()
         for path in failed_source_paths(self.context):
             if not path.endswith(sitepass.ARTICLE_EXTENSIONS):
@@ -208,16 +230,27 @@ class CommentsGenerator(Generator):
             for article in articles:
                 for page in article.comments_pages[1:]:
                     # not as "article": the sitemap would list the article's URL again
-                    writer.write_file(page.save_as, template, self.context,
-                                      comments_article=article, comments_page=page, url=page.url,
-                                      relative_urls=self.settings["RELATIVE_URLS"])
+                    writer.write_file(
+                        page.save_as,
+                        template,
+                        self.context,
+                        comments_article=article,
+                        comments_page=page,
+                        url=page.url,
+                        relative_urls=self.settings["RELATIVE_URLS"],
+                    )
         if not self.rules_save_as:
             return
         path = os.path.join(self.output_path, self.rules_save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
-            json.dump(moderation.export_rules(self.rules), handle, ensure_ascii=False,
-                      sort_keys=True, separators=(",", ":"))
+            json.dump(
+                moderation.export_rules(self.rules),
+                handle,
+                ensure_ascii=False,
+                sort_keys=True,
+                separators=(",", ":"),
+            )
 
 
 def get_generators(pelican):

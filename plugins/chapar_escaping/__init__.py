@@ -24,7 +24,6 @@ import logging
 from urllib.parse import urlsplit
 
 from feedgenerator import Rss201rev2Feed
-
 from pelican import signals
 
 from chapar.settings import concern
@@ -36,7 +35,8 @@ DEFAULTS = {"exclude": []}  # ESCAPING in pelicanconf.py (chapar.settings.concer
 
 def autoescape_except(excluded):
     """Jinja's ``autoescape`` callable: on for every template but ``excluded``
-    (and for templates made from strings)."""
+    (and for templates made from strings).
+    """
     excluded = frozenset(excluded)
 
     def autoescape(template_name):
@@ -48,21 +48,25 @@ def autoescape_except(excluded):
 def turn_on_autoescape(generator):
     excluded = concern(generator.settings, "ESCAPING", DEFAULTS)["exclude"]
     generator.env.autoescape = autoescape_except(excluded)
-    logger.debug("autoescape on for %s templates, except %s",
-                 type(generator).__name__, ", ".join(excluded) or "none")
+    logger.debug(
+        "autoescape on for %s templates, except %s",
+        type(generator).__name__,
+        ", ".join(excluded) or "none",
+    )
 
 
 def feed_titles_as_text(context, feed):
     """Each feed entry's title as the article's header has it (an entry is
-    found by its link, whose path ends with the article's URL)."""
+    found by its link, whose path ends with the article's URL).
+    """
     titles = {}
     for item in (*context.get("articles", ()), *context.get("translations", ())):
         titles[item.url] = item.title
     for entry in feed.items:
         path = urlsplit(entry["link"]).path
         for index, char in enumerate(path):
-            if char == "/" and path[index + 1:] in titles:
-                entry["title"] = titles[path[index + 1:]]
+            if char == "/" and path[index + 1 :] in titles:
+                entry["title"] = titles[path[index + 1 :]]
                 break
     if isinstance(feed, Rss201rev2Feed) and feed.feed.get("description"):
         # RSS readers render a description as HTML (the channel's is SITESUBTITLE)

@@ -32,8 +32,9 @@ def news_settings(settings):
 def recent(articles, now, days):
     """The articles published within ``days`` before ``now``, newest first."""
     since = now - timedelta(days=days)
-    return sorted((a for a in articles if since <= a.date <= now),
-                  key=lambda a: (a.date, a.url), reverse=True)
+    return sorted(
+        (a for a in articles if since <= a.date <= now), key=lambda a: (a.date, a.url), reverse=True
+    )
 
 
 class NewsSitemapGenerator(Generator):

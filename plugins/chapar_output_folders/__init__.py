@@ -24,9 +24,18 @@ from pelican import signals
 
 logger = logging.getLogger(__name__)
 
-CONTENT_LISTS = ("articles", "translations", "drafts", "drafts_translations",
-                 "hidden_articles", "hidden_translations", "pages", "hidden_pages",
-                 "draft_pages", "draft_translations")
+CONTENT_LISTS = (
+    "articles",
+    "translations",
+    "drafts",
+    "drafts_translations",
+    "hidden_articles",
+    "hidden_translations",
+    "pages",
+    "hidden_pages",
+    "draft_pages",
+    "draft_translations",
+)
 LAST_BUILD = {}  # folders made by the thread in the last build, for tests and benchmarks
 
 
@@ -44,7 +53,8 @@ def output_names(generator):
 
 def folders(root, names):
     """Every folder the pages need under ``root``, parents first, in the
-    order the pages come."""
+    order the pages come.
+    """
     seen, ordered = set(), []
     for name in names:
         parts = os.path.dirname(name.replace("\\", "/")).split("/")

@@ -48,10 +48,9 @@ import os
 import shutil
 
 import pelican
-
-import chapar
 from pelican import signals
 
+import chapar
 from chapar.pelican_compat import OpeningWriter, speedups_enabled
 from chapar.settings import concern
 from chapar_page_cache.fingerprint import Fingerprints, Unfingerprintable
@@ -68,11 +67,28 @@ DEFAULTS = {  # PAGE_CACHE in pelicanconf.py (chapar.settings.concern)
     "previous_output": "",  # the pages reused; empty: OUTPUT_PATH
 }
 # Site-wide content lists (see the module docstring) and per-page scratch values.
-NOT_SITE_WIDE = frozenset({
-    "articles", "dates", "drafts", "hidden_articles", "pages", "hidden_pages", "draft_pages",
-    "tags", "authors", "period_archives", "related_posts", "static_content", "static_links",
-    "staticfiles", "generated_content", "jalali_archive", "localsiteurl", "output_file",
-})
+NOT_SITE_WIDE = frozenset(
+    {
+        "articles",
+        "dates",
+        "drafts",
+        "hidden_articles",
+        "pages",
+        "hidden_pages",
+        "draft_pages",
+        "tags",
+        "authors",
+        "period_archives",
+        "related_posts",
+        "static_content",
+        "static_links",
+        "staticfiles",
+        "generated_content",
+        "jalali_archive",
+        "localsiteurl",
+        "output_file",
+    }
+)
 # Whole-site lists Pelican hands some pages (tag and category pages get every
 # article as ``all_articles``): by the rule above, only which items count.
 SITE_LISTS = frozenset({"all_articles"})
@@ -80,10 +96,15 @@ SITE_LISTS = frozenset({"all_articles"})
 
 def code_digest(settings):
     """Pelican's version, the source of every plugin and of the chapar package,
-    and every theme file."""
+    and every theme file.
+    """
     h = hashlib.blake2b(digest_size=16)
     h.update(pelican.__version__.encode())
-    folders = [settings["THEME"], os.path.dirname(chapar.__file__)] + list(settings.get("PLUGIN_PATHS", []))
+    folders = [
+        settings["THEME"],
+        os.path.dirname(chapar.__file__),
+        *list(settings.get("PLUGIN_PATHS", [])),
+    ]
     for folder in folders:
         for root, dirs, files in os.walk(folder, followlinks=True):
             dirs[:] = sorted(d for d in dirs if d != "__pycache__")
@@ -133,8 +154,7 @@ class PageCache:
                 self.site_key = ""
         if not self.site_key:
             return None
-        own = {k: v for k, v in localcontext.items()
-               if k not in context or v is not context[k]}
+        own = {k: v for k, v in localcontext.items() if k not in context or v is not context[k]}
         own.pop("output_file", None)
         own.pop("localsiteurl", None)
         paginated = [k[: -len("_paginator")] for k in own if k.endswith("_paginator")]
@@ -147,19 +167,25 @@ class PageCache:
         except Unfingerprintable as reason:
             logger.debug("page cache: %s is always rendered: %s", name, reason)
             return None
-        return hashlib.blake2b("\x00".join(parts).encode("utf-8", "surrogatepass"),
-                               digest_size=16).hexdigest()
+        return hashlib.blake2b(
+            "\x00".join(parts).encode("utf-8", "surrogatepass"), digest_size=16
+        ).hexdigest()
 
     def _site_key(self, context):
         settings = {k: v for k, v in context.items() if k.isupper() and k not in PLACE_SETTINGS}
-        site = {k: v for k, v in context.items()
-                if not k.isupper() and k not in NOT_SITE_WIDE}
-        return "|".join((code_digest(self.settings), self.fingerprints.of(settings, "site"),
-                         self.fingerprints.of(site, "site")))
+        site = {k: v for k, v in context.items() if not k.isupper() and k not in NOT_SITE_WIDE}
+        return "|".join(
+            (
+                code_digest(self.settings),
+                self.fingerprints.of(settings, "site"),
+                self.fingerprints.of(site, "site"),
+            )
+        )
 
     def previous_page(self, name, key):
         """The :class:`Reused` file the previous build wrote at ``name`` under
-        ``key``, or None."""
+        ``key``, or None.
+        """
         entry = self.previous.get(name)
         if not entry or entry[0] != key:
             return None
@@ -191,9 +217,10 @@ class PageCache:
 
 class Reused:
     """What a reused page's template "renders": the previous build's file,
-    which :meth:`ReusingWriter.open_output` links instead of writing text."""
+    which :meth:`ReusingWriter.open_output` links instead of writing text.
+    """
 
-    __slots__ = ("path", "name")
+    __slots__ = ("name", "path")
 
     def __init__(self, path, name):
         self.path, self.name = path, name  # the file, and the page's path in the output
@@ -205,7 +232,8 @@ class Reused:
 
 class _LinkedPage:
     """The file ``open_output`` gives Pelican's writer for a reused
-    page: writing the :class:`Reused` page links its file."""
+    page: writing the :class:`Reused` page links its file.
+    """
 
     def __init__(self, filename):
         self.filename = filename
@@ -288,7 +316,8 @@ class ReusingWriter(OpeningWriter):
     def open_output(self, filename, encoding, override=False):
         """Pelican's, except that a reused page written for the first time
         (the usual case; Pelican's own checks decide the others) is linked,
-        see :class:`_LinkedPage`."""
+        see :class:`_LinkedPage`.
+        """
         reused, self.page_cache.pending = self.page_cache.pending, None
         if reused is None or not filename.replace(os.sep, "/").endswith(reused.name):
             return super().open_output(filename, encoding, override)
@@ -301,7 +330,8 @@ class ReusingWriter(OpeningWriter):
 def get_writer(pelican_object):
     """This plugin's writer, unless the Pelican installed is not the one its
     internals were tested with (chapar/pelican_compat.py): then Pelican's own
-    writer renders every page, and no manifest is saved."""
+    writer renders every page, and no manifest is saved.
+    """
     LAST_BUILD.clear()
     return ReusingWriter if speedups_enabled() else None
 
@@ -312,8 +342,11 @@ def save(pelican_object):
         cache = writer.page_cache
         cache.save_manifest(pelican_object.output_path)
         LAST_BUILD.clear()
-        LAST_BUILD.update(rendered=cache.rendered, reused=cache.reused,
-                          rendered_pages=sorted(cache.rendered_pages))
+        LAST_BUILD.update(
+            rendered=cache.rendered,
+            reused=cache.reused,
+            rendered_pages=sorted(cache.rendered_pages),
+        )
         logger.info("page cache: %d pages rendered, %d reused", cache.rendered, cache.reused)
 
 

@@ -41,13 +41,14 @@ SITE_ATTRIBUTES = frozenset({"settings", "_context"})
 
 
 _SCALAR = (str, int, float, bool, type(None), datetime.date, datetime.time)
-_PLAIN = _SCALAR + (URLWrapper, Content)
+_PLAIN = (*_SCALAR, URLWrapper, Content)
 
 
 def plain(value):
     """A value, or a collection of values, that is not an object of its own:
     what the site-wide context shows of an object (an agency's name and URL
-    in an article's links, not the agency's awards)."""
+    in an article's links, not the agency's awards).
+    """
     if isinstance(value, _PLAIN):
         return True
     if isinstance(value, dict):
@@ -62,7 +63,8 @@ _REPR_EXACT = (str, int, float, bool, type(None), datetime.date, datetime.time, 
 
 def _value_repr(mapping):
     """``repr`` of a dict whose values are plain values (or lists of them),
-    whose ``repr`` shows them whole (a tag's repr is its name); else None."""
+    whose ``repr`` shows them whole (a tag's repr is its name); else None.
+    """
     for value in mapping.values():
         if isinstance(value, (list, tuple)):
             if not all(isinstance(v, _REPR_EXACT) for v in value):
@@ -80,7 +82,8 @@ def _digest(parts):
 
 class Unfingerprintable(Exception):
     """A value this module cannot digest with certainty (a cycle, a graph
-    too deep): the page is rendered every time."""
+    too deep): the page is rendered every time.
+    """
 
 
 MAX_DEPTH = 12
@@ -130,28 +133,58 @@ class Fingerprints:
                 fast = _value_repr(value)
                 if fast is not None:
                     return _digest((kind, fast))
-                items = sorted(("s" + k, self.of(v, mode, depth))  # self.of of a str key
-                               for k, v in value.items())
+                items = sorted(
+                    ("s" + k, self.of(v, mode, depth))  # self.of of a str key
+                    for k, v in value.items()
+                )
             else:
-                items = sorted((self.of(k, mode, depth), self.of(v, mode, depth))
-                               for k, v in value.items())
+                items = sorted(
+                    (self.of(k, mode, depth), self.of(v, mode, depth)) for k, v in value.items()
+                )
             return _digest([kind] + [part for pair in items for part in pair])
         if isinstance(value, (set, frozenset)):
-            return _digest([kind] + sorted(self.of(v, mode, depth) for v in value))
+            return _digest([kind, *sorted(self.of(v, mode, depth) for v in value)])
         if isinstance(value, (list, tuple)):
             return _digest([kind] + [self.of(v, mode, depth) for v in value])
         if isinstance(value, Paginator):
             # The pages it links to: which items, in which order.
-            return _digest((kind, value.name, str(value.url), str(value.per_page),
-                            str(value.orphans), self.of(value.object_list, "listing", depth)))
+            return _digest(
+                (
+                    kind,
+                    value.name,
+                    str(value.url),
+                    str(value.per_page),
+                    str(value.orphans),
+                    self.of(value.object_list, "listing", depth),
+                )
+            )
         if isinstance(value, Page):
-            return _digest((kind, value.name, str(value.number),
-                            self.of(value.paginator, mode, depth),
-                            self.of(value.object_list, mode, depth)))
-        if isinstance(value, (types.FunctionType, types.BuiltinFunctionType, type,
-                              types.ModuleType, types.MethodType)):
-            return _digest((kind, getattr(value, "__module__", "") or "",
-                            getattr(value, "__qualname__", getattr(value, "__name__", ""))))
+            return _digest(
+                (
+                    kind,
+                    value.name,
+                    str(value.number),
+                    self.of(value.paginator, mode, depth),
+                    self.of(value.object_list, mode, depth),
+                )
+            )
+        if isinstance(
+            value,
+            (
+                types.FunctionType,
+                types.BuiltinFunctionType,
+                type,
+                types.ModuleType,
+                types.MethodType,
+            ),
+        ):
+            return _digest(
+                (
+                    kind,
+                    getattr(value, "__module__", "") or "",
+                    getattr(value, "__qualname__", getattr(value, "__name__", "")),
+                )
+            )
         if hasattr(value, "pattern") and hasattr(value, "flags"):  # compiled regex
             return _digest((kind, str(value.pattern), str(value.flags)))
         if mode != "site" and hasattr(value, "__page_key__"):
@@ -181,7 +214,9 @@ class Fingerprints:
                 fast = self.of(content.metadata, "item", depth)
             return _digest((kind, str(content.url), fast))
         metadata = content.metadata
-        own = {k: v for k, v in vars(content).items()  # not twice what metadata holds
-               if k not in SITE_ATTRIBUTES and (k not in metadata or v is not metadata[k])}
-        return _digest((kind, str(content.url), str(content.save_as),
-                        self.of(own, "item", depth)))
+        own = {
+            k: v
+            for k, v in vars(content).items()  # not twice what metadata holds
+            if k not in SITE_ATTRIBUTES and (k not in metadata or v is not metadata[k])
+        }
+        return _digest((kind, str(content.url), str(content.save_as), self.of(own, "item", depth)))

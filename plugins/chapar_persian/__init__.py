@@ -16,17 +16,14 @@ from collections import defaultdict
 from pelican import signals
 from pelican.generators import Generator
 
-from chapar.persian import dates
-from chapar.persian import folding
-from chapar.persian import text
 from chapar.i18n import ConstantGettext, load_translations
 from chapar.news.item import header_lines, header_values, read_source
+from chapar.persian import folding, text
 from chapar.persian.filters import JINJA_FILTERS
 from chapar.problems import Problem, display_path
 from chapar_persian.reader import PersianMarkdownReader
 
 logger = logging.getLogger(__name__)
-
 
 
 def add_reader(readers):
@@ -50,12 +47,13 @@ def add_filters_and_gettext(generator):
 def check_unique_news_codes(generator):
     """Two files with one NewsCode would overwrite one page: name both.  The
     codes compared are the parsed ones (``0077`` is 77: README.md, "Writing
-    news"), so a file says how it spelt the code when that differs."""
+    news"), so a file says how it spelt the code when that differs.
+    """
     by_code = defaultdict(list)
     for article in (*generator.articles, *generator.drafts):
         by_code[article.metadata.get("newscode")].append(article)
     for code, articles in sorted(by_code.items(), key=lambda item: str(item[0])):
-        if code is None or len(articles) < 2:
+        if code is None or len(articles) < 2:  # noqa: PLR2004
             continue
         first, *others = sorted(a.source_path for a in articles)
         where = f"{display_path(first)}:{news_code_line(first)}{spelling(first, code)}"
@@ -82,21 +80,24 @@ def news_code_line(path):
 
 def folding_save_as(settings):
     """Where the folding tables are written: beside the scripts that load
-    them (``search-normalize.js`` and ``comments.js`` find it by their own address)."""
+    them (``search-normalize.js`` and ``comments.js`` find it by their own address).
+    """
     return f"{settings.get('THEME_STATIC_DIR', 'theme')}/js/folding.json"
 
 
 class FoldingExportGenerator(Generator):
     """Writes :func:`chapar.persian.folding.export`: the one copy of the
-    folding tables the browser scripts load."""
+    folding tables the browser scripts load.
+    """
 
     def generate_output(self, writer):
         save_as = folding_save_as(self.settings)
         path = os.path.join(self.output_path, save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w", encoding="utf-8") as handle:
-            json.dump(folding.export(), handle, ensure_ascii=False, sort_keys=True,
-                      separators=(",", ":"))
+            json.dump(
+                folding.export(), handle, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+            )
 
 
 def get_generators(pelican):

@@ -13,15 +13,18 @@ import re
 from markdown import Markdown
 from pelican.readers import METADATA_PROCESSORS, MarkdownReader
 
-from chapar.pelican_compat import discard_marker, markdown_metadata
-
 from chapar.news.body import clean_body
-from chapar.persian.dates import parse_date
 from chapar.news.item import (
-    header_keys, header_lines, header_values, parse_news_code, read_source, unknown_key_message,
+    header_keys,
+    header_lines,
+    parse_news_code,
+    read_source,
+    unknown_key_message,
 )
-from chapar.problems import ContentError, Problem
+from chapar.pelican_compat import discard_marker, markdown_metadata
+from chapar.persian.dates import parse_date
 from chapar.persian.text import normalize
+from chapar.problems import ContentError, Problem
 
 logger = logging.getLogger(__name__)
 
@@ -63,24 +66,21 @@ class PersianMarkdownReader(MarkdownReader):
 
     def _markdown(self):
         """One Markdown converter per reader, reset between files: building
-        one (extensions, patterns) costs more than converting a news item."""
+        one (extensions, patterns) costs more than converting a news item.
+        """
         if getattr(self, "_converter", None) is None:
             self._converter = Markdown(**self.settings["MARKDOWN"])
         return self._converter
 
     def problem(self, key, message):
-        self._problems.append(
-            Problem(self.source_path, self._lines.get(key, 1), message)
-        )
+        self._problems.append(Problem(self.source_path, self._lines.get(key, 1), message))
 
     def process_metadata(self, name, value):
         try:
             if name in ("date", "modified"):
                 return parse_date(value)
             if name == "tags":
-                return METADATA_PROCESSORS["tags"](
-                    ",".join(split_list(value)), self.settings
-                )
+                return METADATA_PROCESSORS["tags"](",".join(split_list(value)), self.settings)
             if name == "newscode":
                 return parse_news_code(value)
             if name == "agencies":
@@ -94,8 +94,7 @@ class PersianMarkdownReader(MarkdownReader):
         root = os.path.abspath(self.settings["PATH"])
         source = os.path.abspath(source_path)
         return any(
-            os.path.commonpath([source, os.path.join(root, sub)])
-            == os.path.join(root, sub)
+            os.path.commonpath([source, os.path.join(root, sub)]) == os.path.join(root, sub)
             for sub in self.settings["ARTICLE_PATHS"]
         )
 
@@ -116,11 +115,9 @@ class PersianMarkdownReader(MarkdownReader):
         if status not in NEWS_STATUSES:
             self.problem(
                 "status",
-                f"Status {status!r} is not allowed; use one of: "
-                + ", ".join(NEWS_STATUSES),
+                f"Status {status!r} is not allowed; use one of: " + ", ".join(NEWS_STATUSES),
             )
 
 
 def key_name(key):
     return KEY_NAMES.get(key, key.capitalize())
-

@@ -80,7 +80,8 @@ class RelatedNews:
 
 def rank_related(article, by_tag, limit):
     """Other articles sharing tags with ``article``: most shared tags first,
-    then newest (one article; a site ranks all of them with RelatedNews)."""
+    then newest (one article; a site ranks all of them with RelatedNews).
+    """
     return RelatedNews(by_tag).related(article, limit)
 
 
@@ -104,8 +105,11 @@ def freeze_urls(generators):
     ``override_url`` / ``override_save_as``, the attributes it consults first.
     """
     for generator in generators:
-        for item in (getattr(generator, "articles", []) + getattr(generator, "translations", [])
-                     + getattr(generator, "pages", [])):
+        for item in (
+            getattr(generator, "articles", [])
+            + getattr(generator, "translations", [])
+            + getattr(generator, "pages", [])
+        ):
             item.override_url, item.override_save_as = item.url, item.save_as
 
 
@@ -127,8 +131,9 @@ def join_css(pelican):
 
 
 def keep_json_readable(generator):
-    """JSON-LD with Persian letters as letters: ``\\u06a9`` escapes would
-    triple the size of every headline.  ``tojson`` still escapes ``<>&'``."""
+    r"""JSON-LD with Persian letters as letters: ``\u06a9`` escapes would
+    triple the size of every headline.  ``tojson`` still escapes ``<>&'``.
+    """
     generator.env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
 
 

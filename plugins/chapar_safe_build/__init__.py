@@ -10,7 +10,6 @@ a staging folder and only then replaces ``output/``.
 """
 
 import logging
-import sys
 
 from pelican import signals
 

@@ -40,9 +40,8 @@ from pelican import signals
 from pelican.generators import Generator
 
 from chapar.persian.dates import format_date, jalali
-from chapar.problems import Problem
 from chapar.persian.text import to_persian_digits
-
+from chapar.problems import Problem
 from chapar.search.shards import Shard, ShardIndexer, stop_all
 from chapar.settings import concern
 
@@ -64,7 +63,7 @@ DEFAULTS = {
     # Left out of every page (the article footer's tags are searched, not
     # its share links).
     "exclude_selectors": "nav, form, aside, button, script, style, template, noscript, "
-                         "#comments, .share, .tags__title",
+    "#comments, .share, .tags__title",
 }
 FILTERS = ("category", "year", "agency")
 LAST_BUILD = {}  # shards indexed and reused by the last build, for tools and tests
@@ -72,8 +71,12 @@ SEPARATOR = "|"  # between several values of one filter in a record's metadata
 
 # Pagefind writes its ready-made UIs too; the search page uses pagefind.js
 # directly, and the UI bundles carry their translators' e-mail addresses.
-UNUSED_BUNDLES = ("pagefind-ui.*", "pagefind-component-ui.*", "pagefind-modular-ui.*",
-                  "pagefind-highlight.js")
+UNUSED_BUNDLES = (
+    "pagefind-ui.*",
+    "pagefind-component-ui.*",
+    "pagefind-modular-ui.*",
+    "pagefind-highlight.js",
+)
 # Pagefind's runtime: the search page loads the first shard's only.
 RUNTIME = ("pagefind.js", "pagefind-worker.js", "wasm.*.pagefind")
 
@@ -107,7 +110,8 @@ def filter_choices(metas):
 class SearchIndexGenerator(Generator):
     """Indexes the written pages: the news as soon as the article pages are
     written, the other pages as they are written, in shards (``shards.py``),
-    and waits for every shard once every other generator has written."""
+    and waits for every shard once every other generator has written.
+    """
 
     def generate_context(self):
         self.config = search_settings(self.settings)
@@ -125,7 +129,8 @@ class SearchIndexGenerator(Generator):
     @functools.cached_property
     def prefix(self):
         """Of every path written into this build's output (Pelican's writer
-        names files by their absolute path)."""
+        names files by their absolute path).
+        """
         return os.path.join(os.path.abspath(self.output_path), "")
 
     @functools.cached_property
@@ -140,14 +145,14 @@ class SearchIndexGenerator(Generator):
 
     def _plan_news(self):
         """The news shards, one per Jalali year; each is indexed once all its
-        article pages are written (the newest are written first)."""
+        article pages are written (the newest are written first).
+        """
         if self.news is not None:
             return
         agencies = self.context.get("awards_agencies", {})
         agency_names = {key: getattr(a, "name", a) for key, a in agencies.items()}
         self.news = {}
-        for article in sorted(self.context.get("articles", []), key=lambda a: a.date,
-                              reverse=True):
+        for article in sorted(self.context.get("articles", []), key=lambda a: a.date, reverse=True):
             meta, sort = article_meta(article, agency_names)
             name = f"news-{jalali(article.date).year}"
             shard = self.news.setdefault(name, Shard(name, year=meta["year"]))
@@ -161,12 +166,19 @@ class SearchIndexGenerator(Generator):
         if self.indexer is None:
             self.started = time.perf_counter()
             config = self.config
-            args = ["--force-language", config["language"], "--root-selector",
-                    config["root_selector"], "--exclude-selectors", config["exclude_selectors"]]
+            args = [
+                "--force-language",
+                config["language"],
+                "--root-selector",
+                config["root_selector"],
+                "--exclude-selectors",
+                config["exclude_selectors"],
+            ]
             self.indexer = ShardIndexer(
                 os.path.abspath(self.output_path),
                 os.path.abspath(os.path.join(self.output_path, config["output"])),
-                os.path.abspath(os.path.join(self.settings["CACHE_PATH"], "search")), args,
+                os.path.abspath(os.path.join(self.settings["CACHE_PATH"], "search")),
+                args,
                 load=self.settings.get("LOAD_CONTENT_CACHE", False),
                 save=self.settings.get("CACHE_CONTENT", False),
                 unused=UNUSED_BUNDLES,
@@ -179,7 +191,8 @@ class SearchIndexGenerator(Generator):
 
     def index_news(self, articles_generator, writer=None):
         """Start indexing the news shards not started yet (pages written other
-        than through Pelican's writer, if any)."""
+        than through Pelican's writer, if any).
+        """
         if articles_generator.output_path != self.output_path:
             return  # a failed earlier build's generator, not yet collected (livereload)
         signals.article_writer_finalized.disconnect(self.index_news)
@@ -192,10 +205,11 @@ class SearchIndexGenerator(Generator):
         Other pages to search go into shards of ``pages_per_shard`` in the
         order they are written ("pages", "pages-2", …, searched as one group),
         each indexed as soon as it is full, while the rest of the site is
-        rendered."""
+        rendered.
+        """
         if not path.startswith(self.prefix):
             return  # not this build's (see index_news)
-        rel = path[len(self.prefix):].replace(os.sep, "/")
+        rel = path[len(self.prefix) :].replace(os.sep, "/")
         self._plan_news()
         shard = self.unwritten.pop(rel, None)
         if shard is not None:
@@ -215,8 +229,11 @@ class SearchIndexGenerator(Generator):
         if not self.waiting:
             return
         count = len(self.pages)
-        shard = Shard("pages" + (f"-{count + 1}" if count else ""), group="pages",
-                      exclude=self.config["pages_exclude_selectors"])
+        shard = Shard(
+            "pages" + (f"-{count + 1}" if count else ""),
+            group="pages",
+            exclude=self.config["pages_exclude_selectors"],
+        )
         shard.pages, self.waiting = self.waiting, []
         self.pages.append(shard)
         self._indexer().submit([shard])
@@ -253,16 +270,30 @@ class SearchIndexGenerator(Generator):
         manifest = os.path.join(self.output_path, self.config["manifest"])
         os.makedirs(os.path.dirname(manifest), exist_ok=True)
         with open(manifest, "w", encoding="utf-8") as handle:
-            json.dump({"indexes": [{"name": shard.name, "group": shard.group, "year": shard.year}
-                                   for shard in self.shards],
-                       "filters": filter_choices(self.metas)},
-                      handle, ensure_ascii=False, sort_keys=True)
+            json.dump(
+                {
+                    "indexes": [
+                        {"name": shard.name, "group": shard.group, "year": shard.year}
+                        for shard in self.shards
+                    ],
+                    "filters": filter_choices(self.metas),
+                },
+                handle,
+                ensure_ascii=False,
+                sort_keys=True,
+            )
         # The last figure: from the first shard started to the last one done,
         # beside the rest of the build; the build itself waited only at the end.
-        logger.info("search: indexed %d pages in %d shards (%d reused; the build waited "
-                    "%.2f s for them at the end) into %s in %.2f s",
-                    len(self.metas), len(self.shards), len(indexer.reused),
-                    time.perf_counter() - waiting, target, time.perf_counter() - self.started)
+        logger.info(
+            "search: indexed %d pages in %d shards (%d reused; the build waited "
+            "%.2f s for them at the end) into %s in %.2f s",
+            len(self.metas),
+            len(self.shards),
+            len(indexer.reused),
+            time.perf_counter() - waiting,
+            target,
+            time.perf_counter() - self.started,
+        )
 
 
 def get_generators(pelican):

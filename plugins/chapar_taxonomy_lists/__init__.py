@@ -20,7 +20,8 @@ from chapar.pelican_compat import speedups_enabled, update_context
 
 class ArticleList(list):
     """A list whose ``in`` is a set lookup for items compared by identity
-    (Pelican's content objects); any other item, as a list."""
+    (Pelican's content objects); any other item, as a list.
+    """
 
     __slots__ = ("_ids",)
 
@@ -35,10 +36,11 @@ class ArticleList(list):
             self._ids = {id(x) for x in self}  # the items keep their ids alive
         return id(item) in self._ids
 
-    def _changed(method):  # noqa: N805 (decorates the methods below)
+    def _changed(method):
         def changed(self, *args):
             self._ids = None
             return method(self, *args)
+
         changed.__name__ = method.__name__
         return changed
 
@@ -59,8 +61,9 @@ def fast_lists(generator):
     if not speedups_enabled():  # another Pelican: its own lists (chapar/pelican_compat.py)
         return
     generator.tags = {tag: ArticleList(items) for tag, items in generator.tags.items()}
-    generator.categories = [(category, ArticleList(items))
-                            for category, items in generator.categories]
+    generator.categories = [
+        (category, ArticleList(items)) for category, items in generator.categories
+    ]
     generator.authors = [(author, ArticleList(items)) for author, items in generator.authors]
     update_context(generator, ("tags", "categories", "authors"))  # as Pelican put them there
 

@@ -2,9 +2,9 @@
 // and prints the answers as JSON; tests/test_comments_moderation.py compares
 // them with the Python engine's.
 // Usage: node moderation_examples.js rules.json examples.json folding.json
-"use strict";
-const fs = require("fs");
-const path = require("path");
+
+const fs = require("node:fs");
+const path = require("node:path");
 const comments = require(path.join(__dirname, "..", "..", "theme", "static", "js", "comments.js"));
 
 const rules = JSON.parse(fs.readFileSync(process.argv[2], "utf8"));
@@ -17,8 +17,12 @@ const text = (e) => (e.repeat ? e.text.repeat(e.repeat) : e.text);
 const out = {
   fold: examples.fold.map((e) => engine.fold(text(e))),
   tokens: examples.lexicon.map((e) => engine.tokens(text(e))),
-  lexicon: examples.lexicon.map((e) => engine.checkRule(byCheck("lexicon"), text(e), engine.tokens(text(e)))),
-  length: examples.length.map((e) => engine.checkRule(byCheck("length"), text(e), engine.tokens(text(e)))),
+  lexicon: examples.lexicon.map((e) =>
+    engine.checkRule(byCheck("lexicon"), text(e), engine.tokens(text(e))),
+  ),
+  length: examples.length.map((e) =>
+    engine.checkRule(byCheck("length"), text(e), engine.tokens(text(e))),
+  ),
   language: examples.language.map((e) => engine.detectLanguage(text(e))),
   check: [...examples.lexicon, ...examples.language, ...examples.length].map((e) => {
     const failed = engine.check(text(e));

@@ -9,8 +9,7 @@
  * tests/data/moderation_examples.json runs through both.  The build decides;
  * this only spares a reader a comment that would not be published.
  */
-(function (root, factory) {
-  "use strict";
+((root, factory) => {
   var api = factory();
   if (typeof module === "object" && module.exports) {
     module.exports = api;
@@ -18,22 +17,22 @@
     root.ChaparComments = api;
     if (root.document) {
       if (root.document.readyState === "loading") {
-        root.document.addEventListener("DOMContentLoaded", function () { api.init(root.document); });
+        root.document.addEventListener("DOMContentLoaded", () => {
+          api.init(root.document);
+        });
       } else {
         api.init(root.document);
       }
     }
   }
-})(this, function () {
-  "use strict";
-
+})(this, () => {
   var REPEATS = /(.)\1+/gu;
   // folding.json sits beside this script (plugins/chapar_persian writes it)
   var SCRIPT = typeof document === "object" && document.currentScript;
   var FOLDING = SCRIPT ? new URL("folding.json", SCRIPT.src).href : "";
 
   function escapeChar(c) {
-    return "\\u{" + c.codePointAt(0).toString(16) + "}";
+    return `\\u{${c.codePointAt(0).toString(16)}}`;
   }
 
   function countMatches(re, text) {
@@ -47,17 +46,17 @@
     var norm = data.normalize;
     var lang = data.language;
     var foldMap = folding.profiles.moderation.table;
-    var foldRe = new RegExp("[" + Object.keys(foldMap).map(escapeChar).join("") + "]", "gu");
+    var foldRe = new RegExp(`[${Object.keys(foldMap).map(escapeChar).join("")}]`, "gu");
     var tokenRe = new RegExp(norm.token, "gu");
     var arabicRe = new RegExp(norm.arabic_letter, "gu");
     var urlRe = new RegExp(norm.url, "giu");
     var sets = {};
-    ["fa_words", "ar_words", "fa_al_words", "en_words", "finglish_words"].forEach(function (k) {
+    ["fa_words", "ar_words", "fa_al_words", "en_words", "finglish_words"].forEach((k) => {
       sets[k] = new Set(lang[k]);
     });
 
     function translate(text) {
-      return text.replace(foldRe, function (c) { return foldMap[c]; });
+      return text.replace(foldRe, (c) => foldMap[c]);
     }
     function collapse(text) {
       return text.replace(REPEATS, "$1");
@@ -70,7 +69,9 @@
     }
     function count(chars, text) {
       var n = 0;
-      for (var c of text) { if (chars.indexOf(c) >= 0) n += 1; }
+      for (var c of text) {
+        if (chars.indexOf(c) >= 0) n += 1;
+      }
       return n;
     }
 
@@ -81,18 +82,22 @@
       if (!arabic && !latin) return "none";
       var words = translate(text).match(tokenRe) || [];
       if (latin > arabic) {
-        var en = 0, fin = 0;
-        words.forEach(function (w) {
+        var en = 0,
+          fin = 0;
+        words.forEach((w) => {
+          // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, as in checks.py
           if (!/^[\x00-\x7f]+$/.test(w) || /^[0-9]+$/.test(w)) return;
           if (sets.en_words.has(w)) en += 2;
           if (sets.finglish_words.has(w)) fin += 2;
-          lang.finglish_digraphs.forEach(function (d) { if (w.indexOf(d) >= 0) fin += 1; });
+          lang.finglish_digraphs.forEach((d) => {
+            if (w.indexOf(d) >= 0) fin += 1;
+          });
         });
         return fin > en ? "fin" : "en";
       }
       var fa = count(lang.persian_letters, text);
       var ar = count(lang.arabic_marks, text);
-      words.forEach(function (w) {
+      words.forEach((w) => {
         w = collapse(w);
         if (sets.fa_words.has(w)) fa += 2;
         else if (sets.ar_words.has(w)) ar += 2;
@@ -104,15 +109,18 @@
     function lexicon(rule) {
       var whole = new Set();
       var maxlen = 0;
-      rule.whole.forEach(function (term) {
-        var suffixes = /^[\x00-\x7f]*$/.test(term) ? data.lexicon.latin_suffixes : data.lexicon.persian_suffixes;
-        [term].concat(suffixes.map(function (s) { return collapse(term + s); })).forEach(function (t) {
+      rule.whole.forEach((term) => {
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, as in checks.py
+        var suffixes = /^[\x00-\x7f]*$/.test(term)
+          ? data.lexicon.latin_suffixes
+          : data.lexicon.persian_suffixes;
+        [term].concat(suffixes.map((s) => collapse(term + s))).forEach((t) => {
           whole.add(t);
           maxlen = Math.max(maxlen, t.length);
         });
       });
       var maxJoin = data.lexicon.max_join;
-      return function find(text, words) {
+      return function find(_text, words) {
         var n = words.length;
         for (var i = 0; i < n; i++) {
           var joined = words[i];
@@ -137,25 +145,21 @@
     /* The browser checks by the name a rule exports as its "check": each
        makes, from the rule's exported parameters, a test of (text, words). */
     var CHECKS = {
-      length: function (rule) {
-        return function (text, words) {
-          var trimmed = text.trim();
-          if (!words.length && !trimmed) return "empty";
-          if (Array.from(trimmed).length > rule.max) return "long";
-          return null;
-        };
+      length: (rule) => (text, words) => {
+        var trimmed = text.trim();
+        if (!words.length && !trimmed) return "empty";
+        if (Array.from(trimmed).length > rule.max) return "long";
+        return null;
       },
       lexicon: lexicon,
-      language: function (rule) {
-        return function (text) {
-          var found = detectLanguage(text);
-          return rule.accept.indexOf(found) < 0 ? found : null;
-        };
+      language: (rule) => (text) => {
+        var found = detectLanguage(text);
+        return rule.accept.indexOf(found) < 0 ? found : null;
       },
     };
     var tests = {};
-    data.rules.forEach(function (rule) {
-      if (Object.prototype.hasOwnProperty.call(CHECKS, rule.check)) {
+    data.rules.forEach((rule) => {
+      if (Object.hasOwn(CHECKS, rule.check)) {
         tests[rule.id] = CHECKS[rule.check](rule);
       }
     });
@@ -176,8 +180,14 @@
       return null;
     }
 
-    return { fold: fold, tokens: tokens, detectLanguage: detectLanguage,
-             checkRule: checkRule, check: check, rules: data.rules };
+    return {
+      fold: fold,
+      tokens: tokens,
+      detectLanguage: detectLanguage,
+      checkRule: checkRule,
+      check: check,
+      rules: data.rules,
+    };
   }
 
   /* The form: reply buttons, the honeypot, and the checks before sending. */
@@ -192,8 +202,8 @@
     var honeypot = form.querySelector(".comment-form__trap input");
     var loaded = null;
 
-    doc.querySelectorAll("[data-reply-to]").forEach(function (button) {
-      button.addEventListener("click", function () {
+    doc.querySelectorAll("[data-reply-to]").forEach((button) => {
+      button.addEventListener("click", () => {
         replyTo.value = button.getAttribute("data-reply-to");
         noticeName.textContent = button.getAttribute("data-reply-author");
         notice.hidden = false;
@@ -202,7 +212,7 @@
     });
     var cancel = form.querySelector("[data-reply-cancel]");
     if (cancel) {
-      cancel.addEventListener("click", function () {
+      cancel.addEventListener("click", () => {
         replyTo.value = "";
         noticeName.textContent = "";
         notice.hidden = true;
@@ -211,26 +221,32 @@
 
     function rules() {
       if (!loaded) {
-        loaded = Promise.all([form.getAttribute("data-rules"), FOLDING].map(function (url) {
-          return fetch(url, { credentials: "same-origin" })
-            .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
-        }))
-          .then(function (tables) { return engine(tables[0], tables[1]); })
-          .catch(function () { return null; });  // the intake service checks again
+        loaded = Promise.all(
+          [form.getAttribute("data-rules"), FOLDING].map((url) =>
+            fetch(url, { credentials: "same-origin" }).then((r) => {
+              if (!r.ok) throw new Error(r.status);
+              return r.json();
+            }),
+          ),
+        )
+          .then((tables) => engine(tables[0], tables[1]))
+          .catch(() => null); // the intake service checks again
       }
       return loaded;
     }
     textarea.addEventListener("focus", rules, { once: true });
 
-    form.addEventListener("submit", function (event) {
+    form.addEventListener("submit", (event) => {
       event.preventDefault();
-      if (honeypot && honeypot.value) return;  // a bot filled the hidden field
-      rules().then(function (checker) {
-        var failed = checker && checker.check(textarea.value);
+      if (honeypot?.value) return; // a bot filled the hidden field
+      rules().then((checker) => {
+        var failed = checker?.check(textarea.value);
         if (failed) {
           var reason = checker.checkRule(failed, textarea.value, checker.tokens(textarea.value));
-          var message = form.getAttribute("data-msg-" + (failed.check === "length" ? reason : failed.check));
-          status.textContent = (message || "") + (failed.text ? " " + failed.text : "");
+          var message = form.getAttribute(
+            `data-msg-${failed.check === "length" ? reason : failed.check}`,
+          );
+          status.textContent = (message || "") + (failed.text ? ` ${failed.text}` : "");
           status.hidden = false;
           textarea.focus();
           return;

@@ -17,8 +17,7 @@ const status = box.querySelector(".search__status");
 const list = box.querySelector(".search__results");
 const filterSet = box.querySelector(".search__filters");
 const selects = [...box.querySelectorAll("select[data-filter]")];
-const fill = (template, values) =>
-  template.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
+const fill = (template, values) => template.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
 
 const PAGE_SIZE = 20;
 const SEPARATOR = "|";
@@ -40,8 +39,14 @@ async function load() {
     const options = { excerptLength: 24, baseUrl: box.dataset.base };
     pagefind = await import(`${box.dataset.pagefind}${first.name}/pagefind.js`);
     await pagefind.options({ ...options, mergeFilter: { [SHARD]: first.name } });
-    await Promise.all(others.map(({ name }) => pagefind.mergeIndex(
-      `${box.dataset.pagefind}${name}/`, { ...options, mergeFilter: { [SHARD]: name } })));
+    await Promise.all(
+      others.map(({ name }) =>
+        pagefind.mergeIndex(`${box.dataset.pagefind}${name}/`, {
+          ...options,
+          mergeFilter: { [SHARD]: name },
+        }),
+      ),
+    );
     const byGroup = new Map();
     for (const { name, group, year } of manifest.indexes) {
       if (!byGroup.has(group)) byGroup.set(group, { year, shards: [] });
@@ -52,7 +57,10 @@ async function load() {
   const choices = manifest.filters;
   for (const select of selects) {
     const values = choices[select.dataset.filter] || [];
-    if (!values.length) { select.closest("label").hidden = true; continue; }
+    if (!values.length) {
+      select.closest("label").hidden = true;
+      continue;
+    }
     select.append(new Option(box.dataset.all, ""));
     for (const value of values) select.append(new Option(value, value));
   }
@@ -83,7 +91,9 @@ function render(query, results) {
     return;
   }
   status.textContent = fill(box.dataset.count, {
-    count: toPersianDigits(results.length), query });
+    count: toPersianDigits(results.length),
+    query,
+  });
   for (const { url, meta, excerpt } of results) {
     const item = document.createElement("li");
     item.className = "search__result";
@@ -111,8 +121,12 @@ function render(query, results) {
 /* A word as Pagefind indexes it, whole and in its parts: no case, marks,
    punctuation or half-space («می‌شود.» → «میشود», «می», «شود»). */
 function wordForms(word) {
-  const parts = word.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const parts = word
+    .normalize("NFD")
+    .replace(/\p{M}/gu, "")
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
   return [parts.join(""), ...parts];
 }
 
@@ -148,18 +162,24 @@ async function countEveryWord(terms, ticket) {
    asked, shards lacking a word of the query are left out; a group's shards
    are ranked together as Pagefind ranks merged indexes, by score. */
 async function searchShards(term, ticket) {
-  const terms = term.split(" ").map((word) => wordForms(word)[0]).filter(Boolean);
+  const terms = term
+    .split(" ")
+    .map((word) => wordForms(word)[0])
+    .filter(Boolean);
   const year = selects.find((s) => s.dataset.filter === "year")?.value;
   const results = [];
-  let counts = terms.length > 1 && !term.startsWith('"') ? await countEveryWord(terms, ticket) : null;
+  let counts =
+    terms.length > 1 && !term.startsWith('"') ? await countEveryWord(terms, ticket) : null;
   if (ticket !== pending) return null;
   for (const group of groups) {
     if (year && group.year !== year) continue; // every page of the group has another year
     const found = [];
     for (const name of group.shards) {
       if (counts && !counts[name]) continue;
-      const search = await pagefind.search(term,
-        { filters: { [SHARD]: name }, sort: { date: "desc" } });
+      const search = await pagefind.search(term, {
+        filters: { [SHARD]: name },
+        sort: { date: "desc" },
+      });
       if (ticket !== pending) return null;
       counts = counts || search.totalFilters[SHARD] || {};
       if (!search.results.length) continue;
@@ -181,16 +201,24 @@ async function run() {
   const query = input.value.trim();
   clear.hidden = !query;
   const url = new URL(location.href);
-  if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
+  if (query) url.searchParams.set("q", query);
+  else url.searchParams.delete("q");
   for (const select of selects) {
     if (select.value) url.searchParams.set(select.name, select.value);
     else url.searchParams.delete(select.name);
   }
   history.replaceState(null, "", url);
   const ticket = ++pending;
-  if (!query) { list.replaceChildren(); status.textContent = ""; return; }
+  if (!query) {
+    list.replaceChildren();
+    status.textContent = "";
+    return;
+  }
   const term = normalizeForSearch(query);
-  if (!pagefind) { render(query, []); return; }
+  if (!pagefind) {
+    render(query, []);
+    return;
+  }
   pagefind.preload(term); // fetch every shard's chunks while the reader types
   await new Promise((resolve) => setTimeout(resolve, DEBOUNCE_MS));
   if (ticket !== pending) return; // a newer query superseded it
@@ -199,10 +227,17 @@ async function run() {
   if (ticket === pending) render(query, results);
 }
 
-form.addEventListener("submit", (event) => { event.preventDefault(); run(); });
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  run();
+});
 input.addEventListener("input", run);
 for (const select of selects) select.addEventListener("change", run);
-clear.addEventListener("click", () => { input.value = ""; input.focus(); run(); });
+clear.addEventListener("click", () => {
+  input.value = "";
+  input.focus();
+  run();
+});
 
 const ready = load();
 await ready;
