@@ -77,6 +77,7 @@ def forget_warnings():
 
 
 def guard_version():
+    """The installed persian-text-guard's version (a string), or ``None`` if it is not installed."""
     return installed_version("persian-text-guard")
 
 

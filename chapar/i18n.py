@@ -21,6 +21,11 @@ logger = logging.getLogger(__name__)
 
 
 def load_translations(translations_dir, lang, domain="messages"):
+    """A ``gettext`` translations object for ``lang``, compiled in memory from the theme's ``.po``.
+
+    Reads ``<translations_dir>/<lang>/LC_MESSAGES/<domain>.po``; without that file, warns
+    and returns ``gettext.NullTranslations`` (every string stays as written).
+    """
     po_path = os.path.join(translations_dir, lang, "LC_MESSAGES", f"{domain}.po")
     if not os.path.exists(po_path):
         logger.warning("No %s catalogue at %s; theme strings stay untranslated", lang, po_path)
@@ -47,6 +52,11 @@ class ConstantGettext(Extension):
     """
 
     def filter_stream(self, stream):
+        """Jinja's token-stream hook: ``_("constant")`` becomes its translated string token.
+
+        Left as calls: no catalogue on the environment, a translation with ``%`` or one
+        autoescaping would change, calls with variables and ``obj._(...)``.
+        """
         translations = getattr(self.environment, "constant_translations", None)
         window = []  # the last tokens, at most five
         for token in stream:

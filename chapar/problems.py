@@ -5,6 +5,11 @@ from typing import NamedTuple
 
 
 class Problem(NamedTuple):
+    """One problem in an input file, for an editor; ``str()`` gives ``path:line: message``.
+
+    ``path`` is shown relative to the working directory when inside it; ``line`` is 1-based.
+    """
+
     path: str
     line: int
     message: str

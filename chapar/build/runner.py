@@ -24,6 +24,7 @@ run_over = signal("safe_build.run_over")
 
 
 def load_settings(settings_file="pelicanconf.py", **overrides):
+    """Pelican's settings from ``settings_file``, with ``overrides`` (setting names) on top."""
     return read_settings(str(settings_file), override=overrides or None)
 
 

@@ -124,6 +124,10 @@ class ThreadCache:
 
     @property
     def previous(self):
+        """The last build's cache entries, ``{key: entry}``, read from the file on first use.
+
+        Empty when loading is off, the file is missing or unreadable, or of another format.
+        """
         if self._previous is None:
             self._previous = {}
             if self.load:
@@ -152,6 +156,9 @@ class ThreadCache:
         )
 
     def put(self, key, pages, count, decisions, left_out=()):
+        """Keep this build's entry for ``key``: ``decisions`` are ``{Id: Decision}``, ``left_out``
+        ``(path, line, message)`` items; written by :meth:`write`.
+        """
         self.current[key] = [
             pages,
             count,
@@ -160,6 +167,10 @@ class ThreadCache:
         ]
 
     def write(self):
+        """Write this build's entries to ``path`` (atomically, by rename), if saving is on.
+
+        Only this build's entries (:meth:`put`) are written: those it did not use are dropped.
+        """
         if not self.save:
             return
         os.makedirs(os.path.dirname(self.path) or ".", exist_ok=True)

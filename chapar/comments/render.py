@@ -74,6 +74,10 @@ def _web_link(url):
 
 
 def markdown_parser(rules=MARKDOWN_RULES):
+    """A markdown-it parser of the comment subset: only ``rules``, links to http(s) hosts only.
+
+    Raw HTML, typographer and linkify are off; a line break in a paragraph is ``<br>``.
+    """
     md = MarkdownIt(
         "zero", {"breaks": True, "html": False, "linkify": False, "typographer": False}
     ).enable(rules)
@@ -109,6 +113,7 @@ class BodyRenderer:
         self._md_without_links = markdown_parser(_NO_LINKS)
 
     def markdown(self, text):
+        """``text`` through the restricted Markdown parser, not yet cleaned, no final newline."""
         md = self._md if "](" in text else self._md_without_links
         return md.render(text).rstrip("\n")
 
@@ -135,6 +140,7 @@ class BodyRenderer:
         )
 
     def __call__(self, text):
+        """The safe HTML of a comment's ``text``: the fast path or the parser, then nh3."""
         rendered = self.plain(text)
         if rendered is None:
             rendered = self.markdown(text)
@@ -156,6 +162,7 @@ class Comment:
 
     @property
     def author_html(self):
+        """The author's name escaped for HTML text and quoted attributes."""
         return html.escape(self.author)
 
 

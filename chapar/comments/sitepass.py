@@ -48,6 +48,12 @@ ARTICLE_EXTENSIONS = NEWS_EXTENSIONS  # the persian reader's
 
 @dataclass
 class Job:
+    """What the comment pass needs to know, picklable for the worker process.
+
+    ``cache`` is the ThreadCache's ``(path, load, save)``; ``order`` the comment files as
+    ``[(path, NewsCode or None)]``, listed once when the Job is made.
+    """
+
     comments_root: str
     rules_path: str
     thread: dict  # render.thread_settings
@@ -70,6 +76,12 @@ class Job:
 
 @dataclass
 class FolderResult:
+    """The outcome of one comment folder (:meth:`Pass.folder`), in either process.
+
+    ``source`` is the news file it was checked against; ``thread``, ``([page HTML], count,
+    {Id: Decision}, [left out])``, is set only when the folder has no problem.
+    """
+
     code: str
     source: str  # the article file it was read against, None for an unknown NewsCode
     file_problems: list  # (index of the file in the order, Problem)
@@ -81,6 +93,10 @@ class FolderResult:
 
 @dataclass
 class Result:
+    """The whole pass: every problem, each article's ``([page HTML], count)`` by NewsCode, the
+    number of comments per status and how many articles were moderated or reused.
+    """
+
     problems: list
     threads: dict  # {NewsCode: ([page HTML], count)} of every article with comments
     counts: dict  # {status: number of comments}
@@ -262,6 +278,7 @@ class Claims:
         return self._take(False)
 
     def close(self):
+        """Close the claims file's descriptor (the file itself stays)."""
         os.close(self.fd)
 
 

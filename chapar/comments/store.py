@@ -37,6 +37,11 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 @dataclass
 class CommentFile:
+    """One comment file as read: its header fields, body and each key's line number.
+
+    ``news_code`` is its folder's name; ``date`` is ``None`` when missing or unreadable.
+    """
+
     path: str
     news_code: str  # the folder name
     id: str = ""
@@ -54,6 +59,7 @@ class CommentFile:
         return f"{self.news_code}/{self.id}"
 
     def line(self, key):
+        """The line number of header ``key`` (``"body"``: the body's first line), 1 if absent."""
         return self.lines.get(key, 1)
 
 
@@ -218,6 +224,7 @@ class Thread:
 
     @property
     def problems(self):
+        """Every problem of the folder, the files' first (in file order), then the thread's own."""
         return [p for _, p in self.file_problems] + self.thread_problems
 
 

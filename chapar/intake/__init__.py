@@ -17,6 +17,10 @@ __all__ = ["Config", "create_app"]
 
 
 def create_app(config):
+    """The service's Starlette ASGI app for ``config`` (a :class:`Config`).
+
+    Imports :mod:`.app` (and Starlette) only when called.
+    """
     from chapar.intake.app import create_app as make
 
     return make(config)

@@ -38,6 +38,10 @@ def serve(config):
 
 
 def parse_args(argv=None):
+    """The command line options parsed from ``argv`` (default ``sys.argv[1:]``).
+
+    Their defaults come from :data:`chapar.intake.config.DEFAULTS`.
+    """
     parser = argparse.ArgumentParser(prog="python -m chapar.intake", description=__doc__)
     parser.add_argument("--host", default=DEFAULTS["host"])
     parser.add_argument("--port", type=int, default=DEFAULTS["port"])
@@ -66,6 +70,10 @@ def parse_args(argv=None):
 
 
 def main(argv=None):
+    """The command: parse the options, make the checked Config and serve until stopped.
+
+    A bad option value exits with ``intake: <the problem>`` (status 1).
+    """
     args = parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:

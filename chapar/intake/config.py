@@ -33,6 +33,12 @@ DEFAULTS = {
 
 @dataclass(frozen=True)
 class Config:
+    """The service's settings, checked; make one with :meth:`from_options`.
+
+    ``max_body`` is in bytes, ``rate_limit`` in posts per client per minute (0: no limit);
+    ``content`` and ``rules`` are absolute paths once made by :meth:`from_options`.
+    """
+
     host: str = DEFAULTS["host"]
     port: int = DEFAULTS["port"]
     root: Path = Path(DEFAULTS["root"])
@@ -104,9 +110,11 @@ class Config:
         return tuple(dict.fromkeys(found + list(self.origins)))
 
     def article_url(self, code):
+        """The absolute URL of NewsCode ``code``'s article, from ``site_url`` and ARTICLE_URL."""
         return f"{self.site_url}/{self.article_url_pattern.format(newscode=code)}"
 
     def with_(self, **changes):
+        """A copy of this Config with ``changes`` (field names) applied, unchecked."""
         return replace(self, **changes)
 
 

@@ -53,6 +53,11 @@ class Refused(Exception):
 
 @dataclass
 class Accepted:
+    """A post the desk accepted: its NewsCode, comment Id and status ("published" or "held").
+
+    ``path`` is the file written, or ``None`` when the honeypot was filled and nothing was.
+    """
+
     code: str
     id: str
     status: str  # published | held
@@ -60,6 +65,7 @@ class Accepted:
 
     @property
     def message(self):
+        """The Persian message for the reader for the comment's status."""
         return MESSAGES[self.status]
 
 

@@ -39,7 +39,7 @@ IDENTITY = {
 
 
 class GitError(RuntimeError):
-    pass
+    """A git command that failed: ``git <verb>: <git's error, or the lock that stopped it>``."""
 
 
 def _now():
@@ -47,6 +47,14 @@ def _now():
 
 
 class GitCommitter:
+    """Commits (and pushes) the comment files under ``folder`` from one worker thread.
+
+    Posts queue their file with :meth:`add`; :meth:`start` queues what an earlier run left
+    uncommitted and starts the thread; :meth:`health` reports failures, :meth:`close` stops
+    it.  ``lock_wait``, ``stale_age`` and ``max_pause`` are seconds.  Raises
+    :class:`GitError` if ``folder`` is not in a git repository.
+    """
+
     def __init__(
         self, folder, push=False, remote="origin", lock_wait=5.0, stale_age=2.0, max_pause=30.0
     ):

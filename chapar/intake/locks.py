@@ -41,11 +41,18 @@ def locks_named(message):
 
 @dataclass
 class Verdict:
+    """What :func:`judge` found of a git lock file.
+
+    ``state`` is one of gone, stale, young, held, unknown, foreign; ``wait`` (young) is the
+    seconds until it may be taken for stale; ``holders`` (held) the ``(pid, command line)``.
+    """
+
     state: str  # gone | stale | young | held | unknown | foreign
     wait: float = 0.0  # young: seconds until it may be taken for stale
     holders: list = field(default_factory=list)  # held: (pid, command line)
 
     def describe(self, lock):
+        """A sentence on ``lock`` (its path) in this state, for the error of the git it blocked."""
         if self.state == "held" and self.holders:
             pid, command = self.holders[0]
             more = f" and {len(self.holders) - 1} more" if len(self.holders) > 1 else ""

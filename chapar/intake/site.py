@@ -172,10 +172,12 @@ class Thread:
         entries[name] = signature  # a fresh dict per full refresh: safe to grow in place
 
     def published(self, comment_id):
+        """Whether comment ``comment_id`` is in the thread, published (a reply must answer one)."""
         decision = self.decisions.get(comment_id)
         return decision is not None and decision.status == "published"
 
     def has_id(self, comment_id):
+        """Whether a comment file with Id ``comment_id`` is in the thread (a new Id must not be)."""
         return comment_id in self.decisions
 
 
@@ -188,6 +190,10 @@ class Threads:
         self._lock = threading.Lock()
 
     def get(self, code):
+        """The :class:`Thread` of NewsCode ``code`` (a folder name), the same one on every call.
+
+        Its folder is ``<root>/<code>``; safe to call from several threads at once.
+        """
         with self._lock:
             thread = self._threads.get(code)
             if thread is None:

@@ -32,6 +32,7 @@ class NewsEntry:
 
     @property
     def published(self):
+        """Whether the file's ``Status`` is ``published`` (the header's default)."""
         return self.status == "published"
 
     @property
@@ -101,6 +102,7 @@ class NewsIndex:
 
     @classmethod
     def of(cls, *folders):
+        """The index of the news files under ``folders``, less those without a readable NewsCode."""
         return cls(e for e in map(read_entry, news_files(*folders)) if e is not None)
 
     def get(self, code):

@@ -112,6 +112,10 @@ class Copier:
         self.changes, self.table = re.compile(changes), table
 
     def fold(self, text):
+        """``text`` folded for search: each ``changes`` match replaced by its ``table`` value.
+
+        A match the table does not have is removed.
+        """
         return self.changes.sub(lambda m: self.table.get(m[0], ""), text)
 
     def _element_start(self, html, match):
@@ -162,6 +166,12 @@ class Copier:
         return "".join(kept)
 
     def copy(self, html, meta, sort):
+        """The page Pagefind indexes for ``html``: its ``<main>``, stripped and folded.
+
+        ``meta`` and ``sort`` (``{name: value}``) become ``data-pagefind-meta`` and
+        ``data-pagefind-sort`` tags at the top of ``<main>``; element ids are dropped (those the
+        exclude selectors name stay) and ``<footer>`` becomes ``<div>``, so its tags are searched.
+        """
         tags = "".join(
             f'<meta data-pagefind-meta="{key}[content]" content="{escape(value)}">'
             for key, value in sorted(meta.items())
@@ -196,6 +206,13 @@ def link_tree(source, target):
 
 
 def run(job):
+    """Index one shard: the job's dict (from :class:`~chapar.search.shards.ShardIndexer`).
+
+    Writes the pages' copies, then links a cached index of the same copies into
+    ``job["target"]`` or runs Pagefind (caching its index when ``job["cache"]`` is set).
+    Returns ``{"key", "reused", "copy_seconds"}`` and, when Pagefind ran,
+    ``"pagefind_seconds"``; raises ``RuntimeError`` with Pagefind's error output when it fails.
+    """
     started = time.perf_counter()
     args = job["args"]
     copier = Copier(args[args.index("--exclude-selectors") + 1], *job["fold"])
@@ -265,6 +282,11 @@ def run(job):
 
 
 def main():
+    """The child's entry point: the job as JSON on stdin, :func:`run`'s result as JSON on stdout.
+
+    Applies the job's ``nice`` and ``cpus`` first (Pagefind inherits them); on any error
+    prints it to stderr and exits with status 1.
+    """
     job = json.load(sys.stdin)
     if job.get("nice"):
         os.nice(job["nice"])

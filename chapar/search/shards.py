@@ -50,6 +50,7 @@ def pagefind_command():
 
 
 def pagefind_version():
+    """The installed ``pagefind`` package's version, or ``"unknown"``; part of each shard's key."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -59,6 +60,12 @@ def pagefind_version():
 
 
 class Shard:
+    """One Pagefind index of the search: its ``pages`` as ``(output path, meta, sort)``.
+
+    Shards of one ``group`` are searched as one; ``year`` is the Jalali year of all its
+    pages (news shards); ``exclude`` adds selectors left out of its pages.
+    """
+
     def __init__(self, name, group=None, year="", exclude=""):
         self.name = name
         self.exclude = exclude  # selectors left out of this shard's pages besides the site's
@@ -104,6 +111,11 @@ class ShardIndexer:
         _LIVE.add(self)
 
     def submit(self, shards):
+        """Start indexing each of ``shards`` in a thread of its own; returns at once.
+
+        Each runs ``job.py`` in a child process as soon as a slot is free (one core is left to
+        the build until :meth:`finish`).
+        """
         for shard in shards:
             thread = threading.Thread(
                 target=self._run, args=(shard,), daemon=True, name=f"search-{shard.name}"

@@ -56,14 +56,17 @@ class CommentsPage:
 
     @property
     def url(self):
+        """This page's URL: the article's for page 1, else ``<article URL>comments/<n>/``."""
         return self.url_of(self.number)
 
     @property
     def previous_url(self):
+        """The previous page's URL, or ``""`` on the first page."""
         return self.url_of(self.number - 1) if self.number > 1 else ""
 
     @property
     def next_url(self):
+        """The next page's URL, or ``""`` on the last page."""
         return self.url_of(self.number + 1) if self.number < self.total else ""
 
 
@@ -120,6 +123,14 @@ class CommentsGenerator(Generator):
                 logger.info("comments: no worker process (%r); the comments are read here", exc)
 
     def generate_context(self):
+        """Moderate every article's comments and attach the threads (Pelican's context step).
+
+        Loads the rules and logs each problem (a bad rules or comment file) as an error, so
+        safe_build stops the build.  Sets ``comments_html``, ``comments_count`` and
+        ``comments_pages`` on every article, draft and hidden article; adds
+        ``COMMENT_RULES``, ``COMMENT_MAX_LENGTH``, ``COMMENTS`` (the settings with their
+        defaults) and ``COMMENTS_RULES_URL`` to the context.
+        """
         conf = comment_settings(self.settings)
         self.rules_save_as = conf["rules_save_as"]
         self.rules = None
@@ -222,6 +233,12 @@ class CommentsGenerator(Generator):
                 yield page.save_as
 
     def generate_output(self, writer):
+        """Write the comment pages after each thread's first and the rules' JSON (output step).
+
+        The pages go through Pelican's writer with ``article_comments.html``; the rules'
+        tables for the browser checks go to ``COMMENTS["rules_save_as"]``, unless empty.
+        Nothing is written if the rules failed to load.
+        """
         if self.rules is None:
             return
         articles = getattr(self, "comment_articles", ())
@@ -254,8 +271,14 @@ class CommentsGenerator(Generator):
 
 
 def get_generators(pelican):
+    """The ``get_generators`` receiver: :class:`CommentsGenerator`.
+
+    Pelican runs it after its article and page generators, whose content is then
+    in the context.
+    """
     return CommentsGenerator
 
 
 def register():
+    """Plugin entry point: adds the comments generator at Pelican's ``get_generators`` signal."""
     signals.get_generators.connect(get_generators)

@@ -46,6 +46,10 @@ def autoescape_except(excluded):
 
 
 def turn_on_autoescape(generator):
+    """The ``generator_init`` receiver: autoescape on in the generator's Jinja environment.
+
+    Every template is autoescaped but those named in ``ESCAPING["exclude"]``.
+    """
     excluded = concern(generator.settings, "ESCAPING", DEFAULTS)["exclude"]
     generator.env.autoescape = autoescape_except(excluded)
     logger.debug(
@@ -74,5 +78,8 @@ def feed_titles_as_text(context, feed):
 
 
 def register():
+    """Plugin entry point: :func:`turn_on_autoescape` at ``generator_init``,
+    :func:`feed_titles_as_text` at ``feed_generated``.
+    """
     signals.generator_init.connect(turn_on_autoescape)
     signals.feed_generated.connect(feed_titles_as_text)

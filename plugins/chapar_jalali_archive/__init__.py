@@ -28,6 +28,10 @@ DEFAULTS = {  # JALALI_ARCHIVE in pelicanconf.py (chapar.settings.concern)
 
 @dataclass
 class Month:
+    """One Jalali month of the archive: its articles newest first, and its page's
+    ``url`` and ``save_as`` (filled in from ``JALALI_ARCHIVE`` by the generator).
+    """
+
     year: int
     month: int
     articles: list
@@ -36,11 +40,16 @@ class Month:
 
     @property
     def name(self):
+        """The month's Persian name (فروردین … اسفند), for the page's heading and links."""
         return MONTHS[self.month - 1]
 
 
 @dataclass
 class Year:
+    """One Jalali year of the archive: its :class:`Month` list newest first, and its
+    page's ``url`` and ``save_as``.
+    """
+
     year: int
     months: list = field(default_factory=list)
     url: str = ""
@@ -48,6 +57,7 @@ class Year:
 
     @property
     def count(self):
+        """The number of articles in the year, over all its months."""
         return sum(len(m.articles) for m in self.months)
 
 
@@ -68,7 +78,15 @@ def group_by_jalali_month(articles):
 
 
 class JalaliArchiveGenerator(Generator):
+    """Pelican generator of the Jalali archive: the index, one page per year, one per month."""
+
     def generate_context(self):
+        """Group the context's published articles by Jalali year and month (Pelican's context step).
+
+        Sets each year's and month's ``url`` and ``save_as`` from ``JALALI_ARCHIVE``; adds
+        ``jalali_archive`` (the ``[Year]`` list, newest first) and ``JALALI_ARCHIVE`` (the
+        settings with their defaults) to the context.
+        """
         settings = concern(self.settings, "JALALI_ARCHIVE", DEFAULTS)
         years = group_by_jalali_month(self.context.get("articles", []))
         for year in years:
@@ -84,6 +102,11 @@ class JalaliArchiveGenerator(Generator):
         self.context["JALALI_ARCHIVE"] = settings
 
     def generate_output(self, writer):
+        """Write the archive pages through Pelican's writer (its output step).
+
+        The index at ``index_save_as`` with the ``archives`` template, each year's page with
+        ``archive_year`` and each month's with ``archive_month`` (given ``articles``).
+        """
         write = writer.write_file
         write(
             self.index_save_as,
@@ -116,8 +139,14 @@ class JalaliArchiveGenerator(Generator):
 
 
 def get_generators(pelican):
+    """The ``get_generators`` receiver: :class:`JalaliArchiveGenerator`.
+
+    Pelican runs it after its article and page generators, whose content is then
+    in the context.
+    """
     return JalaliArchiveGenerator
 
 
 def register():
+    """Plugin entry point: adds the archive generator at Pelican's ``get_generators`` signal."""
     signals.get_generators.connect(get_generators)

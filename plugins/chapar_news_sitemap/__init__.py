@@ -38,13 +38,25 @@ def recent(articles, now, days):
 
 
 class NewsSitemapGenerator(Generator):
+    """Pelican generator of ``sitemap-news.xml``, the Google News sitemap of the last days' news."""
+
     def generate_context(self):
+        """Pick the news sitemap's articles (Pelican's context step); adds nothing to the context.
+
+        Keeps the articles published within ``NEWS_SITEMAP["days"]`` before the build time,
+        newest first, for :meth:`generate_output`.
+        """
         config = news_settings(self.settings)
         now = build_time()
         self.config = config
         self.news = recent(self.context.get("articles", []), now, config["days"])
 
     def generate_output(self, writer):
+        """Write the sitemap at ``NEWS_SITEMAP["save_as"]`` through Pelican's writer (output step).
+
+        Template ``sitemap-news.xml``, given ``news``, ``publication`` (``name``, default
+        ``SITENAME``) and ``language`` (``DEFAULT_LANG``, default ``fa``).
+        """
         writer.write_file(
             self.config["save_as"],
             self.env.get_template("sitemap-news.xml"),  # get_template would add .html
@@ -56,8 +68,14 @@ class NewsSitemapGenerator(Generator):
 
 
 def get_generators(pelican):
+    """The ``get_generators`` receiver: :class:`NewsSitemapGenerator`.
+
+    Pelican runs it after its article and page generators, whose content is then
+    in the context.
+    """
     return NewsSitemapGenerator
 
 
 def register():
+    """Plugin entry point: adds the news sitemap generator at Pelican's ``get_generators``."""
     signals.get_generators.connect(get_generators)

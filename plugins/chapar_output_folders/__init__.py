@@ -67,12 +67,18 @@ def folders(root, names):
 
 
 class FolderMaker(threading.Thread):
+    """Daemon thread making ``paths`` in order, one ``os.mkdir`` each (parents come first).
+
+    ``made`` counts the folders it made itself; one already there is passed over.
+    """
+
     def __init__(self, paths):
         super().__init__(name="output folders", daemon=True)
         self.paths, self.made = paths, 0
         self.stopped = threading.Event()
 
     def run(self):
+        """Make the folders in turn; return when stopped or at an ``OSError`` but "exists"."""
         for path in self.paths:
             if self.stopped.is_set():
                 return
@@ -85,6 +91,7 @@ class FolderMaker(threading.Thread):
                 return
 
     def stop(self):
+        """Ask the thread to stop after the folder it is making, and wait until it has."""
         self.stopped.set()
         self.join()
 
@@ -93,6 +100,11 @@ _current = []
 
 
 def start(generators):
+    """The ``all_generators_finalized`` receiver: start the thread for this build's folders.
+
+    Stops an earlier build's thread first; the folders are those of every page the
+    generators will write (:func:`output_names`), under the first generator's output path.
+    """
     stop()
     if not generators:
         return
@@ -104,6 +116,11 @@ def start(generators):
 
 
 def stop(*_args, **_kwargs):
+    """The ``finalized`` and ``safe_build.run_over`` receiver: stop and join the thread.
+
+    Records its ``folders`` (planned) and ``made`` counts in :data:`LAST_BUILD`; any
+    arguments are ignored, so it also serves both signals' senders.
+    """
     while _current:
         maker = _current.pop()
         maker.stop()
@@ -112,6 +129,9 @@ def stop(*_args, **_kwargs):
 
 
 def register():
+    """Plugin entry point: :func:`start` at ``all_generators_finalized``, :func:`stop` at
+    ``finalized`` and at ``safe_build.run_over``.
+    """
     signals.all_generators_finalized.connect(start)
     signals.finalized.connect(stop)
     signal("safe_build.run_over").connect(stop)

@@ -66,6 +66,10 @@ class RelatedNews:
         }
 
     def related(self, article, limit):
+        """Up to ``limit`` other articles sharing tags with ``article``, most shared first.
+
+        Newest first among equals; an article without known tags, or ``limit <= 0``, gets ``[]``.
+        """
         arrays = [self.by_tag[t] for t in getattr(article, "tags", None) or () if t in self.by_tag]
         if not arrays or limit <= 0:
             return []
@@ -86,6 +90,13 @@ def rank_related(article, by_tag, limit):
 
 
 def add_related_and_neighbours(generator):
+    """The ``article_generator_finalized`` receiver: sets each article's ``related``, ``newer``
+    and ``older``.
+
+    ``related`` holds up to ``READER_THEME["related_news_max"]`` articles
+    (:class:`RelatedNews`); ``newer`` / ``older`` are the chronological neighbours,
+    ``None`` at either end.
+    """
     limit = _settings(generator.settings)["related_news_max"]
     related = RelatedNews(generator.tags)
     articles = sorted(generator.articles, key=lambda a: a.date, reverse=True)
@@ -138,6 +149,10 @@ def keep_json_readable(generator):
 
 
 def register():
+    """Plugin entry point: :func:`keep_json_readable` at ``generator_init``,
+    :func:`add_related_and_neighbours` at ``article_generator_finalized``, :func:`freeze_urls`
+    at ``all_generators_finalized`` and :func:`join_css` at ``finalized``.
+    """
     signals.generator_init.connect(keep_json_readable)
     signals.article_generator_finalized.connect(add_related_and_neighbours)
     signals.all_generators_finalized.connect(freeze_urls)

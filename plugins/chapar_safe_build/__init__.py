@@ -55,6 +55,9 @@ def stop(settings):
 
 
 def register():
+    """Plugin entry point: collect errors from ``initialized``; raise :class:`BuildError` at
+    ``all_generators_finalized`` (before writing) and at ``finalized`` if any were logged.
+    """
     signals.initialized.connect(start)
     signals.all_generators_finalized.connect(before_writing)
     signals.finalized.connect(after_writing)

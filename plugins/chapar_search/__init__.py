@@ -114,6 +114,12 @@ class SearchIndexGenerator(Generator):
     """
 
     def generate_context(self):
+        """Read ``SEARCH`` and, if enabled, connect the indexing to the writing (context step).
+
+        Adds ``SEARCH_BASE_URL`` (the site's path, for Pagefind's root-relative URLs) to the
+        context; stops the shards of a build that died; connects :meth:`index_news` to
+        ``article_writer_finalized`` and :meth:`page_written` to ``content_written``.
+        """
         self.config = search_settings(self.settings)
         # Pagefind's URLs are root-relative: the page tells it the site's path.
         path = urlsplit(self.settings.get("SITEURL", "")).path.rstrip("/")
@@ -239,6 +245,13 @@ class SearchIndexGenerator(Generator):
         self._indexer().submit([shard])
 
     def generate_output(self, writer):
+        """Index what is left and wait for every shard (output step).
+
+        Also indexes pages written other than through Pelican's writer, keeps one Pagefind
+        runtime (the first shard's), and writes the manifest (``SEARCH["manifest"]``: the
+        shards in search order and the filter choices).  An indexing failure is logged as
+        an error, which fails the build.
+        """
         if not self.config["enabled"]:
             return
         signals.article_writer_finalized.disconnect(self.index_news)
@@ -297,6 +310,11 @@ class SearchIndexGenerator(Generator):
 
 
 def get_generators(pelican):
+    """The ``get_generators`` receiver: :class:`SearchIndexGenerator`.
+
+    Pelican runs it after its article and page generators, whose content is then
+    in the context.
+    """
     return SearchIndexGenerator
 
 
@@ -305,5 +323,8 @@ def _run_over(*_args, **_kwargs):
 
 
 def register():
+    """Plugin entry point: adds the search generator at ``get_generators`` and stops the
+    indexing shards at ``safe_build.run_over`` (a failed build).
+    """
     signals.get_generators.connect(get_generators)
     signal("safe_build.run_over").connect(_run_over)

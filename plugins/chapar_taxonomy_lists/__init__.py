@@ -58,6 +58,11 @@ class ArticleList(list):
 
 
 def fast_lists(generator):
+    """The ``article_generator_finalized`` receiver: the lists become :class:`ArticleList`.
+
+    Replaces the article lists of ``tags``, ``categories`` and ``authors``, on the generator
+    and in the context; under a Pelican the speed-ups were not tested with, does nothing.
+    """
     if not speedups_enabled():  # another Pelican: its own lists (chapar/pelican_compat.py)
         return
     generator.tags = {tag: ArticleList(items) for tag, items in generator.tags.items()}
@@ -69,4 +74,5 @@ def fast_lists(generator):
 
 
 def register():
+    """Plugin entry point: :func:`fast_lists` at ``article_generator_finalized``."""
     signals.article_generator_finalized.connect(fast_lists)
