@@ -16,14 +16,72 @@ fields it skips or computed by properties; else a changed award would render
 every page of the site again.
 """
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 from markupsafe import escape
 
-from chapar.awards import chart
+from chapar.awards import chart, opendata
 from chapar.awards.collation import persian_sorted, sort_key
+
+
+class Link(NamedTuple):
+    """An agency in a result's list of winners or partners."""
+    first: bool  # first of its list: no separator before it
+    url: str  # escaped (see _escaper), like the text of AgencyRow and FestivalRow
+    name: str  # escaped
+
+
+class AgencyRow(NamedTuple):
+    """One award on an agency's page."""
+    group: str
+    category: str
+    award: str
+    note: str
+    partners: tuple  # Link of the agencies sharing the award; () when not shared
+
+
+class Section(NamedTuple):
+    """An agency's awards at one festival."""
+    year: int
+    first_of_year: bool  # the first section of its year (it holds the year's anchor)
+    festival: "Festival"
+    rows: list  # AgencyRow, in page order
+
+
+class FestivalRow(NamedTuple):
+    """One result on a festival's page."""
+    category: str
+    award: str
+    winners: tuple  # Link, in Persian order
+    shared: bool  # more than one winner
+
+
+class Group(NamedTuple):
+    """A festival's results in one group ("" when the festival has none)."""
+    name: str  # as typed: the template escapes it
+    has_category: bool  # some result has a category: the table gets that column
+    rows: list  # FestivalRow
+
+
+def page_key(value):
+    """``value`` as the text the page cache digests: JSON of plain values
+    (str, int, float, bool, None, and lists and tuples of them, records
+    included, as arrays of their fields in order).  Any other object raises
+    TypeError (the page is then rendered every time), so neither an object's
+    ``repr`` nor its address can get into a key."""
+    return _KEY_ENCODER(value)
+
+
+def _not_plain(value):
+    raise TypeError(f"{type(value).__qualname__} in a page key: give its fields")
+
+
+# ASCII output: the fastest the C encoder writes (faster than repr of the rows).
+_KEY_ENCODER = json.JSONEncoder(separators=(",", ":"), default=_not_plain).encode
 
 
 @dataclass(slots=True, eq=False)
@@ -35,9 +93,7 @@ class Agency:
     website: str
     url: str = ""
     save_as: str = ""
-    # [(year, first of its year, Festival, [row])], newest festival first; a
-    # row is (group, category, award, note, partners), partners ((first, url, name), ...)
-    sections: list = field(default_factory=list)
+    sections: list = field(default_factory=list)  # Section, newest festival first
     articles: list = field(default_factory=list)  # articles whose Agencies names it
     chart: object = None  # chart.Chart, set by build(); its total is the count
 
@@ -47,11 +103,12 @@ class Agency:
 
     def __page_key__(self, fingerprints):
         """Everything this agency's page shows, for the page cache (plugins/chapar_page_cache)."""
-        sections = [(year, f.id, f.title, f.url, fingerprints.of(f.article, "item"), rows)
-                    for year, _, f, rows in self.sections]
+        sections = [(s.year, s.first_of_year, s.festival.id, s.festival.title, s.festival.url,
+                     fingerprints.of(s.festival.article, "item"), s.rows)
+                    for s in self.sections]
         articles = [fingerprints.of(article, "item") for article in self.articles]
-        return repr((self.id, self.name, self.aliases, self.province, self.website, self.url,
-                     self.save_as, sections, articles))
+        return page_key((self.id, self.name, self.aliases, self.province, self.website, self.url,
+                         self.save_as, sections, articles))
 
 
 @dataclass(slots=True, eq=False)
@@ -67,9 +124,7 @@ class Festival:
     save_as: str = ""
     article: object = None
     shares: list = field(default_factory=list)  # Share, in page order
-    # [(group, has_category, [(category, award, winners, shared)])], groups in
-    # Persian order ("" first); winners ((first, url, name), ...)
-    groups: list = field(default_factory=list)
+    groups: list = field(default_factory=list)  # Group, in Persian order ("" first)
 
     @property
     def winners(self):
@@ -81,9 +136,10 @@ class Festival:
 
     def __page_key__(self, fingerprints):
         """Everything this festival's page shows, for the page cache (plugins/chapar_page_cache)."""
-        return repr((self.id, self.title, self.year, self.province, str(self.held_on),
-                     str(self.news_code), str(self.honored_employees), self.url, self.save_as,
-                     fingerprints.of(self.article, "item"), self.groups))
+        held_on = None if self.held_on is None else str(self.held_on)
+        return page_key((self.id, self.title, self.year, self.province, held_on,
+                         self.news_code, self.honored_employees, self.url, self.save_as,
+                         fingerprints.of(self.article, "item"), self.groups))
 
 
 @dataclass(slots=True, eq=False)
@@ -94,15 +150,14 @@ class Share:
     category: str
     award: str
     agencies: list = field(default_factory=list)  # Agency, in Persian order
-    links: tuple = ()  # ((first, url, name), ...) of the agencies, once they are all known
+    links: tuple = ()  # Link of each agency, once they are all known
 
     def partners(self, agency):
         """The links of the agencies sharing this result with ``agency``."""
         if len(self.links) < 2:
             return ()
-        others = [(url, name) for a, (_, url, name) in zip(self.agencies, self.links)
-                  if a is not agency]
-        return tuple((i == 0, url, name) for i, (url, name) in enumerate(others))
+        others = [link for a, link in zip(self.agencies, self.links) if a is not agency]
+        return tuple(Link(i == 0, link.url, link.name) for i, link in enumerate(others))
 
 
 @dataclass
@@ -112,8 +167,8 @@ class AwardSite:
     by_id: dict
     festival_by_id: dict
     festivals_by_news: dict
-    # One tuple per award in page order (festival, result, agency), as the
-    # open data holds them: see opendata.COLUMNS.
+    # One opendata.Row per award in page order (festival, result, agency),
+    # as the open data holds them.
     rows: list = field(default_factory=list)
 
 
@@ -136,7 +191,7 @@ def _escaper():
 
 
 def _links(agencies, html):
-    return tuple((i == 0, html(a.url), html(a.name)) for i, a in enumerate(agencies))
+    return tuple(Link(i == 0, html(a.url), html(a.name)) for i, a in enumerate(agencies))
 
 
 def build(data, articles, settings):
@@ -192,20 +247,22 @@ def build(data, articles, settings):
         agency, share = agencies[agency_id], shares[share_id]
         festival = share.festival
         sections = agency.sections
-        if not sections or sections[-1][2] is not festival:
-            first = not sections or sections[-1][0] != festival.year
-            sections.append((festival.year, first, festival, []))
+        if not sections or sections[-1].festival is not festival:
+            first = not sections or sections[-1].year != festival.year
+            sections.append(Section(festival.year, first, festival, []))
         partners = share.partners(agency) if len(share.links) > 1 else ()
-        sections[-1][3].append((html(share.group), html(share.category), html(share.award),
-                                html(note), partners))
+        sections[-1].rows.append(AgencyRow(html(share.group), html(share.category),
+                                           html(share.award), html(note), partners))
         shared_with = "|".join(a.id for a in share.agencies if a is not agency) if partners else ""
-        data_rows.append((festival.id, festival.year, festival.title, agency.id, agency.name,
-                     share.group, share.category, share.award, note, shared_with))
+        data_rows.append(opendata.Row(
+            festival=festival.id, festival_year=festival.year, festival_title=festival.title,
+            agency=agency.id, agency_name=agency.name, group=share.group,
+            category=share.category, award=share.award, note=note, shared_with=shared_with))
 
     for agency in agencies.values():
         per_year = defaultdict(int)
-        for year, _, _, rows in agency.sections:
-            per_year[year] += len(rows)
+        for section in agency.sections:
+            per_year[section.year] += len(section.rows)
         agency.chart = chart.history(per_year)
     for festival in festivals.values():
         festival.groups = _groups(festival.shares, html)
@@ -239,9 +296,9 @@ def _groups(shares, html):
     groups = []
     for group in persian_sorted(grouped):
         ordered = sorted(grouped[group], key=lambda s: (sort_key(s.category), sort_key(s.award)))
-        groups.append((group, any(s.category for s in ordered),
-                       [(html(s.category), html(s.award), s.links, len(s.links) > 1)
-                        for s in ordered]))
+        groups.append(Group(group, any(s.category for s in ordered),
+                            [FestivalRow(html(s.category), html(s.award), s.links, len(s.links) > 1)
+                             for s in ordered]))
     return groups
 
 
