@@ -3,19 +3,43 @@
 The DataFrame is sorted once (newest festival first, then by result and
 agency) and walked twice as plain lists: the first pass gathers each
 festival's results (:class:`Share`) and who won them, the second hands every
-agency its rows, already grouped by year and festival.  Templates get rows as
-tuples of ready values (``(group, category, award, note, partners)``), so a
-page with thousands of rows makes no attribute lookups and no sorting; the
-same tuples are what the page cache digests (``__page_key__``) and, in the
-same order, what the open data holds (:attr:`AwardSite.rows`).
+agency its rows, already grouped by year and festival.  Templates get named
+records of ready values, read by field name (``row.award``, never by
+position): an agency's :class:`Section` per festival holds its
+:class:`AgencyRow` s, a festival's :class:`Group` s hold its
+:class:`FestivalRow` s, and both name agencies by :class:`Link`.  They are
+named tuples: as cheap to build as the tuples they replaced, and a page with
+thousands of rows still does no sorting.  The page cache digests them
+(``__page_key__``) as JSON of their fields (:func:`page_key`): plain values
+only, so no ``repr`` and no address decides whether a page is reused.  The
+open data holds, in the same order, one :class:`chapar.awards.opendata.Row`
+per award (:attr:`AwardSite.rows`).
 
 Only names, ids and URLs are dataclass fields of plain values (str, lists of
 str): the page cache's site-wide key digests those (an article's links to its
 agencies), so what a single page shows (rows, counts, charts) is kept in
-fields it skips or computed by properties; else a changed award would render
-every page of the site again.
-"""
+fields it skips (records are not plain values) or computed by properties;
+else a changed award would render every page of the site again.
 
+A new column in the awards CSVs (say ``rank``) touches:
+
+1. ``chapar/awards/validation.py``: ``AWARD_COLUMNS`` (required or optional)
+   and any check of its values;
+2. ``chapar/awards/opendata.py``: one ``COLUMNS`` entry (name, type,
+   description), which also gives :class:`~chapar.awards.opendata.Row` its
+   field and ``datapackage.json`` its schema (and ``OPTIONAL_TEXT`` if an
+   empty cell is null in the JSON);
+3. this module: the field in :class:`AgencyRow` (or :class:`FestivalRow`),
+   and in :func:`build` the column in pass 2's ``zip`` and the value given
+   to that record and, by name, to ``opendata.Row`` (a column missing there
+   fails every build);
+4. the template that shows it (``theme/templates/awards_agency.html`` or
+   ``awards_festival.html``) with its heading's translation in
+   ``theme/translations/fa/LC_MESSAGES/messages.po``;
+5. README.md, "Awards (for editors)", the table of columns.
+
+The page cache needs nothing: a record's fields are its key.
+"""
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -173,12 +197,12 @@ class AwardSite:
 
 
 def _escaper():
-    """``markupsafe.escape`` once per distinct value.  The row tuples hold
-    their text escaped (as plain ``str``: its ``repr`` is fast for the page
-    cache's keys, and printed with autoescape on by mistake it shows as
-    ``&amp;``, never as markup), so the templates print the tables' 100,000
-    rows with autoescape off (theme/README.md): escaping them cell by cell
-    was 1.7 million calls a build."""
+    """``markupsafe.escape`` once per distinct value.  The row records hold
+    their text escaped (as plain ``str``, not ``Markup``: the page cache's
+    JSON keys take it as it is, and printed with autoescape on by mistake it
+    shows as ``&amp;``, never as markup), so the templates print the tables'
+    100,000 rows with autoescape off (theme/README.md): escaping them cell
+    by cell was 1.7 million calls a build."""
     memo = {}
 
     def html(value):
@@ -222,14 +246,16 @@ def build(data, articles, settings):
         _festival=data.awards["festival"].map(festival_order),
         _agency=data.awards["agency"].map(agency_order),
     ).sort_values(["_festival", "share", "_agency"], kind="stable")
-    columns = [awards[c].tolist() for c in ("festival", "agency", "share", "group", "category",
-                                             "award", "note")]
+    column = {c: awards[c].tolist() for c in ("festival", "agency", "share", "group", "category",
+                                              "award", "note")}
 
     # Pass 1: every result and its winners.  A result's spelling is that of
     # its first row in page order (spellings differing in ZWNJ or letters
     # were folded into one result by validation).
     shares = {}
-    for festival_id, agency_id, share_id, group, category, award, _note in zip(*columns):
+    for festival_id, agency_id, share_id, group, category, award in zip(
+            column["festival"], column["agency"], column["share"], column["group"],
+            column["category"], column["award"]):
         share = shares.get(share_id)
         if share is None:
             festival = festivals[festival_id]
@@ -243,7 +269,7 @@ def build(data, articles, settings):
     # Pass 2: every agency's rows, grouped by festival (the rows come
     # newest festival first), and the open-data rows in the same order.
     data_rows = []
-    for festival_id, agency_id, share_id, _group, _category, _award, note in zip(*columns):
+    for agency_id, share_id, note in zip(column["agency"], column["share"], column["note"]):
         agency, share = agencies[agency_id], shares[share_id]
         festival = share.festival
         sections = agency.sections
