@@ -163,3 +163,15 @@ def test_award_templates_read_fields_by_name_never_by_position():
         assert not re.search(r"{%-?\s*for\s+\w+\s*,", text), path  # {% for a, b in rows %}
         assert not re.search(r"\w\[-?\d+\](?!\.)", text), path  # row[3], not bars[0].year
         assert not re.search(r"{%-?\s*set\s+\w+\s*,[^=]*=\s*\w+\s*%}", text), path  # set a, b = row
+
+
+def test_partners_are_the_others_in_persian_order_the_first_marked(tmp_path):
+    three = AWARDS.replace("rajaei-1397,post,گروه عمومی,,برگزیده,", "rajaei-1397,post,,استقرار میز خدمت,برتر,")
+    built = site(tmp_path, three)
+    winners = built.festival_by_id["rajaei-1397"].groups[0].rows[0].winners
+    order = [w.name for w in winners]
+    assert order == ["اداره کل پست", "اداره کل تامین اجتماعی", "اداره کل ثبت احوال"]
+    for agency in built.agencies:
+        partners = agency.sections[0].rows[0].partners
+        assert [p.name for p in partners] == [n for n in order if n != agency.name]
+        assert [p.first for p in partners] == [True, False]

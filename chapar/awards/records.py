@@ -175,13 +175,17 @@ class Share:
     award: str
     agencies: list = field(default_factory=list)  # Agency, in Persian order
     links: tuple = ()  # Link of each agency, once they are all known
+    escaped: tuple = ()  # (group, category, award) escaped, for the records
 
     def partners(self, agency):
         """The links of the agencies sharing this result with ``agency``."""
         if len(self.links) < 2:
             return ()
-        others = [link for a, link in zip(self.agencies, self.links) if a is not agency]
-        return tuple(Link(i == 0, link.url, link.name) for i, link in enumerate(others))
+        if self.agencies[0] is agency:  # the second becomes the first
+            second = self.links[1]
+            return (Link(True, second.url, second.name), *self.links[2:])
+        # the first stays first: the links are reused as they are
+        return tuple(link for a, link in zip(self.agencies, self.links) if a is not agency)
 
 
 @dataclass
@@ -265,6 +269,7 @@ def build(data, articles, settings):
     html = _escaper()
     for share in shares.values():
         share.links = _links(share.agencies, html)
+        share.escaped = (html(share.group), html(share.category), html(share.award))
 
     # Pass 2: every agency's rows, grouped by festival (the rows come
     # newest festival first), and the open-data rows in the same order.
@@ -277,8 +282,8 @@ def build(data, articles, settings):
             first = not sections or sections[-1].year != festival.year
             sections.append(Section(festival.year, first, festival, []))
         partners = share.partners(agency) if len(share.links) > 1 else ()
-        sections[-1].rows.append(AgencyRow(html(share.group), html(share.category),
-                                           html(share.award), html(note), partners))
+        group, category, award = share.escaped
+        sections[-1].rows.append(AgencyRow(group, category, award, html(note), partners))
         shared_with = "|".join(a.id for a in share.agencies if a is not agency) if partners else ""
         data_rows.append(opendata.Row(
             festival=festival.id, festival_year=festival.year, festival_title=festival.title,
@@ -291,7 +296,7 @@ def build(data, articles, settings):
             per_year[section.year] += len(section.rows)
         agency.chart = chart.history(per_year)
     for festival in festivals.values():
-        festival.groups = _groups(festival.shares, html)
+        festival.groups = _groups(festival.shares)
 
     for article in articles:
         for agency_id in getattr(article, "agencies", None) or []:
@@ -313,7 +318,7 @@ def build(data, articles, settings):
     )
 
 
-def _groups(shares, html):
+def _groups(shares):
     """A festival's results by group (Persian order, "" first), each group's
     by category then award (Persian order), as ready rows."""
     grouped = defaultdict(list)
@@ -323,7 +328,7 @@ def _groups(shares, html):
     for group in persian_sorted(grouped):
         ordered = sorted(grouped[group], key=lambda s: (sort_key(s.category), sort_key(s.award)))
         groups.append(Group(group, any(s.category for s in ordered),
-                            [FestivalRow(html(s.category), html(s.award), s.links, len(s.links) > 1)
+                            [FestivalRow(s.escaped[1], s.escaped[2], s.links, len(s.links) > 1)
                              for s in ordered]))
     return groups
 
