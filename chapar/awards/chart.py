@@ -18,7 +18,7 @@ LABEL_WIDTH = 40  # a year in Persian digits at the labels' 14px, with a gap
 
 
 class Bar(NamedTuple):
-    """One year's bar; a tuple, so the template unpacks it without lookups."""
+    """One year's bar (the template reads its fields by name)."""
 
     year: int
     count: int

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -23,6 +24,8 @@ COLUMNS = (
     ("note", "string", "editor's note"),
     ("shared_with", "string", "ids of the agencies that share this award, separated by |"),
 )
+# One award of the open data, a field per column above, in their order.
+Row = NamedTuple("Row", [(name, int if kind == "integer" else str) for name, kind, _ in COLUMNS])
 REQUIRED = ("festival", "festival_year", "festival_title", "agency", "agency_name", "award")
 OPTIONAL_TEXT = ("group", "category", "note", "shared_with")
 
@@ -71,7 +74,7 @@ def spreadsheet_safe(rows):
 
 def frame(site):
     """One row per award, in page order (newest festival first)."""
-    return pd.DataFrame(site.rows, columns=[c[0] for c in COLUMNS])
+    return pd.DataFrame(site.rows, columns=list(Row._fields))
 
 
 def datapackage(csv_name, json_name):

@@ -16,12 +16,17 @@ looks into a piece of content depends on how the page uses it (``mode``):
 ``site``
     the site-wide context (navigation): names and URLs, no content at all.
 
-Other objects are digested by their attributes, unless they define
-``__page_key__(fingerprints)``: a string of everything their pages show,
-for graphs of objects (the awards' agencies, festivals and results point at
-each other) that a walk of attributes would find cyclic.  A value that
-cannot be digested with certainty raises :class:`Unfingerprintable` and its
-page is rendered every time.
+Lists and tuples (named tuples too: their fields in order, under their
+class name) are digested item by item.  Other objects are digested by their
+attributes, unless they define ``__page_key__(fingerprints)``: a string of
+everything their pages show, for graphs of objects (the awards' agencies,
+festivals and results point at each other) that a walk of attributes would
+find cyclic (``chapar.awards.records.page_key`` writes it as JSON of plain
+values; a TypeError or ValueError it raises means "cannot say").  An object
+with neither attributes nor a ``repr`` of its own (``object.__repr__`` is
+its address) is never digested by ``repr``.  A value that cannot be
+digested with certainty raises :class:`Unfingerprintable` and its page is
+rendered every time.
 
 Values are digested once per build (memoised by identity, the object kept
 alive so an id is never reused) since every page shares most of them.
@@ -189,11 +194,18 @@ class Fingerprints:
             return _digest((kind, str(value.pattern), str(value.flags)))
         if mode != "site" and hasattr(value, "__page_key__"):
             # An object that knows what its pages show says so, in one string.
-            return _digest((kind, value.__page_key__(self)))
+            try:
+                key = value.__page_key__(self)
+            except (TypeError, ValueError) as reason:  # a value it cannot write down
+                raise Unfingerprintable(f"{kind}.__page_key__: {reason}") from None
+            return _digest((kind, key))
         if dataclasses.is_dataclass(value):
             attributes = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
         elif hasattr(value, "__dict__"):
             attributes = {k: v for k, v in vars(value).items() if k not in SITE_ATTRIBUTES}
+        elif type(value).__repr__ is object.__repr__:
+            # "<… object at 0x…>": an address, not what the page shows
+            raise Unfingerprintable(f"{kind} has no fields to digest")
         else:
             return _digest((kind, repr(value)))
         if mode == "site":  # the site-wide context: names and URLs, not the graph behind
