@@ -12,6 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from chapar import moderation as m
+from chapar.comments import store
 from chapar.persian import folding
 from chapar.persian.dates import TEHRAN
 
@@ -127,7 +128,7 @@ def test_language_accuracy_on_the_labelled_set():
     labelled = EXAMPLES["language"]
     labels = {e["label"] for e in labelled}
     assert len(labelled) >= 60
-    assert labels == {"fa", "ar", "en", "fin"}
+    assert labels == {"fa", "ar", "en", "fin", "none"}
     assert sum(1 for e in labelled if len(e["text"].split()) <= 2) >= 10  # short ones count
     wrong = [
         (e["text"], e["label"], m.detect_language(e["text"]))
@@ -145,14 +146,64 @@ def test_language_accuracy_on_the_labelled_set():
         ("شكرا جزيلا على هذا الخبر", "rejected"),
         ("merci kheili khoob bood", "rejected"),
         ("Thanks for the news", "rejected"),
-        ("👍👍", "rejected"),
+        ("👍👍", "held"),  # no words to judge: an editor reads it
+        ("!!! ؟؟ 1403", "held"),
     ],
 )
 def test_language_rule(rules, text, status):
     decision = m.moderate(rules, text)
     assert decision.status == status
-    if status == "rejected":
+    if status != "published":
         assert decision.rule == "persian-only"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "شو بدك مني",  # Levantine, no Arabic-only letter
+        "ليش كذا يا اخوي",  # Gulf
+        "عشان خاطرك بس",
+        "وش فيك اليوم",
+        "انتي وين",
+        "يعني ايش",  # words Persian shares, typed with Arabic ي
+        "مو زين",
+    ],
+)
+def test_short_dialect_arabic_is_arabic(text):
+    assert m.detect_language(text) == "ar"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ممنونم علی جان",  # the name, not Arabic «على»
+        "آیت الله فلانی سخنرانی کرد",
+        "حزب الله لبنان بیانیه داد",
+        "ان شاء الله درست میشه",
+        "سبحان الله",
+        "حتی یک نفر هم جواب نداد",
+        "این دو موضوع جدا هستند",
+        "کیف کردم",
+        "واقعاً تأسف‌آور است",
+        "عالی بود #Iran #news",  # Latin hashtags do not make it English
+        "این را ببینید @someone https://example.com/a/b/c",
+        "اين خبر خيلي خوب بود",  # Persian typed on an Arabic keyboard
+    ],
+)
+def test_persian_with_arabic_formulas_names_tags_stays_persian(text):
+    assert m.detect_language(text) == "fa"
+
+
+def test_the_build_reads_the_typed_letters(rules):
+    # the display normalisation turns Arabic ي into Persian ی: the typed body decides
+    source = "Author: a\nDate: 2025-01-01 12:00\nId: c1\n\nيا ريت\n"
+    comment, problems = store.parse_comment(source, "content/comments/x/c1.md", "x")
+    assert not problems
+    assert comment.body == "یا ریت"
+    assert comment.typed_body == "يا ريت"
+    decision = m.moderate_article(rules, [comment])["c1"]
+    assert (decision.status, decision.rule) == ("rejected", "persian-only")
+    assert m.moderate(rules, comment.body).status == "published"  # what folding alone would say
 
 
 # --- relevance, links, length, duplicate -----------------------------------------------

@@ -51,6 +51,15 @@ class Check:
     tables: Callable = None  # () -> the tables comments.js reads under the check's name
 
 
+class Hold(str):
+    """A reason that holds the comment for an editor even under a rejecting
+    rule: what a check returns when it is not sure enough to reject (a
+    comment of emoji alone, an accusation aimed at someone).
+    """
+
+    __slots__ = ()
+
+
 def article_words(text, rules):
     """The stems of an article's words, for ``relevance``."""
     stop = frozenset().union(*(r.stop_words for r in rules.of("relevance")))
@@ -141,9 +150,11 @@ def _export_lexicon(rule):
 
 def _check_language(rule, p, article):
     found = _language(p)
-    if found not in rule.params["accept"]:
-        return f"written in {LANGUAGE_NAMES[found]}, not Persian"
-    return None
+    if found in rule.params["accept"]:
+        return None
+    if found == "none":  # emoji, digits or punctuation: an editor reads it
+        return Hold("no words to tell its language (emoji, digits or punctuation only)")
+    return f"written in {LANGUAGE_NAMES[found]}, not Persian"
 
 
 def _load_language(rule, folder, problem):

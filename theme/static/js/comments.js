@@ -51,7 +51,15 @@
     var arabicRe = new RegExp(norm.arabic_letter, "gu");
     var urlRe = new RegExp(norm.url, "giu");
     var sets = {};
-    ["fa_words", "ar_words", "fa_al_words", "en_words", "finglish_words"].forEach((k) => {
+    [
+      "fa_words",
+      "ar_words",
+      "ar_shared_words",
+      "neutral_words",
+      "fa_al_words",
+      "en_words",
+      "finglish_words",
+    ].forEach((k) => {
       sets[k] = new Set(lang[k]);
     });
 
@@ -75,16 +83,39 @@
       return n;
     }
 
+    // folded but for the letters that tell an Arabic keyboard (ي ى ك ة)
+    var keepMap = {};
+    var toPersian = {};
+    Object.keys(foldMap).forEach((c) => {
+      if (lang.arabic_keyboard.indexOf(c) < 0) keepMap[c] = foldMap[c];
+      else toPersian[c] = foldMap[c];
+    });
+    var keepRe = new RegExp(`[${Object.keys(keepMap).map(escapeChar).join("")}]`, "gu");
+    var toPersianRe = new RegExp(`[${Object.keys(toPersian).map(escapeChar).join("")}]`, "gu");
+    var tagRe = new RegExp(lang.tag, "gu");
+    var letterRe = new RegExp(`${norm.arabic_letter}|[a-z]`, "u");
+
+    function anyOf(chars, word) {
+      for (var c of word) {
+        if (chars.indexOf(c) >= 0) return true;
+      }
+      return false;
+    }
+
     function detectLanguage(raw) {
       var text = raw.normalize("NFKC").toLowerCase().replace(urlRe, " ");
+      if (text.indexOf("#") >= 0 || text.indexOf("@") >= 0) {
+        var untagged = text.replace(tagRe, " ");
+        if (letterRe.test(untagged)) text = untagged;
+      }
+      var typed = text.replace(keepRe, (c) => keepMap[c]).match(tokenRe) || [];
       var arabic = countMatches(arabicRe, text);
       var latin = countMatches(/[a-z]/g, text);
       if (!arabic && !latin) return "none";
-      var words = translate(text).match(tokenRe) || [];
       if (latin > arabic) {
         var en = 0,
           fin = 0;
-        words.forEach((w) => {
+        typed.forEach((w) => {
           // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, as in checks.py
           if (!/^[\x00-\x7f]+$/.test(w) || /^[0-9]+$/.test(w)) return;
           if (sets.en_words.has(w)) en += 2;
@@ -95,15 +126,30 @@
         });
         return fin > en ? "fin" : "en";
       }
-      var fa = count(lang.persian_letters, text);
+      var fa = lang.persian_letter_weight * count(lang.persian_letters, text);
       var ar = count(lang.arabic_marks, text);
-      words.forEach((w) => {
-        w = collapse(w);
-        if (sets.fa_words.has(w)) fa += 2;
-        else if (sets.ar_words.has(w)) ar += 2;
-        else if (w.startsWith("ال") && w.length > 3 && !sets.fa_al_words.has(w)) ar += 1;
+      var keyboard = 0;
+      typed.forEach((w) => {
+        var word = collapse(w.replace(toPersianRe, (c) => toPersian[c]));
+        var arabicTyped = anyOf(lang.arabic_keyboard, w);
+        if (arabicTyped) keyboard += 1;
+        else if (anyOf(lang.persian_keyboard, w)) keyboard -= 1;
+        if (sets.neutral_words.has(word)) return;
+        if (sets.fa_words.has(word)) fa += 2;
+        else if (sets.ar_words.has(word) || (arabicTyped && sets.ar_shared_words.has(word))) {
+          ar += 2;
+        } else if (
+          word.startsWith("ال") &&
+          word.length > 3 &&
+          !sets.fa_al_words.has(word) &&
+          !sets.ar_shared_words.has(word)
+        ) {
+          ar += 1;
+        }
       });
-      return ar > fa ? "ar" : "fa";
+      ar += lang.keyboard_weight * keyboard;
+      if (ar !== fa) return ar > fa ? "ar" : "fa";
+      return keyboard > 0 ? "ar" : "fa";
     }
 
     function lexicon(rule) {
@@ -154,6 +200,8 @@
       lexicon: lexicon,
       language: (rule) => (text) => {
         var found = detectLanguage(text);
+        // no words (emoji, punctuation): held for an editor, not refused here
+        if (found === "none") return null;
         return rule.accept.indexOf(found) < 0 ? found : null;
       },
     };
