@@ -16,7 +16,7 @@ from chapar.build.errors import BuildError
 from chapar.comments import render, sitepass, store
 from chapar.moderation import checks, language
 from chapar.moderation import words as folding
-from chapar.moderation.lexicon import MAX_JOIN
+from chapar.moderation.lexicon import _ENDINGS, MAX_JOIN, lexicon_form, word_forms
 from chapar.persian.dates import parse_date
 from conftest import ROOT, build_site, make_site, news_item
 from test_builds import differences
@@ -520,19 +520,31 @@ def reference_language(text):
 
 
 def reference_find(lexicon, words):
-    """Lexicon.find as first written: every word a possible start."""
+    """Lexicon.find written plainly: every run of words from every start,
+    every reading of each (no memo, no early stop at a non-prefix).
+    """
+    words = [lexicon_form(w) for w in words]
     for i in range(len(words)):
-        joined = words[i]
-        if joined in lexicon.whole:
-            return joined
-        for j in range(i + 1, min(len(words), i + MAX_JOIN)):
-            if joined not in lexicon.prefixes:
-                break
-            nxt = words[j]
-            joined += nxt[1:] if joined[-1] == nxt[0] else nxt
-            if joined in lexicon.whole:
-                return joined
-    compact = folding._REPEATS.sub(r"\1", "".join(words))
+        forms = [] if words[i] in lexicon.allowed else word_forms(words[i])
+        hit = next((f for f in forms if f in lexicon.whole), None)
+        if hit:
+            return hit
+        for head in (f for f in forms if f in lexicon.prefixes):
+            joined, spaced = head, len(words[i]) == 1
+            for j in range(i + 1, min(len(words), i + MAX_JOIN)):
+                nxt = words[j]
+                if nxt in _ENDINGS:
+                    continue
+                joined += nxt[1:] if joined[-1] == nxt[0] else nxt
+                readings = [] if joined in lexicon.allowed else word_forms(joined)
+                hit = next((f for f in readings if f in lexicon.whole), None)
+                if hit and (spaced or hit in lexicon.phrases):
+                    return hit
+                spaced = spaced and len(nxt) == 1
+                if joined not in lexicon.prefixes:
+                    break
+    runs = re.sub(r"(?<=\b\w) (?=\w\b)", "", " ".join(words))  # letters spaced out, joined
+    compact = " ".join(folding._REPEATS.sub(r"\1", w) for w in runs.split(" "))
     return next((t for t in lexicon.anywhere if t in compact), None)
 
 

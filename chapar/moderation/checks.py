@@ -119,33 +119,64 @@ def _check_length(rule, p, article):
 
 
 def _check_lexicon(rule, p, article):
-    term = rule.lexicon.find(p.words)
-    return f"contains the listed term «{term}»" if term else None
+    term = rule.lexicon.find(p.raw)
+    if term:
+        return f"contains the listed term «{term}»"
+    if rule.hold_lexicon is not None:
+        term, start, end = rule.hold_lexicon.locate(p.raw)
+        if term and lexicon.aimed(p.raw, start, end, term):
+            return Hold(f"«{term}» said of someone: an accusation or insult for an editor to judge")
+    return None
 
 
-def _load_lexicon(rule, folder, problem):
-    whole, anywhere = [], []
-    for name in rule.params["lists"]:
+def _read_lexicon(rule, folder, problem, lists, files, mild):
+    whole, anywhere, allowed = [], [], []
+    for name in lists:
         if name not in BUNDLED_LISTS:
             problem(f"unknown word list {name!r}; use: " + ", ".join(BUNDLED_LISTS))
             continue
-        w, a = bundled_terms(name)
+        w, a = bundled_terms(name, mild=mild)
         whole += w
         anywhere += a
-    for name in rule.params["words"]:
+    for name in files:
         try:
-            w, a = read_terms(folder / name)
+            w, a = read_terms(folder / name, allowed)
         except (OSError, UnicodeDecodeError) as exc:
             problem(f"cannot read word file {name!r}: {exc}")
             continue
         whole += w
         anywhere += a
-    rule.lexicon = Lexicon.build(whole, anywhere)
+    return whole, anywhere, allowed
+
+
+def _load_lexicon(rule, folder, problem):
+    params = rule.params
+    whole, anywhere, allowed = _read_lexicon(
+        rule, folder, problem, params["lists"], params["words"], mild=False
+    )
+    rule.lexicon = Lexicon.build(whole, anywhere, allowed)
+    if params["hold_words"] or params["hold_mild"]:
+        hold_whole, hold_anywhere, hold_allowed = _read_lexicon(
+            rule,
+            folder,
+            problem,
+            params["lists"] if params["hold_mild"] else [],
+            params["hold_words"],
+            mild=True,
+        )
+        rule.hold_lexicon = Lexicon.build(hold_whole, hold_anywhere, allowed + hold_allowed)
 
 
 def _export_lexicon(rule):
     # terms already folded: the raw word lists are not republished
-    return {"whole": list(rule.lexicon.terms), "anywhere": list(rule.lexicon.anywhere)}
+    # (the hold tier only holds: the browser sends such comments, so it is not exported)
+    lex = rule.lexicon
+    return {
+        "whole": list(lex.terms),
+        "anywhere": list(lex.anywhere),
+        "allowed": sorted(lex.allowed),
+        "phrases": sorted(lex.phrases),
+    }
 
 
 def _check_language(rule, p, article):
@@ -204,7 +235,7 @@ REGISTRY = (
     Check(
         "lexicon",
         _check_lexicon,
-        {"lists": ["persian", "finglish"], "words": []},
+        {"lists": ["persian", "finglish"], "words": [], "hold_words": [], "hold_mild": False},
         load=_load_lexicon,
         browser="lexicon",
         export=_export_lexicon,

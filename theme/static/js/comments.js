@@ -152,34 +152,108 @@
       return keyboard > 0 ? "ar" : "fa";
     }
 
-    function lexicon(rule) {
-      var whole = new Set();
-      var maxlen = 0;
-      rule.whole.forEach((term) => {
-        // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, as in checks.py
-        var suffixes = /^[\x00-\x7f]*$/.test(term)
-          ? data.lexicon.latin_suffixes
-          : data.lexicon.persian_suffixes;
-        [term].concat(suffixes.map((s) => collapse(term + s))).forEach((t) => {
-          whole.add(t);
-          maxlen = Math.max(maxlen, t.length);
+    /* The lexicon: a port of chapar/moderation/lexicon.py's Lexicon.find. */
+    var lex = data.lexicon;
+    var LONG_RUNS = /(.)\1{2,}/gu;
+    var endings = new Set(lex.persian_suffixes.filter((s) => s.length > 1));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, as in checks.py
+    var ASCII = /^[\x00-\x7f]*$/;
+
+    function lexiconForm(word) {
+      return ASCII.test(word) ? collapse(word) : word.replace(LONG_RUNS, "$1");
+    }
+    function strip(word, suffixes, inner, depth, out) {
+      out.push(word);
+      if (depth) {
+        suffixes.forEach((s) => {
+          if (word.endsWith(s) && word.length - s.length >= lex.stem_min) {
+            strip(word.slice(0, -s.length), inner, inner, depth - 1, out);
+          }
         });
+      }
+      return out;
+    }
+    function wordForms(word) {
+      if (ASCII.test(word)) {
+        return unique(strip(word, lex.latin_suffixes, lex.latin_inner_suffixes, lex.max_stack, []));
+      }
+      var forms = strip(word, lex.persian_suffixes, lex.inner_suffixes, lex.max_stack, []);
+      for (var k = 0; k < lex.verb_prefixes.length; k++) {
+        var prefix = lex.verb_prefixes[k];
+        if (word.startsWith(prefix) && word.length - prefix.length > lex.stem_min) {
+          strip(
+            word.slice(prefix.length),
+            lex.persian_suffixes,
+            lex.inner_suffixes,
+            lex.max_stack,
+            forms,
+          );
+          break;
+        }
+      }
+      return unique(forms);
+    }
+    function unique(list) {
+      return list.filter((x, i) => list.indexOf(x) === i);
+    }
+    function spacedRuns(words) {
+      var out = [];
+      var run = "";
+      words.forEach((w) => {
+        if (Array.from(w).length === 1) {
+          run += w;
+          return;
+        }
+        if (run) out.push(run);
+        run = "";
+        out.push(w);
       });
-      var maxJoin = data.lexicon.max_join;
-      return function find(_text, words) {
+      if (run) out.push(run);
+      return out.map(collapse).join(" ");
+    }
+
+    function lexicon(rule) {
+      var whole = new Set(rule.whole);
+      var allowed = new Set(rule.allowed);
+      var phrases = new Set(rule.phrases);
+      var prefixes = new Set();
+      rule.whole.forEach((t) => {
+        for (var k = 1; k < t.length; k++) prefixes.add(t.slice(0, k));
+      });
+      var maxJoin = lex.max_join;
+      function firstTerm(forms) {
+        for (var k = 0; k < forms.length; k++) {
+          if (whole.has(forms[k])) return forms[k];
+        }
+        return null;
+      }
+      return function find(text) {
+        // the words as typed, letters folded but not collapsed (Prepared.raw)
+        var words = (translate(text.normalize("NFKC").toLowerCase()).match(tokenRe) || []).map(
+          lexiconForm,
+        );
         var n = words.length;
         for (var i = 0; i < n; i++) {
-          var joined = words[i];
-          if (whole.has(joined)) return joined;
-          for (var j = i + 1; j < Math.min(n, i + maxJoin); j++) {
-            var next = words[j];
-            joined += joined[joined.length - 1] === next[0] ? next.slice(1) : next;
-            if (joined.length > maxlen) break;
-            if (whole.has(joined)) return joined;
+          var forms = allowed.has(words[i]) ? [] : wordForms(words[i]);
+          var term = firstTerm(forms);
+          if (term) return term;
+          var starts = forms.filter((f) => prefixes.has(f));
+          for (var s = 0; s < starts.length; s++) {
+            var joined = starts[s];
+            var spaced = Array.from(words[i]).length === 1;
+            for (var j = i + 1; j < Math.min(n, i + maxJoin); j++) {
+              var next = words[j];
+              if (endings.has(next)) continue; // an ending after a ZWNJ
+              joined += joined[joined.length - 1] === next[0] ? next.slice(1) : next;
+              term = allowed.has(joined) ? null : firstTerm(wordForms(joined));
+              if (term && (spaced || phrases.has(term))) return term;
+              spaced = spaced && Array.from(next).length === 1;
+              if (!prefixes.has(joined)) break;
+            }
           }
         }
         if (rule.anywhere.length) {
-          var compact = collapse(words.join(""));
+          var compact = spacedRuns(words);
           for (var k = 0; k < rule.anywhere.length; k++) {
             if (compact.indexOf(rule.anywhere[k]) >= 0) return rule.anywhere[k];
           }
