@@ -529,7 +529,8 @@ def reference_find(lexicon, words):
         hit = next((f for f in forms if f in lexicon.whole), None)
         if hit:
             return hit
-        for head in (f for f in forms if f in lexicon.prefixes):
+        heads = lexicon.prefixes if len(words[i]) == 1 else lexicon.phrase_heads
+        for head in (f for f in forms if f in lexicon.prefixes and f in heads):
             joined, spaced = head, len(words[i]) == 1
             for j in range(i + 1, min(len(words), i + MAX_JOIN)):
                 nxt = words[j]

@@ -620,12 +620,13 @@ def _language(p):
     ar = sum(map(text.count, ARABIC_MARKS))
     keyboard = 0  # words typed with Arabic ي ى ك less those with Persian ی ک
     for raw in typed:
-        word = _collapse(raw.translate(_TO_PERSIAN))
-        arabic_typed = not _ARABIC_TYPED.isdisjoint(raw)
+        persian = raw.translate(_TO_PERSIAN)
+        arabic_typed = persian != raw
         if arabic_typed:
             keyboard += 1
-        elif not _PERSIAN_TYPED.isdisjoint(raw):
+        elif "ی" in raw or "ک" in raw:  # PERSIAN_KEYBOARD
             keyboard -= 1
+        word = _collapse(persian)
         if word in _NEUTRAL:
             continue
         if word in _FA:
@@ -655,8 +656,6 @@ PERSIAN_KEYBOARD = "یک"
 _FOLD_KEEPING_ARABIC = {k: v for k, v in FOLD.items() if k not in ARABIC_KEYBOARD}
 _KEEP_ARABIC_CHANGES = re.compile("[" + re.escape("".join(_FOLD_KEEPING_ARABIC)) + "]")
 _TO_PERSIAN = str.maketrans({k: FOLD[k] for k in ARABIC_KEYBOARD})
-_ARABIC_TYPED = frozenset(ARABIC_KEYBOARD)
-_PERSIAN_TYPED = frozenset(PERSIAN_KEYBOARD)
 # Hashtags and mentions: a Latin tag does not make Persian English.
 TAG_PATTERN = r"[#@][a-z0-9_]+"
 _TAG = re.compile(TAG_PATTERN)

@@ -2,11 +2,12 @@
 matched in comparison form.
 """
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from chapar.moderation.words import _REPEATS, _TOKEN, _first, _fold_chars, _nfkc
+from chapar.moderation.words import _REPEATS, _TOKEN, _collapse, _first, _fold_chars, _nfkc
 
 BUNDLED_LISTS = ("persian", "finglish")  # persian-text-guard's lists (chapar/guard_compat.py)
 
@@ -61,6 +62,7 @@ _LONG_RUNS = re.compile(r"(.)\1{2,}")
 _CACHE_MAX = 1 << 16
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def lexicon_form(word):
     """A word as the lexicon compares it (see ``_LONG_RUNS``)."""
     if word.isascii():
@@ -86,16 +88,17 @@ def _strip(word, suffixes, inner, depth):
     return out
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def word_forms(word):
     """Every reading of one word: itself, its stems, and without a verb prefix."""
     if word.isascii():
-        return _strip(word, LATIN_SUFFIXES, LATIN_INNER_SUFFIXES, MAX_STACK)
+        return tuple(dict.fromkeys(_strip(word, LATIN_SUFFIXES, LATIN_INNER_SUFFIXES, MAX_STACK)))
     forms = _strip(word, PERSIAN_SUFFIXES, INNER_SUFFIXES, MAX_STACK)
     for prefix in VERB_PREFIXES:
         if word.startswith(prefix) and len(word) - len(prefix) > STEM_MIN:
             forms += _strip(word[len(prefix) :], PERSIAN_SUFFIXES, INNER_SUFFIXES, MAX_STACK)
             break
-    return list(dict.fromkeys(forms))
+    return tuple(dict.fromkeys(forms))
 
 
 @dataclass
@@ -113,6 +116,7 @@ class Lexicon:
     prefixes: frozenset = frozenset()
     allowed: frozenset = frozenset()
     phrases: frozenset = frozenset()  # terms listed as two words or more: read across a space
+    phrase_heads: frozenset = frozenset()
 
     @classmethod
     def build(cls, whole_terms, anywhere_terms, allowed_terms=()):
@@ -126,21 +130,32 @@ class Lexicon:
         )
         # proper prefixes: a joined run that starts no term ends the search there
         lexicon.prefixes = frozenset(t[:k] for t in base for k in range(1, len(t)))
-        lexicon._memo = {}
+        # what a run read across a space can start with: a phrase's beginning
+        # (any word), or any term's (a letter spelled out alone)
+        lexicon.phrase_heads = frozenset(t[:k] for t in phrases for k in range(1, len(t) + 1))
+        lexicon._memo = {}  # word as given -> (term, starts) when it has either
+        lexicon._plain = set()  # words as given that are no term and start none
         return lexicon
 
     def _word(self, word):
         """``(term the word is, forms that start a longer term)``, memoised."""
-        memo = self._memo
-        found = memo.get(word)
+        found = self._memo.get(word)
         if found is None:
-            forms = () if word in self.allowed else word_forms(word)
+            form = lexicon_form(word)
+            forms = () if form in self.allowed else word_forms(form)
             term = next((f for f in forms if f in self.whole), None)
-            starts = tuple(f for f in forms if f in self.prefixes)
+            heads = self.prefixes if len(form) == 1 else self.phrase_heads
+            starts = tuple(f for f in forms if f in heads and f in self.prefixes)
             found = (term, starts)
-            if len(memo) > _CACHE_MAX:
-                memo.clear()
-            memo[word] = found
+            memo = self._memo if term or starts else None
+            if memo is not None:
+                if len(memo) > _CACHE_MAX:
+                    memo.clear()
+                memo[word] = found
+            else:
+                if len(self._plain) > _CACHE_MAX:
+                    self._plain.clear()
+                self._plain.add(word)
         return found
 
     def _joined(self, joined):
@@ -156,20 +171,37 @@ class Lexicon:
         """``(term, first word, last word)`` of the first term found in
         ``words``, or ``(None, -1, -1)``; the words are in lexicon form.
         """
-        words = [lexicon_form(w) for w in words]
-        n = len(words)
+        # most words are known to be neither a term nor the start of one:
+        # only the others are looked at (a set difference, in C)
+        memo = self._memo
+        for word in set(words).difference(self._plain):  # iterates the words, not the set
+            if word not in memo:
+                self._word(word)
+        if memo.keys().isdisjoint(words):
+            return self._anywhere(words)
+        raw = words
+        n = len(raw)
         prefixes = self.prefixes
-        for i in range(n):
-            term, starts = self._word(words[i])
+        at = []
+        for word in memo.keys() & set(raw):
+            i = -1
+            try:
+                while True:
+                    i = raw.index(word, i + 1)
+                    at.append(i)
+            except ValueError:
+                pass
+        for i in sorted(at):
+            term, starts = memo[raw[i]]
             if term:
                 return term, i, i
             # across a space only where the list says so (a phrase such as
             # «کلاه بردار», with an ending on any word), or letters spaced
             # out one by one («ک ی ر»)
             for head in starts:
-                joined, spaced = head, len(words[i]) == 1
+                joined, spaced = head, len(lexicon_form(raw[i])) == 1
                 for j in range(i + 1, min(n, i + MAX_JOIN)):
-                    nxt = words[j]
+                    nxt = lexicon_form(raw[j])
                     if nxt in _ENDINGS:  # «دهن‌تون سرویس»: an ending after a ZWNJ
                         continue
                     joined += nxt[1:] if joined[-1] == nxt[0] else nxt
@@ -179,6 +211,9 @@ class Lexicon:
                     spaced = spaced and len(nxt) == 1
                     if joined not in prefixes:
                         break
+        return self._anywhere(raw)
+
+    def _anywhere(self, words):
         if self.anywhere:
             # inside one word, or across letters spaced out one by one
             # («ک س ک ش»), never across a gap between two words
@@ -327,6 +362,8 @@ def aimed(words, start, end, term):
 
 
 def _spaced_runs(words):
+    if min(map(len, words), default=2) > 1:
+        return " ".join(map(_collapse, words))
     out, run = [], []
     for w in words:
         if len(w) == 1:
@@ -338,7 +375,7 @@ def _spaced_runs(words):
         out.append(w)
     if run:
         out.append("".join(run))
-    return " ".join(_REPEATS.sub(_first, w) for w in out)
+    return " ".join(map(_collapse, out))
 
 
 def _words(term):

@@ -220,6 +220,11 @@
       rule.whole.forEach((t) => {
         for (var k = 1; k < t.length; k++) prefixes.add(t.slice(0, k));
       });
+      // a run read across a space starts a phrase, or is a letter spelled out alone
+      var phraseHeads = new Set();
+      rule.phrases.forEach((t) => {
+        for (var k = 1; k <= t.length; k++) phraseHeads.add(t.slice(0, k));
+      });
       var maxJoin = lex.max_join;
       function firstTerm(forms) {
         for (var k = 0; k < forms.length; k++) {
@@ -237,7 +242,8 @@
           var forms = allowed.has(words[i]) ? [] : wordForms(words[i]);
           var term = firstTerm(forms);
           if (term) return term;
-          var starts = forms.filter((f) => prefixes.has(f));
+          var heads = Array.from(words[i]).length === 1 ? prefixes : phraseHeads;
+          var starts = forms.filter((f) => heads.has(f) && prefixes.has(f));
           for (var s = 0; s < starts.length; s++) {
             var joined = starts[s];
             var spaced = Array.from(words[i]).length === 1;
