@@ -286,6 +286,7 @@ COPULAS = frozenset(
 PREDICATE_ENDINGS = frozenset(["ه", "ید", "ند", "ن", "یه", "یی", "ای", "ست"])
 SECOND_PERSON = frozenset(
     [
+        "تو",
         "شما",
         "خودت",
         "خودتی",
