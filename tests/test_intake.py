@@ -128,6 +128,8 @@ def test_held_comment_is_written_and_said_to_wait_for_review(service):
     [
         (INSULT, "no-insults", NO_INSULTS),
         (FINGLISH, "persian-only", PERSIAN_ONLY),
+        # Arabic ي read as typed: the file's display normalisation would make it «یا ریت»
+        ("يا ريت", "persian-only", PERSIAN_ONLY),
         ("x" * 3001, "length", "نظر شما بیش از اندازه طولانی است (حداکثر 3000 نویسه)."),
     ],
 )
