@@ -352,10 +352,11 @@ def evaluate(folder, rules_path=None, show_errors=0, baseline=True):
         "detection_changed": sum(i["language"] != i["language_raw"] for i in items),
         "text_changed": sum(i["body"] != i["raw"] for i in items),
         "text_changed_by_label": dict(Counter(i["label"] for i in items if i["body"] != i["raw"])),
-        # raw text holding Arabic-only yeh/kaf, which the normalisation (and the
-        # engine's own folding) turn into Persian letters, and how those are detected
+        # raw text holding Arabic-only yeh/kaf, which the display normalisation
+        # turns into Persian letters, and how the build (reading the raw text)
+        # detects those
         "arabic_yeh_kaf": {
-            t: {"items": len(group), "detected": dict(Counter(i["language"] for i in group))}
+            t: {"items": len(group), "detected": dict(Counter(i["language_raw"] for i in group))}
             for t in ("fa", "fin", "ar", "en")
             for group in [
                 [
@@ -494,7 +495,7 @@ def print_report(out):
         "items whose check result changes: "
         + ", ".join(f"{k} {v}" for k, v in lang["check_changed"].items())
     )
-    print("raw texts with Arabic ي/ى/ك, by true language: detected as")
+    print("raw texts with Arabic ي/ى/ك, by true language: detected (raw) as")
     for t, g in lang["arabic_yeh_kaf"].items():
         print(
             f"    {t:<4} {g['items']:>5} items: "
