@@ -309,11 +309,18 @@ def evaluate(folder, rules_path=None, show_errors=0, baseline=True):
 
     for rule in checks:
         target, scored = TARGETS.get(rule.check, DEFAULT_TARGET)
-        flags = [i["checks"][rule.id] is not None for i in items]
+        # what the build checks: the body as typed (CommentFile.typed_body)
+        flags = [i["checks_raw"][rule.id] is not None for i in items]
         if not any(flags) and rule.check not in TARGETS:
             out["checks"][f"{rule.id} [{rule.check}]"] = {"never_fires": True}
             continue
-        add(f"{rule.id} [{rule.check}]", flags, target, scored, lambda i, r=rule.id: i["checks"][r])
+        add(
+            f"{rule.id} [{rule.check}]",
+            flags,
+            target,
+            scored,
+            lambda i, r=rule.id: i["checks_raw"][r],
+        )
     # the library's matcher costs most of the run: --no-baseline leaves it out
     baselines = guard_baselines(rules, [i["raw"] for i in items]) if baseline else {}
     for name, flags in baselines.items():
@@ -339,16 +346,17 @@ def evaluate(folder, rules_path=None, show_errors=0, baseline=True):
     truth = [TRUE_LANGUAGE.get(lab, lab) for lab in labels]
     language_rules = [r for r in checks if r.check == "language"]
     out["language"] = {
-        "build_uses": "normalised (store.parse_comment normalises the body before moderation)",
+        "build_uses": "raw (store.parse_comment keeps the body as typed, typed_body, for moderation)",
         "confusion_raw": confusion(truth, [i["language_raw"] for i in items]),
         "confusion_normalised": confusion(truth, [i["language"] for i in items]),
         "detection_changed": sum(i["language"] != i["language_raw"] for i in items),
         "text_changed": sum(i["body"] != i["raw"] for i in items),
         "text_changed_by_label": dict(Counter(i["label"] for i in items if i["body"] != i["raw"])),
-        # raw text holding Arabic-only yeh/kaf, which the normalisation (and the
-        # engine's own folding) turn into Persian letters, and how those are detected
+        # raw text holding Arabic-only yeh/kaf, which the display normalisation
+        # turns into Persian letters, and how the build (reading the raw text)
+        # detects those
         "arabic_yeh_kaf": {
-            t: {"items": len(group), "detected": dict(Counter(i["language"] for i in group))}
+            t: {"items": len(group), "detected": dict(Counter(i["language_raw"] for i in group))}
             for t in ("fa", "fin", "ar", "en")
             for group in [
                 [
@@ -487,7 +495,7 @@ def print_report(out):
         "items whose check result changes: "
         + ", ".join(f"{k} {v}" for k, v in lang["check_changed"].items())
     )
-    print("raw texts with Arabic ي/ى/ك, by true language: detected as")
+    print("raw texts with Arabic ي/ى/ك, by true language: detected (raw) as")
     for t, g in lang["arabic_yeh_kaf"].items():
         print(
             f"    {t:<4} {g['items']:>5} items: "

@@ -26,7 +26,7 @@ ARTICLE = news_item(
 HELD_TEXT = "قیمت گوجه و پیاز در میدان تره‌بار تهران این هفته دو برابر شده و فروشندگان ناراضی هستند."
 FINGLISH_TEXT = "dolat electronic kheili khoobe, merci az khabar"
 ARABIC_TEXT = "شكرا جزيلا على هذا الخبر المهم عن الحكومة الإلكترونية"
-INSULT_TEXT = "این استاندار یک كلاهبـــردار است و دولت الکترونیک را بهانه کرده"
+INSULT_TEXT = "این استاندار یک احمـــق بیشعور است و دولت الکترونیک را بهانه کرده"
 EMAIL = "secret.reader@example.org"
 
 
@@ -207,7 +207,7 @@ def test_the_search_index_does_not_hold_unpublished_words(built):
         raw = fragment.read_bytes()
         with contextlib.suppress(OSError):
             raw = gzip.decompress(raw[raw.index(b"\x1f\x8b") :]) if b"\x1f\x8b" in raw else raw
-        for secret in (EMAIL, "تره‌بار", "jazilan", "كلاهبـــردار", "شكرا"):
+        for secret in (EMAIL, "تره‌بار", "jazilan", "احمـــق", "شكرا"):
             assert secret.encode("utf-8") not in raw, fragment
 
 

@@ -16,7 +16,7 @@ from chapar.build.errors import BuildError
 from chapar.comments import render, sitepass, store
 from chapar.moderation import checks, language
 from chapar.moderation import words as folding
-from chapar.moderation.lexicon import MAX_JOIN
+from chapar.moderation.lexicon import _ENDINGS, MAX_JOIN, lexicon_form, word_forms
 from chapar.persian.dates import parse_date
 from conftest import ROOT, build_site, make_site, news_item
 from test_builds import differences
@@ -476,45 +476,76 @@ def test_the_fast_path_matches_markdown_on_random_text():
 
 
 def reference_language(text):
-    """detect_language as first written: every count over the text itself."""
+    """detect_language written plainly: every count over the text itself."""
     text = folding._URL.sub(" ", folding._nfkc(text).lower())
+    untagged = re.sub(language.TAG_PATTERN, " ", text)
+    if language._LETTER.search(untagged):
+        text = untagged
     arabic = len(folding._ARABIC_LETTER.findall(text))
     latin = len(folding._LATIN_LETTER.findall(text))
     if not arabic and not latin:
         return "none"
-    folded = folding._fold_chars(text)
+    keep = {k: v for k, v in folding.FOLD.items() if k not in language.ARABIC_KEYBOARD}
+    typed = folding._TOKEN.findall("".join(keep.get(c, c) for c in text))
     if latin > arabic:
-        words = [w for w in folding._TOKEN.findall(folded) if w.isascii() and not w.isdigit()]
+        words = [w for w in typed if w.isascii() and not w.isdigit()]
         en = sum(2 for w in words if w in language._EN)
         fin = sum(2 for w in words if w in language._FIN)
         fin += sum(1 for w in words for d in language.FINGLISH_DIGRAPHS if d in w)
         return "fin" if fin > en else "en"
-    fa = sum(1 for c in text if c in language.PERSIAN_LETTERS)
+    fa = language.PERSIAN_LETTER_WEIGHT * sum(1 for c in text if c in language.PERSIAN_LETTERS)
     ar = sum(1 for c in text if c in language.ARABIC_MARKS)
-    for word in folding._TOKEN.findall(folding._REPEATS.sub(r"\1", folded)):
+    keyboard = 0
+    for raw in typed:
+        word = folding._REPEATS.sub(r"\1", "".join(folding.FOLD.get(c, c) for c in raw))
+        arabic_typed = any(c in language.ARABIC_KEYBOARD for c in raw)
+        keyboard += 1 if arabic_typed else -1 if any(c in "یک" for c in raw) else 0
+        if word in language._NEUTRAL:
+            continue
         if word in language._FA:
             fa += 2
-        elif word in language._AR:
+        elif word in language._AR or (arabic_typed and word in language._AR_SHARED):
             ar += 2
-        elif word.startswith("ال") and len(word) > 3 and word not in language._FA_AL:
+        elif (
+            word.startswith("ال")
+            and len(word) > 3
+            and word not in language._FA_AL
+            and word not in language._AR_SHARED
+        ):
             ar += 1
-    return "ar" if ar > fa else "fa"
+    ar += language.KEYBOARD_WEIGHT * keyboard
+    if ar != fa:
+        return "ar" if ar > fa else "fa"
+    return "ar" if keyboard > 0 else "fa"
 
 
 def reference_find(lexicon, words):
-    """Lexicon.find as first written: every word a possible start."""
+    """Lexicon.find written plainly: every run of words from every start,
+    every reading of each (no memo, no early stop at a non-prefix).
+    """
+    words = [lexicon_form(w) for w in words]
     for i in range(len(words)):
-        joined = words[i]
-        if joined in lexicon.whole:
-            return joined
-        for j in range(i + 1, min(len(words), i + MAX_JOIN)):
-            if joined not in lexicon.prefixes:
-                break
-            nxt = words[j]
-            joined += nxt[1:] if joined[-1] == nxt[0] else nxt
-            if joined in lexicon.whole:
-                return joined
-    compact = folding._REPEATS.sub(r"\1", "".join(words))
+        forms = [] if words[i] in lexicon.allowed else word_forms(words[i])
+        hit = next((f for f in forms if f in lexicon.whole), None)
+        if hit:
+            return hit
+        heads = lexicon.prefixes if len(words[i]) == 1 else lexicon.phrase_heads
+        for head in (f for f in forms if f in lexicon.prefixes and f in heads):
+            joined, spaced = head, len(words[i]) == 1
+            for j in range(i + 1, min(len(words), i + MAX_JOIN)):
+                nxt = words[j]
+                if nxt in _ENDINGS:
+                    continue
+                joined += nxt[1:] if joined[-1] == nxt[0] else nxt
+                readings = [] if joined in lexicon.allowed else word_forms(joined)
+                hit = next((f for f in readings if f in lexicon.whole), None)
+                if hit and (spaced or hit in lexicon.phrases):
+                    return hit
+                spaced = spaced and len(nxt) == 1
+                if joined not in lexicon.prefixes:
+                    break
+    runs = re.sub(r"(?<=\b\w) (?=\w\b)", "", " ".join(words))  # letters spaced out, joined
+    compact = " ".join(folding._REPEATS.sub(r"\1", w) for w in runs.split(" "))
     return next((t for t in lexicon.anywhere if t in compact), None)
 
 

@@ -29,7 +29,7 @@ from intake_support import (
 )
 
 RATE = 12
-INSULT = "این استاندار یک كلاهبـــردار است و دولت الکترونیک را بهانه کرده"
+INSULT = "این استاندار یک احمـــق بیشعور است و دولت الکترونیک را بهانه کرده"
 FINGLISH = "dolat electronic kheili khoobe, merci az khabar"
 OFF_TOPIC = "قیمت گوجه و پیاز در میدان تره‌بار تهران این هفته دو برابر شده و فروشندگان ناراضی شده‌اند"
 NO_INSULTS = "نظرات حاوی توهین و هرگونه نسبت ناروا به اشخاص حقیقی و حقوقی منتشر نمی‌شود."
@@ -128,6 +128,8 @@ def test_held_comment_is_written_and_said_to_wait_for_review(service):
     [
         (INSULT, "no-insults", NO_INSULTS),
         (FINGLISH, "persian-only", PERSIAN_ONLY),
+        # Arabic ي read as typed: the file's display normalisation would make it «یا ریت»
+        ("يا ريت", "persian-only", PERSIAN_ONLY),
         ("x" * 3001, "length", "نظر شما بیش از اندازه طولانی است (حداکثر 3000 نویسه)."),
     ],
 )

@@ -46,7 +46,11 @@ def rules_digest(rules):
     """The rules as loaded, word lists included, and the engine's code."""
     h = hashlib.sha256(_code(moderation, persian_text, persian_folding).encode())
     for r in rules.rules:
-        lexicon = (sorted(r.lexicon.whole), r.lexicon.anywhere) if r.lexicon else None
+        lexicon = (
+            [(sorted(x.whole), x.anywhere, sorted(x.allowed), sorted(x.phrases)) for x in lexicons]
+            if (lexicons := [x for x in (r.lexicon, r.hold_lexicon) if x is not None])
+            else None
+        )
         h.update(
             repr(
                 (r.id, r.check, r.action, sorted(r.params.items()), lexicon, sorted(r.stop_words))

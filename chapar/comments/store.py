@@ -50,7 +50,8 @@ class CommentFile:
     reply_to: str = ""
     status: str = ""
     email: str = ""
-    body: str = ""
+    body: str = ""  # for display: Arabic ي ى ك as Persian ی ک, kashida dropped
+    typed_body: str = ""  # the body as typed, when that differs: what moderation reads
     lines: dict = field(default_factory=dict)  # key (or "body": its first line) -> line number
 
     @property
@@ -161,6 +162,8 @@ def parse_comment(text, path, news_code):
     fields, lines, body, header_problems = parse_header(text)
     problems += [Problem(str(path), n, m) for n, m in header_problems]
     comment = CommentFile(str(path), news_code, lines=lines, body=normalize(body))
+    if comment.body != body:
+        comment.typed_body = body
 
     def problem(key, message):
         problems.append(Problem(str(path), lines.get(key, 1), message))

@@ -215,7 +215,10 @@ class Desk:
                 if comment.reply_to and not thread.published(comment.reply_to):
                     raise Refused(422, "bad_reply_to")
                 decision = moderation.moderate(
-                    self.rules, comment.body, article.words(self.rules), thread.earlier
+                    self.rules,
+                    comment.typed_body or comment.body,
+                    article.words(self.rules),
+                    thread.earlier,
                 )
                 if decision.status == "rejected":
                     rule = next(r for r in self.rules.rules if r.id == decision.rule)

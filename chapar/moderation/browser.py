@@ -2,17 +2,21 @@
 does so from (``comments/rules.json``).
 """
 
-from chapar.moderation.checks import BROWSER_CHECKS, BY_NAME, REGISTRY, check_text
+from chapar.moderation.checks import BROWSER_CHECKS, BY_NAME, REGISTRY, Hold, check_text
 from chapar.moderation.words import ARABIC_LETTER_PATTERN, TOKEN_PATTERN, URL_PATTERN, tokens
 
 
 def browser_check(rules, text):
-    """What comments.js answers before sending: the id of the first rule among
-    the browser checks that ``text`` fails, or ``None``.
+    """What comments.js answers before sending: the id of the first rule
+    among the browser checks that ``text`` fails, or ``None`` (a comment
+    that would only be held is sent).
     """
     words = tokens(text)
     for rule in rules.rules:
-        if rule.check in BROWSER_CHECKS and check_text(rule, text, words) is not None:
+        if rule.check not in BROWSER_CHECKS:
+            continue
+        reason = check_text(rule, text, words)
+        if reason is not None and not isinstance(reason, Hold):
             return rule.id
     return None
 

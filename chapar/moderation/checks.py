@@ -51,6 +51,15 @@ class Check:
     tables: Callable = None  # () -> the tables comments.js reads under the check's name
 
 
+class Hold(str):
+    """A reason that holds the comment for an editor even under a rejecting
+    rule: what a check returns when it is not sure enough to reject (a
+    comment of emoji alone, an accusation aimed at someone).
+    """
+
+    __slots__ = ()
+
+
 def article_words(text, rules):
     """The stems of an article's words, for ``relevance``."""
     stop = frozenset().union(*(r.stop_words for r in rules.of("relevance")))
@@ -110,40 +119,73 @@ def _check_length(rule, p, article):
 
 
 def _check_lexicon(rule, p, article):
-    term = rule.lexicon.find(p.words)
-    return f"contains the listed term «{term}»" if term else None
+    term = rule.lexicon.find(p.raw)
+    if term:
+        return f"contains the listed term «{term}»"
+    if rule.hold_lexicon is not None:
+        term, start, end = rule.hold_lexicon.locate(p.raw)
+        if term and lexicon.aimed(p.raw, start, end, term):
+            return Hold(f"«{term}» said of someone: an accusation or insult for an editor to judge")
+    return None
 
 
-def _load_lexicon(rule, folder, problem):
-    whole, anywhere = [], []
-    for name in rule.params["lists"]:
+def _read_lexicon(rule, folder, problem, lists, files, mild):
+    whole, anywhere, allowed = [], [], []
+    for name in lists:
         if name not in BUNDLED_LISTS:
             problem(f"unknown word list {name!r}; use: " + ", ".join(BUNDLED_LISTS))
             continue
-        w, a = bundled_terms(name)
+        w, a = bundled_terms(name, mild=mild)
         whole += w
         anywhere += a
-    for name in rule.params["words"]:
+    for name in files:
         try:
-            w, a = read_terms(folder / name)
+            w, a = read_terms(folder / name, allowed)
         except (OSError, UnicodeDecodeError) as exc:
             problem(f"cannot read word file {name!r}: {exc}")
             continue
         whole += w
         anywhere += a
-    rule.lexicon = Lexicon.build(whole, anywhere)
+    return whole, anywhere, allowed
+
+
+def _load_lexicon(rule, folder, problem):
+    params = rule.params
+    whole, anywhere, allowed = _read_lexicon(
+        rule, folder, problem, params["lists"], params["words"], mild=False
+    )
+    rule.lexicon = Lexicon.build(whole, anywhere, allowed)
+    if params["hold_words"] or params["hold_mild"]:
+        hold_whole, hold_anywhere, hold_allowed = _read_lexicon(
+            rule,
+            folder,
+            problem,
+            params["lists"] if params["hold_mild"] else [],
+            params["hold_words"],
+            mild=True,
+        )
+        rule.hold_lexicon = Lexicon.build(hold_whole, hold_anywhere, allowed + hold_allowed)
 
 
 def _export_lexicon(rule):
     # terms already folded: the raw word lists are not republished
-    return {"whole": list(rule.lexicon.terms), "anywhere": list(rule.lexicon.anywhere)}
+    # (the hold tier only holds: the browser sends such comments, so it is not exported)
+    lex = rule.lexicon
+    return {
+        "whole": list(lex.terms),
+        "anywhere": list(lex.anywhere),
+        "allowed": sorted(lex.allowed),
+        "phrases": sorted(lex.phrases),
+    }
 
 
 def _check_language(rule, p, article):
     found = _language(p)
-    if found not in rule.params["accept"]:
-        return f"written in {LANGUAGE_NAMES[found]}, not Persian"
-    return None
+    if found in rule.params["accept"]:
+        return None
+    if found == "none":  # emoji, digits or punctuation: an editor reads it
+        return Hold("no words to tell its language (emoji, digits or punctuation only)")
+    return f"written in {LANGUAGE_NAMES[found]}, not Persian"
 
 
 def _load_language(rule, folder, problem):
@@ -193,7 +235,7 @@ REGISTRY = (
     Check(
         "lexicon",
         _check_lexicon,
-        {"lists": ["persian", "finglish"], "words": []},
+        {"lists": ["persian", "finglish"], "words": [], "hold_words": [], "hold_mild": False},
         load=_load_lexicon,
         browser="lexicon",
         export=_export_lexicon,

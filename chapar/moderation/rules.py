@@ -23,6 +23,7 @@ class Rule:
     action: str = "reject"
     params: dict = field(default_factory=dict)
     lexicon: Lexicon = None
+    hold_lexicon: Lexicon = None  # the lexicon's hold tier: held when aimed at someone
     stop_words: frozenset = frozenset()
 
     @functools.cached_property

@@ -5,7 +5,7 @@ editor's Status and the replies below comments that are not published.
 import operator
 from typing import NamedTuple
 
-from chapar.moderation.checks import RUN, article_words
+from chapar.moderation.checks import RUN, Hold, article_words
 from chapar.moderation.words import prepare
 
 
@@ -48,7 +48,7 @@ def _moderate(rules, p, article, earlier, line=None):
             reason = RUN[rule.check](rule, p, article)
             if reason is None:
                 continue
-        if rule.action == "reject":
+        if rule.action == "reject" and not isinstance(reason, Hold):
             return Decision("rejected", rule.id, reason)
         held = held or Decision("held", rule.id, reason)
     return held or PUBLISHED
@@ -80,7 +80,9 @@ def moderate_article(rules, comments, article_text="", limit=None):
                 f"{limit} (COMMENTS['max_characters']) that no Status overrides",
             )
             continue
-        p = prepare(comment.body)
+        # the body as typed: the language check reads Arabic ي ى ك that the
+        # display normalisation of ``body`` turns Persian
+        p = prepare(getattr(comment, "typed_body", "") or comment.body)
         line = " ".join(p.words)
         if comment.status in EDITOR:
             decision = Decision(EDITOR[comment.status], "editor", f"Status: {comment.status}")

@@ -51,7 +51,15 @@
     var arabicRe = new RegExp(norm.arabic_letter, "gu");
     var urlRe = new RegExp(norm.url, "giu");
     var sets = {};
-    ["fa_words", "ar_words", "fa_al_words", "en_words", "finglish_words"].forEach((k) => {
+    [
+      "fa_words",
+      "ar_words",
+      "ar_shared_words",
+      "neutral_words",
+      "fa_al_words",
+      "en_words",
+      "finglish_words",
+    ].forEach((k) => {
       sets[k] = new Set(lang[k]);
     });
 
@@ -75,16 +83,39 @@
       return n;
     }
 
+    // folded but for the letters that tell an Arabic keyboard (ي ى ك ة)
+    var keepMap = {};
+    var toPersian = {};
+    Object.keys(foldMap).forEach((c) => {
+      if (lang.arabic_keyboard.indexOf(c) < 0) keepMap[c] = foldMap[c];
+      else toPersian[c] = foldMap[c];
+    });
+    var keepRe = new RegExp(`[${Object.keys(keepMap).map(escapeChar).join("")}]`, "gu");
+    var toPersianRe = new RegExp(`[${Object.keys(toPersian).map(escapeChar).join("")}]`, "gu");
+    var tagRe = new RegExp(lang.tag, "gu");
+    var letterRe = new RegExp(`${norm.arabic_letter}|[a-z]`, "u");
+
+    function anyOf(chars, word) {
+      for (var c of word) {
+        if (chars.indexOf(c) >= 0) return true;
+      }
+      return false;
+    }
+
     function detectLanguage(raw) {
       var text = raw.normalize("NFKC").toLowerCase().replace(urlRe, " ");
+      if (text.indexOf("#") >= 0 || text.indexOf("@") >= 0) {
+        var untagged = text.replace(tagRe, " ");
+        if (letterRe.test(untagged)) text = untagged;
+      }
+      var typed = text.replace(keepRe, (c) => keepMap[c]).match(tokenRe) || [];
       var arabic = countMatches(arabicRe, text);
       var latin = countMatches(/[a-z]/g, text);
       if (!arabic && !latin) return "none";
-      var words = translate(text).match(tokenRe) || [];
       if (latin > arabic) {
         var en = 0,
           fin = 0;
-        words.forEach((w) => {
+        typed.forEach((w) => {
           // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, as in checks.py
           if (!/^[\x00-\x7f]+$/.test(w) || /^[0-9]+$/.test(w)) return;
           if (sets.en_words.has(w)) en += 2;
@@ -95,45 +126,140 @@
         });
         return fin > en ? "fin" : "en";
       }
-      var fa = count(lang.persian_letters, text);
+      var fa = lang.persian_letter_weight * count(lang.persian_letters, text);
       var ar = count(lang.arabic_marks, text);
-      words.forEach((w) => {
-        w = collapse(w);
-        if (sets.fa_words.has(w)) fa += 2;
-        else if (sets.ar_words.has(w)) ar += 2;
-        else if (w.startsWith("ال") && w.length > 3 && !sets.fa_al_words.has(w)) ar += 1;
+      var keyboard = 0;
+      typed.forEach((w) => {
+        var word = collapse(w.replace(toPersianRe, (c) => toPersian[c]));
+        var arabicTyped = anyOf(lang.arabic_keyboard, w);
+        if (arabicTyped) keyboard += 1;
+        else if (anyOf(lang.persian_keyboard, w)) keyboard -= 1;
+        if (sets.neutral_words.has(word)) return;
+        if (sets.fa_words.has(word)) fa += 2;
+        else if (sets.ar_words.has(word) || (arabicTyped && sets.ar_shared_words.has(word))) {
+          ar += 2;
+        } else if (
+          word.startsWith("ال") &&
+          word.length > 3 &&
+          !sets.fa_al_words.has(word) &&
+          !sets.ar_shared_words.has(word)
+        ) {
+          ar += 1;
+        }
       });
-      return ar > fa ? "ar" : "fa";
+      ar += lang.keyboard_weight * keyboard;
+      if (ar !== fa) return ar > fa ? "ar" : "fa";
+      return keyboard > 0 ? "ar" : "fa";
+    }
+
+    /* The lexicon: a port of chapar/moderation/lexicon.py's Lexicon.find. */
+    var lex = data.lexicon;
+    var LONG_RUNS = /(.)\1{2,}/gu;
+    var endings = new Set(lex.persian_suffixes.filter((s) => s.length > 1));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, as in checks.py
+    var ASCII = /^[\x00-\x7f]*$/;
+
+    function lexiconForm(word) {
+      return ASCII.test(word) ? collapse(word) : word.replace(LONG_RUNS, "$1");
+    }
+    function strip(word, suffixes, inner, depth, out) {
+      out.push(word);
+      if (depth) {
+        suffixes.forEach((s) => {
+          if (word.endsWith(s) && word.length - s.length >= lex.stem_min) {
+            strip(word.slice(0, -s.length), inner, inner, depth - 1, out);
+          }
+        });
+      }
+      return out;
+    }
+    function wordForms(word) {
+      if (ASCII.test(word)) {
+        return unique(strip(word, lex.latin_suffixes, lex.latin_inner_suffixes, lex.max_stack, []));
+      }
+      var forms = strip(word, lex.persian_suffixes, lex.inner_suffixes, lex.max_stack, []);
+      for (var k = 0; k < lex.verb_prefixes.length; k++) {
+        var prefix = lex.verb_prefixes[k];
+        if (word.startsWith(prefix) && word.length - prefix.length > lex.stem_min) {
+          strip(
+            word.slice(prefix.length),
+            lex.persian_suffixes,
+            lex.inner_suffixes,
+            lex.max_stack,
+            forms,
+          );
+          break;
+        }
+      }
+      return unique(forms);
+    }
+    function unique(list) {
+      return list.filter((x, i) => list.indexOf(x) === i);
+    }
+    function spacedRuns(words) {
+      var out = [];
+      var run = "";
+      words.forEach((w) => {
+        if (Array.from(w).length === 1) {
+          run += w;
+          return;
+        }
+        if (run) out.push(run);
+        run = "";
+        out.push(w);
+      });
+      if (run) out.push(run);
+      return out.map(collapse).join(" ");
     }
 
     function lexicon(rule) {
-      var whole = new Set();
-      var maxlen = 0;
-      rule.whole.forEach((term) => {
-        // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, as in checks.py
-        var suffixes = /^[\x00-\x7f]*$/.test(term)
-          ? data.lexicon.latin_suffixes
-          : data.lexicon.persian_suffixes;
-        [term].concat(suffixes.map((s) => collapse(term + s))).forEach((t) => {
-          whole.add(t);
-          maxlen = Math.max(maxlen, t.length);
-        });
+      var whole = new Set(rule.whole);
+      var allowed = new Set(rule.allowed);
+      var phrases = new Set(rule.phrases);
+      var prefixes = new Set();
+      rule.whole.forEach((t) => {
+        for (var k = 1; k < t.length; k++) prefixes.add(t.slice(0, k));
       });
-      var maxJoin = data.lexicon.max_join;
-      return function find(_text, words) {
+      // a run read across a space starts a phrase, or is a letter spelled out alone
+      var phraseHeads = new Set();
+      rule.phrases.forEach((t) => {
+        for (var k = 1; k <= t.length; k++) phraseHeads.add(t.slice(0, k));
+      });
+      var maxJoin = lex.max_join;
+      function firstTerm(forms) {
+        for (var k = 0; k < forms.length; k++) {
+          if (whole.has(forms[k])) return forms[k];
+        }
+        return null;
+      }
+      return function find(text) {
+        // the words as typed, letters folded but not collapsed (Prepared.raw)
+        var words = (translate(text.normalize("NFKC").toLowerCase()).match(tokenRe) || []).map(
+          lexiconForm,
+        );
         var n = words.length;
         for (var i = 0; i < n; i++) {
-          var joined = words[i];
-          if (whole.has(joined)) return joined;
-          for (var j = i + 1; j < Math.min(n, i + maxJoin); j++) {
-            var next = words[j];
-            joined += joined[joined.length - 1] === next[0] ? next.slice(1) : next;
-            if (joined.length > maxlen) break;
-            if (whole.has(joined)) return joined;
+          var forms = allowed.has(words[i]) ? [] : wordForms(words[i]);
+          var term = firstTerm(forms);
+          if (term) return term;
+          var heads = Array.from(words[i]).length === 1 ? prefixes : phraseHeads;
+          var starts = forms.filter((f) => heads.has(f) && prefixes.has(f));
+          for (var s = 0; s < starts.length; s++) {
+            var joined = starts[s];
+            var spaced = Array.from(words[i]).length === 1;
+            for (var j = i + 1; j < Math.min(n, i + maxJoin); j++) {
+              var next = words[j];
+              if (endings.has(next)) continue; // an ending after a ZWNJ
+              joined += joined[joined.length - 1] === next[0] ? next.slice(1) : next;
+              term = allowed.has(joined) ? null : firstTerm(wordForms(joined));
+              if (term && (spaced || phrases.has(term))) return term;
+              spaced = spaced && Array.from(next).length === 1;
+              if (!prefixes.has(joined)) break;
+            }
           }
         }
         if (rule.anywhere.length) {
-          var compact = collapse(words.join(""));
+          var compact = spacedRuns(words);
           for (var k = 0; k < rule.anywhere.length; k++) {
             if (compact.indexOf(rule.anywhere[k]) >= 0) return rule.anywhere[k];
           }
@@ -154,6 +280,8 @@
       lexicon: lexicon,
       language: (rule) => (text) => {
         var found = detectLanguage(text);
+        // no words (emoji, punctuation): held for an editor, not refused here
+        if (found === "none") return null;
         return rule.accept.indexOf(found) < 0 ? found : null;
       },
     };
