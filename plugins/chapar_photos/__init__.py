@@ -1,0 +1,137 @@
+"""News photos (SPEC section 8, README.md "Photos"): wires chapar/photos to the build.
+
+After the articles are read, every published item's lead photo (``Image``)
+and body photos (``![what it shows](path "caption")``) are checked and
+processed (only those not already in ``cache/photos/``); a bad one is an
+error naming the file and line, which stops the build (chapar_safe_build).
+Each article gets ``photo`` (a :class:`chapar.photos.process.Photo` or
+None), also in its metadata so that the page cache re-renders every page
+showing a changed photo (its derivatives' names carry the original's digest).
+At the end the derivatives used are linked into ``output/images/``.
+"""
+
+import logging
+import os
+
+from pelican import signals
+
+from chapar.news.item import header_lines, read_source
+from chapar.photos.html import body_sources, rewrite_body
+from chapar.photos.process import DEFAULTS, PhotoError, PhotoStore, resolve
+from chapar.problems import Problem
+from chapar.settings import concern
+
+logger = logging.getLogger(__name__)
+
+_stores = {}  # id(settings) -> the build's PhotoStore
+
+
+def _settings(settings):
+    """The site's ``PHOTOS`` over :data:`DEFAULTS` (chapar.settings.concern)."""
+    return concern(settings, "PHOTOS", DEFAULTS)
+
+
+def store_for(settings):
+    return _stores.get(id(settings))
+
+
+def _line_of(path, key=None, needle=None):
+    try:
+        text = read_source(path)
+    except Exception:  # noqa: BLE001 (the reader reports an unreadable file itself)
+        return 1
+    if key is not None:
+        return header_lines(text).get(key, 1)
+    lines = text.splitlines()
+    start = max(header_lines(text).values(), default=0)  # the body: after the header
+    for form in (f"]({needle}", f'src="{needle}"', f"src='{needle}'", f"src={needle}", needle):
+        for number, line in enumerate(lines[start:], start + 1):
+            if form in line:
+                return number
+    return 1
+
+
+def attach(generator):
+    settings = generator.settings
+    options = _settings(settings)
+    images_root = os.path.join(settings["PATH"], options["source"])
+    cache_root = os.path.join(settings.get("CACHE_PATH") or "cache", "photos")
+    store = PhotoStore(images_root, cache_root, options)
+    _stores[id(settings)] = store
+    wanted = []  # (article, kind, value, rel)
+    for article in generator.articles:
+        meta = article.metadata
+        value = meta.get("image")
+        if value:
+            if not str(meta.get("imagealt", "")).strip():
+                _error(
+                    article,
+                    "imagealt" if "imagealt" in meta else "image",
+                    "Image needs ImageAlt: say what the photo shows, for readers who cannot see it",
+                )
+            try:
+                wanted.append((article, "lead", value, resolve(images_root, value)))
+            except PhotoError as exc:
+                _error(article, "image", f"Image: {exc}")
+        for src, alt in body_sources(article._content):
+            try:
+                rel = resolve(images_root, src)
+            except PhotoError as exc:
+                _error(article, None, f"photo in the text: {exc}", needle=src)
+                continue
+            if not alt.strip():
+                _error(
+                    article,
+                    None,
+                    f"photo {src!r} in the text needs a description: ![what it shows]({src})",
+                    needle=src,
+                )
+            wanted.append((article, "body", src, rel))
+    store.prepare(rel for *_, rel in wanted)
+    store.save_index()
+    body = {}
+    for article, kind, value, rel in wanted:
+        if rel in store.errors:
+            if kind == "lead":
+                _error(article, "image", f"Image: {store.errors[rel]}")
+            else:
+                _error(article, None, f"photo in the text: {store.errors[rel]}", needle=value)
+            continue
+        photo = store.photos[rel]
+        if kind == "lead":
+            article.photo = photo
+            article.metadata["photo"] = photo
+        else:
+            body.setdefault(id(article), (article, {}))[1][value] = photo
+    for article, photos in body.values():
+        article._content = rewrite_body(article._content, photos, settings.get("SITEURL", ""))
+        article.metadata["body_photos"] = tuple(sorted(p.key for p in photos.values()))
+    for article in generator.articles:
+        if not hasattr(article, "photo"):
+            article.photo = None
+    if store.processed:
+        logger.info(
+            "photos: %d processed, %d reused from cache",
+            store.processed,
+            len(store.photos) - store.processed,
+        )
+
+
+def _error(article, key, message, needle=None):
+    line = (
+        _line_of(article.source_path, key=key)
+        if key
+        else _line_of(article.source_path, needle=needle)
+    )
+    logger.error("%s", Problem(article.source_path, line, message))
+
+
+def publish(pelican):
+    store = _stores.pop(id(pelican.settings), None)
+    if store is not None:
+        store.publish(pelican.settings["OUTPUT_PATH"])
+
+
+def register():
+    signals.article_generator_finalized.connect(attach)
+    signals.finalized.connect(publish)
