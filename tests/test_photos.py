@@ -249,3 +249,30 @@ def test_sample_photo_is_small_and_credited():
     text = (root / "content/news/1397/4385870.md").read_text(encoding="utf-8")
     assert "Image: 1397/06/jashnvare-shahid-rajaei.jpg" in text
     assert "ImageCredit:" in text
+
+
+def test_a_changed_photo_re_renders_the_pages_that_show_it(site):
+    site_dir, out = site
+    before = (out / "news/11/index.html").read_text(encoding="utf-8")
+    old_key = re.search(r"/images/1397/lead-([0-9a-f]+)-720\.jpg", before)[1]
+    make_photo(site_dir / "content/images/1397/lead.jpg", size=(1800, 1000))
+    build_site(site_dir, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
+    for page in ("news/11/index.html", "index.html", "archive/1397/06/index.html"):
+        html = (out / page).read_text(encoding="utf-8")
+        assert old_key not in html, page
+        new_key = re.search(r"/images/1397/lead-([0-9a-f]+)-360\.jpg", html)[1]
+        assert (out / f"images/1397/lead-{new_key}-360.jpg").is_file()
+
+
+def test_feeds_enclose_the_lead_photo(site):
+    _site, out = site
+    rss = (out / "feeds/all.rss.xml").read_text(encoding="utf-8")
+    atom = (out / "feeds/all.atom.xml").read_text(encoding="utf-8")
+    enclosure = dict(re.findall(r'(\w+)="([^"]*)"', re.search(r"<enclosure [^>]*>", rss)[0]))
+    assert enclosure["type"] == "image/jpeg"
+    assert enclosure["url"].startswith("http://127.0.0.1:8000/images/1397/lead-")
+    assert enclosure["url"].endswith("-720.jpg")
+    path = out / enclosure["url"].split("8000/", 1)[1]
+    assert int(enclosure["length"]) == path.stat().st_size
+    assert 'rel="enclosure"' in atom
+    assert rss.count("<enclosure") == 1  # the item without a photo has none

@@ -18,7 +18,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 
 # Bumped when the derivatives change for the same settings.
-VERSION = "1"
+VERSION = "2"
 
 # The formats editors may give, as Pillow names them: (extension, MIME type).
 FORMATS = {
@@ -40,6 +40,7 @@ DEFAULTS = {
     "webp_quality": 78,
     "jpeg_quality": 80,
     "workers": 2,
+    "feed_width": 720,  # the feed items' enclosure
 }
 
 
@@ -53,6 +54,7 @@ class Variant:
     width: int
     height: int
     mime: str
+    size: int  # bytes
 
 
 @dataclasses.dataclass(frozen=True)
@@ -186,8 +188,15 @@ def derive(source, rel, key, folder, settings):
         if fmt == "PNG":
             options = {"optimize": True}
         img.save(tmp / name, fmt, **options)  # no exif= given: none is written
+        size = (tmp / name).stat().st_size
         outputs[bucket].append(
-            {"name": name, "width": img.width, "height": img.height, "mime": mime_type}
+            {
+                "name": name,
+                "width": img.width,
+                "height": img.height,
+                "mime": mime_type,
+                "size": size,
+            }
         )
 
     for width in widths_for(image.width, settings["widths"]):
@@ -231,6 +240,7 @@ class PhotoStore:
         self.tag = settings_tag(settings)
         self.processed = 0
         self.photos = {}  # rel -> Photo
+        self.by_url = {}  # an article's URL -> its lead Photo (for the feeds)
         self.errors = {}  # rel -> message
         self._index_path = self.cache_root / "index.json"
         try:
@@ -297,7 +307,7 @@ class PhotoStore:
 
         def variants(bucket):
             return tuple(
-                Variant(str(parent / v["name"]), v["width"], v["height"], v["mime"])
+                Variant(str(parent / v["name"]), v["width"], v["height"], v["mime"], v["size"])
                 for v in manifest[bucket]
             )
 

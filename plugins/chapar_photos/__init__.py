@@ -7,12 +7,16 @@ error naming the file and line, which stops the build (chapar_safe_build).
 Each article gets ``photo`` (a :class:`chapar.photos.process.Photo` or
 None), also in its metadata so that the page cache re-renders every page
 showing a changed photo (its derivatives' names carry the original's digest).
-At the end the derivatives used are linked into ``output/images/``.
+Feed items get the lead photo as an ``enclosure`` (RSS) or ``link rel="enclosure"``
+(Atom), at the width of ``PHOTOS["feed_width"]``.  At the end the derivatives
+used are linked into ``output/images/``.
 """
 
 import logging
 import os
+from urllib.parse import urlsplit
 
+from feedgenerator import Enclosure
 from pelican import signals
 
 from chapar.news.item import header_lines, read_source
@@ -58,6 +62,7 @@ def attach(generator):
     cache_root = os.path.join(settings.get("CACHE_PATH") or "cache", "photos")
     store = PhotoStore(images_root, cache_root, options)
     _stores[id(settings)] = store
+    _stores[id(generator.context)] = store  # what the feed signal is given
     wanted = []  # (article, kind, value, rel)
     for article in generator.articles:
         meta = article.metadata
@@ -101,6 +106,7 @@ def attach(generator):
         if kind == "lead":
             article.photo = photo
             article.metadata["photo"] = photo
+            store.by_url[str(article.url)] = photo
         else:
             body.setdefault(id(article), (article, {}))[1][value] = photo
     for article, photos in body.values():
@@ -126,12 +132,32 @@ def _error(article, key, message, needle=None):
     logger.error("%s", Problem(article.source_path, line, message))
 
 
+def enclose(context, feed):
+    """The lead photo of each feed item that has one, as its enclosure."""
+    store = _stores.get(id(context))
+    if store is None:
+        return
+    domain = (context.get("FEED_DOMAIN") or context.get("SITEURL") or "").rstrip("/")
+    width = _settings(context)["feed_width"]
+    for item in feed.items:
+        path = urlsplit(item["link"]).path.lstrip("/")
+        photo = store.by_url.get(path)
+        if photo is not None:
+            variant = photo.at_least(width)
+            item["enclosures"] = [
+                Enclosure(f"{domain}/{variant.url}", str(variant.size), variant.mime)
+            ]
+
+
 def publish(pelican):
     store = _stores.pop(id(pelican.settings), None)
+    for key in [k for k, v in _stores.items() if v is store]:
+        del _stores[key]
     if store is not None:
         store.publish(pelican.settings["OUTPUT_PATH"])
 
 
 def register():
     signals.article_generator_finalized.connect(attach)
+    signals.feed_generated.connect(enclose)
     signals.finalized.connect(publish)
