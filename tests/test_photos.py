@@ -276,3 +276,23 @@ def test_feeds_enclose_the_lead_photo(site):
     assert int(enclosure["length"]) == path.stat().st_size
     assert 'rel="enclosure"' in atom
     assert rss.count("<enclosure") == 1  # the item without a photo has none
+
+
+def test_sitemap_names_the_lead_photo(site):
+    _site, out = site
+    xml = (out / "sitemap.xml").read_text(encoding="utf-8")
+    import xml.etree.ElementTree as ET
+
+    root = ET.fromstring(xml)
+    ns = {
+        "s": "http://www.sitemaps.org/schemas/sitemap/0.9",
+        "image": "http://www.google.com/schemas/sitemap-image/1.1",
+    }
+    pages = {
+        u.find("s:loc", ns).text: u.find("image:image/image:loc", ns)
+        for u in root.findall("s:url", ns)
+    }
+    photo = pages["/news/11/"]
+    assert photo is not None
+    assert (out / photo.text.lstrip("/")).is_file()
+    assert pages["/news/12/"] is None

@@ -9,7 +9,8 @@ None), also in its metadata so that the page cache re-renders every page
 showing a changed photo (its derivatives' names carry the original's digest).
 Feed items get the lead photo as an ``enclosure`` (RSS) or ``link rel="enclosure"``
 (Atom), at the width of ``PHOTOS["feed_width"]``.  At the end the derivatives
-used are linked into ``output/images/``.
+used are linked into ``output/images/`` and each lead photo is named in
+``sitemap.xml`` (Google's image extension).
 """
 
 import logging
@@ -22,6 +23,7 @@ from pelican import signals
 from chapar.news.item import header_lines, read_source
 from chapar.photos.html import body_sources, rewrite_body
 from chapar.photos.process import DEFAULTS, PhotoError, PhotoStore, resolve
+from chapar.photos.sitemap import add_images
 from chapar.problems import Problem
 from chapar.settings import concern
 
@@ -150,14 +152,36 @@ def enclose(context, feed):
 
 
 def publish(pelican):
+    """The derivatives into the output, and the lead photos into the sitemap
+    (connected late, so pelican-sitemap has written ``sitemap.xml``).
+    """
     store = _stores.pop(id(pelican.settings), None)
     for key in [k for k, v in _stores.items() if v is store]:
         del _stores[key]
-    if store is not None:
-        store.publish(pelican.settings["OUTPUT_PATH"])
+    if store is None:
+        return
+    output = pelican.settings["OUTPUT_PATH"]
+    store.publish(output)
+    sitemap = os.path.join(output, "sitemap.xml")
+    if store.by_url and os.path.isfile(sitemap):
+        with open(sitemap, encoding="utf-8") as handle:
+            xml = handle.read()
+        images = {url: photo.largest.url for url, photo in store.by_url.items()}
+        with open(sitemap, "w", encoding="utf-8") as handle:
+            handle.write(add_images(xml, images, pelican.settings.get("SITEURL", "")))
+
+
+_connected = []
+
+
+def connect_late(pelican):
+    """``finalized`` receivers run in the order they connect: this one after every plugin's."""
+    if not _connected:
+        signals.finalized.connect(publish)
+        _connected.append(publish)
 
 
 def register():
     signals.article_generator_finalized.connect(attach)
     signals.feed_generated.connect(enclose)
-    signals.finalized.connect(publish)
+    signals.initialized.connect(connect_late)
