@@ -16,6 +16,16 @@ _ATTRIBUTE = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
 BODY_SIZES = "(min-width: 1100px) 720px, (min-width: 760px) calc(100vw - 4rem), calc(100vw - 2rem)"
 
 
+_MARKDOWN_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+
+
+def markdown_images(source):
+    """The paths of the images written in Markdown's syntax in ``source`` (a news file's
+    text): the body photos.  An ``<img>`` written as HTML is not one of them.
+    """
+    return set(_MARKDOWN_IMAGE.findall(source))
+
+
 def attributes(tag):
     return {name.lower(): html.unescape(value) for name, value in _ATTRIBUTE.findall(tag)}
 
