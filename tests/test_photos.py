@@ -302,3 +302,15 @@ def test_an_img_written_as_html_is_left_as_nh3_cleaned_it(tmp_path):
     assert '<img src="x">' in html
     assert "onerror" not in html
     assert '<figure class="photo photo--body">' in html
+
+
+def test_budget_counts_the_lead_photo_at_the_phones_width(site):
+    from chapar.checks.budgets import budget_problems, lead_photo
+
+    _site, out = site
+    url, size = lead_photo(out, "news/11/index.html")
+    assert url.endswith("-720.webp")  # 360 px at 2 device pixels a px
+    assert size == (out / url.lstrip("/")).stat().st_size
+    assert lead_photo(out, "news/12/index.html") is None
+    problems = budget_problems(out, lead_photo_limit=100)
+    assert any(p.startswith(f"news/11/index.html: lead photo {url}") for p in problems), problems
