@@ -105,7 +105,7 @@ def site(tmp_path_factory):
             "1397/a.md": news_item(
                 11,
                 "خبر با عکس",
-                extra="Image: 1397/lead.jpg\n"
+                extra="Agencies: tax\nImage: 1397/lead.jpg\n"
                 + ALT
                 + "ImageCaption: تریبون <جشنواره>\nImageCredit: علی & رضا\n",
                 body=body,
@@ -314,3 +314,11 @@ def test_budget_counts_the_lead_photo_at_the_phones_width(site):
     assert lead_photo(out, "news/12/index.html") is None
     problems = budget_problems(out, lead_photo_limit=100)
     assert any(p.startswith(f"news/11/index.html: lead photo {url}") for p in problems), problems
+
+
+def test_agency_page_lists_the_story_with_its_thumbnail(site):
+    _site, out = site
+    agency = (out / "awards/agency/tax/index.html").read_text(encoding="utf-8")
+    item = agency[agency.index('<ul class="list awards-news">') :]
+    assert '<li class="news-list__item--photo">' in item
+    assert 'class="news-list__img"' in item
