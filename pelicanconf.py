@@ -56,6 +56,8 @@ PLUGINS = [
     "chapar_output_folders",  # page folders made ahead of the writer, in a thread
     "chapar_taxonomy_lists",  # tag and category pages without Pelican's quadratic lookups
     "chapar_awards",  # award pages and open data from data/awards/*.csv
+    "chapar_photos",  # lead and body photos: processed once into cache/photos/, errors stop the build
+    "chapar_news_marks",  # Breaking (the home banner) and Correction
     "chapar_jalali_archive",
     "chapar_reader_theme",  # related news, previous/next, the joined stylesheet
     "chapar_comments",  # readers' comments moderated by data/moderation/rules.toml
@@ -69,6 +71,14 @@ PLUGINS = [
 # chapar/comments/site.py): "endpoint" is the intake service's base URL, the
 # form posts to {endpoint}/comments/<NewsCode>.  Empty: comments are closed.
 COMMENTS = {"endpoint": ""}
+
+# Photos (README.md, Photos; every key and its default in chapar/photos/process.py):
+# originals under content/images/, the widths for srcset, made once into cache/photos/.
+PHOTOS = {"widths": [360, 720, 1080, 1600]}
+
+# Breaking news (README.md, Writing news; the defaults in chapar/news/marks.py):
+# the hours a breaking item stays in the home page's banner after its Date.
+NEWS_MARKS = {"breaking_hours": 6}
 
 # URLs (README.md, "What it does"): folders with index.html, Latin digits.
 ARTICLE_URL = "news/{newscode}/"

@@ -186,8 +186,30 @@ def awards(rng, folder, rows, agencies=2000, festivals=40):
                 written += 1
 
 
-def make_site(folder, n, award_rows=50_000, with_comments=True, plain=False, seed=1397):
-    """Write a synthetic site of ``n`` articles into ``folder``."""
+def photo(rng, path, size=(2400, 1600)):
+    """A camera-sized JPEG of its own (colours from ``rng``), with an EXIF orientation."""
+    from PIL import Image
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    colours = [tuple(rng.randrange(256) for _ in range(3)) for _ in range(2)]
+    small = Image.linear_gradient("L").resize((64, 48))
+    image = Image.composite(
+        Image.new("RGB", (64, 48), colours[0]), Image.new("RGB", (64, 48), colours[1]), small
+    )
+    image = image.resize(size, Image.Resampling.BICUBIC)
+    noise = Image.effect_noise(size, 24).convert("RGB")
+    image = Image.blend(image, noise, 0.15)
+    exif = Image.Exif()
+    exif[0x0112] = 1
+    image.save(path, "JPEG", quality=85, exif=exif)
+
+
+def make_site(
+    folder, n, award_rows=50_000, with_comments=True, plain=False, seed=1397, photo_share=0.0
+):
+    """Write a synthetic site of ``n`` articles into ``folder``; ``photo_share`` of them
+    (every k-th) get a lead photo under content/images/.
+    """
     rng = random.Random(seed)
     folder = Path(folder)
     news = folder / "content" / "news"
@@ -197,6 +219,11 @@ def make_site(folder, n, award_rows=50_000, with_comments=True, plain=False, see
         code = 100_000 + i
         year = 1399 + i % 5
         text = article_text(rng, code, year, plain=plain)
+        if photo_share and i % round(1 / photo_share) == 0 and not plain:
+            rel = f"{year}/{code}.jpg"
+            photo(rng, folder / "content" / "images" / rel)
+            head, body = text.split("\n\n", 1)
+            text = f"{head}\nImage: {rel}\nImageAlt: {words(rng, 6)}\nImageCredit: {words(rng, 2)}\n\n{body}"
         (news / str(year)).mkdir(exist_ok=True)
         (news / str(year) / f"{code}.md").write_text(text, encoding="utf-8")
         if with_comments and not plain:

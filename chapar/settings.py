@@ -2,7 +2,7 @@
 
 As ``pelican-sitemap``'s ``SITEMAP``, each plugin reads one setting, a dict
 (``COMMENTS``, ``AWARDS``, ``JALALI_ARCHIVE``, ``READER_THEME``, ``SEARCH``,
-``NEWS_SITEMAP``, ``ESCAPING``, ``PAGE_CACHE``), and gives every key a default
+``NEWS_SITEMAP``, ``ESCAPING``, ``PAGE_CACHE``, ``PHOTOS``, ``NEWS_MARKS``), and gives every key a default
 (README.md, Settings).  A key the plugin does not know, or a value of the wrong
 kind, is a :class:`SettingsError` naming it and the closest known key, so a
 typo in ``pelicanconf.py`` stops the build instead of being ignored.

@@ -27,6 +27,8 @@ def make_site(tmp_path, news=None, data=True, comments=None):
         shutil.copytree(ROOT / "data", site / "data")
     news_dir = site / "content" / "news"
     news_dir.mkdir(parents=True)
+    # the sample photos, for the seed story copied into many fixture sites (README.md, Photos)
+    shutil.copytree(ROOT / "content" / "images", site / "content" / "images")
     (site / "content" / "comments").mkdir()
     for rel, text in (news or {}).items():
         path = news_dir / rel

@@ -106,7 +106,7 @@ def test_canonical_and_og_url_are_absolute_with_siteurl(tmp_path):
 def test_share_links_are_plain_links_and_print_needs_no_third_party(real_site):
     html = read(real_site, SEED)
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
-    assert scripts == ["/theme/js/print.js"]
+    assert scripts == ["/theme/js/share.js"]
     assert "https://t.me/share/url?url=" in html
     assert "mailto:?subject=" in html
     assert (

@@ -10,6 +10,8 @@ does.  Fonts are counted as shipped (woff2 is already compressed).  The README
 """
 
 import gzip
+import html
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -23,6 +25,9 @@ DEFAULTS = {
     "css_limit": 16 * KB,  # every stylesheet an article page links, gzipped
     "script_limit": 12 * KB,  # every script an article page loads, gzipped
     "font_limit": 150 * KB,  # every font file the theme ships
+    # The lead photo as a phone gets it: 360 CSS px at 2 device pixels a px, in WebP.
+    "lead_photo_limit": 120 * KB,
+    "phone_pixels": 720,
     "pages": ("news/*/index.html",),
     # Elements whose content is the news itself, by class (theme/templates/article.html).
     "content_classes": ("news__body", "lead"),
@@ -148,6 +153,36 @@ def page_weight(output_dir, page, siteurl="", content_classes=DEFAULTS["content_
     }
 
 
+_PICTURE = re.compile(r"<picture>(.*?)</picture>", re.S)
+_SRCSET = re.compile(r'srcset="([^"]*)"')
+
+
+def lead_photo(output_dir, page, siteurl="", pixels=DEFAULTS["phone_pixels"]):
+    """``(file, bytes)`` of the lead photo (the ``<picture>`` whose ``img`` has
+    ``fetchpriority="high"``) a phone ``pixels`` wide downloads: the first
+    source's (WebP) narrowest candidate at least that wide; None without one.
+    """
+    root = Path(output_dir)
+    path = root / page
+    for picture in _PICTURE.findall(path.read_text(encoding="utf-8")):
+        if 'fetchpriority="high"' not in picture:
+            continue
+        found = _SRCSET.search(picture)
+        if not found:
+            return None
+        candidates = []
+        for part in html.unescape(found.group(1)).split(","):
+            url, _, width = part.strip().rpartition(" ")
+            candidates.append((int(width.rstrip("w")), url))
+        candidates.sort()
+        width, url = next(((w, u) for w, u in candidates if w >= pixels), candidates[-1])
+        target = local_target(root, path, url, siteurl)
+        if target is None or not target.is_file():
+            return (url, None)
+        return (url, target.stat().st_size)
+    return None
+
+
 def font_weight(output_dir):
     root = Path(output_dir)
     return sum(
@@ -196,6 +231,14 @@ def budget_problems(output_dir, siteurl="", **limits):
                     problems.append(
                         f"{rel}: {labels[part]} {weight} bytes gzipped > budget {limit}"
                     )
+            photo = lead_photo(root, rel, siteurl, settings["phone_pixels"])
+            if photo is not None and photo[1] is None:
+                problems.append(f"{rel}: lead photo {photo[0]} is not in the site")
+            elif photo is not None and photo[1] > settings["lead_photo_limit"]:
+                problems.append(
+                    f"{rel}: lead photo {photo[0]} {photo[1]} bytes at {settings['phone_pixels']} px"
+                    f" > budget {settings['lead_photo_limit']}"
+                )
     fonts = font_weight(root)
     if fonts > settings["font_limit"]:
         problems.append(f"fonts: {fonts} bytes > budget {settings['font_limit']}")

@@ -36,6 +36,12 @@ NEWS_KEYS = (
     "Agencies",
     "Modified",
     "Status",
+    "Image",
+    "ImageAlt",
+    "ImageCaption",
+    "ImageCredit",
+    "Correction",
+    "Breaking",
 )
 PELICAN_KEYS = ("Author", "Authors", "Summary", "Slug", "Template", "Lang")
 

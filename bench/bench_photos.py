@@ -1,0 +1,107 @@
+"""Photo benchmark (issue 19): the cost of photos in a build.
+
+    .venv/bin/python bench/bench_photos.py            # N=5,000, a photo in half the articles
+    .venv/bin/python bench/bench_photos.py -n 200
+
+On a synthetic site (bench/synthetic.py, 2400x1600 JPEG originals) it prints:
+(floor) Pillow alone decoding every original and encoding the same derivatives, one photo after
+another in this process, as CPU seconds and as the wall time two cores would need
+(CPU / workers); (first) the full build with an empty cache: its photo phase's wall time and the
+ratio to the floor (target at most 1.3), and its CPU time (this process and the photo workers)
+against the floor's, which is what a machine shared with other work can still compare; (rebuild) a second build, no new photo: the photo
+phase's share of the build (target at most 2%) and the photos processed (0); (one more) a
+build after one new article with a new photo: photos processed (1).  A measurement, not a test.
+"""
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "plugins"), str(ROOT / "bench")]
+
+
+def build(site):
+    import os
+
+    from chapar.build import runner
+
+    here = os.getcwd()
+    os.chdir(site)
+    try:
+        started = time.perf_counter()
+        runner.build(site / "pelicanconf.py", output=site / "output")
+        return time.perf_counter() - started
+    finally:
+        os.chdir(here)
+
+
+def floor(site, workers):
+    """Pillow's own work for every original: CPU seconds, one process."""
+    from chapar.photos.process import DEFAULTS, derive
+
+    images = site / "content" / "images"
+    scratch = Path(tempfile.mkdtemp(prefix="photo-floor-"))
+    cpu = time.process_time()
+    for i, path in enumerate(sorted(images.rglob("*.jpg"))):
+        derive(str(path), path.name, "floor", str(scratch / str(i)), DEFAULTS)
+    cpu = time.process_time() - cpu
+    shutil.rmtree(scratch)
+    return cpu, cpu / workers
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-n", type=int, default=5000)
+    parser.add_argument("--share", type=float, default=0.5)
+    args = parser.parse_args()
+    import logging
+
+    import chapar_photos
+    from synthetic import make_site, photo
+
+    logging.basicConfig(level=logging.WARNING)
+    with tempfile.TemporaryDirectory(prefix="bench-photos-") as tmp:
+        site = make_site(
+            Path(tmp) / "site", args.n, award_rows=1000, with_comments=False, photo_share=args.share
+        )
+        count = len(list((site / "content" / "images").rglob("*.jpg")))
+        workers = 2
+        cpu, wall_floor = floor(site, workers)
+        print(
+            f"photos: {count} originals; floor (Pillow alone): {cpu:.1f} s CPU, {wall_floor:.1f} s on {workers} cores"
+        )
+        total = build(site)
+        store = chapar_photos.LAST["store"]
+        print(
+            f"first build: {total:.1f} s, photo phase {store.seconds:.1f} s wall for {store.processed} photos, "
+            f"{store.seconds / wall_floor:.2f}x the floor's wall (target <= 1.3); "
+            f"{store.cpu_seconds:.1f} s CPU, {store.cpu_seconds / cpu:.2f}x the floor's CPU"
+        )
+        print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+        total = build(site)
+        store = chapar_photos.LAST["store"]
+        print(
+            f"rebuild, no new photo: {total:.1f} s, photo phase {store.seconds:.2f} s = "
+            f"{100 * store.seconds / total:.1f}% of the build (target <= 2%), {store.processed} processed"
+        )
+        code = 999_999
+        photo(__import__("random").Random(1), site / "content" / "images" / "new" / f"{code}.jpg")
+        (site / "content" / "news" / "new.md").write_text(
+            f"Title: خبر تازه\nDate: 1402/01/01 10:00\nNewsCode: {code}\n"
+            f"Image: new/{code}.jpg\nImageAlt: عکس تازه\n\nمتن.\n",
+            encoding="utf-8",
+        )
+        total = build(site)
+        store = chapar_photos.LAST["store"]
+        print(
+            f"one new photo: {total:.1f} s, {store.processed} processed (target 1), photo phase {store.seconds:.2f} s"
+        )
+
+
+if __name__ == "__main__":
+    main()
