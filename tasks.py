@@ -158,14 +158,17 @@ def moderation(c, approve=None, reject=None):
         "dry_run": "build and run every gate, but do not push",
         "siteurl": "absolute site URL (default: $SITEURL, else publishconf.py)",
         "to": "upload to an object store instead (an rclone remote: site:bucket/path)",
+        "full": "run every gate on every page (default: the pages changed since the last pass)",
     }
 )
-def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None, to=None):
+def publish(
+    c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None, to=None, full=False
+):
     """Build with publishconf.py, run the gates, push output/ to a branch (nothing on failure)."""
     from chapar.build import runner
     from chapar.checks.html import CheckerMissing
     from chapar.publishing import PublishError, publish_folder, source_revision
-    from chapar.publishing.gates import run_gates
+    from chapar.publishing.changed import run_changed_gates
     from chapar.publishing.objectstore import upload
 
     _ensure_checkers(c)
@@ -179,9 +182,21 @@ def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None, 
     )
     settings = runner.load_settings(CONFIG["publish_settings"], **overrides)
     try:
-        results = run_gates(out, settings["SITEURL"], secrets=_secrets())
+        results, summary = run_changed_gates(
+            out,
+            settings["SITEURL"],
+            secrets=_secrets(),
+            state=ROOT / "cache" / "gates.json",
+            site_fingerprint=_site_fingerprint(settings["SITEURL"]),
+            full=full,
+        )
     except CheckerMissing as error:
         sys.exit(f"publish stopped: a gate's tool is missing ({error}); nothing was pushed")
+    print(
+        f"gates: {'every page' if summary['full'] else 'what changed'}: "
+        f"{summary['checked pages']} of {summary['pages']} pages "
+        f"({summary['changed']} file(s) changed, {summary['removed']} removed since the last pass)"
+    )
     failed = False
     for gate, problems in results.items():
         print(f"gate {gate}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
@@ -255,6 +270,17 @@ def _ensure_checkers(c):
             f"publish could not install its gates' tools (`{result.command}` exited "
             f"{result.exited}: {last[0][:200]}); run `invoke setup-tests` and fix what it reports"
         )
+
+
+def _site_fingerprint(siteurl):
+    """The code, theme and settings the gates' record was made with."""
+    from chapar.publishing.changed import fingerprint
+
+    return fingerprint(
+        folders=[ROOT / "theme", ROOT / "chapar", ROOT / "plugins"],
+        files=[ROOT / "pelicanconf.py", ROOT / "publishconf.py", ROOT / "package-lock.json"],
+        extra=siteurl,
+    )
 
 
 def _secrets():
