@@ -158,13 +158,17 @@ def moderation(c, approve=None, reject=None):
         "dry_run": "build and run every gate, but do not push",
         "siteurl": "absolute site URL (default: $SITEURL, else publishconf.py)",
         "to": "upload to an object store instead (an rclone remote: site:bucket/path)",
+        "full": "run every gate on every page (default: the pages changed since the last pass)",
     }
 )
-def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None, to=None):
+def publish(
+    c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None, to=None, full=False
+):
     """Build with publishconf.py, run the gates, push output/ to a branch (nothing on failure)."""
     from chapar.build import runner
+    from chapar.checks.html import CheckerMissing
     from chapar.publishing import PublishError, publish_folder, source_revision
-    from chapar.publishing.gates import run_gates
+    from chapar.publishing.changed import run_changed_gates
     from chapar.publishing.objectstore import upload
 
     _ensure_checkers(c)
@@ -177,8 +181,24 @@ def publish(c, remote="origin", branch="gh-pages", dry_run=False, siteurl=None, 
         **overrides,
     )
     settings = runner.load_settings(CONFIG["publish_settings"], **overrides)
+    try:
+        results, summary = run_changed_gates(
+            out,
+            settings["SITEURL"],
+            secrets=_secrets(),
+            state=ROOT / "cache" / "gates.json",
+            site_fingerprint=_site_fingerprint(settings["SITEURL"]),
+            full=full,
+        )
+    except CheckerMissing as error:
+        sys.exit(f"publish stopped: a gate's tool is missing ({error}); nothing was pushed")
+    print(
+        f"gates: {'every page' if summary['full'] else 'what changed'}: "
+        f"{summary['checked pages']} of {summary['pages']} pages "
+        f"({summary['changed']} file(s) changed, {summary['removed']} removed since the last pass)"
+    )
     failed = False
-    for gate, problems in run_gates(out, settings["SITEURL"], secrets=_secrets()).items():
+    for gate, problems in results.items():
         print(f"gate {gate}: {'ok' if not problems else f'{len(problems)} problem(s)'}")
         for problem in problems:
             print(f"  {problem}", file=sys.stderr)
@@ -227,9 +247,40 @@ def _ensure_checkers(c):
         )
     if shutil.which("java") is None:
         sys.exit("publish needs Java for the HTML checker: `apt-get install default-jre-headless`")
-    if not Path("/usr/bin/chromium").exists() or not VNU_JAR.is_file():
-        print("installing the gates' tools (Debian's chromium, the Nu HTML checker)")
-        setup_tests(c)
+    if VNU_JAR.is_file() and Path("/usr/bin/chromium").exists():
+        return
+    if not VNU_JAR.is_file() and shutil.which("npm") is None:
+        sys.exit(
+            "publish needs npm to install the HTML checker (vnu.jar): "
+            "`apt-get install npm`, then `invoke setup-tests`"
+        )
+    if not Path("/usr/bin/chromium").exists() and os.geteuid() != 0 and not shutil.which("sudo"):
+        sys.exit(
+            "publish needs Debian's chromium for its accessibility gate: `apt-get install chromium`"
+        )
+    print("installing the gates' tools (Debian's chromium, the Nu HTML checker)")
+    from invoke.exceptions import Failure
+
+    try:
+        setup_tests(c, quiet=True)
+    except Failure as failure:
+        result = failure.result
+        last = (result.stderr or result.stdout or "").strip().splitlines()[-1:] or [""]
+        sys.exit(
+            f"publish could not install its gates' tools (`{result.command}` exited "
+            f"{result.exited}: {last[0][:200]}); run `invoke setup-tests` and fix what it reports"
+        )
+
+
+def _site_fingerprint(siteurl):
+    """The code, theme and settings the gates' record was made with."""
+    from chapar.publishing.changed import fingerprint
+
+    return fingerprint(
+        folders=[ROOT / "theme", ROOT / "chapar", ROOT / "plugins"],
+        files=[ROOT / "pelicanconf.py", ROOT / "publishconf.py", ROOT / "package-lock.json"],
+        extra=siteurl,
+    )
 
 
 def _secrets():
@@ -295,16 +346,17 @@ def intake(
     run_intake(config)
 
 
-@task
-def setup_tests(c):
+@task(help={"quiet": "hide the installers' output (shown when one fails)"})
+def setup_tests(c, quiet=False):
     """Install what the tests and the lint need: Debian's chromium, npm tools (vnu.jar, Biome)."""
+    hide = "both" if quiet else None
     if not Path("/usr/bin/chromium").exists():
         sudo = "" if os.geteuid() == 0 else "sudo "
-        c.run(f"{sudo}apt-get update -qq")
-        c.run(f"DEBIAN_FRONTEND=noninteractive {sudo}apt-get install -y -qq chromium")
+        c.run(f"{sudo}apt-get update -qq", hide=hide)
+        c.run(f"DEBIAN_FRONTEND=noninteractive {sudo}apt-get install -y -qq chromium", hide=hide)
     if (ROOT / "package.json").exists():
         with c.cd(str(ROOT)):
-            c.run("npm ci --no-audit --no-fund --loglevel=error")
+            c.run("npm ci --no-audit --no-fund --loglevel=error", hide=hide)
 
 
 def _lint_steps():

@@ -132,7 +132,7 @@ def words(rng, count):
     return " ".join(rng.choice(WORDS) for _ in range(count))
 
 
-def article_text(rng, code, year, plain=False):
+def article_text(rng, code, year, plain=False, paragraph_count=5):
     month, day = rng.randint(1, 12), rng.randint(1, 29)
     hour, minute = rng.randint(0, 23), rng.randint(0, 59)
     if plain:  # plain Pelican reads only Gregorian dates
@@ -141,7 +141,7 @@ def article_text(rng, code, year, plain=False):
     else:
         date = f"{year}/{month:02d}/{day:02d} {hour:02d}:{minute:02d}"
     tags = "، ".join(sorted(set(rng.sample(TAGS, 3))))
-    paragraphs = "\n\n".join(words(rng, 100) + "." for _ in range(5))
+    paragraphs = "\n\n".join(words(rng, 100) + "." for _ in range(paragraph_count))
     return (
         f"Title: {words(rng, 6)} {code}\nDate: {date}\nNewsCode: {code}\n"
         f"Kicker: {words(rng, 3)}:\nDateline: بجنورد\nLead: {words(rng, 25)}.\n"
@@ -205,11 +205,24 @@ def photo(rng, path, size=(2400, 1600)):
 
 
 def make_site(
-    folder, n, award_rows=50_000, with_comments=True, plain=False, seed=1397, photo_share=0.0
+    folder,
+    n,
+    award_rows=50_000,
+    with_comments=True,
+    plain=False,
+    seed=1397,
+    photo_share=0.0,
+    paragraphs=(5, 5),
 ):
-    """Write a synthetic site of ``n`` articles into ``folder``; ``photo_share`` of them
-    (every k-th) get a lead photo under content/images/.
+    """Write a synthetic site of ``n`` articles into ``folder``.
+
+    ``photo_share`` of them (every k-th) get a lead photo under content/images/.
+    ``paragraphs``: each article's body has from the first to the second
+    number of 100-word paragraphs, in turn (article i has ``lo + i % (hi -
+    lo + 1)``); the default, 500 words each, is the site earlier figures
+    were measured on; ``(5, 15)`` gives stories of 500 to 1,500 words.
     """
+    low, high = paragraphs
     rng = random.Random(seed)
     folder = Path(folder)
     news = folder / "content" / "news"
@@ -218,7 +231,9 @@ def make_site(
     for i in range(n):
         code = 100_000 + i
         year = 1399 + i % 5
-        text = article_text(rng, code, year, plain=plain)
+        text = article_text(
+            rng, code, year, plain=plain, paragraph_count=low + i % (high - low + 1)
+        )
         if photo_share and i % round(1 / photo_share) == 0 and not plain:
             rel = f"{year}/{code}.jpg"
             photo(rng, folder / "content" / "images" / rel)

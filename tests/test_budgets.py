@@ -3,6 +3,7 @@
 import shutil
 
 import pytest
+from invoke import Context
 
 import tasks
 from chapar.checks.budgets import budget_problems, overhead_html, page_weight
@@ -142,3 +143,61 @@ def test_publish_names_a_missing_gate_tool_in_one_line(monkeypatch):
     assert "\n" not in message
     assert "playwright" in message
     assert "requirements-test.txt" in message
+
+
+class _Context(Context):
+    """invoke's Context that records commands instead of running them, and can fail."""
+
+    def __init__(self, fail=None):
+        super().__init__()
+        self._set(commands=[], fail=fail)
+
+    def run(self, command, **kwargs):
+        from invoke.exceptions import UnexpectedExit
+        from invoke.runners import Result
+
+        self.commands.append(command)
+        if self.fail and self.fail in command:
+            raise UnexpectedExit(
+                Result(command=command, exited=1, stderr="npm ERR! network unreachable\n")
+            )
+
+    def cd(self, path):
+        import contextlib
+
+        return contextlib.nullcontext()
+
+
+def _no_vnu(monkeypatch, tmp_path, which):
+    import shutil as shutil_module
+
+    import chapar.checks.html
+
+    real = shutil_module.which
+    monkeypatch.setattr(chapar.checks.html, "VNU_JAR", tmp_path / "missing" / "vnu.jar")
+    monkeypatch.setattr(shutil_module, "which", lambda name, *a: which.get(name, real(name, *a)))
+
+
+def test_publish_without_npm_for_the_html_checker_says_so_in_one_line(monkeypatch, tmp_path):
+    _no_vnu(monkeypatch, tmp_path, {"npm": None})
+    context = _Context()
+    with pytest.raises(SystemExit) as exit_:
+        tasks._ensure_checkers(context)
+    message = str(exit_.value)
+    assert "\n" not in message
+    assert "npm" in message
+    assert "vnu.jar" in message
+    assert context.commands == []
+
+
+def test_a_failed_install_of_the_gates_tools_is_one_line_not_a_traceback(monkeypatch, tmp_path):
+    _no_vnu(monkeypatch, tmp_path, {"npm": "/usr/bin/npm"})
+    context = _Context(fail="npm ci")
+    with pytest.raises(SystemExit) as exit_:
+        tasks._ensure_checkers(context)
+    message = str(exit_.value)
+    assert "\n" not in message
+    assert "npm ci" in message
+    assert "network unreachable" in message
+    assert "invoke setup-tests" in message
+    assert any("npm ci" in command for command in context.commands)

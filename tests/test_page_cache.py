@@ -113,6 +113,21 @@ def test_every_kind_of_change_gives_the_clean_build(site, tmp_path, change):
         assert stats["reused"] == 0
 
 
+def test_a_new_article_in_a_known_category_leaves_the_other_articles_alone(site, tmp_path):
+    """The navigation lists the categories, not their articles: a new story
+    (which changes its category's article count) re-rendered every page.
+    """
+    (site / "content/news/1397/13.md").write_text(
+        news_item(113, "خبر تازه", "1397/06/20 10:00", "Tags: ورزش\nCategory: اقتصاد\n"), "utf-8"
+    )
+    rendered = rebuild(site, tmp_path)
+    assert "news/113/index.html" in rendered
+    assert "news/112/index.html" in rendered  # its neighbour links to it
+    assert "news/101/index.html" not in rendered
+    assert "awards/index.html" not in rendered
+    assert stats["reused"] > stats["rendered"]
+
+
 def test_a_changed_template_renders_every_page(site, tmp_path):
     theme = site / "theme"
     target = theme.resolve()

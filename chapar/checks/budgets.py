@@ -13,7 +13,7 @@ import gzip
 import html
 import re
 from html.parser import HTMLParser
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from chapar.checks.pages import html_files, is_external, local_target, parse
 
@@ -190,11 +190,13 @@ def font_weight(output_dir):
     )
 
 
-def external_resources(output_dir, siteurl=""):
-    """``["page: url"]`` for each ``src`` or stylesheet link that loads from another host."""
+def external_resources(output_dir, siteurl="", pages=None):
+    """``["page: url"]`` for each ``src`` or stylesheet link that loads from
+    another host, on every page or on ``pages`` (relative paths).
+    """
     root = Path(output_dir)
     problems = []
-    for page in html_files(root):
+    for page in html_files(root) if pages is None else [root / p for p in pages]:
         for tag, attribute, url, attrs in parse(page).urls:
             loads = attribute in ("src", "poster") or (
                 tag == "link"
@@ -206,6 +208,12 @@ def external_resources(output_dir, siteurl=""):
     return problems
 
 
+def globbed(rel, pattern):
+    """Whether ``Path.glob(pattern)`` from the output folder finds ``rel``."""
+    path, glob = PurePosixPath(rel), PurePosixPath(pattern)
+    return len(path.parts) == len(glob.parts) and path.match(pattern)
+
+
 def check_limits(limits):
     """The budgets with ``limits`` over the defaults; an unknown key is a ValueError."""
     unknown = sorted(set(limits) - set(DEFAULTS))
@@ -214,31 +222,47 @@ def check_limits(limits):
     return {**DEFAULTS, **limits}
 
 
-def budget_problems(output_dir, siteurl="", **limits):
-    """Every budget the site breaks, as readable lines."""
+def budget_problems(output_dir, siteurl="", only=None, **limits):
+    """Every budget the site breaks, as readable lines.
+
+    ``only`` (relative paths of pages whose bytes changed, the stylesheets,
+    scripts and fonts being unchanged): the budgets of those pages only.
+    """
     settings = check_limits(limits)
     root = Path(output_dir)
     problems = []
     names = {"html": "html_overhead_limit", "css": "css_limit", "scripts": "script_limit"}
     labels = {"html": "HTML without the news text", "css": "CSS", "scripts": "scripts"}
-    for pattern in settings["pages"]:
-        for page in sorted(root.glob(pattern)):
-            rel = page.relative_to(root).as_posix()
-            weights = page_weight(root, rel, siteurl, settings["content_classes"])
-            for part, weight in weights.items():
-                limit = settings[names[part]]
-                if weight > limit:
-                    problems.append(
-                        f"{rel}: {labels[part]} {weight} bytes gzipped > budget {limit}"
-                    )
-            photo = lead_photo(root, rel, siteurl, settings["phone_pixels"])
-            if photo is not None and photo[1] is None:
-                problems.append(f"{rel}: lead photo {photo[0]} is not in the site")
-            elif photo is not None and photo[1] > settings["lead_photo_limit"]:
-                problems.append(
-                    f"{rel}: lead photo {photo[0]} {photo[1]} bytes at {settings['phone_pixels']} px"
-                    f" > budget {settings['lead_photo_limit']}"
-                )
+    if only is not None:
+        budgeted = [
+            root / rel
+            for pattern in settings["pages"]
+            for rel in sorted(only, key=PurePosixPath)
+            if globbed(rel, pattern)
+        ]
+    else:
+        budgeted = [page for pattern in settings["pages"] for page in sorted(root.glob(pattern))]
+    for page in budgeted:
+        rel = page.relative_to(root).as_posix()
+        weights = page_weight(root, rel, siteurl, settings["content_classes"])
+        for part, weight in weights.items():
+            limit = settings[names[part]]
+            if weight > limit:
+                problems.append(f"{rel}: {labels[part]} {weight} bytes gzipped > budget {limit}")
+        photo = lead_photo(root, rel, siteurl, settings["phone_pixels"])
+        if photo is not None and photo[1] is None:
+            problems.append(f"{rel}: lead photo {photo[0]} is not in the site")
+        elif photo is not None and photo[1] > settings["lead_photo_limit"]:
+            problems.append(
+                f"{rel}: lead photo {photo[0]} {photo[1]} bytes at {settings['phone_pixels']} px"
+                f" > budget {settings['lead_photo_limit']}"
+            )
+    if only is not None:
+        pages = sorted(rel for rel in only if rel.endswith(".html"))
+        problems.extend(
+            f"{p} (external resource)" for p in external_resources(root, siteurl, pages)
+        )
+        return problems
     fonts = font_weight(root)
     if fonts > settings["font_limit"]:
         problems.append(f"fonts: {fonts} bytes > budget {settings['font_limit']}")

@@ -16,17 +16,21 @@ class CheckerMissing(RuntimeError):
     """Java or vnu.jar is not installed (run ``invoke setup-tests``)."""
 
 
-def vnu_errors(output_dir, vnu_jar=VNU_JAR, css=True):
+def vnu_errors(output_dir, vnu_jar=VNU_JAR, css=True, files=None):
     """``["path:line: message", ...]`` for every error the Nu checker reports
-    in the site's HTML (and, with ``css``, in the theme's stylesheets).
+    in the site's HTML (and, with ``css``, in the theme's stylesheets), or
+    only in ``files`` (paths of HTML files) when given.
     """
     java = shutil.which("java")
     if java is None or not Path(vnu_jar).is_file():
         raise CheckerMissing(f"needs java and {vnu_jar}; run `invoke setup-tests`")
     root = Path(output_dir).resolve()
-    files = [str(p) for p in html_files(root)]
-    if css:
-        files += [str(p) for p in sorted((root / "theme").rglob("*.css"))]
+    if files is not None:  # with the same options: --also-check-css moves some lines by one
+        files = [str(Path(p).resolve()) for p in files]
+    else:
+        files = [str(p) for p in html_files(root)]
+        if css:
+            files += [str(p) for p in sorted((root / "theme").rglob("*.css"))]
     if not files:
         return []
     command = [java, "-Xss4m", "-jar", str(vnu_jar), "--errors-only", "--format", "json"]

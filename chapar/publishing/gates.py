@@ -11,7 +11,7 @@ from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-from chapar.checks.budgets import budget_problems
+from chapar.checks.budgets import budget_problems, globbed
 from chapar.checks.html import vnu_errors
 from chapar.checks.links import broken_links
 
@@ -36,11 +36,17 @@ PAGE_TYPES = {
 }
 
 
-def pages_of_each_type(output_dir):
+def pages_of_each_type(output_dir, among=None):
+    """``{kind: relative path}``: the first page of each type, or the first
+    of ``among`` (relative paths) of each type when given.
+    """
     root = Path(output_dir)
     found = {}
     for kind, pattern in PAGE_TYPES.items():
-        matches = sorted(root.glob(pattern))
+        if among is None:
+            matches = sorted(root.glob(pattern))
+        else:
+            matches = [root / rel for rel in sorted(among) if globbed(rel, pattern)]
         if matches:
             found[kind] = matches[0].relative_to(root).as_posix()
     return found
@@ -52,11 +58,13 @@ def text_files(output_dir):
             yield path
 
 
-def leaked_emails(output_dir):
-    """Every e-mail address anywhere in the output (readers' addresses are private)."""
+def leaked_emails(output_dir, files=None):
+    """Every e-mail address anywhere in the output (readers' addresses are
+    private), or in ``files`` (paths of text files in it) when given.
+    """
     root = Path(output_dir)
     problems = []
-    for path in text_files(root):
+    for path in text_files(root) if files is None else files:
         for match in sorted(set(EMAIL.findall(path.read_text("utf-8", errors="replace")))):
             if match not in ALLOWED_EMAILS:
                 problems.append(f"{path.relative_to(root).as_posix()}: e-mail address {match}")
@@ -86,12 +94,16 @@ def withheld_texts(rows, news_texts=(), shortest=10):
     return secrets
 
 
-def leaked_texts(output_dir, secrets):
-    """``secrets``: ``{label: text}`` that must appear nowhere (held comments, say)."""
+def leaked_texts(output_dir, secrets, files=None):
+    """``secrets``: ``{label: text}`` that must appear nowhere (held comments,
+    say), or not in ``files`` (paths of text files in the output) when given.
+    """
     root = Path(output_dir)
     problems = []
     wanted = {label: text for label, text in secrets.items() if text.strip()}
-    for path in text_files(root):
+    if not wanted:
+        return problems
+    for path in text_files(root) if files is None else files:
         content = path.read_text("utf-8", errors="replace")
         for label, text in wanted.items():
             if text in content:
@@ -130,14 +142,19 @@ def feed_problems(output_dir, feeds=("feeds/all.atom.xml", "feeds/all.rss.xml"))
     return problems
 
 
-def axe_problems(output_dir, siteurl=""):
-    """axe-core (WCAG 2.1 A/AA) on one page of each type: serious or critical."""
+def axe_problems(output_dir, siteurl="", among=None):
+    """axe-core (WCAG 2.1 A/AA) on one page of each type (of ``among``, relative
+    paths, when given): serious or critical.
+    """
     from chapar.checks.a11y import axe_violations
     from chapar.checks.serve import browse
 
     problems = []
+    chosen = pages_of_each_type(output_dir, among)
+    if not chosen:
+        return problems
     with browse(output_dir, siteurl) as open_page:
-        for kind, rel in pages_of_each_type(output_dir).items():
+        for kind, rel in chosen.items():
             page = open_page(rel)
             problems += [f"{rel} ({kind}): {v}" for v in axe_violations(page)]
             page.close()

@@ -174,6 +174,12 @@ class PageCache:
     def _site_key(self, context):
         settings = {k: v for k, v in context.items() if k.isupper() and k not in PLACE_SETTINGS}
         site = {k: v for k, v in context.items() if not k.isupper() and k not in NOT_SITE_WIDE}
+        if isinstance(site.get("categories"), list):
+            # The navigation: the categories' names and URLs, not how many
+            # articles each holds (a new article changed every page's key).
+            site["categories"] = [
+                pair[0] if isinstance(pair, tuple) and pair else pair for pair in site["categories"]
+            ]
         return "|".join(
             (
                 code_digest(self.settings),
