@@ -84,7 +84,7 @@ def test_seed_article_in_chromium(site_url, page, viewport):
     assert_reads_right_to_left(page, viewport)
     assert axe_violations(page) == []
     assert page.inner_text(".news__code") == "کد خبر ۴۳۸۵۸۷۰"
-    assert page.is_visible("button[data-print]")  # revealed by print.js
+    assert page.is_visible("button[data-print]")  # revealed by share.js
     font = page.evaluate("getComputedStyle(document.querySelector('.news__body')).fontFamily")
     assert font.startswith(('"Vazirmatn"', "Vazirmatn"))
     assert page.evaluate("document.fonts.check('16px Vazirmatn', 'سلام')")
