@@ -80,6 +80,7 @@ SPEEDUPS = "the page reuse of chapar_page_cache and the set lookups of chapar_ta
 
 
 def pelican_version():
+    """The installed Pelican's version string ("4.12.0"), or None if not installed."""
     return installed_version("pelican")
 
 

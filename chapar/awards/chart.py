@@ -33,6 +33,10 @@ class Bar(NamedTuple):
 
 @dataclass(slots=True)
 class Chart:
+    """The award history chart: its size and bars' baseline in SVG units, the bars
+    (oldest first), the tallest bar's count and ``total``, the awards of every year.
+    """
+
     width: int
     height: int
     baseline: float

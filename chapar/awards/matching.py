@@ -19,9 +19,11 @@ class AgencyIndex:
         self._names = {}  # folded name -> display name, for suggestions
 
     def add_id(self, agency_id):
+        """Register an agency id; :meth:`lookup` finds it by any spelling that folds the same."""
         self._ids[fold(agency_id)] = agency_id
 
     def ids(self):
+        """Every registered agency id, as it was given (a new set)."""
         return set(self._ids.values())
 
     def claim(self, agency_id, name):
@@ -35,6 +37,7 @@ class AgencyIndex:
         return None
 
     def lookup(self, text):
+        """The agency id that ``text`` (an id, name or alias, folded) names, or None."""
         key = fold(text)
         if key in self._ids:
             return self._ids[key]

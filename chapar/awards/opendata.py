@@ -78,6 +78,10 @@ def frame(site):
 
 
 def datapackage(csv_name, json_name):
+    """The Frictionless ``datapackage.json`` (a dict) describing the CSV and JSON
+    files named ``csv_name`` and ``json_name``: the same schema, primary key and
+    required columns for both.
+    """
     schema = {
         "fields": [
             {

@@ -118,6 +118,10 @@ _KEY_ENCODER = json.JSONEncoder(separators=(",", ":"), default=_not_plain).encod
 
 @dataclass(slots=True, eq=False)
 class Agency:
+    """One agency's page: its ``agencies.csv`` row, its sections (a festival each,
+    newest first), its chart and the articles whose ``Agencies`` name it.
+    """
+
     id: str
     name: str
     aliases: list
@@ -131,6 +135,7 @@ class Agency:
 
     @property
     def count(self):
+        """The agency's awards in all years (its chart's total); 0 before ``build``."""
         return self.chart.total if self.chart else 0
 
     def __page_key__(self, fingerprints):
@@ -165,6 +170,8 @@ class Agency:
 
 @dataclass(slots=True, eq=False)
 class Festival:
+    """One festival's page: its ``festivals.csv`` row, its results and their groups."""
+
     id: str
     title: str
     year: int
@@ -180,10 +187,12 @@ class Festival:
 
     @property
     def winners(self):
+        """The ids of the agencies that won at least one of the festival's results (a set)."""
         return {a.id for share in self.shares for a in share.agencies}
 
     @property
     def winner_count(self):
+        """How many agencies won at the festival (one with two results counts once)."""
         return len(self.winners)
 
     def __page_key__(self, fingerprints):
@@ -233,6 +242,11 @@ class Share:
 
 @dataclass
 class AwardSite:
+    """Everything the award pages show, built once per build by ``build``: the
+    agencies and festivals, their lookups by id (and festivals by news code), and
+    the open data rows.
+    """
+
     agencies: list  # Persian alphabetical order
     festivals: list  # newest first
     by_id: dict

@@ -35,6 +35,10 @@ ALIAS_SEPARATOR = "|"
 
 @dataclass
 class AwardData:
+    """The three tables once every check passed: frames with each row's file ``line``,
+    the agency index built from names and aliases, and the files' paths.
+    """
+
     agencies: pd.DataFrame  # id, name, aliases (list), province, website, line
     festivals: (
         pd.DataFrame
@@ -128,6 +132,10 @@ def _ids(table, problems):
 
 
 def first_line_of(frame, value, column="id"):
+    """The file line of the first row of ``frame`` whose ``column`` equals ``value``.
+
+    Raises IndexError when no row has it.
+    """
     return int(frame.loc[frame[column] == value, "line"].iloc[0])
 
 
@@ -149,6 +157,13 @@ def _whole_numbers(table, column, problems, minimum=0):
 
 
 def check_agencies(table, index, problems):
+    """The agencies table checked, each non-empty id and every name and alias
+    registered in ``index``; problems are appended to ``problems``.
+
+    Returns a copy of the frame with ``aliases`` split into lists.  Required
+    columns, id slugs, websites, and a name or alias claimed by two agencies are
+    reported.
+    """
     _required(table, AGENCY_COLUMNS[0], problems)
     _ids(table, problems)
     frame = table.frame.copy()
@@ -225,6 +240,13 @@ _WEBSITE = "write the whole address, e.g. https://www.example.ir/"
 
 
 def check_festivals(table, today_year, problems):
+    """The festivals table checked; problems are appended to ``problems``.
+
+    Returns a copy of the frame with ``year``, ``news_code`` and
+    ``honored_employees`` as nullable integers (missing where empty or invalid)
+    and ``held_on`` parsed (None where empty or invalid).  A year before 1300 or
+    after ``today_year + 1`` is reported as implausible.
+    """
     _required(table, FESTIVAL_COLUMNS[0], problems)
     _ids(table, problems)
     frame = table.frame.copy()

@@ -122,6 +122,10 @@ def _local_resources(root, page, siteurl, parsed, wanted):
 
 
 def stylesheets(root, page, siteurl, parsed):
+    """The local stylesheet files (``<link rel=stylesheet>``) ``parsed`` (``page``'s
+    parsed HTML) loads, as paths under ``root``, each once, in page order;
+    external and missing ones are left out.
+    """
     return _local_resources(
         root,
         page,
@@ -134,6 +138,9 @@ def stylesheets(root, page, siteurl, parsed):
 
 
 def scripts(root, page, siteurl, parsed):
+    """The local script files (``<script src>``) ``parsed`` loads, as paths under
+    ``root``, each once, in page order; external and missing ones are left out.
+    """
     return _local_resources(
         root, page, siteurl, parsed, lambda tag, attribute, attrs: tag == "script"
     )
@@ -184,6 +191,9 @@ def lead_photo(output_dir, page, siteurl="", pixels=DEFAULTS["phone_pixels"]):
 
 
 def font_weight(output_dir):
+    """Bytes on disk of every font file (woff2, woff, ttf, otf) under ``output_dir``,
+    not compressed: fonts are counted as shipped.
+    """
     root = Path(output_dir)
     return sum(
         p.stat().st_size for ext in ("woff2", "woff", "ttf", "otf") for p in root.rglob(f"*.{ext}")

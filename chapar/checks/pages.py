@@ -28,6 +28,7 @@ class PageParser(HTMLParser):
         self.ids = set()
 
     def handle_starttag(self, tag, attrs):
+        """Record the tag's ``id`` (and an ``<a>``'s ``name``) and its URL attributes."""
         attrs = dict(attrs)
         for key in ("id", "name") if tag == "a" else ("id",):
             if attrs.get(key):
@@ -41,6 +42,7 @@ class PageParser(HTMLParser):
 
 
 def parse(path):
+    """The :class:`PageParser` fed the whole file at ``path`` (UTF-8): its ``urls`` and ``ids``."""
     parser = PageParser()
     parser.feed(Path(path).read_text(encoding="utf-8"))
     parser.close()

@@ -42,6 +42,7 @@ def serve_folder(folder):
 
 
 def launch_chromium(playwright):
+    """A browser: headless Debian chromium (``/usr/bin/chromium``) launched by ``playwright``."""
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 

@@ -120,6 +120,9 @@ class Lexicon:
 
     @classmethod
     def build(cls, whole_terms, anywhere_terms, allowed_terms=()):
+        """A lexicon of listed terms (each in comparison form; empty ones dropped), with
+        the prefix and phrase-head sets its word search uses.
+        """
         base = {_compact(t) for t in whole_terms} - {""}
         phrases = frozenset(_compact(t) for t in whole_terms if len(_words(t)) > 1)
         anywhere = tuple(sorted({_REPEATS.sub(_first, _compact(t)) for t in anywhere_terms} - {""}))

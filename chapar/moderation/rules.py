@@ -17,6 +17,10 @@ ACTIONS = ("reject", "hold")
 
 @dataclass
 class Rule:
+    """One rule of the rules file: the text readers see, the check it runs (empty:
+    shown only), ``reject`` or ``hold``, the check's parameters, and its lexicons.
+    """
+
     id: str
     text: str = ""
     check: str = ""
@@ -34,6 +38,8 @@ class Rule:
 
 @dataclass
 class Rules:
+    """The rules of one file (``path``), in file order."""
+
     rules: list
     path: str = ""
 
@@ -43,6 +49,7 @@ class Rules:
         return [r.text for r in self.rules if r.text]
 
     def of(self, check):
+        """The rules that run the check named ``check``, in file order (possibly none)."""
         return [r for r in self.rules if r.check == check]
 
     @functools.cached_property
@@ -52,6 +59,8 @@ class Rules:
 
 
 class RulesError(ValueError):
+    """A rules file that cannot be used; ``problems`` lists every ``path:line`` problem."""
+
     def __init__(self, problems):
         self.problems = list(problems)
         super().__init__("\n".join(map(str, self.problems)))

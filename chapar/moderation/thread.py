@@ -10,6 +10,10 @@ from chapar.moderation.words import prepare
 
 
 class Decision(NamedTuple):
+    """What the moderation made of a comment: its status, the rule that decided it
+    and why, in words for the editor.
+    """
+
     status: str  # published | held | rejected
     rule: str  # the rule id, "editor" or "thread"; "" when published by the rules
     reason: str

@@ -130,6 +130,7 @@ class Profile:
         return text.translate(self.translation) if self.changes.search(text) else text
 
     def __call__(self, text):
+        """``text`` folded by this profile: NFKC (if set), the table, then the other flags."""
         if self.nfkc and not unicodedata.is_normalized("NFKC", text):
             text = unicodedata.normalize("NFKC", text)
         text = self.chars(text)

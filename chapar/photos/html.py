@@ -27,6 +27,9 @@ def markdown_images(source):
 
 
 def attributes(tag):
+    """``{name: value}`` of a tag's double-quoted attributes: names lower-cased,
+    values with HTML entities decoded.
+    """
     return {name.lower(): html.unescape(value) for name, value in _ATTRIBUTE.findall(tag)}
 
 

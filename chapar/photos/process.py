@@ -50,6 +50,8 @@ class PhotoError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class Variant:
+    """One derivative file of a photo: its URL, pixel size, MIME type and bytes."""
+
     url: str  # from the site root: images/…/name-<key>-720.webp
     width: int
     height: int
@@ -79,6 +81,7 @@ class Photo:
 
     @property
     def smallest(self):
+        """The narrowest derivative in a format every client reads (fallback, else WebP)."""
         return (self.fallback or self.webp)[0]
 
     def srcset(self, base=""):
@@ -86,6 +89,7 @@ class Photo:
         return ", ".join(f"{base}/{v.url} {v.width}w" for v in (self.fallback or self.webp))
 
     def webp_srcset(self, base=""):
+        """The WebP ``srcset`` (the ``<source>``), URLs from ``base``; empty without WebP."""
         return ", ".join(f"{base}/{v.url} {v.width}w" for v in self.webp)
 
     def at_least(self, width):
@@ -121,6 +125,9 @@ def resolve(images_root, value):
 
 
 def settings_tag(settings):
+    """8 hex digits digesting the derivatives' version and the settings that change
+    them (widths, crop width, qualities, minimum width): part of each photo's key.
+    """
     parts = [VERSION] + [
         str(settings[k])
         for k in ("widths", "crop_width", "webp_quality", "jpeg_quality", "min_width")
@@ -129,6 +136,7 @@ def settings_tag(settings):
 
 
 def file_digest(path):
+    """16 hex digits digesting the bytes of the file at ``path`` (read 1 MiB at a time)."""
     digest = hashlib.blake2b(digest_size=8)
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -318,6 +326,7 @@ class PhotoStore:
         )
 
     def save_index(self):
+        """Write the stat index to ``<cache>/index.json`` (atomically); nothing when empty."""
         if self._index:
             self.cache_root.mkdir(parents=True, exist_ok=True)
             tmp = self._index_path.with_suffix(".tmp")

@@ -24,10 +24,15 @@ IDENTITY = {
 
 
 class PublishError(RuntimeError):
-    pass
+    """A git command of the publish failed; the message has git's stderr."""
 
 
 def git(*args, cwd=None, env=None, input=None):
+    """Run ``git args`` and return its stdout, decoded and stripped.
+
+    ``env`` is added to the environment, ``input`` (bytes) is fed to stdin.
+    Raises :class:`PublishError` with git's stderr on a non-zero exit.
+    """
     result = subprocess.run(
         ["git", *args],
         cwd=cwd,

@@ -83,6 +83,9 @@ def digests(output_dir, previous=None):
 
 
 def load(state):
+    """The record saved at ``state`` (a path), or None when it is missing, unreadable
+    or of another format: everything is then checked.
+    """
     try:
         record = json.loads(Path(state).read_text("utf-8"))
     except (OSError, ValueError):

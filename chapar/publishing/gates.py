@@ -53,6 +53,9 @@ def pages_of_each_type(output_dir, among=None):
 
 
 def text_files(output_dir):
+    """Yield the text files (HTML, XML, JSON, CSV, text, scripts, Pagefind metadata)
+    under ``output_dir``, in path order.
+    """
     for path in sorted(Path(output_dir).rglob("*")):
         if path.is_file() and path.suffix in TEXT_SUFFIXES:
             yield path

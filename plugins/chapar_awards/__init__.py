@@ -19,9 +19,11 @@ from chapar_awards.generator import AwardsGenerator
 
 
 def get_generators(pelican):
+    """A ``get_generators`` receiver: adds :class:`AwardsGenerator` to the build."""
     return AwardsGenerator
 
 
 def register():
+    """Connect the generator and, on ``finalized``, ``heap.thaw`` (undo the build's gc freeze)."""
     signals.get_generators.connect(get_generators)
     signals.finalized.connect(heap.thaw)

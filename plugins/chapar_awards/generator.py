@@ -39,6 +39,7 @@ def awards_settings(settings):
 
 
 def article_header_lines(path):
+    """``{key: line}`` of the article file's header, or ``{}`` when it cannot be read."""
     try:
         return header_lines(read_source(path))
     except ValueError:  # an unreadable file is reported by the reader already
@@ -49,6 +50,14 @@ class AwardsGenerator(Generator):
     """``awards/``, ``awards/agency/<id>/``, ``awards/festival/<id>/``, ``awards/data/``."""
 
     def generate_context(self):
+        """Pelican's context step: load and check the award CSVs and the articles'
+        ``Agencies`` headers, log each problem as an error, and build the award pages.
+
+        Adds ``AWARDS`` (the settings), ``awards_agencies`` (id -> agency) and
+        ``awards_festivals_by_news`` to the context; both stay empty, and no pages are
+        built, when there is a problem or no data folder.  Without the folder, the
+        awards menu item is also removed from ``MENUITEMS``.
+        """
         heap.thaw()  # if the last build failed before it finished
         self.awards = None
         settings = awards_settings(self.settings)
@@ -99,6 +108,10 @@ class AwardsGenerator(Generator):
             yield item.save_as
 
     def generate_output(self, writer):
+        """Pelican's output step: write ``awards/``, a page per agency and per festival, and
+        the open data (CSV, JSON, data package); nothing when ``generate_context`` built
+        no pages.
+        """
         if self.awards is None:
             return
         settings = self.awards_settings

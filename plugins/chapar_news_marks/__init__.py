@@ -35,6 +35,10 @@ def _error(article, key, message):
 
 
 def mark(generator):
+    """An ``article_generator_finalized`` receiver: sets ``article.breaking`` (also in
+    its metadata), logs an error for an invalid ``Breaking`` or a ``Correction``
+    without ``Modified``, and puts ``breaking_now`` (the banner's items) in the context.
+    """
     options = _settings(generator.settings)
     for article in generator.articles:
         meta = article.metadata
@@ -53,4 +57,5 @@ def mark(generator):
 
 
 def register():
+    """Connect :func:`mark` to ``article_generator_finalized``."""
     signals.article_generator_finalized.connect(mark)

@@ -146,6 +146,12 @@ class PageCache:
         return manifest.get("pages", {}) if manifest.get("format") == FORMAT else {}
 
     def key(self, template_name, name, localcontext, context):
+        """The page's key (32 hex digits), or None when it is always to be rendered.
+
+        Digests the site key (computed on the first call; a site-wide context that
+        cannot be digested turns the cache off for the build, with a warning) and
+        what the page was handed beyond the site-wide context.
+        """
         if self.site_key is None:  # every generator has built its context by now
             try:
                 self.site_key = self._site_key(context)
@@ -205,6 +211,10 @@ class PageCache:
         return Reused(path, name)
 
     def save_manifest(self, output_path):
+        """Write the manifest (each keyed page's key, size and mtime in ``output_path``)
+        atomically to ``CACHE_PATH/pages.json``; nothing unless saving is on
+        (``CACHE_CONTENT`` and the cache enabled).
+        """
         if not self.save:
             return
         pages = {}
@@ -232,6 +242,9 @@ class Reused:
         self.path, self.name = path, name  # the file, and the page's path in the output
 
     def text(self):
+        """The previous build's file as text (UTF-8): written out instead of linked when
+        this build's writer already wrote that path.
+        """
         with open(self.path, encoding="utf-8") as handle:
             return handle.read()
 
@@ -315,6 +328,9 @@ class ReusingWriter(OpeningWriter):
         ReusingWriter.current = self
 
     def write_file(self, name, template, context, *args, **kwargs):
+        """Pelican's ``write_file``, with the template wrapped so that a page whose key is
+        unchanged is reused instead of rendered (when the cache is enabled).
+        """
         if self.page_cache.enabled:
             template = _ReusableTemplate(template, self.page_cache, context)
         return super().write_file(name, template, context, *args, **kwargs)
@@ -343,6 +359,9 @@ def get_writer(pelican_object):
 
 
 def save(pelican_object):
+    """A ``finalized`` receiver: save this build's manifest and put its counts (and the
+    rendered pages) in :data:`LAST_BUILD`; nothing when the plugin's writer was not used.
+    """
     writer, ReusingWriter.current = ReusingWriter.current, None
     if writer is not None:
         cache = writer.page_cache
@@ -357,5 +376,6 @@ def save(pelican_object):
 
 
 def register():
+    """Connect :func:`get_writer` (``get_writer``) and :func:`save` (``finalized``)."""
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(save)

@@ -95,6 +95,8 @@ MAX_DEPTH = 12
 
 
 class Fingerprints:
+    """One build's digests of the values pages are given, memoised by identity and mode."""
+
     def __init__(self):
         self._memo = {}
 

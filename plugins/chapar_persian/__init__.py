@@ -27,11 +27,19 @@ logger = logging.getLogger(__name__)
 
 
 def add_reader(readers):
+    """A ``readers_init`` receiver: :class:`PersianMarkdownReader` reads every Markdown
+    file extension.
+    """
     for extension in PersianMarkdownReader.file_extensions:
         readers.reader_classes[extension] = PersianMarkdownReader
 
 
 def add_filters_and_gettext(generator):
+    """A ``generator_init`` receiver: adds the Persian Jinja filters and the theme's
+    translations for ``DEFAULT_LANG`` (from ``THEME_TRANSLATIONS``, else
+    ``<THEME>/translations``) to the generator's environment, with ``_()`` of a
+    constant translated at compile time.
+    """
     env = generator.env
     env.filters.update(JINJA_FILTERS)
     env.add_extension("jinja2.ext.i18n")
@@ -75,6 +83,7 @@ def spelling(path, code):
 
 
 def news_code_line(path):
+    """The line of the file's ``NewsCode`` header key; 1 without one."""
     return header_lines(read_source(path)).get("newscode", 1)
 
 
@@ -91,6 +100,9 @@ class FoldingExportGenerator(Generator):
     """
 
     def generate_output(self, writer):
+        """Pelican's output step: write the folding tables as compact JSON at
+        :func:`folding_save_as` under the output folder.
+        """
         save_as = folding_save_as(self.settings)
         path = os.path.join(self.output_path, save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)
@@ -101,10 +113,14 @@ class FoldingExportGenerator(Generator):
 
 
 def get_generators(pelican):
+    """A ``get_generators`` receiver: adds :class:`FoldingExportGenerator` to the build."""
     return FoldingExportGenerator
 
 
 def register():
+    """Connect the reader, the template filters and catalogue, the folding export and
+    the NewsCode uniqueness check to their signals.
+    """
     signals.get_generators.connect(get_generators)
     signals.readers_init.connect(add_reader)
     signals.generator_init.connect(add_filters_and_gettext)

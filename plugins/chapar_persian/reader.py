@@ -50,6 +50,11 @@ class PersianMarkdownReader(MarkdownReader):
     source_path = None  # the file being read
 
     def read(self, source_path):
+        """``(HTML body, metadata)`` of the file, its text normalised and its body cleaned.
+
+        A news item (under ``ARTICLE_PATHS``) is also checked for required keys and
+        status.  Raises :class:`ContentError` with every problem found in the file.
+        """
         self.source_path = source_path
         self._problems = []
         text = normalize(read_source(source_path))
@@ -73,9 +78,17 @@ class PersianMarkdownReader(MarkdownReader):
         return self._converter
 
     def problem(self, key, message):
+        """Note a problem at the line of header key ``key`` (line 1 without it)."""
         self._problems.append(Problem(self.source_path, self._lines.get(key, 1), message))
 
     def process_metadata(self, name, value):
+        """The value of header key ``name``, parsed: dates by ``parse_date`` (Jalali, or
+        Gregorian ISO from year 1700), tags split on Persian commas too, the NewsCode as
+        an int, Agencies as a list of ids.  Other keys: Pelican's processing.
+
+        An invalid value is recorded as a problem (raised by :meth:`read`) and the key
+        is dropped.
+        """
         try:
             if name in ("date", "modified"):
                 return parse_date(value)
@@ -120,4 +133,5 @@ class PersianMarkdownReader(MarkdownReader):
 
 
 def key_name(key):
+    """A header key as editors spell it in messages (``NewsCode``, ``Title`` …)."""
     return KEY_NAMES.get(key, key.capitalize())

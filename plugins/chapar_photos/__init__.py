@@ -42,6 +42,9 @@ def _settings(settings):
 
 
 def store_for(settings):
+    """The :class:`PhotoStore` of the build with these settings, or None before
+    :func:`attach` or after :func:`publish`.
+    """
     return _stores.get(id(settings))
 
 
@@ -62,6 +65,11 @@ def _line_of(path, key=None, needle=None):
 
 
 def attach(generator):
+    """An ``article_generator_finalized`` receiver: check and process every article's
+    lead and body photos (cached ones are reused), log an error for each bad one, and
+    set ``article.photo`` (a Photo or None; also ``metadata["photo"]``), rewriting the
+    body's photos as ``<figure>``s.
+    """
     settings = generator.settings
     options = _settings(settings)
     images_root = os.path.join(settings["PATH"], options["source"])
@@ -201,6 +209,9 @@ def connect_late(pelican):
 
 
 def register():
+    """Connect :func:`attach`, the feed enclosures, and (at ``initialized``) the late
+    ``finalized`` receiver that publishes the derivatives.
+    """
     signals.article_generator_finalized.connect(attach)
     signals.feed_generated.connect(enclose)
     signals.initialized.connect(connect_late)
