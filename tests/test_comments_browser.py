@@ -156,7 +156,7 @@ def test_reply_button_and_checks_before_sending(hostile_site, page):
     page.fill("#comment-name", "علی")
     for text, message in [
         ("merci kheili khoob bood", "لطفاً نظر خود را به زبان فارسی بنویسید."),
-        ("این مدیر كلاهبـــردار است", "نظر شما واژه‌هایی دارد که منتشر نمی‌شود."),
+        ("این مدیر بیشعـــور است", "نظر شما واژه‌هایی دارد که منتشر نمی‌شود."),
     ]:
         page.fill("#comment-text", text)
         page.click(".comment-form__submit")
