@@ -33,16 +33,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SITEURL = "https://news.example.ir"
-PLAIN_SETTINGS = """
-PATH = "content"
-ARTICLE_PATHS = ["news"]
-OUTPUT_PATH = "output"
-TIMEZONE = "Asia/Tehran"
-DEFAULT_LANG = "fa"
-PLUGINS = []
-CACHE_CONTENT = False
-LOAD_CONTENT_CACHE = False
-"""
 
 
 def timed(phases, name, func, *args, **kwargs):
@@ -204,6 +194,7 @@ def main():  # noqa: RET503 (the exit status of main)
     sys.path.insert(0, str(ROOT / "bench"))
     import random
 
+    from bench_site import PLAIN_SETTINGS  # plain Pelican, as bench_site.py builds it
     from synthetic import article_text, make_site
 
     with tempfile.TemporaryDirectory(prefix="chapar-publish-", dir=args.workdir) as scratch_name:
