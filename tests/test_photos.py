@@ -322,3 +322,14 @@ def test_agency_page_lists_the_story_with_its_thumbnail(site):
     item = agency[agency.index('<ul class="list awards-news">') :]
     assert '<li class="news-list__item--photo">' in item
     assert 'class="news-list__img"' in item
+
+
+def test_festival_page_shows_the_photo_of_the_story_that_reported_it(real_site):
+    festival = next((real_site / "awards/festival").glob("*/index.html"))
+    html = festival.read_text(encoding="utf-8")
+    figure = html[html.index('<figure class="awards-report-photo">') :]
+    img = re.search(r'<img class="news-list__img"[^>]*>', figure)[0]
+    assert "jashnvare-shahid-rajaei" in img
+    assert 'loading="lazy"' in img
+    assert re.search(r'width="\d+" height="\d+"', img)
+    assert 'alt="تریبون جشنواره شهید رجایی' in img  # the story's ImageAlt, as text

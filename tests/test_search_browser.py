@@ -10,6 +10,7 @@ pytestmark = pytest.mark.browser
 SEED = (
     "Title: دولت الکترونیک رضایتمندی مردم را در پی خواهد داشت\n"
     "Date: ۱۳۹۷/۰۶/۰۵ ۰۹:۰۷\nNewsCode: 4385870\nCategory: استان‌ها\n"
+    "Image: 1397/06/jashnvare-shahid-rajaei.jpg\nImageAlt: سالن جشنواره\n"
     "Lead: استاندار گفت: دولت الکترونیک از سال ۱۳۹۷ اجرا می‌شود.\n\n"
     "اجرای کامل دولت الکترونیک سبب رضایتمندی مردم خواهد شد.\n"
 )
@@ -84,6 +85,25 @@ def test_result_shows_jalali_date_and_excerpt(page, search_url):
     assert page.inner_text(".search__date") == "۵ شهریور ۱۳۹۷"
     marks = page.locator(".search__result").first.locator("mark").all_inner_texts()
     assert {"دولت", "الکترونیک"} <= set(marks)
+
+
+def test_a_result_with_a_photo_shows_its_thumbnail_and_one_without_none(page, search_url):
+    titles = search(page, search_url, "استان")
+    assert "دیدار علی با کشاورزان" in titles
+    seed = page.locator(".search__result", has_text="دولت الکترونیک رضایتمندی").first
+    thumb = seed.locator("img.search__thumb")
+    assert thumb.get_attribute("loading") == "lazy"
+    thumb.scroll_into_view_if_needed()
+    page.wait_for_function("document.querySelector('img.search__thumb').complete")
+    size = thumb.evaluate("img => [img.naturalWidth, img.width, img.height, img.alt]")
+    assert size[0] == 360  # the narrowest width the photos make
+    assert min(size[1], size[2]) > 0  # width and height set: no shift while it loads
+    assert size[3] == ""
+    assert "jashnvare-shahid-rajaei" in thumb.get_attribute("src")
+    other = page.locator(".search__result", has_text="دیدار علی با کشاورزان").first
+    assert other.locator("img").count() == 0
+    assert page.console_errors == []
+    assert page.external_requests == []
 
 
 def test_without_zwnj_finds_with_zwnj(page, search_url):

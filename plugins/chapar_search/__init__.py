@@ -95,6 +95,11 @@ def article_meta(article, agency_names):
     }
     meta = {"title": article.title, "date": format_date(article.date, "date"), "kind": "news"}
     meta.update({key: SEPARATOR.join(values) for key, values in filters.items() if values})
+    photo = getattr(article, "photo", None)
+    if photo is not None:
+        # the results' thumbnail: the narrowest width, from the site root
+        thumb = photo.smallest
+        meta.update(image=thumb.url, image_width=str(thumb.width), image_height=str(thumb.height))
     return meta, {"date": article.date.isoformat()}
 
 

@@ -84,6 +84,21 @@ async function firstMatching(results, ticket, wanted) {
   return found.slice(0, wanted);
 }
 
+/* A result's photo, as the news lists show it: the narrowest width, its
+   size set so the list does not move while it loads; the title beside it
+   says what it shows, so it is decorative (empty alt). */
+function thumbnail(meta) {
+  const img = document.createElement("img");
+  img.className = "search__thumb";
+  img.src = new URL(meta.image, new URL(box.dataset.base, document.baseURI)).href;
+  img.width = Number(meta.image_width);
+  img.height = Number(meta.image_height);
+  img.alt = "";
+  img.loading = "lazy";
+  img.decoding = "async";
+  return img;
+}
+
 function render(query, results) {
   list.replaceChildren();
   if (!results.length) {
@@ -103,6 +118,10 @@ function render(query, results) {
     const heading = document.createElement("h2");
     heading.append(link);
     item.append(heading);
+    if (meta.image) {
+      item.classList.add("search__result--photo");
+      item.append(thumbnail(meta));
+    }
     if (meta.date) {
       const date = document.createElement("p");
       date.className = "search__date";
