@@ -175,6 +175,11 @@ def plain(text):
     return "<p>" + html.escape(text.strip(), quote=False) + "</p>"
 
 
+def typed(text):
+    """Past MAX_MARKS a body is shown as typed (README, "The text"), else ``None``."""
+    return plain(text) if render.marks(text) > render.MAX_MARKS else None
+
+
 @pytest.mark.parametrize("n", [10, 2880])
 @pytest.mark.parametrize(
     ("make", "expected"),
@@ -186,17 +191,20 @@ def plain(text):
         (lambda n: "*" * n + "x", plain),
         (lambda n: "_" * n, plain),
         (lambda n: "<" * n + "b>", plain),
-        (lambda n: "\\" * n, lambda t: plain("\\" * (len(t) // 2 + len(t) % 2))),
+        (lambda n: "\\" * n, lambda t: typed(t) or plain("\\" * (len(t) // 2 + len(t) % 2))),
         (
             lambda n: (
                 "[" * n + "a" + "](https://x.ir)" * n
             ),  # the innermost is the link: links never nest
             lambda t: (
-                "<p>"
-                + "[" * (t.count("[") - 1)
-                + LINK
-                + "](https://x.ir)" * (t.count("[") - 1)
-                + "</p>"
+                typed(t)
+                or (
+                    "<p>"
+                    + "[" * (t.count("[") - 1)
+                    + LINK
+                    + "](https://x.ir)" * (t.count("[") - 1)
+                    + "</p>"
+                )
             ),
         ),
     ],

@@ -207,8 +207,35 @@ def test_pathological_markdown_costs_linear_work(tmp_path):
         bodies = [pathological(s, chars) if chars else SENTENCE for s in SHAPES]
         out, calls[chars] = build_calls(comment_site(tmp_path / str(chars), bodies))
         assert SENTENCE in (out / "news/5/index.html").read_text(encoding="utf-8")
-    half, full = calls[1440] - calls[0], calls[2880] - calls[0]
+    # (past MAX_MARKS a shape is shown as typed and may cost less than the plain sentence)
+    half, full = max(calls[1440] - calls[0], 0), calls[2880] - calls[0]
     assert full <= 3 * half + 0.05 * calls[0], calls
+
+
+def test_a_comment_of_many_marks_is_shown_as_typed_without_the_parser(monkeypatch):
+    """Past MAX_MARKS the Markdown parser never runs, however the marks are laid out;
+    below it a reader's bold and link still work.
+    """
+    from chapar.comments import render
+
+    renderer = render.BodyRenderer()
+    few = f"{SENTENCE} **مهم** [گزارش](https://example.com/a) <b>"
+    formatted = renderer(few)
+    assert "<strong>مهم</strong>" in formatted
+    assert 'href="https://example.com/a"' in formatted
+
+    def no_parser(text):
+        raise AssertionError("the Markdown parser ran")
+
+    monkeypatch.setattr(renderer, "markdown", no_parser)
+    for shape in SHAPES:
+        text = pathological(shape, 2880) + "\n\nخط بعد"
+        assert render.marks(text) > render.MAX_MARKS, shape
+        out = renderer(text)
+        shown = html.unescape(re.sub(r"<[^>]+>", " ", out))
+        assert shown.split() == text.split(), shape  # every character, as text
+        assert out.endswith("<p>خط بعد</p>"), shape
+        assert "<a" not in out, shape
 
 
 def test_an_approved_comment_is_capped_and_the_page_keeps_its_budget(tmp_path):
