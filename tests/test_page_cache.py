@@ -173,3 +173,35 @@ def test_where_links_fail_a_reused_page_is_copied(site, tmp_path, monkeypatch):
 
 
 # Pelican's bookkeeping of written files, kept for a reused page: tests/test_pelican_compat.py
+
+
+def compiled_during(monkeypatch, build):
+    """The template names Jinja compiled from source while ``build()`` ran."""
+    import jinja2
+
+    compiled, compile_ = [], jinja2.Environment.compile
+
+    def counting(self, source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return compile_(self, source, name, filename, raw, defer_init)
+
+    monkeypatch.setattr(jinja2.Environment, "compile", counting)
+    build()
+    monkeypatch.undo()
+    return compiled
+
+
+def test_a_rebuild_reuses_the_compiled_templates_until_one_changes(site, tmp_path, monkeypatch):
+    assert list((site / "cache" / "templates").iterdir())  # the fixture's build saved them
+    assert compiled_during(monkeypatch, lambda: build_site(site, **CACHED)) == []
+    uncached = compiled_during(monkeypatch, lambda: build_site(site, output=tmp_path / "c"))
+    assert "base.html" in uncached  # a build that saves no cache compiles as Pelican does
+    theme = site / "theme"
+    target = theme.resolve()
+    theme.unlink()
+    shutil.copytree(target, theme)
+    edit(theme / "templates/partials/site_footer.html", "</footer>", "<!-- new --></footer>")
+    changed = compiled_during(monkeypatch, lambda: build_site(site, **CACHED))
+    assert set(changed) == {"partials/site_footer.html"}
+    footer = (site / "output/index.html").read_text(encoding="utf-8")
+    assert "<!-- new --></footer>" in footer

@@ -376,6 +376,11 @@ def save(pelican_object):
 
 
 def register():
-    """Connect :func:`get_writer` (``get_writer``) and :func:`save` (``finalized``)."""
+    """Connect :func:`get_writer` (``get_writer``), :func:`save` (``finalized``) and
+    :func:`.templates.keep_compiled` (``generator_init``).
+    """
+    from chapar_page_cache.templates import keep_compiled
+
     signals.get_writer.connect(get_writer)
     signals.finalized.connect(save)
+    signals.generator_init.connect(keep_compiled)
