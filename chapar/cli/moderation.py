@@ -74,4 +74,58 @@ def table(rows):
     return "\n".join(out)
 
 
-__all__ = ["collect", "length_limit", "news_sources", "set_status", "table"]
+def queue(root="."):
+    """The comments waiting for a moderator as text (``invoke moderation --queue``), ``""`` if none."""
+    from chapar.intake.config import Config
+    from chapar.intake.review.queue import queue_text, read_queue
+
+    root = Path(root)
+    rules = moderation.load_rules(root / "data/moderation/rules.toml")
+    config = Config.from_options(root=root)
+    waiting = read_queue(root, rules, length_limit(root), config.article_url)
+    return queue_text(waiting, config.site_url)
+
+
+def manage_moderator(root, add=None, remove=None, password=None, email="", ask=None):
+    """``invoke moderator``: add, remove or re-password one account; returns what was done.
+
+    ``ask(prompt)`` reads a password (default :func:`getpass.getpass`, never
+    the command line); a new password is asked twice.  ``ValueError`` on a
+    bad name, a short or mismatched password, an unknown or existing account.
+    """
+    import getpass
+
+    from chapar.intake.review import accounts
+
+    ask = ask or getpass.getpass
+    path = Path(root) / "data/moderation/moderators.toml"
+    given = [x for x in (add, remove, password) if x]
+    if len(given) != 1:
+        raise ValueError("give one of --add NAME, --remove NAME, --password NAME")
+
+    def new_password(name):
+        first = ask(f"password for {name}: ")
+        if first != ask(f"password for {name} again: "):
+            raise accounts.AccountError("the two passwords differ; nothing was changed")
+        return first
+
+    if add:
+        accounts.check_name(add)
+        accounts.add(path, add, new_password(add), email)
+        return f"moderator {add} added to {path}"
+    if remove:
+        accounts.remove(path, remove)
+        return f"moderator {remove} removed from {path}"
+    accounts.set_password(path, password, new_password(password))
+    return f"moderator {password}: new password set in {path}"
+
+
+__all__ = [
+    "collect",
+    "length_limit",
+    "manage_moderator",
+    "news_sources",
+    "queue",
+    "set_status",
+    "table",
+]
