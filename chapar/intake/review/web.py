@@ -30,7 +30,7 @@ from starlette.routing import Route, Router
 from chapar.intake.review.accounts import Accounts
 from chapar.intake.review.audit import AuditLog
 from chapar.intake.review.decide import DECISIONS, Choice, Decider
-from chapar.intake.review.queue import read_queue, valid_key
+from chapar.intake.review.queue import QueueReader, valid_key
 from chapar.intake.review.sessions import SessionBook
 from chapar.intake.review.signin import SignInThrottle
 from chapar.persian.text import to_persian_digits
@@ -228,8 +228,8 @@ def create_desk(
     env.filters["fa"] = to_persian_digits
     templates = {name: env.get_template(f"{name}.html") for name in ("login", "desk")}
 
-    def queue():
-        return read_queue(config.root, rules, limit, config.article_url)
+    reader = QueueReader(config.root, rules, limit, config.article_url)
+    queue = reader.read
 
     def signed_in(request):
         return book.find(request.session.get("sid"), accounts)
@@ -367,6 +367,8 @@ def create_desk(
             outcomes = await run_in_threadpool(decider.decide, moderator, choices, decision)
         except ValueError:
             return refused(_Forbidden(400, "نظر نامعتبر."))
+        for key in keys:  # a Status rewritten within the clock's tick keeps size and time
+            reader.forget(key.partition("/")[0])
         request.session["flash"] = _messages(outcomes, decision)
         article, rule = _filters(_one(fields, "article"), _one(fields, "rule"))
         return RedirectResponse(_desk_url(article, rule), status_code=303)
