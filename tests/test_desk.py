@@ -472,3 +472,31 @@ def test_moderation_queue_prints_the_held_comments(site):
     for key in (HELD, HELD2, f"{SEED}/insult"):
         cli.set_status(site, key, "approved")
     assert cli.queue(site) == ""
+
+
+def test_the_cookie_key_comes_from_the_environment_or_a_file(tmp_path, monkeypatch):
+    from chapar.intake.review.web import desk_secret
+
+    monkeypatch.delenv("CHAPAR_DESK_SECRET", raising=False)
+    key_file = tmp_path / "desk-secret"
+    key_file.write_text("k" * 48 + "\n")
+    assert desk_secret(key_file) == "k" * 48
+    monkeypatch.setenv("CHAPAR_DESK_SECRET", "e" * 40)
+    assert desk_secret(key_file) == "e" * 40  # the environment wins
+    monkeypatch.setenv("CHAPAR_DESK_SECRET", "short")
+    with pytest.raises(ValueError, match="at least 32"):
+        desk_secret()
+    monkeypatch.delenv("CHAPAR_DESK_SECRET")
+    assert desk_secret() != desk_secret()  # none given: a random key per start
+
+
+def test_old_failures_are_forgotten():
+    from chapar.intake.review.signin import SignInThrottle
+
+    clock = Clock()
+    throttle = SignInThrottle(clock=clock)
+    for _ in range(3):
+        throttle.failed("name:sara")
+    clock.now += 900
+    throttle.failed("name:sara")  # a 4th, but 15 minutes after the others: a fresh count
+    assert throttle.wait("name:sara") == 0

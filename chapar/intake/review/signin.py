@@ -12,6 +12,8 @@ import threading
 import time
 from dataclasses import dataclass
 
+MAX_RECORDS = 10_000  # the addresses and names remembered at most
+
 
 @dataclass
 class _Record:
@@ -55,6 +57,7 @@ class SignInThrottle:
         """Count a failed attempt against each of ``keys``."""
         now = self.clock()
         with self._lock:
+            self._forget(now)
             for key in keys:
                 record = self._records.setdefault(key, _Record())
                 record.failures += 1
@@ -73,14 +76,17 @@ class SignInThrottle:
                 self._records.pop(key, None)
 
     def _forget(self, now):
-        """Drop records quiet for ``lock_for`` seconds (a lock lifts, old failures expire)."""
-        if len(self._records) < 64:  # noqa: PLR2004 (cheap enough to keep a few)
-            stale = [k for k, r in self._records.items() if r.locked and r.not_before <= now]
-        else:
-            stale = [
-                k
-                for k, r in self._records.items()
-                if r.not_before <= now and now - r.last >= self.lock_for
-            ]
+        """Drop records quiet for ``lock_for`` seconds whose wait is over (a lock lifts, old
+        failures expire); past ``MAX_RECORDS`` (names sprayed from many addresses) the oldest go.
+        """
+        stale = [
+            k
+            for k, r in self._records.items()
+            if r.not_before <= now and now - r.last >= self.lock_for
+        ]
         for key in stale:
             del self._records[key]
+        if len(self._records) > MAX_RECORDS:
+            by_age = sorted(self._records, key=lambda k: self._records[k].last)
+            for key in by_age[: len(self._records) - MAX_RECORDS]:
+                del self._records[key]
