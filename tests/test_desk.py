@@ -218,6 +218,31 @@ def test_two_moderators_deciding_one_comment(site, app):
     assert len(audit(site)) == 1
 
 
+def test_an_editors_decision_in_between_is_kept(site, app):
+    c = client(app)
+    page = sign_in(c)
+    cli.set_status(site, HELD, "rejected")  # `invoke moderation --reject` after the page loaded
+    written = comment_file(site, HELD).read_bytes()
+    decide(c, page, "approved", HELD)
+    assert "را پیش‌تر کس دیگری تصمیم گرفته بود (اکنون: ردشده)" in c.get("/desk/").text
+    assert comment_file(site, HELD).read_bytes() == written
+    assert audit(site) == []
+
+
+def test_set_status_compares_under_the_files_lock(site):
+    from chapar.comments.status import Conflict, set_status
+
+    before = comment_file(site, HELD).read_bytes()
+    with pytest.raises(Conflict) as conflict:
+        set_status(site, HELD, "approved", expect="rejected")
+    assert conflict.value.status == ""
+    assert comment_file(site, HELD).read_bytes() == before
+    set_status(site, HELD, "approved", expect="")
+    with pytest.raises(Conflict):
+        set_status(site, HELD, "rejected", expect="")
+    assert status_of(site, HELD) == "approved"
+
+
 @pytest.mark.parametrize(
     "key",
     [

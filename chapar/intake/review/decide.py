@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from chapar.comments.status import find_comment, set_status
+from chapar.comments.status import Conflict, find_comment, set_status
 from chapar.intake.review.queue import valid_key
 
 logger = logging.getLogger(__name__)
@@ -78,6 +78,12 @@ class Decider:
             return self.committer.run(job)
         return job()
 
+    def _conflict(self, key, status):
+        """The :class:`Outcome` of a comment decided in between, naming who if the log says."""
+        last = self.audit.last(key)
+        by = last["moderator"] if last and last.get("decision") == status else ""
+        return Outcome(key, "conflict", status, by)
+
     def _decide(self, moderator, choices, decision):
         outcomes, written = [], []
         for choice in choices:
@@ -89,12 +95,14 @@ class Decider:
             if not Path(path).resolve().is_relative_to(self.comments):
                 outcomes.append(Outcome(choice.key, "missing"))
                 continue
-            if comment.status != choice.seen or comment.status == decision:
-                last = self.audit.last(choice.key)
-                by = last["moderator"] if last and last.get("decision") == comment.status else ""
-                outcomes.append(Outcome(choice.key, "conflict", comment.status, by))
+            if comment.status == decision:
+                outcomes.append(self._conflict(choice.key, comment.status))
                 continue
-            written.append(set_status(self.root, choice.key, decision))
+            try:  # compared again under the file's lock: an editor's invoke moderation too
+                written.append(set_status(self.root, choice.key, decision, expect=choice.seen))
+            except Conflict as conflict:
+                outcomes.append(self._conflict(choice.key, conflict.status))
+                continue
             self.audit.append(
                 moderator.name, choice.key, decision, comment.status, choice.was, choice.rule
             )
