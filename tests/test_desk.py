@@ -526,3 +526,14 @@ def test_old_failures_are_forgotten():
     clock.now += 900
     throttle.failed("name:sara")  # a 4th, but 15 minutes after the others: a fresh count
     assert throttle.wait("name:sara") == 0
+
+
+def test_attempts_sent_at_once_count_before_they_are_checked():
+    from chapar.intake.review.signin import SignInThrottle
+
+    throttle = SignInThrottle(clock=Clock())
+    started = [throttle.attempt("addr:10.0.0.1", "name:sara") for _ in range(20)]
+    assert started[:4] == [0, 0, 0, 0]  # 3 free, the 4th sets the first wait
+    assert all(wait > 0 for wait in started[4:])  # the rest refused unchecked
+    throttle.succeeded("addr:10.0.0.1", "name:sara")
+    assert throttle.attempt("addr:10.0.0.1", "name:sara") == 0

@@ -4,8 +4,9 @@ The first ``free`` failures cost nothing; each later one makes the next
 attempt wait twice as long as the one before (1 s, 2 s, 4 s ...); after
 ``lock_after`` failures the address or account is locked for ``lock_for``
 seconds, then starts again from nothing (README.md, Moderators' desk).  An
-attempt made too early is refused without looking at the password.  The
-clock is injectable (``clock``: seconds, monotonic) for the tests.
+attempt made too early is refused without looking at the password; one
+allowed counts as a failure until it succeeds, so attempts sent at once
+cannot all slip through before the first fails.  The clock is injectable (``clock``: seconds, monotonic) for the tests.
 """
 
 import threading
@@ -53,21 +54,41 @@ class SignInThrottle:
                 (r := self._records.get(k)) and r.locked and r.not_before > now for k in keys
             )
 
+    def attempt(self, *keys):
+        """Start an attempt for ``keys``: the seconds to wait (the attempt refused, not
+        counted), or 0 and the attempt counted as failed until :meth:`succeeded` says
+        otherwise, so that many attempts sent at once cannot all pass before the first fails.
+        """
+        now = self.clock()
+        with self._lock:
+            self._forget(now)
+            wait = max(
+                (max(0.0, r.not_before - now) for k in keys if (r := self._records.get(k))),
+                default=0.0,
+            )
+            if wait <= 0:
+                self._count(now, keys)
+            return wait
+
     def failed(self, *keys):
         """Count a failed attempt against each of ``keys``."""
         now = self.clock()
         with self._lock:
             self._forget(now)
-            for key in keys:
-                record = self._records.setdefault(key, _Record())
-                record.failures += 1
-                record.last = now
-                if record.failures >= self.lock_after:
-                    record.locked = True
-                    record.not_before = now + self.lock_for
-                elif record.failures > self.free:
-                    delay = min(self.max_delay, 2.0 ** (record.failures - self.free - 1))
-                    record.not_before = now + delay
+            self._count(now, keys)
+
+    def _count(self, now, keys):
+        """One more failure for each of ``keys`` (hold ``_lock``)."""
+        for key in keys:
+            record = self._records.setdefault(key, _Record())
+            record.failures += 1
+            record.last = now
+            if record.failures >= self.lock_after:
+                record.locked = True
+                record.not_before = now + self.lock_for
+            elif record.failures > self.free:
+                delay = min(self.max_delay, 2.0 ** (record.failures - self.free - 1))
+                record.not_before = now + delay
 
     def succeeded(self, *keys):
         """Forget the failures of ``keys`` (a successful sign-in)."""

@@ -278,7 +278,7 @@ def create_desk(
         password = _one(fields, "password")[:1024]
         address = request.client.host if request.client else ""
         keys = (f"addr:{address}", f"name:{name}")
-        wait = throttle.wait(*keys)
+        wait = throttle.attempt(*keys)  # counted as failed until it succeeds
         if wait > 0:
             seconds = int(wait) + 1
             message = (
@@ -289,7 +289,6 @@ def create_desk(
             return login_page(request, 429, message, name, headers={"Retry-After": str(seconds)})
         moderator = await run_in_threadpool(accounts.verify, name, password)
         if moderator is None:
-            throttle.failed(*keys)
             logger.warning("desk: failed sign-in for %r", name)
             return login_page(request, 401, "نام کاربری یا گذرواژه نادرست است.", name)
         throttle.succeeded(*keys)
