@@ -537,3 +537,14 @@ def test_attempts_sent_at_once_count_before_they_are_checked():
     assert all(wait > 0 for wait in started[4:])  # the rest refused unchecked
     throttle.succeeded("addr:10.0.0.1", "name:sara")
     assert throttle.attempt("addr:10.0.0.1", "name:sara") == 0
+
+
+def test_a_comment_over_the_hard_limit_offers_no_decision(site, app):
+    long = comment_file(site, f"{SEED}/long")
+    long.write_text("Author: پرحرف\nDate: 1397/06/05 16:00\n\n" + "دولت " * 2100 + "\n", "utf-8")
+    c = client(app)
+    page = sign_in(c)
+    item = page[page.index(f'data-key="{SEED}/long"') :].split("</li>")[0]
+    assert "بلندتر از حد مجاز" in item
+    assert "هیچ Status این را منتشر نمی‌کند" in item
+    assert 'name="one"' not in item
