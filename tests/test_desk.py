@@ -548,3 +548,19 @@ def test_a_comment_over_the_hard_limit_offers_no_decision(site, app):
     assert "بلندتر از حد مجاز" in item
     assert "هیچ Status این را منتشر نمی‌کند" in item
     assert 'name="one"' not in item
+
+
+def test_the_hostile_suites_vectors_inject_nothing_into_the_desk(tmp_path):
+    from hostile_support import ALL_VECTORS, armed, injected, one_line
+
+    held = "قیمت گوجه و پیاز در میدان تره‌بار تهران این هفته دو برابر شده و فروشندگان ناراضی هستند."
+    comments = {
+        f"{SEED}/v{i}.md": f"Author: {one_line(armed(v, f'author{i}'))}\n"
+        f"Date: 1397/06/05 10:{i:02d}\n\n{held}\n\n{armed(v, f'comment{i}')}\n"
+        for i, v in enumerate(ALL_VECTORS)
+    }
+    site = desk_site(tmp_path, comments=comments)
+    c = client(desk_app(site))
+    page = sign_in(c)
+    assert page.count('data-key="') == len(ALL_VECTORS)  # every one listed
+    assert injected(page) == []
