@@ -1,10 +1,12 @@
 """The moderators' desk in Chromium at 360 px: sign in, decide one and several
-comments, see the files change; hostile comment text stays text.
+comments, see the files change; hostile comment text stays text; axe finds
+nothing on the sign-in page or the desk.
 """
 
 import pytest
 from desk_support import PASSWORDS, XSS_AUTHOR, comment_file, desk_site
 
+from chapar.checks.a11y import axe_violations
 from chapar.comments import store
 from intake_support import SEED, Service
 
@@ -35,6 +37,7 @@ def test_moderator_signs_in_and_decides_on_a_phone(desk, page):
 
     page.goto(f"{service.base}/desk/")
     page.wait_for_url(f"{service.base}/desk/login")
+    assert axe_violations(page) == []
     page.fill("#login-name", "sara")
     page.fill("#login-password", PASSWORDS["sara"])
     page.click("button[type=submit]")
@@ -42,6 +45,7 @@ def test_moderator_signs_in_and_decides_on_a_phone(desk, page):
     assert page.title() == "(۳) میز ناظران — چاپار"
     assert "Vazirmatn" in page.eval_on_selector("body", "b => getComputedStyle(b).fontFamily")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert axe_violations(page) == []  # WCAG 2.1 A and AA, serious and critical
 
     # several at once: two held comments rejected
     page.check(f'#item-{SEED}-held input[name="key"]')
