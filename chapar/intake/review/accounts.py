@@ -5,6 +5,7 @@ written by ``invoke moderator`` and re-read by the desk when it changes, so
 an account added, removed or given a new password takes effect at once.
 """
 
+import functools
 import os
 import re
 import threading
@@ -23,8 +24,14 @@ HEADER = (
 )
 
 _hasher = PasswordHasher()
-# verified against when the name is unknown, so that an unknown name costs what a known one does
-_DUMMY = _hasher.hash("not a password: the name is unknown")
+
+
+@functools.cache
+def _dummy():
+    """A hash to verify against when the name is unknown, so that an unknown name costs
+    what a known one does (made at the first need: a hash costs a few tenths of a second).
+    """
+    return _hasher.hash("not a password: the name is unknown")
 
 
 class AccountError(ValueError):
@@ -152,7 +159,7 @@ class Accounts:
         """The :class:`Moderator` when ``password`` is ``name``'s, else ``None`` (slow: Argon2)."""
         moderator = self.get(name) if isinstance(name, str) else None
         try:
-            _hasher.verify(moderator.hash if moderator else _DUMMY, password)
+            _hasher.verify(moderator.hash if moderator else _dummy(), password)
         except (VerificationError, InvalidHashError):
             return None
         return moderator
