@@ -130,11 +130,18 @@ def new(c, title, category=""):
     help={
         "approve": "publish comment NEWSCODE/ID whatever the rules say (Status: approved)",
         "reject": "never publish comment NEWSCODE/ID (Status: rejected)",
+        "queue": "print only the comments waiting for a moderator (nothing when none: for cron)",
     }
 )
-def moderation(c, approve=None, reject=None):
+def moderation(c, approve=None, reject=None, queue=False):
     """List every comment with its decision (published/held/rejected), rule and reason."""
     from chapar.cli import moderation as cli
+
+    if queue:
+        text = cli.queue(ROOT)
+        if text:
+            print(text)
+        return
 
     for key, status in ((approve, "approved"), (reject, "rejected")):
         if key:
@@ -149,6 +156,24 @@ def moderation(c, approve=None, reject=None):
         print("\n".join(map(str, problems)), file=sys.stderr)
         sys.exit(f"{len(problems)} problem(s) in the comments or rules")
     print(cli.table(rows))
+
+
+@task(
+    help={
+        "add": "add moderator NAME (the password is asked for, never on the command line)",
+        "remove": "remove moderator NAME (their sessions end)",
+        "password": "set a new password for moderator NAME (their sessions end)",
+        "email": "with --add: the address of NAME's git commits (default NAME@desk)",
+    }
+)
+def moderator(c, add=None, remove=None, password=None, email=""):
+    """Manage the moderators' desk accounts in data/moderation/moderators.toml (Argon2 hashes)."""
+    from chapar.cli import moderation as cli
+
+    try:
+        print(cli.manage_moderator(ROOT, add=add, remove=remove, password=password, email=email))
+    except ValueError as error:
+        sys.exit(f"moderator: {error}")
 
 
 @task(
@@ -306,6 +331,8 @@ def _secrets():
         "commit": "git-commit every accepted comment",
         "push": "and push it (implies --commit)",
         "remote": "git remote for --push (default origin)",
+        "desk_secret_file": "file with the desk cookies' key, outside git (else $CHAPAR_DESK_SECRET)",
+        "desk_insecure_cookies": "no Secure flag on the desk's cookie (plain http, local tries only)",
     }
 )
 def intake(
@@ -320,6 +347,8 @@ def intake(
     commit=False,
     push=False,
     remote=None,
+    desk_secret_file=None,
+    desk_insecure_cookies=False,
 ):
     """Run the comment intake service: the form's POSTs become content/comments/ files."""
     from chapar.intake import Config
@@ -340,6 +369,8 @@ def intake(
             commit=commit,
             push=push,
             remote=remote,
+            desk_secret_file=desk_secret_file,
+            desk_secure_cookies=not desk_insecure_cookies,
         )
     except ValueError as error:
         sys.exit(f"intake: {error}")
@@ -364,7 +395,8 @@ def _lint_steps():
     python = shlex.quote(sys.executable)
     templates = " ".join(
         shlex.quote(str(path.relative_to(ROOT)))
-        for path in sorted((ROOT / "theme/templates").rglob("*.html"))
+        for folder in ("theme/templates", "chapar/intake/review/templates")
+        for path in sorted((ROOT / folder).rglob("*.html"))
     )
     biome = shlex.quote(str(ROOT / "node_modules/.bin/biome"))
     return (

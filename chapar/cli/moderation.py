@@ -11,9 +11,8 @@ from pathlib import Path
 from chapar import moderation, site_settings
 from chapar.comments import store
 from chapar.comments.site import moderate_site
-from chapar.news.index import NewsIndex, code_of
-from chapar.news.item import header_lines
-from chapar.persian.text import to_latin_digits
+from chapar.comments.status import set_status
+from chapar.news.index import NewsIndex
 
 
 def length_limit(root):
@@ -75,36 +74,58 @@ def table(rows):
     return "\n".join(out)
 
 
-def set_status(root, key, status):
-    """Write ``Status: <status>`` into the header of comment ``<NewsCode>/<Id>``;
-    every other byte of the file stays as it was.  Returns the path.
+def queue(root="."):
+    """The comments waiting for a moderator as text (``invoke moderation --queue``), ``""`` if none."""
+    from chapar.intake.config import Config
+    from chapar.intake.review.queue import queue_text, read_queue
+
+    root = Path(root)
+    rules = moderation.load_rules(root / "data/moderation/rules.toml")
+    config = Config.from_options(root=root)
+    waiting = read_queue(root, rules, length_limit(root), config.article_url)
+    return queue_text(waiting, config.site_url)
+
+
+def manage_moderator(root, add=None, remove=None, password=None, email="", ask=None):
+    """``invoke moderator``: add, remove or re-password one account; returns what was done.
+
+    ``ask(prompt)`` reads a password (default :func:`getpass.getpass`, never
+    the command line); a new password is asked twice.  ``ValueError`` on a
+    bad name, a short or mismatched password, an unknown or existing account.
     """
-    if status not in store.STATUSES:
-        raise ValueError(f"status must be one of {store.STATUSES}")
-    code, _, comment_id = key.partition("/")
-    code = code_of(code)
-    code = "" if code is None else str(code)  # the folder the build names it by
-    folder = Path(root) / "content/comments" / code
-    comment_id = to_latin_digits(comment_id)
-    if not code or not comment_id or not folder.is_dir():
-        raise LookupError(f"no comment {key!r}: expected <NewsCode>/<Id>, e.g. 4385870/1")
-    for path in sorted(folder.glob("*.md")):
-        comment, _problems = store.read_comment(path, code)
-        if comment is not None and comment.id == comment_id:
-            break
-    else:
-        raise LookupError(f"no comment {key!r} in {folder}")
-    data = path.read_bytes()
-    text = data.decode("utf-8-sig")
-    bom = data[: len(data) - len(text.encode("utf-8"))]
-    newline = "\r\n" if "\r\n" in text else "\n"
-    lines = text.split(newline)
-    number = header_lines(text).get("status")
-    if number is not None:
-        lines[number - 1] = f"Status: {status}"
-    else:
-        # after the last header line, before the empty line
-        end = next((i for i, line in enumerate(lines) if not line.strip()), len(lines))
-        lines.insert(end, f"Status: {status}")
-    path.write_bytes(bom + newline.join(lines).encode("utf-8"))
-    return path
+    import getpass
+
+    from chapar.intake.review import accounts
+
+    ask = ask or getpass.getpass
+    path = Path(root) / "data/moderation/moderators.toml"
+    given = [x for x in (add, remove, password) if x]
+    if len(given) != 1:
+        raise ValueError("give one of --add NAME, --remove NAME, --password NAME")
+
+    def new_password(name):
+        first = ask(f"password for {name}: ")
+        if first != ask(f"password for {name} again: "):
+            raise accounts.AccountError("the two passwords differ; nothing was changed")
+        return first
+
+    if add:
+        accounts.check_name(add)
+        accounts.add(path, add, new_password(add), email)
+        return f"moderator {add} added to {path}"
+    if remove:
+        accounts.remove(path, remove)
+        return f"moderator {remove} removed from {path}"
+    accounts.set_password(path, password, new_password(password))
+    return f"moderator {password}: new password set in {path}"
+
+
+__all__ = [
+    "collect",
+    "length_limit",
+    "manage_moderator",
+    "news_sources",
+    "queue",
+    "set_status",
+    "table",
+]

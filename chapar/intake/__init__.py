@@ -8,7 +8,9 @@ server); run it with ``invoke intake`` or ``python -m chapar.intake``.
 
 Modules: :mod:`.config` settings, :mod:`.desk` checks and writes (no HTTP),
 :mod:`.site` what is known of news and comments, :mod:`.app` HTTP,
-:mod:`.limits` rate limit, :mod:`.gitsync` git mode, :mod:`.openapi`.
+:mod:`.limits` rate limit, :mod:`.gitsync` git mode, :mod:`.openapi`;
+:mod:`.review` the moderators' desk it serves at ``/desk/`` (README.md,
+Moderators' desk).
 """
 
 from chapar.intake.config import Config

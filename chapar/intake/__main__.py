@@ -66,6 +66,21 @@ def parse_args(argv=None):
     parser.add_argument("--commit", action="store_true", help="git-commit every comment")
     parser.add_argument("--push", action="store_true", help="and push it (implies --commit)")
     parser.add_argument("--remote", default=DEFAULTS["remote"])
+    parser.add_argument(
+        "--moderators",
+        default="",
+        help="the desk's accounts (default data/moderation/moderators.toml)",
+    )
+    parser.add_argument(
+        "--desk-secret-file",
+        default="",
+        help="file holding the desk cookies' key, outside git (else $CHAPAR_DESK_SECRET)",
+    )
+    parser.add_argument(
+        "--desk-insecure-cookies",
+        action="store_true",
+        help="drop the Secure flag from the desk's cookie: only for trying it over plain http",
+    )
     return parser.parse_args(argv)
 
 
@@ -90,6 +105,9 @@ def main(argv=None):
             commit=args.commit,
             push=args.push,
             remote=args.remote,
+            moderators=args.moderators,
+            desk_secret_file=args.desk_secret_file,
+            desk_secure_cookies=not args.desk_insecure_cookies,
         )
     except ValueError as error:
         sys.exit(f"intake: {error}")

@@ -4,7 +4,8 @@
 back to the article, or an HTML page naming the problem) or JSON (answered
 with JSON).  Checks run cheapest first: rate, origin, NewsCode, size,
 content type, encoding, fields; then the desk (article, reply, rules, write)
-in a worker thread.
+in a worker thread.  The moderators' desk (:mod:`.review`) is mounted at
+``/desk`` after them, always (no moderators file: no one signs in).
 """
 
 import html
@@ -18,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
 from chapar.intake.desk import FIELDS, Desk, Refused, news_code
 from chapar.intake.limits import RateLimiter
@@ -119,11 +120,19 @@ def create_app(config):
             report, status_code=200 if report["ok"] else 503, headers={"Cache-Control": "no-store"}
         )
 
+    async def to_desk(request):
+        return RedirectResponse("/desk/", status_code=302)
+
+    from chapar.intake.review.web import create_desk
+
+    desk_app = create_desk(config, desk.rules, _length_limit(config.root), committer)
     app = Starlette(
         routes=[
             Route("/comments/{code}", post_comment, methods=["POST"]),
             Route("/openapi.json", openapi, methods=["GET"]),
             Route("/healthz", health, methods=["GET"]),
+            Route("/desk", to_desk, methods=["GET"]),
+            Mount("/desk", app=desk_app),
         ],
         # the in-page script posts JSON from the site's origin: a preflight
         middleware=[
@@ -140,7 +149,19 @@ def create_app(config):
     app.router.redirect_slashes = False  # a 307 to a twin URL would only invite a second POST
     app.state.desk = desk
     app.state.committer = committer
+    app.state.review = desk_app
     return app
+
+
+def _length_limit(root):
+    """COMMENTS["max_characters"] of the site at ``root`` (README.md, Comments)."""
+    from chapar.cli.moderation import length_limit
+    from chapar.comments import render
+
+    try:
+        return length_limit(root)
+    except Exception:  # noqa: BLE001 (a root without pelicanconf.py: the plugin's default)
+        return render.MAX_CHARACTERS
 
 
 class _Writes:

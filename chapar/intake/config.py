@@ -28,6 +28,12 @@ DEFAULTS = {
     "max_email": 200,
     "comments_path": "comments",  # under content
     "article_url": "news/{newscode}/",
+    # the moderators' desk (README.md, Moderators' desk)
+    "moderators": "",  # default: <root>/data/moderation/moderators.toml
+    "audit_log": "",  # default: <root>/data/moderation/audit.log
+    "desk_secret_file": "",  # the cookies' key, outside git (else $CHAPAR_DESK_SECRET)
+    "desk_secure_cookies": True,  # False only for a desk tried over plain http locally
+    "desk_max_age": 8 * 3600,  # seconds a sign-in lasts
 }
 
 
@@ -56,6 +62,11 @@ class Config:
     max_email: int = DEFAULTS["max_email"]
     comments_path: str = DEFAULTS["comments_path"]
     article_url_pattern: str = DEFAULTS["article_url"]
+    moderators: Path = None
+    audit_log: Path = None
+    desk_secret_file: str = ""
+    desk_secure_cookies: bool = True
+    desk_max_age: int = DEFAULTS["desk_max_age"]
 
     @classmethod
     def from_options(cls, **options):
@@ -93,6 +104,11 @@ class Config:
             max_email=_whole("max_email", merged["max_email"], 6, 1000),
             comments_path=str(merged["comments_path"]),
             article_url_pattern=_article_url(merged["article_url"]),
+            moderators=_under(root, merged["moderators"], "moderators.toml"),
+            audit_log=_under(root, merged["audit_log"], "audit.log"),
+            desk_secret_file=str(merged["desk_secret_file"]),
+            desk_secure_cookies=bool(merged["desk_secure_cookies"]),
+            desk_max_age=_whole("desk_max_age", merged["desk_max_age"], 60, 30 * 24 * 3600),
         )
         if not config.content.is_dir():
             raise ValueError(f"content: {config.content} is not a folder")
@@ -133,6 +149,11 @@ def _from_site(root):
         "max_email": site["COMMENTS"]["max_email"],
         "article_url": site["ARTICLE_URL"],
     }
+
+
+def _under(root, value, name):
+    """``value`` as an absolute path, or ``<root>/data/moderation/<name>`` when empty."""
+    return Path(value).resolve() if value else root / "data" / "moderation" / name
 
 
 def _article_url(pattern):

@@ -9,7 +9,9 @@ committed goes into the next commit, the first one made at start.
 
 A commit that fails stays pending: it is retried after a pause that grows to
 ``max_pause`` seconds, and :meth:`GitCommitter.health` reports the error and
-the count until one succeeds (README, "Git mode").  A lock a killed git left
+the count until one succeeds (README, "Git mode").  The moderators' desk
+runs its decisions in the same thread (:meth:`GitCommitter.run`), each
+committed with the moderator as its author (:meth:`GitCommitter.commit_as`).  A lock a killed git left
 behind is removed only when :mod:`.locks` finds no live git using the
 repository.
 """
@@ -78,6 +80,8 @@ class GitCommitter:
         rel = self.folder.relative_to(self.repo).as_posix()
         self.pathspec = f":(glob){rel}/**/*.md" if rel != "." else ":(glob)**/*.md"
         self._pending = {}  # repo-relative path -> key: acknowledged, not yet in HEAD
+        self._jobs = []  # (job, done event, result box): the desk's decisions
+        self._inline = threading.Lock()  # jobs run without the worker, one at a time
         self._sweep = False  # commit what is on disk even with nothing queued
         self._unpushed = False
         self._stop = False
@@ -139,6 +143,55 @@ class GitCommitter:
                 "push_error": self.push_error,
             }
 
+    def run(self, job):
+        """Run ``job()`` in the worker thread, between two commits; its result or its exception.
+
+        A job may write comment files and commit them (:meth:`commit_as`): no
+        commit of the service's own can take them halfway.  Without a running
+        worker (not started, or closed) the job runs here.
+        """
+        done, box = threading.Event(), {}
+        with self._cond:
+            inline = self._stop or not self._thread.is_alive()
+            if not inline:
+                self._jobs.append((job, done, box))
+                self._cond.notify()
+        if inline:
+            with self._inline:
+                return job()
+        done.wait()
+        if "error" in box:
+            raise box["error"]
+        return box["result"]
+
+    def commit_as(self, paths, message, name, email):
+        """Commit ``paths`` (files in the repository) alone, with ``name <email>`` as the
+        author (the committer stays the service); call it from a :meth:`run` job.
+        """
+        rels = [Path(p).resolve().relative_to(self.repo).as_posix() for p in paths]
+        env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email}
+        self._locked("--literal-pathspecs", "add", "--", *rels)
+        self._locked(
+            "--literal-pathspecs",
+            "commit",
+            "--quiet",
+            "--no-verify",
+            "-m",
+            message,
+            "--only",
+            "--pathspec-from-file=-",
+            "--pathspec-file-nul",
+            input="\0".join(rels),
+            env=env,
+        )
+        with self._cond:
+            self.commits += 1
+            self.last_commit = _now()
+            self._unpushed = True
+            for rel in rels:
+                self._pending.pop(rel, None)
+        logger.info("git: committed a decision by %s (%d file(s))", name, len(rels))
+
     def close(self, timeout=60):
         """Commit what is queued (one last attempt), then stop."""
         with self._cond:
@@ -156,6 +209,8 @@ class GitCommitter:
         while True:
             with self._cond:
                 while not self._stop:
+                    if self._jobs:
+                        break
                     if not self._due():
                         self._cond.wait()
                         continue
@@ -163,10 +218,19 @@ class GitCommitter:
                     if pause <= 0:
                         break
                     self._cond.wait(pause)
+                jobs, self._jobs = self._jobs, []
                 final = self._stop
-                if final and not self._due():
+                if final and not self._due() and not jobs:
                     return
                 batch, sweep = dict(self._pending), self._sweep
+            for job, done, box in jobs:
+                try:
+                    box["result"] = job()
+                except BaseException as exc:  # noqa: BLE001 (handed to the caller of run())
+                    box["error"] = exc
+                done.set()
+            if jobs and not final:
+                continue  # what else is due, after its pause
             self._attempt(batch, sweep)
             if final:
                 left = self.pending
@@ -321,7 +385,7 @@ class GitCommitter:
                 self._git("rebase", "--abort", check=False)
                 raise
 
-    def _locked(self, *args, input=None):
+    def _locked(self, *args, input=None, env=None):
         """Run git; while a lock is in the way, wait for a live git that holds
         it (up to ``lock_wait`` seconds) or remove it when a dead git left it.
         """
@@ -330,7 +394,7 @@ class GitCommitter:
         pause = 0.05
         while True:
             try:
-                return self._git(*args, input=input)
+                return self._git(*args, input=input, env=env)
             except GitError as exc:
                 locks = locks_named(str(exc))
                 if not locks:
@@ -354,8 +418,8 @@ class GitCommitter:
                 elif young:
                     time.sleep(max(young) + 0.05)  # then it is stale, unless it changed
 
-    def _git(self, *args, cwd=None, check=True, input=None):
-        env = {**os.environ, **IDENTITY}
+    def _git(self, *args, cwd=None, check=True, input=None, env=None):
+        env = {**os.environ, **IDENTITY, **(env or {})}
         result = subprocess.run(
             ["git", *args],
             cwd=cwd or self.repo,
