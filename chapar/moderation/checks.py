@@ -2,10 +2,13 @@
 :class:`Check` record each in :data:`REGISTRY`.
 """
 
+import csv
 import functools
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from chapar.moderation import language, lexicon
 from chapar.moderation.language import LANGUAGE_NAMES, _language
@@ -60,22 +63,112 @@ class Hold(str):
     __slots__ = ()
 
 
+class ArticleWords(NamedTuple):
+    """What ``relevance`` compares a comment with (:func:`article_words`)."""
+
+    stems: frozenset  # the stems of its words, stop words left out
+    joined: frozenset  # the stems of two neighbouring words written as one («زیبا کلام»)
+    pairs: frozenset  # (stem, stem) of neighbouring words: a name or phrase of two words
+
+
 def article_words(text, rules):
-    """The stems of an article's words, for ``relevance``."""
-    stop = frozenset().union(*(r.stop_words for r in rules.of("relevance")))
-    # the words of prepare(text), each distinct one collapsed once
-    raw = set(_TOKEN.findall(_fold_chars(_nfkc(text).lower())))
-    return frozenset(map(_stem, set(map(_collapse, raw)).difference(stop)))
+    """What ``relevance`` compares a comment with: the stems of an article's
+    words, of its neighbouring words written as one, and its pairs of
+    neighbouring words; the names of the relevance rules' ``names`` files that
+    the article mentions are added with all their other spellings.
+    """
+    relevance = rules.of("relevance")
+    skip = frozenset().union(*(r.skip_words for r in relevance))
+    # the words of prepare(text), each collapsed
+    words = [_collapse(w) for w in _TOKEN.findall(_fold_chars(_nfkc(text).lower()))]
+    stems, joined, pairs = set(), set(), set()
+    _add_words(words, skip, stems, joined, pairs)
+    names = [n for r in relevance for n in r.names]
+    if names:
+        listed = set()
+        for line in _AGENCIES_HEADER.findall(text):
+            listed.update(x.strip().lower() for x in line.split(","))
+        present = set(pairs) | {(s,) for s in stems}
+        for key, spellings in names:
+            if key in listed or any(_name_key(n, skip) in present for n in spellings):
+                for name in spellings:
+                    _add_words(list(name), skip, stems, joined, pairs)
+    return ArticleWords(frozenset(stems), frozenset(joined), frozenset(pairs))
 
 
-_STEM_SUFFIXES = ("ترین", "های", "تر", "ها", "ان", "ات", "ی")
+_AGENCIES_HEADER = re.compile(r"^Agencies:(.*)$", re.MULTILINE)
+
+
+def _add_words(words, skip, stems, joined, pairs):
+    previous = None
+    for word in words:
+        if word in skip:
+            previous = None
+            continue
+        stem = _stem(word)
+        stems.add(stem)
+        if previous is not None:
+            joined.add(_stem(previous + word))
+            pairs.add((_stem(previous), stem))
+        previous = word
+
+
+def _name_key(name, skip):
+    """How a name is looked for in an article: its first two content words' stems."""
+    content = [_stem(w) for w in name if w not in skip]
+    return tuple(content[:2])
+
+
+# Persian endings read off before comparing (README.md, "Comments (for
+# editors)"): superlative and comparative, plurals, the ezafe and indefinite
+# «ی», adjective «ه», possessives; two at most («کتاب‌هایشان»).  The
+# ending «گی»/«گان» of a word in «ه» («بازنشستگی», «کنندگان») loses its «گ»
+# too, so it meets «بازنشسته», «کننده».  Verb prefixes «می»/«نمی».
+_STEM_SUFFIXES = tuple(
+    sorted(
+        [
+            "ترین",
+            "تر",
+            "هایی",
+            "های",
+            "ها",
+            "ان",
+            "ات",
+            "ی",
+            "یی",
+            "ای",
+            "ه",
+            "مان",
+            "تان",
+            "شان",
+            "م",
+            "ت",
+            "ش",
+        ],
+        key=len,
+        reverse=True,
+    )
+)
+_ONE_LETTER_POSSESSIVES = frozenset("متش")
 
 
 @functools.lru_cache(maxsize=1 << 17)
 def _stem(word):
-    for suffix in _STEM_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:  # noqa: PLR2004
-            return word[: -len(suffix)]
+    if len(word) >= 5 and word.startswith("نمی"):  # noqa: PLR2004
+        word = word[3:]
+    elif len(word) >= 5 and word.startswith("می"):  # noqa: PLR2004
+        word = word[2:]
+    for _ in range(2):
+        for suffix in _STEM_SUFFIXES:
+            # a stem of three letters at least, four before a possessive of one
+            keep = 4 if suffix in _ONE_LETTER_POSSESSIVES else 3
+            if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+                word = word[: -len(suffix)]
+                if suffix in ("ی", "ان") and word.endswith("گ") and len(word) >= 4:  # noqa: PLR2004
+                    word = word[:-1]
+                break
+        else:
+            break
     return word
 
 
@@ -201,20 +294,63 @@ def _check_links(rule, p, article):
     return None
 
 
+_NOT_WORDS = re.compile(r"[0-9a-z]+")  # digits and Latin: counted only when the article has them
+
+# A shared pair of neighbouring words (a name: «رامبد جوان», «دولت الکترونیک»)
+# counts as one and a half words, not two: one name says who, not what.
+PAIR_WEIGHT = 0.5
+
+
+def relevance_score(rule, words, article):
+    """``(score, shared, counted)`` of a comment's ``words`` (:func:`tokens`)
+    against ``article`` (:func:`article_words`): ``shared``, the comment's words
+    whose stems the article has (or two of its words written as one of the
+    article's, or one of its words that the article writes as two), in the
+    comment's spelling; ``counted``, how many of its words count (stop words,
+    one-letter words, and digits or Latin words the article does not share
+    left out); the score, README.md "Comments (for editors)":
+    (shared - 0.5 x shared pairs) x (1 + 2 / sqrt(counted x article stems)).
+    """
+    skip = rule.skip_words
+    shared, stems, pairs = {}, set(), set()
+    previous = None
+    for word in words:
+        if word in skip:
+            previous = None
+            continue
+        stem = _stem(word)
+        stems.add(stem)
+        if stem in article.stems or stem in article.joined:
+            shared.setdefault(stem, word)
+        if previous is not None:
+            one = _stem(previous + word)
+            if one in article.stems:
+                shared.setdefault(one, previous + " " + word)
+            if (_stem(previous), stem) in article.pairs:
+                pairs.add((previous, word))
+        previous = word
+    counted = len({s for s in stems if s not in shared and not _NOT_WORDS.fullmatch(s)}) + len(
+        shared
+    )
+    if not shared:
+        return 0.0, [], counted
+    evidence = len(shared) - PAIR_WEIGHT * min(len(pairs), len(shared) // 2)
+    score = evidence * (1 + 2 / math.sqrt(counted * max(1, len(article.stems))))
+    return score, list(shared.values()), counted
+
+
 def _check_relevance(rule, p, article):
     if article is None:
         return None
-    # its words of two letters or more, stop words left out, stemmed
-    content = set(map(_stem, set(p.words).difference(rule.skip_words)))
     params = rule.params
-    if len(content) >= params["min_words"]:
-        shared = len(content & article)
-        if shared < params["min_share"] * len(content):
-            return (
-                f"shares {shared} of its {len(content)} words with the article "
-                f"(needs {params['min_share']:.0%})"
-            )
-    return None
+    score, shared, counted = relevance_score(rule, p.words, article)
+    if counted < params["min_words"] or score >= params["min_score"]:
+        return None
+    words = f" ({'، '.join(shared)})" if shared else ""
+    return (
+        f"shares {len(shared)} of its {counted} words with the article{words}: "
+        f"score {score:.1f}, needs {params['min_score']}"
+    )
 
 
 def _load_relevance(rule, folder, problem):
@@ -225,6 +361,30 @@ def _load_relevance(rule, folder, problem):
         except (OSError, UnicodeDecodeError) as exc:
             problem(f"cannot read stop-word file {name!r}: {exc}")
     rule.stop_words = frozenset(t for w in words for t in tokens(w))
+    names = []
+    for name in rule.params["names"]:
+        try:
+            names += read_names(folder / name)
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            problem(f"cannot read names file {name!r}: {exc}")
+    rule.names = tuple(names)
+
+
+def read_names(path):
+    """``[(id, (name words, ...)), ...]`` of a CSV file of names: its ``name``
+    (or ``title``) column and its ``aliases`` (``|`` between them), each
+    row one entity (an agency, a festival) under its ``id``.
+    """
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    names = []
+    for row in rows:
+        spellings = [row.get("name") or row.get("title") or ""]
+        spellings += (row.get("aliases") or "").split("|")
+        words = tuple(w for w in (tuple(tokens(s)) for s in spellings) if w)
+        if words:
+            names.append(((row.get("id") or "").strip().lower(), words))
+    return names
 
 
 def _check_duplicate(rule, p, article):
@@ -253,7 +413,7 @@ REGISTRY = (
     Check(
         "relevance",
         _check_relevance,
-        {"min_words": 4, "min_share": 0.1, "stop_words": []},
+        {"min_words": 4, "min_score": 2.0, "stop_words": [], "names": []},
         load=_load_relevance,
     ),
     Check("links", _check_links, {"max": 1}),
