@@ -121,35 +121,10 @@ def _name_key(name, skip):
 
 # Persian endings read off before comparing (README.md, "Comments (for
 # editors)"): superlative and comparative, plurals, the ezafe and indefinite
-# «ی», adjective «ه», possessives; two at most («کتاب‌هایشان»).  The
+# «ی», the «ه» of adjectives and nouns; two at most («دستگاههایی»).  The
 # ending «گی»/«گان» of a word in «ه» («بازنشستگی», «کنندگان») loses its «گ»
 # too, so it meets «بازنشسته», «کننده».  Verb prefixes «می»/«نمی».
-_STEM_SUFFIXES = tuple(
-    sorted(
-        [
-            "ترین",
-            "تر",
-            "هایی",
-            "های",
-            "ها",
-            "ان",
-            "ات",
-            "ی",
-            "یی",
-            "ای",
-            "ه",
-            "مان",
-            "تان",
-            "شان",
-            "م",
-            "ت",
-            "ش",
-        ],
-        key=len,
-        reverse=True,
-    )
-)
-_ONE_LETTER_POSSESSIVES = frozenset("متش")
+_STEM_SUFFIXES = ("ترین", "هایی", "های", "تر", "ها", "ان", "ات", "یی", "ای", "ی", "ه")
 
 
 @functools.lru_cache(maxsize=1 << 17)
@@ -160,9 +135,7 @@ def _stem(word):
         word = word[2:]
     for _ in range(2):
         for suffix in _STEM_SUFFIXES:
-            # a stem of three letters at least, four before a possessive of one
-            keep = 4 if suffix in _ONE_LETTER_POSSESSIVES else 3
-            if word.endswith(suffix) and len(word) - len(suffix) >= keep:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:  # noqa: PLR2004
                 word = word[: -len(suffix)]
                 if suffix in ("ی", "ان") and word.endswith("گ") and len(word) >= 4:  # noqa: PLR2004
                     word = word[:-1]
