@@ -88,9 +88,10 @@ def article_words(text, rules):
         listed = set()
         for line in _AGENCIES_HEADER.findall(text):
             listed.update(x.strip().lower() for x in line.split(","))
-        present = set(pairs) | {(s,) for s in stems}
+        # its content words' stems in order, to find a name of several words in
+        line = f" {' '.join(_stem(w) for w in words if w not in skip)} "
         for key, spellings in names:
-            if key in listed or any(_name_key(n, skip) in present for n in spellings):
+            if key in listed or any(_name_key(n, skip) in line for n in spellings):
                 for name in spellings:
                     _add_words(list(name), skip, stems, joined, pairs)
     return ArticleWords(frozenset(stems), frozenset(joined), frozenset(pairs))
@@ -114,9 +115,8 @@ def _add_words(words, skip, stems, joined, pairs):
 
 
 def _name_key(name, skip):
-    """How a name is looked for in an article: its first two content words' stems."""
-    content = [_stem(w) for w in name if w not in skip]
-    return tuple(content[:2])
+    """How a name is looked for in an article: its content words' stems, in order."""
+    return f" {' '.join(_stem(w) for w in name if w not in skip)} "
 
 
 # Persian endings read off before comparing (README.md, "Comments (for
