@@ -435,9 +435,9 @@ def test_an_agency_named_in_the_article_brings_its_other_names(rules):
 
 def test_the_names_files_are_read(rules):
     relevance = rules.of("relevance")[0]
-    ids = {key for key, _ in relevance.names}
+    ids = {key for key, _, _ in relevance.names}
     assert {"tax", "prisons", "shahid-rajaei-1397-north-khorasan"} <= ids
-    spellings = dict(relevance.names)["tax"]
+    spellings = {key: names for key, names, _ in relevance.names}["tax"]
     assert ("امور", "مالیاتی") in spellings
 
 

@@ -616,15 +616,30 @@ def test_the_engine_agrees_with_its_plain_definitions(rules):
         ), text
 
 
+def joined_in_article(word, article):
+    stem = checks._stem
+    return any(
+        word[:cut] in article.stems and article.has_pair(word[:cut], stem(word[cut:]))
+        for cut in range(3, len(word) - 2)
+    )
+
+
 def reference_on_topic(relevance, words, article):
     """README.md's definition of ``relevance``, written plainly."""
     stem = checks._stem
     content = [w if len(w) > 1 and w not in relevance.stop_words else None for w in words]
     stems = {stem(w) for w in content if w}
     neighbours = [(a, b) for a, b in itertools.pairwise(content) if a and b]
-    shared = {s for s in stems if s in article.stems or s in article.joined}
-    shared |= {stem(a + b) for a, b in neighbours if stem(a + b) in article.stems}
-    pairs = {(a, b) for a, b in neighbours if (stem(a), stem(b)) in article.pairs}
+    joined = {stem(w) for w in content if w and joined_in_article(w, article)}
+    shared = {s for s in stems if s in article.stems} | joined
+    shared |= {
+        stem(a + b)
+        for a, b in neighbours
+        if stem(a) not in article.stems
+        and stem(b) not in article.stems
+        and stem(a + b) in article.stems
+    }
+    pairs = {(a, b) for a, b in neighbours if article.has_pair(stem(a), stem(b))}
     latin_or_digits = {s for s in stems if re.fullmatch("[0-9a-z]+", s)}
     counted = len(stems - shared - latin_or_digits) + len(shared)
     if counted < relevance.params["min_words"]:

@@ -66,57 +66,91 @@ class Hold(str):
 class ArticleWords(NamedTuple):
     """What ``relevance`` compares a comment with (:func:`article_words`)."""
 
-    stems: frozenset  # the stems of its words, stop words left out
-    joined: frozenset  # the stems of two neighbouring words written as one («زیبا کلام»)
-    pairs: frozenset  # (stem, stem) of neighbouring words: a name or phrase of two words
+    stems: set  # the stems of its words, stop words left out (read only)
+    line: str  # the stems in order, " | " for a stop word, a space on either end
+
+    def has_pair(self, first, second):
+        """The stems of two neighbouring words of the article: a name or phrase of two words."""
+        return first in self.stems and f" {first} {second} " in self.line
 
 
 def article_words(text, rules):
     """What ``relevance`` compares a comment with: the stems of an article's
-    words, of its neighbouring words written as one, and its pairs of
-    neighbouring words; the names of the relevance rules' ``names`` files that
-    the article mentions are added with all their other spellings.
+    words, and in order (for its pairs of neighbouring words); the names of the relevance
+    rules' ``names`` files that the article mentions are added with all
+    their other spellings.
     """
     relevance = rules.of("relevance")
-    skip = frozenset().union(*(r.skip_words for r in relevance))
-    # the words of prepare(text), each collapsed
-    words = [_collapse(w) for w in _TOKEN.findall(_fold_chars(_nfkc(text).lower()))]
-    stems, joined, pairs = set(), set(), set()
-    _add_words(words, skip, stems, joined, pairs)
-    names = [n for r in relevance for n in r.names]
-    if names:
-        listed = set()
-        for line in _AGENCIES_HEADER.findall(text):
-            listed.update(x.strip().lower() for x in line.split(","))
-        # its content words' stems in order, to find a name of several words in
-        line = f" {' '.join(_stem(w) for w in words if w not in skip)} "
-        for key, spellings in names:
-            if key in listed or any(_name_key(n, skip) in line for n in spellings):
-                for name in spellings:
-                    _add_words(list(name), skip, stems, joined, pairs)
-    return ArticleWords(frozenset(stems), frozenset(joined), frozenset(pairs))
+    skip = (
+        relevance[0].skip_words
+        if len(relevance) == 1
+        else frozenset().union(*(r.skip_words for r in relevance))
+    )
+    # the words of prepare(text), each distinct one collapsed and stemmed once
+    raw = _TOKEN.findall(_fold_chars(_nfkc(text).lower()))
+    distinct = set(raw)
+    memo = {
+        word: None if collapsed in skip else _stem(collapsed)
+        for word, collapsed in zip(distinct, map(_collapse, distinct), strict=True)
+    }
+    stems = set(memo.values())
+    stems.discard(None)
+    line = f" {' '.join(memo[w] or '|' for w in raw)} "
+    if any(r.names for r in relevance):
+        line = _add_names(text, line, relevance, stems)
+    return ArticleWords(stems, line)
+
+
+def _add_names(text, line, relevance, stems):
+    """The names of the rules' ``names`` files that the article mentions
+    (in its text, or by id in its ``Agencies:`` line), with all their
+    spellings: added to ``stems``, and to ``line``, returned.
+    """
+    listed = set()
+    for header in _AGENCIES_HEADER.findall(text):
+        listed.update(x.strip().lower() for x in header.split(","))
+    content = (
+        None  # the article's content words' stems in order, to find a name of several words in
+    )
+    added = []
+    for rule in relevance:
+        for key, spellings, looked_for in rule.names:
+            if key not in listed:
+                for first, name_key in looked_for:
+                    if first in stems:
+                        content = content or f" {' '.join(t for t in line.split() if t != '|')} "
+                        if name_key in content:
+                            break
+                else:
+                    continue
+            for name in spellings:
+                found = [None if w in rule.skip_words else _stem(w) for w in name]
+                stems.update(s for s in found if s)
+                added.append(" ".join(s or "|" for s in found))
+    return line + " | ".join(["", *added, ""]) if added else line
 
 
 _AGENCIES_HEADER = re.compile(r"^Agencies:(.*)$", re.MULTILINE)
 
 
-def _add_words(words, skip, stems, joined, pairs):
-    previous = None
-    for word in words:
-        if word in skip:
-            previous = None
-            continue
-        stem = _stem(word)
-        stems.add(stem)
-        if previous is not None:
-            joined.add(_stem(previous + word))
-            pairs.add((_stem(previous), stem))
-        previous = word
-
-
 def _name_key(name, skip):
-    """How a name is looked for in an article: its content words' stems, in order."""
-    return f" {' '.join(_stem(w) for w in name if w not in skip)} "
+    """How a name is looked for in an article: its first content word's stem,
+    and all its content words' stems in order.
+    """
+    found = [_stem(w) for w in name if w not in skip]
+    return (found[0] if found else None), f" {' '.join(found)} "
+
+
+def _split_in_two(word, article):
+    """``word`` is two neighbouring words of ``article`` written as one
+    («زیباکلام» for «زیبا کلام»): a word of the article, of three letters or
+    more, and the stem of the rest make one of its pairs.
+    """
+    for cut in range(3, len(word) - 2):
+        first = word[:cut]
+        if first in article.stems and article.has_pair(first, _stem(word[cut:])):
+            return True
+    return False
 
 
 # Persian endings read off before comparing (README.md, "Comments (for
@@ -277,8 +311,9 @@ PAIR_WEIGHT = 0.5
 def relevance_score(rule, words, article):
     """``(score, shared, counted)`` of a comment's ``words`` (:func:`tokens`)
     against ``article`` (:func:`article_words`): ``shared``, the comment's words
-    whose stems the article has (or two of its words written as one of the
-    article's, or one of its words that the article writes as two), in the
+    whose stems the article has (or two of its words, neither the article's,
+    written as one of the article's, or one of its words that the article
+    writes as two), in the
     comment's spelling; ``counted``, how many of its words count (stop words,
     one-letter words, and digits or Latin words the article does not share
     left out); the score, README.md "Comments (for editors)":
@@ -293,14 +328,17 @@ def relevance_score(rule, words, article):
             continue
         stem = _stem(word)
         stems.add(stem)
-        if stem in article.stems or stem in article.joined:
+        if stem in article.stems or (len(word) >= 6 and _split_in_two(word, article)):  # noqa: PLR2004
             shared.setdefault(stem, word)
         if previous is not None:
-            one = _stem(previous + word)
-            if one in article.stems:
-                shared.setdefault(one, previous + " " + word)
-            if (_stem(previous), stem) in article.pairs:
-                pairs.add((previous, word))
+            before = _stem(previous)
+            if before in article.stems:
+                if stem in article.stems and article.has_pair(before, stem):
+                    pairs.add((previous, word))
+            elif stem not in article.stems:  # neither is the article's: one word there?
+                one = _stem(previous + word)
+                if one in article.stems:
+                    shared.setdefault(one, previous + " " + word)
         previous = word
     counted = len({s for s in stems if s not in shared and not _NOT_WORDS.fullmatch(s)}) + len(
         shared
@@ -340,7 +378,10 @@ def _load_relevance(rule, folder, problem):
             names += read_names(folder / name)
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             problem(f"cannot read names file {name!r}: {exc}")
-    rule.names = tuple(names)
+    rule.names = tuple(
+        (key, spellings, tuple(_name_key(n, rule.skip_words) for n in spellings))
+        for key, spellings in names
+    )
 
 
 def read_names(path):
