@@ -4,11 +4,11 @@
 
 import csv
 import functools
+import itertools
 import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from chapar.moderation import language, lexicon
 from chapar.moderation.language import LANGUAGE_NAMES, _language
@@ -63,15 +63,20 @@ class Hold(str):
     __slots__ = ()
 
 
-class ArticleWords(NamedTuple):
+class ArticleWords:
     """What ``relevance`` compares a comment with (:func:`article_words`)."""
 
-    stems: set  # the stems of its words, stop words left out (read only)
-    line: str  # the stems in order, " | " for a stop word, a space on either end
+    def __init__(self, stems, line):
+        self.stems = stems  # the stems of its words, stop words left out (read only)
+        self.line = line  # the stems in order, " | " for a stop word, a space on either end
+
+    @functools.cached_property
+    def _pairs(self):
+        return set(itertools.pairwise(self.line.split()))
 
     def has_pair(self, first, second):
         """The stems of two neighbouring words of the article: a name or phrase of two words."""
-        return first in self.stems and f" {first} {second} " in self.line
+        return (first, second) in self._pairs
 
 
 def article_words(text, rules):
@@ -159,16 +164,21 @@ def _split_in_two(word, article):
 # ending «گی»/«گان» of a word in «ه» («بازنشستگی», «کنندگان») loses its «گ»
 # too, so it meets «بازنشسته», «کننده».  Verb prefixes «می»/«نمی».
 _STEM_SUFFIXES = ("ترین", "هایی", "های", "تر", "ها", "ان", "ات", "یی", "ای", "ی", "ه")
+# the suffixes by their last letter, longest first: one look-up finds the few to try
+_BY_LAST = {
+    last: tuple(x for x in _STEM_SUFFIXES if x[-1] == last)
+    for last in {x[-1] for x in _STEM_SUFFIXES}
+}
 
 
 @functools.lru_cache(maxsize=1 << 17)
 def _stem(word):
-    if len(word) >= 5 and word.startswith("نمی"):  # noqa: PLR2004
-        word = word[3:]
-    elif len(word) >= 5 and word.startswith("می"):  # noqa: PLR2004
+    if len(word) >= 5 and word.startswith("می"):  # noqa: PLR2004
         word = word[2:]
+    elif len(word) >= 5 and word.startswith("نمی"):  # noqa: PLR2004
+        word = word[3:]
     for _ in range(2):
-        for suffix in _STEM_SUFFIXES:
+        for suffix in _BY_LAST.get(word[-1:], ()):
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:  # noqa: PLR2004
                 word = word[: -len(suffix)]
                 if suffix in ("ی", "ان") and word.endswith("گ") and len(word) >= 4:  # noqa: PLR2004
@@ -301,8 +311,6 @@ def _check_links(rule, p, article):
     return None
 
 
-_NOT_WORDS = re.compile(r"[0-9a-z]+")  # digits and Latin: counted only when the article has them
-
 # A shared pair of neighbouring words (a name: «رامبد جوان», «دولت الکترونیک»)
 # counts as one and a half words, not two: one name says who, not what.
 PAIR_WEIGHT = 0.5
@@ -319,30 +327,29 @@ def relevance_score(rule, words, article):
     left out); the score, README.md "Comments (for editors)":
     (shared - 0.5 x shared pairs) x (1 + 2 / sqrt(counted x article stems)).
     """
-    skip = rule.skip_words
+    skip, known = rule.skip_words, article.stems
     shared, stems, pairs = {}, set(), set()
-    previous = None
+    previous = before = None  # the word before, and its stem
     for word in words:
         if word in skip:
             previous = None
             continue
         stem = _stem(word)
         stems.add(stem)
-        if stem in article.stems or (len(word) >= 6 and _split_in_two(word, article)):  # noqa: PLR2004
+        mine = stem in known
+        if mine or (len(word) >= 6 and _split_in_two(word, article)):  # noqa: PLR2004
             shared.setdefault(stem, word)
         if previous is not None:
-            before = _stem(previous)
-            if before in article.stems:
-                if stem in article.stems and article.has_pair(before, stem):
+            if before in known:
+                if mine and article.has_pair(before, stem):
                     pairs.add((previous, word))
-            elif stem not in article.stems:  # neither is the article's: one word there?
+            elif not mine:  # neither is the article's: one word there?
                 one = _stem(previous + word)
-                if one in article.stems:
+                if one in known:
                     shared.setdefault(one, previous + " " + word)
-        previous = word
-    counted = len({s for s in stems if s not in shared and not _NOT_WORDS.fullmatch(s)}) + len(
-        shared
-    )
+        previous, before = word, stem
+    # a word is Latin letters and digits or Arabic letters (TOKEN_PATTERN): isascii tells
+    counted = len({s for s in stems if s not in shared and not s.isascii()}) + len(shared)
     if not shared:
         return 0.0, [], counted
     evidence = len(shared) - PAIR_WEIGHT * min(len(pairs), len(shared) // 2)
