@@ -393,6 +393,12 @@ def test_a_shared_name_alone_is_not_the_same_story(rules):
     # the story itself: the concert and its cancellation
     text = "لغو کنسرت علیرضا قربانی آن هم در آخرین لحظه برای خریداران بلیت گران تمام شد"
     assert m.moderate(rules, text, article) == m.PUBLISHED
+    # a name the article says again and again is its topic
+    article = m.article_words(
+        "علیرضا قربانی به ایران بازگشت. علیرضا قربانی گفت در تهران کنسرت می‌دهد.", rules
+    )
+    text = "علیرضا قربانی در جوانی فوتبالیست بوده و مدال قهرمانی کشوری گرفته است"
+    assert m.moderate(rules, text, article) == m.PUBLISHED
 
 
 def test_thanks_and_greetings_are_not_held(rules):

@@ -639,7 +639,7 @@ def reference_on_topic(relevance, words, article):
         and stem(b) not in article.stems
         and stem(a + b) in article.stems
     }
-    pairs = {(a, b) for a, b in neighbours if article.has_pair(stem(a), stem(b))}
+    pairs = {(a, b) for a, b in neighbours if article.has_pair(stem(a), stem(b)) == 1}
     latin_or_digits = {s for s in stems if re.fullmatch("[0-9a-z]+", s)}
     counted = len(stems - shared - latin_or_digits) + len(shared)
     if counted < relevance.params["min_words"]:

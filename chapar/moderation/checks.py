@@ -7,6 +7,7 @@ import functools
 import itertools
 import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -72,11 +73,13 @@ class ArticleWords:
 
     @functools.cached_property
     def _pairs(self):
-        return set(itertools.pairwise(self.line.split()))
+        return Counter(itertools.pairwise(self.line.split()))
 
     def has_pair(self, first, second):
-        """The stems of two neighbouring words of the article: a name or phrase of two words."""
-        return (first, second) in self._pairs
+        """How often the article has the stems ``first``, ``second`` as
+        neighbouring words (a name or phrase of two words); 0: never.
+        """
+        return self._pairs.get((first, second), 0)
 
 
 def article_words(text, rules):
@@ -311,8 +314,9 @@ def _check_links(rule, p, article):
     return None
 
 
-# A shared pair of neighbouring words (a name: «رامبد جوان», «دولت الکترونیک»)
-# counts as one and a half words, not two: one name says who, not what.
+# A shared pair of neighbouring words that the article has once (a name:
+# «علیرضا قربانی») counts as one and a half words, not two: a name says who,
+# not what.  A pair the article repeats («دولت الکترونیک») is its topic: two.
 PAIR_WEIGHT = 0.5
 
 
@@ -325,7 +329,8 @@ def relevance_score(rule, words, article):
     comment's spelling; ``counted``, how many of its words count (stop words,
     one-letter words, and digits or Latin words the article does not share
     left out); the score, README.md "Comments (for editors)":
-    (shared - 0.5 x shared pairs) x (1 + 2 / sqrt(counted x article stems)).
+    (shared - 0.5 x shared pairs the article has once)
+    x (1 + 2 / sqrt(counted x article stems)).
     """
     skip, known = rule.skip_words, article.stems
     shared, stems, pairs = {}, set(), set()
@@ -341,7 +346,8 @@ def relevance_score(rule, words, article):
             shared.setdefault(stem, word)
         if previous is not None:
             if before in known:
-                if mine and article.has_pair(before, stem):
+                # a name the article mentions once; said again, it is its topic
+                if mine and article.has_pair(before, stem) == 1:
                     pairs.add((previous, word))
             elif not mine:  # neither is the article's: one word there?
                 one = _stem(previous + word)
