@@ -98,12 +98,12 @@ def article_words(text, rules):
     raw = _TOKEN.findall(_fold_chars(_nfkc(text).lower()))
     distinct = set(raw)
     memo = {
-        word: None if collapsed in skip else _stem(collapsed)
+        word: "|" if collapsed in skip else _stem(collapsed)
         for word, collapsed in zip(distinct, map(_collapse, distinct), strict=True)
     }
     stems = set(memo.values())
-    stems.discard(None)
-    line = f" {' '.join(memo[w] or '|' for w in raw)} "
+    stems.discard("|")
+    line = f" {' '.join(map(memo.__getitem__, raw))} "
     if any(r.names for r in relevance):
         line = _add_names(text, line, relevance, stems)
     return ArticleWords(stems, line)
@@ -126,7 +126,7 @@ def _add_names(text, line, relevance, stems):
             if key not in listed:
                 for first, name_key in looked_for:
                     if first in stems:
-                        content = content or f" {' '.join(t for t in line.split() if t != '|')} "
+                        content = content or line.replace(" |", "")
                         if name_key in content:
                             break
                 else:
