@@ -42,7 +42,7 @@ action = "reject"
 id = "topic"
 check = "relevance"
 min_words = 2
-min_share = 0.5
+min_score = 2.0
 action = "hold"
 """
 

@@ -13,7 +13,7 @@ import pytest
 
 from chapar import moderation as m
 from chapar.comments import store
-from chapar.moderation.checks import Hold
+from chapar.moderation.checks import Hold, relevance_score
 from chapar.moderation.lexicon import _compact
 from chapar.moderation.words import prepare
 from chapar.persian import folding
@@ -358,3 +358,99 @@ def test_javascript_gives_the_same_answers_as_python(rules, tmp_path):
     }
     for key, answers in python.items():
         assert js[key] == answers, key
+
+
+# --- relevance: stems, names, reactions (README.md, "Comments (for editors)") ---------
+
+
+def test_relevance_reads_persian_word_forms(rules):
+    article = m.article_words("بازنشستگی زودهنگام کارکنان دانشگاه‌ها تصویب شد", rules)
+    # «بازنشسته» meets «بازنشستگی», «دانشگاهی» meets «دانشگاه‌ها», «کارکنانش» … «کارکنان»
+    text = "آن استاد دانشگاهی که بازنشسته شد هنوز هم در کلاس درس می‌دهد و شاگردانش راضی‌اند"
+    assert m.moderate(rules, text, article) == m.PUBLISHED
+
+
+def test_relevance_meets_a_name_written_as_one_word(rules):
+    relevance = rules.of("relevance")[0]
+    article = m.article_words("سخنرانی صادق زیبا کلام در دانشکده لغو شد", rules)
+    text = "زیباکلام همیشه حرف‌های تندی می‌زند و سخنرانی او جنجال دارد"
+    assert m.moderate(rules, text, article) == m.PUBLISHED
+    _, shared, _ = relevance_score(relevance, m.tokens(text), article)
+    assert "زیباکلام" in shared
+    article = m.article_words("زیباکلام در دانشکده سخنرانی کرد", rules)
+    text = "سخنرانی صادق زیبا کلام در دانشکده شلوغ بود"
+    _, shared, _ = relevance_score(relevance, m.tokens(text), article)
+    assert "زیبا کلام" in shared
+    assert m.moderate(rules, text, article) == m.PUBLISHED
+
+
+def test_a_shared_name_alone_is_not_the_same_story(rules):
+    article = m.article_words("کنسرت علیرضا قربانی در تالار وحدت لغو شد", rules)
+    text = "علیرضا قربانی در جوانی فوتبالیست بوده و مدال قهرمانی کشوری گرفته است"
+    held = m.moderate(rules, text, article)
+    assert (held.status, held.rule) == ("held", "on-topic")
+    assert held.reason.startswith("shares 2 of its 9 words with the article (علیرضا، قربانی)")
+    # the story itself: the concert and its cancellation
+    text = "لغو کنسرت علیرضا قربانی آن هم در آخرین لحظه برای خریداران بلیت گران تمام شد"
+    assert m.moderate(rules, text, article) == m.PUBLISHED
+    # a name the article says again and again is its topic
+    article = m.article_words(
+        "علیرضا قربانی به ایران بازگشت. علیرضا قربانی گفت در تهران کنسرت می‌دهد.", rules
+    )
+    text = "علیرضا قربانی در جوانی فوتبالیست بوده و مدال قهرمانی کشوری گرفته است"
+    assert m.moderate(rules, text, article) == m.PUBLISHED
+
+
+def test_thanks_and_greetings_are_not_held(rules):
+    article = m.article_words(SEED, rules)
+    for text in (
+        "سلام، خسته نباشید، ممنون از گزارش خوبتون",
+        "مرسی از خبرتون، خیلی عالی و جالب بود، دمتون گرم",
+        "سپاس از زحمات شما، امیدوارم موفق باشید",
+    ):
+        assert m.moderate(rules, text, article) == m.PUBLISHED, text
+
+
+def test_digits_and_latin_words_count_only_when_shared(rules):
+    article = m.article_words("افزایش قیمت بلیت قطار تهران مشهد", rules)
+    # two shared words, two other Persian words, and numbers and Latin words the article has not
+    text = "قیمت بلیت خیلی گران شده، مثلا 2024 و 1403 و 1404 یا ticket price cost abc"
+    assert m.moderate(rules, text, article) == m.PUBLISHED
+
+
+def test_an_agency_named_in_the_article_brings_its_other_names(rules):
+    # made-up texts; the agency (id ``tax``) and its spellings are data/awards/agencies.csv's
+    relevance = rules.of("relevance")[0]
+    text = "امور مالیاتی در رسیدگی به پرونده‌ها عملکرد خوبی داشته و استاندار هم تقدیر کرد"
+    listed = m.article_words("Agencies: tax\n\nاستاندار از عملکرد دستگاه‌ها تقدیر کرد.", rules)
+    plain = m.article_words("استاندار از عملکرد دستگاه‌ها تقدیر کرد.", rules)
+    assert relevance_score(relevance, m.tokens(text), listed)[1] == [
+        "امور",
+        "مالیاتی",
+        "عملکرد",
+        "استاندار",
+        "تقدیر",
+    ]
+    assert relevance_score(relevance, m.tokens(text), plain)[1] == ["عملکرد", "استاندار", "تقدیر"]
+    # named in the text by one spelling, met by another; the other agencies are not brought
+    article = m.article_words("اداره کل امور مالیاتی استان در جشنواره برتر شد.", rules)
+    text = "اداره کل مالیات هنوز پرونده‌ها را دیر بررسی می‌کند و مردم گله دارند"
+    assert "مالیات" in relevance_score(relevance, m.tokens(text), article)[1]
+    assert "عشایر" not in article.stems
+
+
+def test_the_names_files_are_read(rules):
+    relevance = rules.of("relevance")[0]
+    ids = {key for key, _, _ in relevance.names}
+    assert {"tax", "prisons", "shahid-rajaei-1397-north-khorasan"} <= ids
+    spellings = {key: names for key, names, _ in relevance.names}["tax"]
+    assert ("امور", "مالیاتی") in spellings
+
+
+def test_an_unreadable_names_file_is_a_problem(tmp_path):
+    (tmp_path / "rules.toml").write_text(
+        '[[rule]]\nid = "t"\ncheck = "relevance"\nnames = ["missing.csv"]\naction = "hold"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(m.RulesError, match=r"cannot read names file 'missing\.csv'"):
+        m.load_rules(tmp_path / "rules.toml")

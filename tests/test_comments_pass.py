@@ -3,7 +3,9 @@ between builds, the worker process, and every fast path against the plain
 definition it stands in for.
 """
 
+import itertools
 import logging
+import math
 import random
 import re
 import shutil
@@ -609,10 +611,44 @@ def test_the_engine_agrees_with_its_plain_definitions(rules):
         assert words == folding._TOKEN.findall(m.fold(text)), text
         assert m.detect_language(text) == reference_language(text), text
         assert lexicon.find(words) == reference_find(lexicon, words), text
-        content = {checks._stem(w) for w in words if len(w) > 1 and w not in relevance.stop_words}
-        assert (m.check_text(relevance, text, words, article) is None) == (
-            len(content) < 4 or len(content & article) >= 0.2 * len(content)
+        assert (m.check_text(relevance, text, words, article) is None) == reference_on_topic(
+            relevance, words, article
         ), text
+
+
+def joined_in_article(word, article):
+    stem = checks._stem
+    return any(
+        word[:cut] in article.stems and article.has_pair(word[:cut], stem(word[cut:]))
+        for cut in range(3, len(word) - 2)
+    )
+
+
+def reference_on_topic(relevance, words, article):
+    """README.md's definition of ``relevance``, written plainly."""
+    stem = checks._stem
+    content = [w if len(w) > 1 and w not in relevance.stop_words else None for w in words]
+    stems = {stem(w) for w in content if w}
+    neighbours = [(a, b) for a, b in itertools.pairwise(content) if a and b]
+    joined = {stem(w) for w in content if w and joined_in_article(w, article)}
+    shared = {s for s in stems if s in article.stems} | joined
+    shared |= {
+        stem(a + b)
+        for a, b in neighbours
+        if stem(a) not in article.stems
+        and stem(b) not in article.stems
+        and stem(a + b) in article.stems
+    }
+    pairs = {(a, b) for a, b in neighbours if article.has_pair(stem(a), stem(b)) == 1}
+    latin_or_digits = {s for s in stems if re.fullmatch("[0-9a-z]+", s)}
+    counted = len(stems - shared - latin_or_digits) + len(shared)
+    if counted < relevance.params["min_words"]:
+        return True
+    if not shared:
+        return False
+    evidence = len(shared) - 0.5 * min(len(pairs), len(shared) // 2)
+    score = evidence * (1 + 2 / math.sqrt(counted * max(1, len(article.stems))))
+    return score >= relevance.params["min_score"]
 
 
 def test_every_one_letter_word_is_skipped_by_relevance(rules):

@@ -53,7 +53,15 @@ def rules_digest(rules):
         )
         h.update(
             repr(
-                (r.id, r.check, r.action, sorted(r.params.items()), lexicon, sorted(r.stop_words))
+                (
+                    r.id,
+                    r.check,
+                    r.action,
+                    sorted(r.params.items()),
+                    lexicon,
+                    sorted(r.stop_words),
+                    r.names,
+                )
             ).encode()
         )
     return h.hexdigest()

@@ -2,8 +2,12 @@
 :class:`Check` record each in :data:`REGISTRY`.
 """
 
+import csv
 import functools
+import itertools
+import math
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -60,22 +64,131 @@ class Hold(str):
     __slots__ = ()
 
 
+class ArticleWords:
+    """What ``relevance`` compares a comment with (:func:`article_words`)."""
+
+    def __init__(self, stems, line):
+        self.stems = stems  # the stems of its words, stop words left out (read only)
+        self.line = line  # the stems in order, " | " for a stop word, a space on either end
+
+    @functools.cached_property
+    def _pairs(self):
+        return Counter(itertools.pairwise(self.line.split()))
+
+    def has_pair(self, first, second):
+        """How often the article has the stems ``first``, ``second`` as
+        neighbouring words (a name or phrase of two words); 0: never.
+        """
+        return self._pairs.get((first, second), 0)
+
+
 def article_words(text, rules):
-    """The stems of an article's words, for ``relevance``."""
-    stop = frozenset().union(*(r.stop_words for r in rules.of("relevance")))
-    # the words of prepare(text), each distinct one collapsed once
-    raw = set(_TOKEN.findall(_fold_chars(_nfkc(text).lower())))
-    return frozenset(map(_stem, set(map(_collapse, raw)).difference(stop)))
+    """What ``relevance`` compares a comment with: the stems of an article's
+    words, and in order (for its pairs of neighbouring words); the names of the relevance
+    rules' ``names`` files that the article mentions are added with all
+    their other spellings.
+    """
+    relevance = rules.of("relevance")
+    skip = (
+        relevance[0].skip_words
+        if len(relevance) == 1
+        else frozenset().union(*(r.skip_words for r in relevance))
+    )
+    # the words of prepare(text), each distinct one collapsed and stemmed once
+    raw = _TOKEN.findall(_fold_chars(_nfkc(text).lower()))
+    distinct = set(raw)
+    memo = {
+        word: "|" if collapsed in skip else _stem(collapsed)
+        for word, collapsed in zip(distinct, map(_collapse, distinct), strict=True)
+    }
+    stems = set(memo.values())
+    stems.discard("|")
+    line = f" {' '.join(map(memo.__getitem__, raw))} "
+    if any(r.names for r in relevance):
+        line = _add_names(text, line, relevance, stems)
+    return ArticleWords(stems, line)
 
 
-_STEM_SUFFIXES = ("ترین", "های", "تر", "ها", "ان", "ات", "ی")
+def _add_names(text, line, relevance, stems):
+    """The names of the rules' ``names`` files that the article mentions
+    (in its text, or by id in its ``Agencies:`` line), with all their
+    spellings: added to ``stems``, and to ``line``, returned.
+    """
+    listed = set()
+    for header in _AGENCIES_HEADER.findall(text):
+        listed.update(x.strip().lower() for x in header.split(","))
+    content = (
+        None  # the article's content words' stems in order, to find a name of several words in
+    )
+    added = []
+    for rule in relevance:
+        for key, spellings, looked_for in rule.names:
+            if key not in listed:
+                for first, name_key in looked_for:
+                    if first in stems:
+                        content = content or line.replace(" |", "")
+                        if name_key in content:
+                            break
+                else:
+                    continue
+            for name in spellings:
+                found = [None if w in rule.skip_words else _stem(w) for w in name]
+                stems.update(s for s in found if s)
+                added.append(" ".join(s or "|" for s in found))
+    return line + " | ".join(["", *added, ""]) if added else line
+
+
+_AGENCIES_HEADER = re.compile(r"^Agencies:(.*)$", re.MULTILINE)
+
+
+def _name_key(name, skip):
+    """How a name is looked for in an article: its first content word's stem,
+    and all its content words' stems in order.
+    """
+    found = [_stem(w) for w in name if w not in skip]
+    return (found[0] if found else None), f" {' '.join(found)} "
+
+
+def _split_in_two(word, article):
+    """``word`` is two neighbouring words of ``article`` written as one
+    («زیباکلام» for «زیبا کلام»): a word of the article, of three letters or
+    more, and the stem of the rest make one of its pairs.
+    """
+    for cut in range(3, len(word) - 2):
+        first = word[:cut]
+        if first in article.stems and article.has_pair(first, _stem(word[cut:])):
+            return True
+    return False
+
+
+# Persian endings read off before comparing (README.md, "Comments (for
+# editors)"): superlative and comparative, plurals, the ezafe and indefinite
+# «ی», the «ه» of adjectives and nouns; two at most («دستگاههایی»).  The
+# ending «گی»/«گان» of a word in «ه» («بازنشستگی», «کنندگان») loses its «گ»
+# too, so it meets «بازنشسته», «کننده».  Verb prefixes «می»/«نمی».
+_STEM_SUFFIXES = ("ترین", "هایی", "های", "تر", "ها", "ان", "ات", "یی", "ای", "ی", "ه")
+# the suffixes by their last letter, longest first: one look-up finds the few to try
+_BY_LAST = {
+    last: tuple(x for x in _STEM_SUFFIXES if x[-1] == last)
+    for last in {x[-1] for x in _STEM_SUFFIXES}
+}
 
 
 @functools.lru_cache(maxsize=1 << 17)
 def _stem(word):
-    for suffix in _STEM_SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:  # noqa: PLR2004
-            return word[: -len(suffix)]
+    if len(word) >= 5 and word.startswith("می"):  # noqa: PLR2004
+        word = word[2:]
+    elif len(word) >= 5 and word.startswith("نمی"):  # noqa: PLR2004
+        word = word[3:]
+    for _ in range(2):
+        for suffix in _BY_LAST.get(word[-1:], ()):
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:  # noqa: PLR2004
+                word = word[: -len(suffix)]
+                if suffix in ("ی", "ان") and word.endswith("گ") and len(word) >= 4:  # noqa: PLR2004
+                    word = word[:-1]
+                break
+        else:
+            break
     return word
 
 
@@ -201,20 +314,67 @@ def _check_links(rule, p, article):
     return None
 
 
+# A shared pair of neighbouring words that the article has once (a name:
+# «علیرضا قربانی») counts as one and a half words, not two: a name says who,
+# not what.  A pair the article repeats («دولت الکترونیک») is its topic: two.
+PAIR_WEIGHT = 0.5
+
+
+def relevance_score(rule, words, article):
+    """``(score, shared, counted)`` of a comment's ``words`` (:func:`tokens`)
+    against ``article`` (:func:`article_words`): ``shared``, the comment's words
+    whose stems the article has (or two of its words, neither the article's,
+    written as one of the article's, or one of its words that the article
+    writes as two), in the
+    comment's spelling; ``counted``, how many of its words count (stop words,
+    one-letter words, and digits or Latin words the article does not share
+    left out); the score, README.md "Comments (for editors)":
+    (shared - 0.5 x shared pairs the article has once)
+    x (1 + 2 / sqrt(counted x article stems)).
+    """
+    skip, known = rule.skip_words, article.stems
+    shared, stems, pairs = {}, set(), set()
+    previous = before = None  # the word before, and its stem
+    for word in words:
+        if word in skip:
+            previous = None
+            continue
+        stem = _stem(word)
+        stems.add(stem)
+        mine = stem in known
+        if mine or (len(word) >= 6 and _split_in_two(word, article)):  # noqa: PLR2004
+            shared.setdefault(stem, word)
+        if previous is not None:
+            if before in known:
+                # a name the article mentions once; said again, it is its topic
+                if mine and article.has_pair(before, stem) == 1:
+                    pairs.add((previous, word))
+            elif not mine:  # neither is the article's: one word there?
+                one = _stem(previous + word)
+                if one in known:
+                    shared.setdefault(one, previous + " " + word)
+        previous, before = word, stem
+    # a word is Latin letters and digits or Arabic letters (TOKEN_PATTERN): isascii tells
+    counted = len({s for s in stems if s not in shared and not s.isascii()}) + len(shared)
+    if not shared:
+        return 0.0, [], counted
+    evidence = len(shared) - PAIR_WEIGHT * min(len(pairs), len(shared) // 2)
+    score = evidence * (1 + 2 / math.sqrt(counted * max(1, len(article.stems))))
+    return score, list(shared.values()), counted
+
+
 def _check_relevance(rule, p, article):
     if article is None:
         return None
-    # its words of two letters or more, stop words left out, stemmed
-    content = set(map(_stem, set(p.words).difference(rule.skip_words)))
     params = rule.params
-    if len(content) >= params["min_words"]:
-        shared = len(content & article)
-        if shared < params["min_share"] * len(content):
-            return (
-                f"shares {shared} of its {len(content)} words with the article "
-                f"(needs {params['min_share']:.0%})"
-            )
-    return None
+    score, shared, counted = relevance_score(rule, p.words, article)
+    if counted < params["min_words"] or score >= params["min_score"]:
+        return None
+    words = f" ({'، '.join(shared)})" if shared else ""
+    return (
+        f"shares {len(shared)} of its {counted} words with the article{words}: "
+        f"score {score:.1f}, needs {params['min_score']}"
+    )
 
 
 def _load_relevance(rule, folder, problem):
@@ -225,6 +385,33 @@ def _load_relevance(rule, folder, problem):
         except (OSError, UnicodeDecodeError) as exc:
             problem(f"cannot read stop-word file {name!r}: {exc}")
     rule.stop_words = frozenset(t for w in words for t in tokens(w))
+    names = []
+    for name in rule.params["names"]:
+        try:
+            names += read_names(folder / name)
+        except (OSError, UnicodeDecodeError, csv.Error) as exc:
+            problem(f"cannot read names file {name!r}: {exc}")
+    rule.names = tuple(
+        (key, spellings, tuple(_name_key(n, rule.skip_words) for n in spellings))
+        for key, spellings in names
+    )
+
+
+def read_names(path):
+    """``[(id, (name words, ...)), ...]`` of a CSV file of names: its ``name``
+    (or ``title``) column and its ``aliases`` (``|`` between them), each
+    row one entity (an agency, a festival) under its ``id``.
+    """
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    names = []
+    for row in rows:
+        spellings = [row.get("name") or row.get("title") or ""]
+        spellings += (row.get("aliases") or "").split("|")
+        words = tuple(w for w in (tuple(tokens(s)) for s in spellings) if w)
+        if words:
+            names.append(((row.get("id") or "").strip().lower(), words))
+    return names
 
 
 def _check_duplicate(rule, p, article):
@@ -253,7 +440,7 @@ REGISTRY = (
     Check(
         "relevance",
         _check_relevance,
-        {"min_words": 4, "min_share": 0.1, "stop_words": []},
+        {"min_words": 4, "min_score": 2.0, "stop_words": [], "names": []},
         load=_load_relevance,
     ),
     Check("links", _check_links, {"max": 1}),

@@ -29,6 +29,7 @@ class Rule:
     lexicon: Lexicon = None
     hold_lexicon: Lexicon = None  # the lexicon's hold tier: held when aimed at someone
     stop_words: frozenset = frozenset()
+    names: tuple = ()  # relevance: (id, spellings, how each is looked for) of the names files
 
     @functools.cached_property
     def skip_words(self):
