@@ -3,6 +3,7 @@ tokens, decisions, the audit log and git mode (README.md, Moderators' desk).
 """
 
 import json
+import re
 import subprocess
 import sys
 
@@ -564,3 +565,22 @@ def test_the_hostile_suites_vectors_inject_nothing_into_the_desk(tmp_path):
     page = sign_in(c)
     assert page.count('data-key="') == len(ALL_VECTORS)  # every one listed
     assert injected(page) == []
+
+
+def test_pick_held_ticks_every_held_comment_shown_without_a_script(site, app):
+    c = client(app)
+    page = sign_in(c)
+    assert 'href="/desk/?pick=held#held"' in page  # a link: no script, the CSP allows none inline
+    assert " checked" not in page
+    picked = c.get("/desk/?rule=on-topic&pick=held").text
+    assert 'href="/desk/?rule=on-topic#held"' in picked  # the same link clears the ticks
+    boxes = re.findall(r'<input type="checkbox" name="key" value="([^"]+)"( checked)?>', picked)
+    assert sorted(k for k, ticked in boxes if ticked) == [HELD, HELD2]  # on-topic's only
+    assert all(ticked for _k, ticked in boxes)  # the filter shows no other list's comments
+    answer = decide(c, picked, "approved", HELD, HELD2, one=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/desk/"  # no filter given back: nothing ticked after
+    assert status_of(site, HELD) == status_of(site, HELD2) == "approved"
+    rest = c.get("/desk/?pick=held").text
+    boxes = re.findall(r'name="key" value="([^"]+)"( checked)?>', rest)
+    assert [k for k, ticked in boxes if ticked] == [f"{SEED}/insult"]

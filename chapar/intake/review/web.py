@@ -198,8 +198,10 @@ def _filters(article, rule):
     return article, rule
 
 
-def _desk_url(article="", rule=""):
-    query = urlencode({k: v for k, v in (("article", article), ("rule", rule)) if v})
+def _desk_url(article="", rule="", pick=""):
+    query = urlencode(
+        {k: v for k, v in (("article", article), ("rule", rule), ("pick", pick)) if v}
+    )
     return "/desk/" + (f"?{query}" if query else "")
 
 
@@ -319,6 +321,8 @@ def create_desk(
         article, rule = _filters(
             request.query_params.get("article", ""), request.query_params.get("rule", "")
         )
+        # ?pick=held: the held comments shown come ticked (README.md, Moderators' desk)
+        picked = request.query_params.get("pick", "") == "held"
         everything = await run_in_threadpool(queue)
         shown = everything.filtered(article, rule)
         flash = request.session.pop("flash", [])
@@ -333,6 +337,8 @@ def create_desk(
             sections=sections,
             article=article,
             rule=rule,
+            picked=picked,
+            pick_url=_desk_url(article, rule, "" if picked else "held") + "#held",
             csrf=request.session.get("csrf", ""),
             moderator=moderator.name,
             flash=flash,
