@@ -584,3 +584,19 @@ def test_pick_held_ticks_every_held_comment_shown_without_a_script(site, app):
     rest = c.get("/desk/?pick=held").text
     boxes = re.findall(r'name="key" value="([^"]+)"( checked)?>', rest)
     assert [k for k, ticked in boxes if ticked] == [f"{SEED}/insult"]
+
+
+def test_no_desk_leaves_the_desk_out_for_the_benchmark_only(site, capsys):
+    from chapar.intake.__main__ import parse_args
+
+    assert parse_args([]).desk is True
+    assert parse_args(["--no-desk"]).desk is False
+    with pytest.raises(SystemExit):
+        parse_args(["--help"])
+    assert "no-desk" not in capsys.readouterr().out  # not an operator's option
+    app = desk_app(site, desk=False)
+    assert app.state.review is None
+    c = client(app)
+    for path in ("/desk", "/desk/", "/desk/login", "/desk/static/desk.css"):
+        assert c.get(path).status_code == 404
+    assert c.get("/healthz").status_code == 200
