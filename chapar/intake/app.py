@@ -62,6 +62,8 @@ def create_app(config):
         desk.remove_stale_temps()
         if committer is not None:
             committer.start()
+        if app.state.review is not None:  # not awaited: the intake is ready meanwhile
+            app.state.warming = app.state.review.warm()
         logger.info("comment intake: %s, posts from %s", config.content, ", ".join(sorted(allowed)))
         yield
         if committer is not None:
