@@ -3,8 +3,10 @@ tokens, decisions, the audit log and git mode (README.md, Moderators' desk).
 """
 
 import json
+import re
 import subprocess
 import sys
+import threading
 
 import pytest
 from desk_support import (
@@ -26,7 +28,7 @@ from chapar.cli import moderation as cli
 from chapar.comments import store
 from chapar.intake.review import accounts
 from conftest import ROOT
-from intake_support import SEED
+from intake_support import ORIGIN, OTHER, SEED, on_topic
 
 HELD = f"{SEED}/held"
 HELD2 = f"{SEED}/held2"
@@ -564,3 +566,80 @@ def test_the_hostile_suites_vectors_inject_nothing_into_the_desk(tmp_path):
     page = sign_in(c)
     assert page.count('data-key="') == len(ALL_VECTORS)  # every one listed
     assert injected(page) == []
+
+
+def test_pick_held_ticks_every_held_comment_shown_without_a_script(site, app):
+    c = client(app)
+    page = sign_in(c)
+    assert 'href="/desk/?pick=held#held"' in page  # a link: no script, the CSP allows none inline
+    assert " checked" not in page
+    picked = c.get("/desk/?rule=on-topic&pick=held").text
+    assert 'href="/desk/?rule=on-topic#held"' in picked  # the same link clears the ticks
+    boxes = re.findall(r'<input type="checkbox" name="key" value="([^"]+)"( checked)?>', picked)
+    assert sorted(k for k, ticked in boxes if ticked) == [HELD, HELD2]  # on-topic's only
+    assert all(ticked for _k, ticked in boxes)  # the filter shows no other list's comments
+    answer = decide(c, picked, "approved", HELD, HELD2, one=False)
+    assert answer.status_code == 303
+    assert answer.headers["location"] == "/desk/"  # no filter given back: nothing ticked after
+    assert status_of(site, HELD) == status_of(site, HELD2) == "approved"
+    rest = c.get("/desk/?pick=held").text
+    boxes = re.findall(r'name="key" value="([^"]+)"( checked)?>', rest)
+    assert [k for k, ticked in boxes if ticked] == [f"{SEED}/insult"]
+
+
+def test_no_desk_leaves_the_desk_out_for_the_benchmark_only(site, capsys):
+    from chapar.intake.__main__ import parse_args
+
+    assert parse_args([]).desk is True
+    assert parse_args(["--no-desk"]).desk is False
+    with pytest.raises(SystemExit):
+        parse_args(["--help"])
+    assert "no-desk" not in capsys.readouterr().out  # not an operator's option
+    app = desk_app(site, desk=False)
+    assert app.state.review is None
+    c = client(app)
+    for path in ("/desk", "/desk/", "/desk/login", "/desk/static/desk.css"):
+        assert c.get(path).status_code == 404
+    assert c.get("/healthz").status_code == 200
+
+
+def test_the_queue_is_read_in_the_background_at_start_and_the_first_page_reuses_it(
+    site, monkeypatch
+):
+    from chapar.intake.review.queue import QueueReader
+
+    real, reads = QueueReader._read_thread, []
+    entered, release = threading.Event(), threading.Event()
+
+    def read_thread(self, *args):
+        entered.set()
+        release.wait(30)  # the start-up read waits here until the test lets it go
+        reads.append(args[0])
+        return real(self, *args)
+
+    monkeypatch.setattr(QueueReader, "_read_thread", read_thread)
+    app = desk_app(site)
+    with client(app) as c:  # the lifespan runs: the service starts
+        assert c.get("/healthz").status_code == 200  # ready while the queue is being read
+        assert entered.wait(30)  # the folders were listed: the post below is news to it
+        answer = c.post(
+            f"/comments/{OTHER}",
+            json={"name": "مریم", "text": on_topic(1)},
+            headers={"Origin": ORIGIN},
+        )
+        assert answer.status_code == 202  # comments are taken meanwhile
+        assert app.state.warming.is_alive()
+        release.set()
+        app.state.warming.join(30)
+        assert reads == [str(SEED)]
+        page = sign_in(c)
+        assert "<title>(۳) میز ناظران" in page
+        assert reads == [str(SEED), str(OTHER)]  # only the new comment's folder read again
+
+
+def test_no_moderators_file_no_start_up_read(tmp_path):
+    site = desk_site(tmp_path)
+    (site / "data/moderation/moderators.toml").unlink()
+    app = desk_app(site)
+    with client(app):
+        assert app.state.warming is None

@@ -47,6 +47,16 @@ def test_moderator_signs_in_and_decides_on_a_phone(desk, page):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert axe_violations(page) == []  # WCAG 2.1 A and AA, serious and critical
 
+    # «انتخاب همه»: a plain link ticks every held comment shown, and the same link unticks them
+    held_boxes = page.locator('#held input[name="key"]')
+    page.click("#held a.desk__pick")
+    page.wait_for_url(f"{service.base}/desk/?pick=held#held")
+    assert [held_boxes.nth(i).is_checked() for i in range(held_boxes.count())] == [True] * 3
+    assert not page.locator('#rejected input[name="key"]:checked').count()
+    page.click("#held a.desk__pick")
+    page.wait_for_url(f"{service.base}/desk/#held")
+    assert page.locator('#held input[name="key"]:checked').count() == 0
+
     # several at once: two held comments rejected
     page.check(f'#item-{SEED}-held input[name="key"]')
     page.check(f'#item-{SEED}-held2 input[name="key"]')

@@ -81,6 +81,9 @@ def parse_args(argv=None):
         action="store_true",
         help="drop the Secure flag from the desk's cookie: only for trying it over plain http",
     )
+    parser.add_argument(  # for bench/bench_intake.py's comparison only: not in --help
+        "--no-desk", dest="desk", action="store_false", help=argparse.SUPPRESS
+    )
     return parser.parse_args(argv)
 
 
@@ -108,6 +111,7 @@ def main(argv=None):
             moderators=args.moderators,
             desk_secret_file=args.desk_secret_file,
             desk_secure_cookies=not args.desk_insecure_cookies,
+            desk=args.desk,
         )
     except ValueError as error:
         sys.exit(f"intake: {error}")

@@ -34,6 +34,7 @@ DEFAULTS = {
     "desk_secret_file": "",  # the cookies' key, outside git (else $CHAPAR_DESK_SECRET)
     "desk_secure_cookies": True,  # False only for a desk tried over plain http locally
     "desk_max_age": 8 * 3600,  # seconds a sign-in lasts
+    "desk": True,  # False only to measure the intake without the desk (README.md, Moderators' desk)
 }
 
 
@@ -67,6 +68,7 @@ class Config:
     desk_secret_file: str = ""
     desk_secure_cookies: bool = True
     desk_max_age: int = DEFAULTS["desk_max_age"]
+    desk: bool = True
 
     @classmethod
     def from_options(cls, **options):
@@ -109,6 +111,7 @@ class Config:
             desk_secret_file=str(merged["desk_secret_file"]),
             desk_secure_cookies=bool(merged["desk_secure_cookies"]),
             desk_max_age=_whole("desk_max_age", merged["desk_max_age"], 60, 30 * 24 * 3600),
+            desk=bool(merged["desk"]),
         )
         if not config.content.is_dir():
             raise ValueError(f"content: {config.content} is not a folder")

@@ -16,6 +16,8 @@ import logging
 import os
 import re
 import secrets
+import threading
+import time
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode
 
@@ -198,8 +200,10 @@ def _filters(article, rule):
     return article, rule
 
 
-def _desk_url(article="", rule=""):
-    query = urlencode({k: v for k, v in (("article", article), ("rule", rule)) if v})
+def _desk_url(article="", rule="", pick=""):
+    query = urlencode(
+        {k: v for k, v in (("article", article), ("rule", rule), ("pick", pick)) if v}
+    )
     return "/desk/" + (f"?{query}" if query else "")
 
 
@@ -319,6 +323,8 @@ def create_desk(
         article, rule = _filters(
             request.query_params.get("article", ""), request.query_params.get("rule", "")
         )
+        # ?pick=held: the held comments shown come ticked (README.md, Moderators' desk)
+        picked = request.query_params.get("pick", "") == "held"
         everything = await run_in_threadpool(queue)
         shown = everything.filtered(article, rule)
         flash = request.session.pop("flash", [])
@@ -333,6 +339,8 @@ def create_desk(
             sections=sections,
             article=article,
             rule=rule,
+            picked=picked,
+            pick_url=_desk_url(article, rule, "" if picked else "held") + "#held",
             csrf=request.session.get("csrf", ""),
             moderator=moderator.name,
             flash=flash,
@@ -431,7 +439,35 @@ def create_desk(
         throttle,
         decider,
     )
+    wrapped.reader = reader
+    wrapped.warm = lambda: warm(reader, config.moderators)
     return wrapped
+
+
+def warm(reader, moderators):
+    """Read the queue once in a background thread, so the first desk page after a
+    start finds it read (README.md, Moderators' desk); the started thread, or
+    ``None`` when there is no moderators file (no one can sign in: nothing to warm).
+    """
+    if not Path(moderators).is_file():
+        return None
+
+    def read():
+        start = time.perf_counter()
+        try:
+            queue = reader.read()
+        except Exception:  # the first page reads it again and shows the error
+            logger.exception("desk: reading the queue at start failed")
+            return
+        logger.info(
+            "desk: queue read at start in %.1f s (%d held)",
+            time.perf_counter() - start,
+            queue.waiting,
+        )
+
+    thread = threading.Thread(target=read, name="desk-warm", daemon=True)
+    thread.start()
+    return thread
 
 
 def _choices(fields):
