@@ -449,8 +449,19 @@ def test_the_names_files_are_read(rules):
 
 def test_an_unreadable_names_file_is_a_problem(tmp_path):
     (tmp_path / "rules.toml").write_text(
-        '[[rule]]\nid = "t"\ncheck = "relevance"\nnames = ["missing.csv"]\naction = "hold"\n',
+        '[[rule]]\nid = "t"\ncheck = "relevance"\nnames = ["names.csv"]\naction = "hold"\n',
         encoding="utf-8",
     )
-    with pytest.raises(m.RulesError, match=r"cannot read names file 'missing\.csv'"):
+    (tmp_path / "names.csv").write_bytes(b"id,name\n\xff\xfe\xfa,x\n")  # not UTF-8
+    with pytest.raises(m.RulesError, match=r"cannot read names file 'names\.csv'"):
         m.load_rules(tmp_path / "rules.toml")
+
+
+def test_a_site_without_award_data_has_no_names_and_no_problem(tmp_path):
+    (tmp_path / "rules.toml").write_text(
+        '[[rule]]\nid = "t"\ncheck = "relevance"\nnames = ["../awards/agencies.csv"]\n'
+        'action = "hold"\n',
+        encoding="utf-8",
+    )
+    rules = m.load_rules(tmp_path / "rules.toml")
+    assert [rule.id for rule in rules.rules] == ["t"]

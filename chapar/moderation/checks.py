@@ -387,6 +387,8 @@ def _load_relevance(rule, folder, problem):
     rule.stop_words = frozenset(t for w in words for t in tokens(w))
     names = []
     for name in rule.params["names"]:
+        if not (folder / name).exists():
+            continue  # a site without award data (README.md, "Awards") has no names
         try:
             names += read_names(folder / name)
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
