@@ -30,10 +30,12 @@ def passed(tmp_path_factory):
         for n in range(1, 5)
     }
     comments = {
-        "1/1.md": "Author: الف\nDate: 1397/06/05 10:00\n\nنظر خواننده دربارهٔ خبر نخست استان.\n"
+        "1/1.md": "Author: الف\nDate: 1397/06/05 10:00\n\nاین خبر شماره یک درباره استان خبر خوبی برای مردم استان بود.\n"
     }
     site = make_site(tmp, news=news, comments=comments)
     out = build_site(site)
+    # published (on topic), so that withholding it later leaves it in pages not rebuilt
+    assert "برای مردم استان" in (out / "news/1/index.html").read_text("utf-8")
     # A link from one article to an #anchor of another (the anchor case below).
     one, two = out / "news/1/index.html", out / "news/2/index.html"
     one.write_text(
@@ -133,7 +135,7 @@ def test_a_leaked_address_and_a_new_secret_in_unchanged_files(copy):
     leak = out / "news/3/index.html"
     edit(leak, "</main>", "<p>reader@example.com</p></main>")
     # A text now withheld (a comment held after it was published) that is in pages not rebuilt.
-    secrets = {"held comment 1/1": "نظر خواننده دربارهٔ خبر نخست استان"}
+    secrets = {"held comment 1/1": "این خبر شماره یک درباره استان خبر خوبی برای مردم استان بود"}
     results, _ = same_as_full(out, state, secrets=secrets)
     assert "news/3/index.html: e-mail address reader@example.com" in results["privacy"]
     assert "news/1/index.html: contains held comment 1/1" in results["privacy"]
