@@ -171,19 +171,7 @@ class GitCommitter:
         rels = [Path(p).resolve().relative_to(self.repo).as_posix() for p in paths]
         env = {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email}
         self._locked("--literal-pathspecs", "add", "--", *rels)
-        self._locked(
-            "--literal-pathspecs",
-            "commit",
-            "--quiet",
-            "--no-verify",
-            "-m",
-            message,
-            "--only",
-            "--pathspec-from-file=-",
-            "--pathspec-file-nul",
-            input="\0".join(rels),
-            env=env,
-        )
+        self._commit_only(message, rels, env=env)
         with self._cond:
             self.commits += 1
             self.last_commit = _now()
@@ -350,7 +338,14 @@ class GitCommitter:
             + "\n".join(new + changed)
             + "\n"
         )
-        # --only: the comments alone, whatever else an editor has staged
+        self._commit_only(message, paths)
+        logger.info("git: committed %d comment file(s)", len(paths))
+        return paths
+
+    def _commit_only(self, message, paths, env=None):
+        """Commit ``paths`` (relative to the repository) and nothing else: ``--only``,
+        whatever else an editor has staged; ``env`` sets the author, if given.
+        """
         self._locked(
             "--literal-pathspecs",
             "commit",
@@ -362,9 +357,8 @@ class GitCommitter:
             "--pathspec-from-file=-",
             "--pathspec-file-nul",
             input="\0".join(paths),
+            env=env,
         )
-        logger.info("git: committed %d comment file(s)", len(paths))
-        return paths
 
     def _push(self):
         try:

@@ -161,15 +161,16 @@ async def _form(request):
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype != FORM:
         raise _Forbidden(415, "فرم نادرست است.")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_FORM:
-            raise _Forbidden(413, "فرم بیش از اندازه بزرگ است.")
-        chunks.append(chunk)
+    from chapar.intake.app import _read_body  # the intake's bounded read
+    from chapar.intake.desk import Refused
+
+    try:
+        body = await _read_body(request, MAX_FORM)
+    except Refused:
+        raise _Forbidden(413, "فرم بیش از اندازه بزرگ است.") from None
     try:
         pairs = parse_qsl(
-            b"".join(chunks).decode("utf-8"),
+            body.decode("utf-8"),
             keep_blank_values=True,
             errors="strict",
             max_num_fields=4 * MAX_KEYS,
