@@ -333,3 +333,67 @@ def test_festival_page_shows_the_photo_of_the_story_that_reported_it(real_site):
     assert 'loading="lazy"' in img
     assert re.search(r'width="\d+" height="\d+"', img)
     assert 'alt="تریبون جشنواره شهید رجایی' in img  # the story's ImageAlt, as text
+
+
+def test_symbolic_links_are_followed_before_the_folder_check(tmp_path):
+    from chapar.photos.process import PhotoError, resolve
+
+    images, elsewhere = tmp_path / "images", tmp_path / "elsewhere"
+    make_photo(images / "1397" / "in.jpg")
+    make_photo(elsewhere / "out.jpg")
+    (images / "away").symlink_to(elsewhere)  # a folder leading out
+    (images / "1397" / "link.jpg").symlink_to(elsewhere / "out.jpg")  # a file leading out
+    (images / "here").symlink_to(images / "1397")  # a folder that stays inside
+    folders = {}  # one memo for every call, as a build's store keeps it
+    for value in ("away/out.jpg", "1397/link.jpg", "1397/../../elsewhere/out.jpg"):
+        with pytest.raises(PhotoError, match="is outside content/images/"):
+            resolve(images, value, folders)
+    assert resolve(images, "here/in.jpg", folders) == "1397/in.jpg"
+    assert resolve(images, "1397/in.jpg", folders) == "1397/in.jpg"
+    assert resolve(images, "./1397/in.jpg") == "1397/in.jpg"
+
+
+def test_rebuild_reads_no_manifest_and_rewrites_no_index(tmp_path, monkeypatch):
+    images = tmp_path / "images"
+    make_photo(images / "a.jpg")
+    first = PhotoStore(images, tmp_path / "cache", {**DEFAULTS, "workers": 1})
+    first.prepare(["a.jpg"])
+    first.save_index()
+    index = tmp_path / "cache" / "index.json"
+    written = index.stat().st_mtime_ns
+    opened = []
+    real_open = open
+
+    def counting_open(path, *args, **kwargs):
+        opened.append(str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", counting_open)
+    again = PhotoStore(images, tmp_path / "cache", {**DEFAULTS, "workers": 1})
+    again.prepare(["a.jpg"])
+    again.save_index()
+    assert opened == [str(index)]  # the index only: no manifest, no original
+    assert again.photos["a.jpg"] == first.photos["a.jpg"]
+    assert index.stat().st_mtime_ns == written
+
+
+def test_a_damaged_photo_cache_stops_the_build_and_keeps_the_site(site):
+    site_dir, out = site
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    cache = site_dir / "cache" / "photos"
+    shown = next(out.glob("images/1397/lead-*-720.webp")).name  # the photo the page uses
+    (gone,) = cache.glob(f"*/{shown}")
+    kept = gone.read_bytes()
+    gone.unlink()
+    try:
+        from chapar.build.errors import BuildError
+
+        with pytest.raises(BuildError) as err:
+            build_site(site_dir, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
+        (problem,) = err.value.problems
+        assert "the photo cache is damaged" in problem
+        assert "remove" in problem
+        assert gone.name in problem
+        assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+    finally:
+        gone.write_bytes(kept)

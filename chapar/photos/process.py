@@ -13,7 +13,10 @@ import dataclasses
 import hashlib
 import json
 import os
+import posixpath
 import shutil
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path, PurePosixPath
 
@@ -27,6 +30,9 @@ FORMATS = {
     "WEBP": ("webp", "image/webp"),
 }
 EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp"}
+
+# What the stat index keeps for each original (PhotoStore._entry).
+INDEX_ENTRY = ("size", "mtime_ns", "key", "manifest")
 
 # JSON-LD image crops (Google's article rich results ask for 16:9, 4:3, 1:1).
 CROPS = ((16, 9), (4, 3), (1, 1))
@@ -100,9 +106,11 @@ class Photo:
         return self.largest
 
 
-def resolve(images_root, value):
+def resolve(images_root, value, folders=None):
     """The path under ``images_root`` that ``value`` names, posix, checked;
-    :class:`PhotoError` for a path outside it, missing, or not a photo.
+    :class:`PhotoError` for a path outside it (symbolic links followed), missing,
+    or not a photo.  ``folders`` (a dict kept by the caller) remembers each folder's
+    real path, so a build with thousands of photos follows each folder's links once.
     """
     text = str(value).strip()
     if not text:
@@ -112,16 +120,31 @@ def resolve(images_root, value):
             f"{text!r} is not a path under content/images/; put the photo there "
             "and give its path from that folder (e.g. 1405/09/name.jpg)"
         )
-    rel = PurePosixPath(text.replace("\\", "/"))
-    root = Path(images_root).resolve()
-    full = (root / rel).resolve()
-    if full != root and root not in full.parents:
+    folders = {} if folders is None else folders
+    rel = text.replace("\\", "/")
+    root = _real_folder(folders, images_root, "")
+    folder, name = posixpath.split(rel)
+    if name in ("", ".", ".."):
+        full = os.path.realpath(os.path.join(root, rel))
+    else:
+        full = os.path.join(_real_folder(folders, images_root, folder), name)
+        if os.path.islink(full):
+            full = os.path.realpath(full)
+    if full != root and not full.startswith(root.rstrip(os.sep) + os.sep):
         raise PhotoError(f"{text!r} is outside content/images/")
-    if full.suffix.lower() not in EXTENSIONS:
+    if os.path.splitext(full)[1].lower() not in EXTENSIONS:
         raise PhotoError(f"{text!r} is not a JPEG, PNG or WebP photo (.jpg, .png, .webp)")
-    if not full.is_file():
+    if not os.path.isfile(full):
         raise PhotoError(f"photo {text!r} not found in content/images/")
-    return full.relative_to(root).as_posix()
+    return full[len(root.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+
+
+def _real_folder(folders, images_root, folder):
+    """The real path of ``folder`` under ``images_root``, remembered in ``folders``."""
+    real = folders.get(folder)
+    if real is None:
+        real = folders[folder] = os.path.realpath(os.path.join(images_root, folder))
+    return real
 
 
 def settings_tag(settings):
@@ -238,55 +261,73 @@ def _derive_job(args):
 
 class PhotoStore:
     """The build's photos: found, processed (only those not in ``cache``),
-    and copied into the output.  ``processed`` counts this build's encodes.
+    and linked into the output.  ``processed`` counts this build's encodes.
+
+    The stat index (``<cache>/index.json``) keeps, for each original, its size,
+    mtime, key and manifest, so a rebuild that finds every original unchanged
+    reads one file and decodes nothing.
     """
 
     def __init__(self, images_root, cache_root, settings):
-        self.images_root = Path(images_root)
-        self.cache_root = Path(cache_root)
+        self.images_root = str(images_root)
+        self.cache_root = str(cache_root)
         self.settings = settings
         self.tag = settings_tag(settings)
         self.processed = 0
         self.photos = {}  # rel -> Photo
         self.by_url = {}  # an article's URL -> its lead Photo (for the feeds)
         self.errors = {}  # rel -> message
-        self._index_path = self.cache_root / "index.json"
+        self.folders = {}  # real paths of the folders under images_root (resolve)
+        self._index_path = os.path.join(self.cache_root, "index.json")
+        self._changed = False
         try:
-            self._index = json.loads(self._index_path.read_text(encoding="utf-8"))
+            with open(self._index_path, encoding="utf-8") as handle:
+                self._index = json.load(handle)
         except (OSError, ValueError):
             self._index = {}
 
-    def _key(self, rel):
-        full = self.images_root / rel
-        stat = full.stat()
+    def resolve(self, value):
+        """:func:`resolve` under this store's images folder."""
+        return resolve(self.images_root, value, self.folders)
+
+    def _entry(self, rel):
+        """The index entry of ``rel``, ``[size, mtime_ns, key, manifest or None]``,
+        made again (the original hashed) when the original or the settings changed.
+        """
+        stat = os.stat(os.path.join(self.images_root, rel))
         known = self._index.get(rel)
         if (
             known
+            and len(known) == len(INDEX_ENTRY)  # an older index's entry is made again
             and known[0] == stat.st_size
             and known[1] == stat.st_mtime_ns
             and known[2].endswith(self.tag)
         ):
-            return known[2]
-        key = f"{file_digest(full)}{self.tag}"
-        self._index[rel] = [stat.st_size, stat.st_mtime_ns, key]
-        return key
+            return known
+        key = f"{file_digest(os.path.join(self.images_root, rel))}{self.tag}"
+        self._index[rel] = entry = [stat.st_size, stat.st_mtime_ns, key, None]
+        self._changed = True
+        return entry
 
     def prepare(self, rels):
         """Process every photo of ``rels`` not yet in the cache, in parallel."""
         jobs = []
         for rel in sorted(set(rels) - set(self.photos) - set(self.errors)):
-            key = self._key(rel)
-            folder = self.cache_root / key
-            manifest = self._manifest(folder)
+            entry = self._entry(rel)
+            folder = os.path.join(self.cache_root, entry[2])
+            manifest = entry[3]
+            if manifest is None or not os.path.isfile(os.path.join(folder, "manifest.json")):
+                manifest = entry[3] = self._manifest(folder)
+                self._changed = True
             if manifest is not None:
                 self.photos[rel] = self._photo(manifest, rel)
             else:
                 jobs.append(
-                    (str(self.images_root / rel), rel, key[:12], str(folder), self.settings)
+                    (os.path.join(self.images_root, rel), rel, entry[2][:12], folder, self.settings)
                 )
         if not jobs:
             return
-        self.cache_root.mkdir(parents=True, exist_ok=True)
+        os.makedirs(self.cache_root, exist_ok=True)
         self.processed += len(jobs)
         workers = max(1, min(self.settings["workers"], len(jobs)))
         if workers == 1:
@@ -299,6 +340,7 @@ class PhotoStore:
                 if error:
                     self.errors[job[1]] = error
                 else:
+                    self._index[job[1]][3] = manifest
                     self.photos[job[1]] = self._photo(manifest, job[1])
         finally:
             if workers > 1:
@@ -306,16 +348,17 @@ class PhotoStore:
 
     def _manifest(self, folder):
         try:
-            return json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+            with open(os.path.join(folder, "manifest.json"), encoding="utf-8") as handle:
+                return json.load(handle)
         except (OSError, ValueError):
             return None
 
     def _photo(self, manifest, rel):
-        parent = PurePosixPath(self.settings["output"]) / PurePosixPath(rel).parent
+        parent = "/".join(p for p in (self.settings["output"], posixpath.dirname(rel)) if p)
 
         def variants(bucket):
             return tuple(
-                Variant(str(parent / v["name"]), v["width"], v["height"], v["mime"], v["size"])
+                Variant(f"{parent}/{v['name']}", v["width"], v["height"], v["mime"], v["size"])
                 for v in manifest[bucket]
             )
 
@@ -326,28 +369,74 @@ class PhotoStore:
         )
 
     def save_index(self):
-        """Write the stat index to ``<cache>/index.json`` (atomically); nothing when empty."""
-        if self._index:
-            self.cache_root.mkdir(parents=True, exist_ok=True)
-            tmp = self._index_path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(self._index, sort_keys=True), encoding="utf-8")
+        """Write the stat index to ``<cache>/index.json`` (atomically) when this
+        build changed it; nothing when empty.
+        """
+        if self._index and self._changed:
+            os.makedirs(self.cache_root, exist_ok=True)
+            tmp = f"{self._index_path}.tmp{os.getpid()}"
+            with open(tmp, "w", encoding="utf-8") as handle:
+                json.dump(self._index, handle, sort_keys=True)
             os.replace(tmp, self._index_path)
+            self._changed = False
 
-    def publish(self, output_root, rels=None):
-        """Link (or copy) the derivatives of ``rels`` (default: all) into ``output_root``."""
-        output_root = Path(output_root)
+    def publish(self, output_root, rels=None, stopped=None):
+        """Link (or copy) the derivatives of ``rels`` (default: all) into ``output_root``;
+        a file already there is kept.  Returns early once ``stopped`` (an Event) is set.
+        """
+        output_root = str(output_root)
+        made = set()
         for rel in sorted(self.photos if rels is None else rels):
             photo = self.photos.get(rel)
             if photo is None:
                 continue
-            folder = self.cache_root / self._index[rel][2]
+            folder = os.path.join(self.cache_root, self._index[rel][2])
             for variant in photo.webp + photo.fallback + photo.crops:
-                target = output_root / variant.url
-                if target.exists():
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                source = folder / PurePosixPath(variant.url).name
+                if stopped is not None and stopped.is_set():
+                    return
+                target = os.path.join(output_root, variant.url)
+                parent = os.path.dirname(target)
+                if parent not in made:
+                    os.makedirs(parent, exist_ok=True)
+                    made.add(parent)
+                source = os.path.join(folder, variant.url.rpartition("/")[2])
                 try:
                     os.link(source, target)
+                except FileExistsError:
+                    continue
                 except OSError:
                     shutil.copyfile(source, target)
+
+
+class Publisher(threading.Thread):
+    """:meth:`PhotoStore.publish` in a thread, so the derivatives are linked into
+    the output while the pages render.  :meth:`finish` waits for it and raises
+    what it raised; :meth:`stop` (a failed build) asks it to stop and waits.
+    """
+
+    def __init__(self, store, output_root):
+        super().__init__(name="photos into the output", daemon=True)
+        self.store, self.output_root = store, output_root
+        self.stopped = threading.Event()
+        self.error = None
+        self.seconds = 0.0  # the thread's own time (bench/bench_photos.py)
+
+    def run(self):
+        """Link every derivative; keep the exception, if any, for :meth:`finish`."""
+        started = time.perf_counter()
+        try:
+            self.store.publish(self.output_root, stopped=self.stopped)
+        except Exception as exc:  # noqa: BLE001 (raised again in the build's thread by finish)
+            self.error = exc
+        self.seconds = time.perf_counter() - started
+
+    def finish(self):
+        """Wait for the links; raise the error the thread met, if any."""
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+    def stop(self):
+        """Ask the thread to stop after the file it is linking, and wait until it has."""
+        self.stopped.set()
+        self.join()

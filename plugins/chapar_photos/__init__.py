@@ -10,7 +10,9 @@ None), also in its metadata so that the page cache re-renders every page
 showing a changed photo (its derivatives' names carry the original's digest).
 Feed items get the lead photo as an ``enclosure`` (RSS) or ``link rel="enclosure"``
 (Atom), at the width of ``PHOTOS["feed_width"]``.  At the end the derivatives
-used are linked into ``output/images/`` and each lead photo is named in
+used are linked into ``output/images/`` by a thread that starts once the
+photos are known and runs while the pages render (joined at ``finalized``; stopped
+at ``safe_build.run_over`` when a build fails), and each lead photo is named in
 ``sitemap.xml`` (Google's image extension).
 """
 
@@ -20,12 +22,13 @@ import resource
 import time
 from urllib.parse import urlsplit
 
+from blinker import signal
 from feedgenerator import Enclosure
 from pelican import signals
 
 from chapar.news.item import header_lines, read_source
 from chapar.photos.html import body_sources, markdown_images, rewrite_body
-from chapar.photos.process import DEFAULTS, PhotoError, PhotoStore, resolve
+from chapar.photos.process import DEFAULTS, PhotoError, PhotoStore, Publisher
 from chapar.photos.sitemap import add_images
 from chapar.problems import Problem
 from chapar.settings import concern
@@ -33,6 +36,7 @@ from chapar.settings import concern
 logger = logging.getLogger(__name__)
 
 _stores = {}  # id(settings) -> the build's PhotoStore
+_publishers = []  # the build's Publisher thread, while it runs
 LAST = {}  # "store": the last build's PhotoStore (bench/bench_photos.py reads its counts)
 
 
@@ -92,7 +96,7 @@ def attach(generator):
                     "Image needs ImageAlt: say what the photo shows, for readers who cannot see it",
                 )
             try:
-                wanted.append((article, "lead", value, resolve(images_root, value)))
+                wanted.append((article, "lead", value, store.resolve(value)))
             except PhotoError as exc:
                 _error(article, "image", f"Image: {exc}")
         sources = body_sources(article._content)
@@ -101,7 +105,7 @@ def attach(generator):
             if src not in written:
                 continue  # an <img> in the body's HTML: left as nh3 cleaned it (README.md)
             try:
-                rel = resolve(images_root, src)
+                rel = store.resolve(src)
             except PhotoError as exc:
                 _error(article, None, f"photo in the text: {exc}", needle=src)
                 continue
@@ -136,6 +140,10 @@ def attach(generator):
     for article in generator.articles:
         if not hasattr(article, "photo"):
             article.photo = None
+    stop()
+    publisher = Publisher(store, settings["OUTPUT_PATH"])
+    publisher.start()
+    _publishers.append(publisher)
     store.seconds = time.perf_counter() - started  # bench/bench_photos.py reads these
     store.cpu_seconds = _cpu() - cpu
     if store.processed:
@@ -187,8 +195,20 @@ def publish(pelican):
         del _stores[key]
     if store is None:
         return
+    started = time.perf_counter()
+    while _publishers:
+        publisher = _publishers.pop()
+        try:
+            publisher.finish()
+        except OSError as exc:  # a derivative gone from cache/photos/: the build fails
+            message = (
+                f"the photo cache is damaged ({exc.strerror}); "
+                f"remove {store.cache_root}/ and build again"
+            )
+            logger.error("%s", Problem(exc.filename or store.cache_root, 1, message))
+            return
+        store.link_seconds = publisher.seconds
     output = pelican.settings["OUTPUT_PATH"]
-    store.publish(output)
     sitemap = os.path.join(output, "sitemap.xml")
     if store.by_url and os.path.isfile(sitemap):
         with open(sitemap, encoding="utf-8") as handle:
@@ -196,6 +216,15 @@ def publish(pelican):
         images = {url: photo.largest.url for url, photo in store.by_url.items()}
         with open(sitemap, "w", encoding="utf-8") as handle:
             handle.write(add_images(xml, images, pelican.settings.get("SITEURL", "")))
+    store.finish_seconds = time.perf_counter() - started  # bench/bench_photos.py reads it
+
+
+def stop(*_args, **_kwargs):
+    """The ``safe_build.run_over`` receiver (and :func:`attach`'s, for a build that
+    never finished): stop the linking thread and wait for it.
+    """
+    while _publishers:
+        _publishers.pop().stop()
 
 
 _connected = []
@@ -209,9 +238,10 @@ def connect_late(pelican):
 
 
 def register():
-    """Connect :func:`attach`, the feed enclosures, and (at ``initialized``) the late
-    ``finalized`` receiver that publishes the derivatives.
+    """Connect :func:`attach`, the feed enclosures, (at ``initialized``) the late
+    ``finalized`` receiver that publishes the derivatives, and :func:`stop`.
     """
     signals.article_generator_finalized.connect(attach)
     signals.feed_generated.connect(enclose)
     signals.initialized.connect(connect_late)
+    signal("safe_build.run_over").connect(stop)
