@@ -15,6 +15,7 @@ from html.parser import HTMLParser
 import pytest
 
 from awards_helpers import write_awards
+from chapar.html import VOID_ELEMENTS
 from conftest import build_site, make_site, news_item
 
 TITLE = (
@@ -103,21 +104,7 @@ def hostile_site(tmp_path_factory):
 
 # --- reading pages back ------------------------------------------------------
 
-VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "track",
-    "wbr",
-}
+VOID = VOID_ELEMENTS
 
 
 class Node:

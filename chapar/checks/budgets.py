@@ -16,6 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
 from chapar.checks.pages import html_files, is_external, local_target, parse
+from chapar.html import VOID_ELEMENTS
 
 KB = 1024
 DEFAULTS = {
@@ -32,21 +33,7 @@ DEFAULTS = {
     # Elements whose content is the news itself, by class (theme/templates/article.html).
     "content_classes": ("news__body", "lead"),
 }
-VOID = {
-    "area",
-    "base",
-    "br",
-    "col",
-    "embed",
-    "hr",
-    "img",
-    "input",
-    "link",
-    "meta",
-    "source",
-    "track",
-    "wbr",
-}
+VOID = VOID_ELEMENTS
 
 
 def transfer_size(data):

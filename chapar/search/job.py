@@ -29,28 +29,13 @@ import tempfile
 import time
 from html import escape
 
+from chapar.html import VOID_ELEMENTS
+
 FORMAT = "3"  # bump when what goes into a shard's copies changes
 # The article footer holds its tags, which are searched: Pagefind leaves
 # every <footer> out, so the copy calls it a <div>.
 _FOOTER = re.compile(r"<(/?)footer\b")
 _TAG_NAME = re.compile(r"<([a-zA-Z][\w-]*)")
-_VOID = frozenset(
-    [
-        "area",
-        "base",
-        "br",
-        "col",
-        "embed",
-        "hr",
-        "img",
-        "input",
-        "link",
-        "meta",
-        "source",
-        "track",
-        "wbr",
-    ]
-)
 # A simple selector: a tag, and/or one #id, .class or [attribute] / [attribute="value"].
 _SIMPLE = re.compile(r'([a-zA-Z][\w-]*)?(?:#([\w-]+)|\.([\w-]+)|\[([\w-]+)(?:="?([^"\]]*)"?)?\])?')
 
@@ -148,7 +133,7 @@ class Copier:
             name = _TAG_NAME.match(html, start)[1].lower()
             close = html.find(">", start)
             end = close + 1
-            if name not in _VOID and html[close - 1] != "/":
+            if name not in VOID_ELEMENTS and html[close - 1] != "/":
                 tags = re.compile(rf"<(/?){re.escape(name)}(?=[\s/>])[^>]*>")
                 depth = 1
                 for tag in tags.finditer(html, end):
