@@ -25,7 +25,9 @@ Printed: per check and per label, precision, recall and false-flag rate
 (share of clean or on-topic items flagged) with counts; the language
 check's confusion matrix on the text before and after the display
 normalisation; held and rejected rates of on- and off-topic pairs;
-persian-text-guard's own filter as a baseline for the lexicon.
+persian-text-guard's own filter as a baseline for the lexicon, and the lexicon's
+ceiling: every hold-tier term held wherever it stands, which no context rule can pass
+with the same word lists.
 A measurement, not a test.
 """
 
@@ -51,6 +53,7 @@ from chapar.moderation import (
     load_rules,
     moderate_article,
     tokens,
+    words,
 )
 
 DEFAULT_DATA = ROOT.parent / "shared" / "moderation-eval"
@@ -321,6 +324,17 @@ def evaluate(folder, rules_path=None, show_errors=0, baseline=True):
             scored,
             lambda i, r=rule.id: i["checks_raw"][r],
         )
+    # The lexicon's ceiling: the rule as it would be if every hold-tier term
+    # were held wherever it stands, aimed at someone or not.  No context rule
+    # can do better with these word lists; what it still misses has no listed word.
+    for rule in checks:
+        if rule.check == "lexicon" and getattr(rule, "hold_lexicon", None) is not None:
+            prepared = [words.prepare(i["raw"]).raw for i in items]
+            add(
+                f"{rule.id} ceiling: every hold-tier term held wherever it stands",
+                [bool(rule.lexicon.find(w) or rule.hold_lexicon.locate(w)[0]) for w in prepared],
+                *TARGETS["lexicon"],
+            )
     # the library's matcher costs most of the run: --no-baseline leaves it out
     baselines = guard_baselines(rules, [i["raw"] for i in items]) if baseline else {}
     for name, flags in baselines.items():

@@ -132,3 +132,27 @@ def test_the_build_parser_normalises_the_body(bench):
     comment, raw = bench.as_comment("x1", arabic)
     assert raw == arabic
     assert comment.body == "کتاب خوبی"
+
+
+def test_the_lexicon_ceiling_holds_every_hold_tier_term(bench, data):
+    # «برچسب» stands for a hold-tier word: held when aimed at someone («تو برچسب هستی»),
+    # passed when reported; the ceiling counts both
+    (data / "hold.txt").write_text("برچسب\n", encoding="utf-8")
+    rules = RULES.replace(
+        'words = ["words.txt"]', 'words = ["words.txt"]\nhold_words = ["hold.txt"]'
+    )
+    (data / "rules.toml").write_text(rules, encoding="utf-8")
+    rows = [
+        *DEV,
+        ("t9", "تو برچسب هستی", "offensive_fa"),  # aimed: held by the rule
+        ("t10", "او را برچسب خواندند و رفت", "offensive_fa"),  # reported: only the ceiling
+    ]
+    write(data / "dev.csv", ["id", "text", "label", "source"], rows)
+    out = bench.evaluate(data, rules_path=data / "rules.toml")
+    rule = out["checks"]["words [lexicon]"]["overall"]
+    ceiling = out["checks"]["words ceiling: every hold-tier term held wherever it stands"][
+        "overall"
+    ]
+    assert (rule["tp"], rule["fn"]) == (3, 2)  # t1, t2, t9 flagged; t3, t10 missed
+    assert (ceiling["tp"], ceiling["fn"]) == (4, 1)  # t10 too; t3 has no listed word
+    assert ceiling["fp"] == rule["fp"] == 1
