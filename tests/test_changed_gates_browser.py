@@ -1,0 +1,48 @@
+"""axe-core in a publish that checks what changed (chapar.publishing.changed): it opens
+one changed page of each type, so a fault planted in a changed article is found on that
+page, and a publish in which nothing changed starts no browser at all.
+"""
+
+import concurrent.futures
+
+from test_changed_gates import FINGERPRINT, copy, edit, passed  # noqa: F401 (fixtures)
+
+from chapar.publishing import gates
+from chapar.publishing.changed import run_changed_gates
+
+
+def changed_gates(out, state):
+    # In a thread of its own, as `invoke publish` runs it: the browser tests leave
+    # an asyncio loop in pytest's thread, where Playwright's sync API refuses to run.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(
+            run_changed_gates, out, state=state, site_fingerprint=FINGERPRINT, browser=True
+        ).result()
+
+
+def test_axe_opens_the_changed_article_and_finds_its_fault(copy, monkeypatch):
+    out, state = copy
+    opened = []
+    real = gates.pages_of_each_type
+    monkeypatch.setattr(
+        gates, "pages_of_each_type", lambda *a, **k: opened.append(real(*a, **k)) or opened[-1]
+    )
+    edit(out / "news/3/index.html", "</main>", '<p><img src="/none.png"></p></main>')
+    results, summary = changed_gates(out, state)
+    assert not summary["full"]
+    assert opened == [{"article": "news/3/index.html"}]  # not the first article, news/1
+    assert any(
+        p.startswith("news/3/index.html (article): image-alt") for p in results["accessibility"]
+    ), results["accessibility"]
+
+
+def test_nothing_changed_starts_no_browser(copy, monkeypatch):
+    out, state = copy
+
+    def no_browser(*args, **kwargs):
+        raise AssertionError("a browser was started for a publish with nothing changed")
+
+    monkeypatch.setattr("chapar.checks.serve.browse", no_browser)
+    results, summary = changed_gates(out, state)
+    assert summary["changed"] == 0
+    assert results["accessibility"] == []
