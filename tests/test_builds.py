@@ -2,6 +2,7 @@
 
 import filecmp
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -116,3 +117,29 @@ def test_a_single_language_site_skips_pelicans_translation_pairing(tmp_path, mon
     assert seen
     assert all(not translation_id for _count, translation_id in seen)
     assert sorted(p.name for p in (out / "news").iterdir()) == ["1", "2", "3"]
+
+
+def test_news_of_the_same_minute_keep_one_order_in_every_process(tmp_path):
+    # Pelican reads the files in a set's order, which PYTHONHASHSEED changes: two
+    # processes used to list same-minute stories, and link previous/next, differently.
+    same = {f"1397/{name}.md": news_item(10 + i, f"خبر {name}") for i, name in enumerate("fbdcea")}
+    site = make_site(tmp_path, news=same)
+    (site / "tasks.py").write_text((ROOT / "tasks.py").read_text())
+    homes = []
+    for seed in ("1", "2", "3"):
+        result = subprocess.run(
+            [sys.executable, "-m", "invoke", "build"],
+            cwd=site,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        homes.append((site / "output/index.html").read_text("utf-8"))
+        shutil.copytree(site / "output", tmp_path / f"output-{seed}")
+    order = [int(code) for code in re.findall(r'href="/news/(\d+)/"', homes[0])]
+    listed = list(dict.fromkeys(c for c in order if 10 <= c <= 15))
+    assert listed == [10 + "fbdcea".index(n) for n in "abcdef"]  # by the files' paths
+    assert differences(tmp_path / "output-1", tmp_path / "output-2") == []
+    assert differences(tmp_path / "output-1", tmp_path / "output-3") == []

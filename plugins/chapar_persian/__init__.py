@@ -1,7 +1,8 @@
 """Persian news on Pelican: Jalali dates, Persian text, news metadata.
 
 Registers a Markdown reader that parses Jalali dates and validates news
-metadata, checks that NewsCodes are unique across the site, gives
+metadata, checks that NewsCodes are unique across the site, keeps news
+of the same time in one order from build to build, gives
 templates Jalali date and Persian digit filters and the ``fa`` catalogue,
 and writes the folding profiles' tables for the browser scripts
 (``<THEME_STATIC_DIR>/js/folding.json``, next to ``search-normalize.js``
@@ -15,6 +16,7 @@ from collections import defaultdict
 
 from pelican import signals
 from pelican.generators import Generator
+from pelican.utils import order_content
 
 from chapar.i18n import ConstantGettext, load_translations
 from chapar.news.item import header_lines, header_values, read_source
@@ -76,6 +78,24 @@ def check_unique_news_codes(generator):
             )
 
 
+def stable_order(generator):
+    """An ``article_generator_pretaxonomy`` receiver: news of the same time come in
+    the order of their files' paths, in every build.
+
+    Pelican reads the files in the order of a set, which changes from one process
+    to the next, and its sort by date is stable, so two stories of the same minute
+    swapped places between builds: the lists, the archives and the previous/next
+    links changed although nothing else did, and a rebuild rendered them again.
+    Sorting by path first, then by the site's ``ARTICLE_ORDER_BY``, fixes the order.
+    """
+    order_by = generator.settings["ARTICLE_ORDER_BY"]
+    for name in ("articles", "hidden_articles", "drafts"):
+        items = getattr(generator, name, None)
+        if items:
+            by_path = sorted(items, key=lambda item: item.source_path or "")
+            setattr(generator, name, order_content(by_path, order_by))
+
+
 def spelling(path, code):
     """`` ('0077')`` when the file writes its NewsCode other than as ``code``."""
     written = header_values(read_source(path)).get("newscode", "")
@@ -118,10 +138,11 @@ def get_generators(pelican):
 
 
 def register():
-    """Connect the reader, the template filters and catalogue, the folding export and
-    the NewsCode uniqueness check to their signals.
+    """Connect the reader, the template filters and catalogue, the folding export, the
+    order of same-time news and the NewsCode uniqueness check to their signals.
     """
     signals.get_generators.connect(get_generators)
     signals.readers_init.connect(add_reader)
     signals.generator_init.connect(add_filters_and_gettext)
+    signals.article_generator_pretaxonomy.connect(stable_order)
     signals.article_generator_finalized.connect(check_unique_news_codes)
