@@ -465,3 +465,28 @@ def test_a_site_without_award_data_has_no_names_and_no_problem(tmp_path):
     )
     rules = m.load_rules(tmp_path / "rules.toml")
     assert [rule.id for rule in rules.rules] == ["t"]
+
+
+def test_names_are_found_whole_and_in_a_row_among_many_alike(tmp_path):
+    # made-up names, each with a made-up alias that shows it was found; a thousand
+    # share their first words, as the agencies' «اداره کل …» do
+    (tmp_path / "rules.toml").write_text(
+        '[[rule]]\nid = "t"\ncheck = "relevance"\nnames = ["names.csv"]\naction = "hold"\n',
+        encoding="utf-8",
+    )
+    rows = ["id,name,aliases", "lake,دریاچه,آلفا", "garden,باغ گلستان,بتا"]
+    rows += [f"n{i},اداره کل شماره{i}," + ("دلتا" if i == 5 else "") for i in range(1000)]
+    rows += ["roads,اداره کل راهداری,گاما"]
+    (tmp_path / "names.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    rules = m.load_rules(tmp_path / "rules.toml")
+
+    def brought(text):
+        stems = m.article_words(text, rules).stems
+        return {alias for alias in ("آلفا", "بتا", "دلتا", "گاما") if alias in stems}
+
+    assert brought("بازدید از اداره کل راهداری") == {"گاما"}
+    assert brought("سفر به دریاچه") == {"آلفا"}  # one word, at the very end
+    assert brought("باغ و گلستان") == {"بتا"}  # a stop word between them is left out
+    assert brought("گلستان باغ دیدنی است") == set()  # not in the name's order
+    assert brought("اداره کل شماره5 و راهداری") == {"دلتا"}  # the one in a row only
+    assert brought("اداره راهداری") == set()

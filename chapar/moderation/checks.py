@@ -113,28 +113,30 @@ def _add_names(text, line, relevance, stems):
     """The names of the rules' ``names`` files that the article mentions
     (in its text, or by id in its ``Agencies:`` line), with all their
     spellings: added to ``stems``, and to ``line``, returned.
+
+    A name is found where its content words' stems stand in a row in the
+    article's (stop words between them left out); names are looked up by their
+    first two stems (``Rule.name_index``; by id, ``Rule.name_ids``), so an article costs its own words,
+    not every name of the award data.
     """
     listed = set()
     for header in _AGENCIES_HEADER.findall(text):
         listed.update(x.strip().lower() for x in header.split(","))
-    content = (
-        None  # the article's content words' stems in order, to find a name of several words in
-    )
+    words = [w for w in line.split() if w != "|"]  # the content words' stems in order
     added = []
     for rule in relevance:
-        for key, spellings, looked_for in rule.names:
-            if key not in listed:
-                for first, name_key in looked_for:
-                    if first in stems:
-                        content = content or line.replace(" |", "")
-                        if name_key in content:
-                            break
-                else:
-                    continue
-            for name in spellings:
-                found = [None if w in rule.skip_words else _stem(w) for w in name]
-                stems.update(s for s in found if s)
-                added.append(" ".join(s or "|" for s in found))
+        index = rule.name_index
+        found = {i for key in listed for i in rule.name_ids.get(key, ())}
+        for at, first in enumerate(words):
+            for head in ((first,), (first, words[at + 1] if at + 1 < len(words) else None)):
+                for i, name in index.get(head, ()):
+                    if tuple(words[at : at + len(name)]) == name:
+                        found.add(i)
+        for i in sorted(found):  # in the names files' order
+            for name in rule.names[i][1]:
+                stemmed = [None if w in rule.skip_words else _stem(w) for w in name]
+                stems.update(s for s in stemmed if s)
+                added.append(" ".join(s or "|" for s in stemmed))
     return line + " | ".join(["", *added, ""]) if added else line
 
 
@@ -397,6 +399,16 @@ def _load_relevance(rule, folder, problem):
         (key, spellings, tuple(_name_key(n, rule.skip_words) for n in spellings))
         for key, spellings in names
     )
+    # an id -> its names; the first stem of a one-word name, or the first two of a
+    # longer one -> (the name, all its stems in order)
+    ids, index = {}, {}
+    for i, (key, _spellings, looked_for) in enumerate(rule.names):
+        ids.setdefault(key, []).append(i)
+        for first, name_key in looked_for:
+            if first is not None:
+                name = tuple(name_key.split())
+                index.setdefault(name[:2], []).append((i, name))
+    rule.name_ids, rule.name_index = ids, index
 
 
 def read_names(path):

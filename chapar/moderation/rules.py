@@ -30,6 +30,8 @@ class Rule:
     hold_lexicon: Lexicon = None  # the lexicon's hold tier: held when aimed at someone
     stop_words: frozenset = frozenset()
     names: tuple = ()  # relevance: (id, spellings, how each is looked for) of the names files
+    name_ids: dict = field(default_factory=dict)  # relevance: the names of each id
+    name_index: dict = field(default_factory=dict)  # relevance: names by their first stems
 
     @functools.cached_property
     def skip_words(self):
