@@ -15,6 +15,7 @@ import json
 import os
 import posixpath
 import shutil
+import stat
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -112,6 +113,13 @@ def resolve(images_root, value, folders=None):
     or not a photo.  ``folders`` (a dict kept by the caller) remembers each folder's
     real path, so a build with thousands of photos follows each folder's links once.
     """
+    return locate(images_root, value, folders)[0]
+
+
+def locate(images_root, value, folders=None):
+    """``(path, os.stat_result)``: :func:`resolve`'s path, and the photo file's
+    status, read once (the build needs its size and time next).
+    """
     text = str(value).strip()
     if not text:
         raise PhotoError("the photo's path is empty")
@@ -124,19 +132,30 @@ def resolve(images_root, value, folders=None):
     rel = text.replace("\\", "/")
     root = _real_folder(folders, images_root, "")
     folder, name = posixpath.split(rel)
+    status = None
     if name in ("", ".", ".."):
         full = os.path.realpath(os.path.join(root, rel))
     else:
         full = os.path.join(_real_folder(folders, images_root, folder), name)
-        if os.path.islink(full):
-            full = os.path.realpath(full)
+        try:
+            status = os.lstat(full)
+        except OSError:
+            pass
+        else:
+            if stat.S_ISLNK(status.st_mode):
+                full, status = os.path.realpath(full), None
     if full != root and not full.startswith(root.rstrip(os.sep) + os.sep):
         raise PhotoError(f"{text!r} is outside content/images/")
     if os.path.splitext(full)[1].lower() not in EXTENSIONS:
         raise PhotoError(f"{text!r} is not a JPEG, PNG or WebP photo (.jpg, .png, .webp)")
-    if not os.path.isfile(full):
+    if status is None:
+        try:
+            status = os.stat(full)
+        except OSError:
+            status = None
+    if status is None or not stat.S_ISREG(status.st_mode):
         raise PhotoError(f"photo {text!r} not found in content/images/")
-    return full[len(root.rstrip(os.sep)) + 1 :].replace(os.sep, "/")
+    return full[len(root.rstrip(os.sep)) + 1 :].replace(os.sep, "/"), status
 
 
 def _real_folder(folders, images_root, folder):
@@ -278,6 +297,7 @@ class PhotoStore:
         self.by_url = {}  # an article's URL -> its lead Photo (for the feeds)
         self.errors = {}  # rel -> message
         self.folders = {}  # real paths of the folders under images_root (resolve)
+        self._status = {}  # rel -> the original's os.stat_result, from resolve
         self._index_path = os.path.join(self.cache_root, "index.json")
         self._changed = False
         try:
@@ -287,25 +307,29 @@ class PhotoStore:
             self._index = {}
 
     def resolve(self, value):
-        """:func:`resolve` under this store's images folder."""
-        return resolve(self.images_root, value, self.folders)
+        """:func:`resolve` under this store's images folder (the file's status is kept
+        for :meth:`prepare`, which then reads nothing more about the original).
+        """
+        rel, status = locate(self.images_root, value, self.folders)
+        self._status[rel] = status
+        return rel
 
     def _entry(self, rel):
         """The index entry of ``rel``, ``[size, mtime_ns, key, manifest or None]``,
         made again (the original hashed) when the original or the settings changed.
         """
-        stat = os.stat(os.path.join(self.images_root, rel))
+        status = self._status.get(rel) or os.stat(os.path.join(self.images_root, rel))
         known = self._index.get(rel)
         if (
             known
             and len(known) == len(INDEX_ENTRY)  # an older index's entry is made again
-            and known[0] == stat.st_size
-            and known[1] == stat.st_mtime_ns
+            and known[0] == status.st_size
+            and known[1] == status.st_mtime_ns
             and known[2].endswith(self.tag)
         ):
             return known
         key = f"{file_digest(os.path.join(self.images_root, rel))}{self.tag}"
-        self._index[rel] = entry = [stat.st_size, stat.st_mtime_ns, key, None]
+        self._index[rel] = entry = [status.st_size, status.st_mtime_ns, key, None]
         self._changed = True
         return entry
 
