@@ -213,10 +213,12 @@ def make_site(
     seed=1397,
     photo_share=0.0,
     paragraphs=(5, 5),
+    photo_size=(2400, 1600),
 ):
     """Write a synthetic site of ``n`` articles into ``folder``.
 
-    ``photo_share`` of them (every k-th) get a lead photo under content/images/.
+    ``photo_share`` of them (every k-th) get a lead photo under content/images/,
+    ``photo_size`` pixels.
     ``paragraphs``: each article's body has from the first to the second
     number of 100-word paragraphs, in turn (article i has ``lo + i % (hi -
     lo + 1)``); the default, 500 words each, is the site earlier figures
@@ -236,7 +238,7 @@ def make_site(
         )
         if photo_share and i % round(1 / photo_share) == 0 and not plain:
             rel = f"{year}/{code}.jpg"
-            photo(rng, folder / "content" / "images" / rel)
+            photo(rng, folder / "content" / "images" / rel, size=photo_size)
             head, body = text.split("\n\n", 1)
             text = f"{head}\nImage: {rel}\nImageAlt: {words(rng, 6)}\nImageCredit: {words(rng, 2)}\n\n{body}"
         (news / str(year)).mkdir(exist_ok=True)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+from PIL import Image
+
 import chapar_persian.reader
 from conftest import ROOT, build_site, make_site, news_item
 
@@ -143,3 +145,26 @@ def test_news_of_the_same_minute_keep_one_order_in_every_process(tmp_path):
     assert listed == [10 + "fbdcea".index(n) for n in "abcdef"]  # by the files' paths
     assert differences(tmp_path / "output-1", tmp_path / "output-2") == []
     assert differences(tmp_path / "output-1", tmp_path / "output-3") == []
+
+
+def test_a_build_works_out_each_news_url_once(tmp_path, monkeypatch):
+    from pelican.contents import Article
+
+    worked = []
+    original = Article._expand_settings
+    monkeypatch.setattr(
+        Article,
+        "_expand_settings",
+        lambda self, key: worked.append((self.source_path, key)) or original(self, key),
+    )
+    news = {**NEWS, "1397/d.md": news_item(4, extra="Image: 1397/lead.jpg\nImageAlt: تریبون\n")}
+    site = make_site(tmp_path, news=news)
+    Image.new("RGB", (800, 600)).save(site / "content/images/1397/lead.jpg")
+    out = build_site(site)
+    urls = [path for path, key in worked if key.endswith("url")]
+    # once each (chapar_reader_theme.freeze_urls), however many pages, feeds and
+    # sitemaps show it; the photos' feed enclosures and sitemap entries ask after that
+    assert sorted(urls) == sorted(set(urls))
+    assert len(urls) == len(news)
+    assert (out / "news/4/index.html").is_file()
+    assert "lead-" in (out / "sitemap.xml").read_text("utf-8")

@@ -55,7 +55,7 @@ class PhotoError(ValueError):
     """A photo that cannot be used; the message is for editors."""
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Variant:
     """One derivative file of a photo: its URL, pixel size, MIME type and bytes."""
 
@@ -66,7 +66,7 @@ class Variant:
     size: int  # bytes
 
 
-@dataclasses.dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class Photo:
     """One processed photo, as pages show it."""
 
@@ -294,7 +294,8 @@ class PhotoStore:
         self.tag = settings_tag(settings)
         self.processed = 0
         self.photos = {}  # rel -> Photo
-        self.by_url = {}  # an article's URL -> its lead Photo (for the feeds)
+        self.leads = []  # (article, its lead Photo), in the articles' order
+        self._by_url = None
         self.errors = {}  # rel -> message
         self.folders = {}  # real paths of the folders under images_root (resolve)
         self._status = {}  # rel -> the original's os.stat_result, from resolve
@@ -305,6 +306,16 @@ class PhotoStore:
                 self._index = json.load(handle)
         except (OSError, ValueError):
             self._index = {}
+
+    @property
+    def by_url(self):
+        """``{an article's URL: its lead Photo}`` (the feeds, the sitemap), made at the
+        first use: by then chapar_reader_theme has given every item its URL once, so
+        asking here costs nothing more.
+        """
+        if self._by_url is None:
+            self._by_url = {str(article.url): photo for article, photo in self.leads}
+        return self._by_url
 
     def resolve(self, value):
         """:func:`resolve` under this store's images folder (the file's status is kept

@@ -131,7 +131,7 @@ def attach(generator):
         if kind == "lead":
             article.photo = photo
             article.metadata["photo"] = photo
-            store.by_url[str(article.url)] = photo
+            store.leads.append((article, photo))
         else:
             body.setdefault(id(article), (article, {}))[1][value] = photo
     for article, photos in body.values():
