@@ -128,6 +128,20 @@ def test_a_new_article_in_a_known_category_leaves_the_other_articles_alone(site,
     assert stats["reused"] > stats["rendered"]
 
 
+def test_a_new_article_leaves_the_other_tags_and_categories_alone(site, tmp_path):
+    """Pelican hands every tag and category page the whole site's news (``all_articles``),
+    which no template shows: a new story re-rendered every tag's and category's pages.
+    """
+    (site / "content/news/1397/13.md").write_text(
+        news_item(113, "خبر تازه", "1397/06/20 10:00", "Tags: ورزش\nCategory: اقتصاد\n"), "utf-8"
+    )
+    rendered = rebuild(site, tmp_path)  # and equal to a clean build
+    assert any(p.startswith("tag/ورزش/") for p in rendered)
+    assert any(p.startswith("category/اقتصاد/") for p in rendered)
+    others = [p for p in rendered if p.startswith(("tag/بودجه/", "tag/شورا/", "category/استان"))]
+    assert others == []
+
+
 def test_a_changed_template_renders_every_page(site, tmp_path):
     theme = site / "theme"
     target = theme.resolve()

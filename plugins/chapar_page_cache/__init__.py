@@ -23,10 +23,12 @@ Site-wide lists are not part of any key: a template uses the articles,
 dates, tags, authors and pages of the whole site only through the objects
 its page is given (``articles_page``, ``tag``, ``article.related`` …), and of
 the categories only their names and URLs (the navigation).  A theme that
-breaks this rule must turn the cache off (``PAGE_CACHE = {"enabled": False}``).  Likewise
-a paginated list (``articles`` beside ``articles_paginator``), the pages
-before and after (linked, not shown) and ``all_articles`` count by which
-items they hold, in which order.
+breaks this rule must turn the cache off (``PAGE_CACHE = {"enabled": False}``).  The
+same holds for ``all_articles``, the whole site's news that Pelican hands every tag
+and category page: it is left out of their keys, so a new story re-renders its own
+tags' and category's pages, not every one.  A paginated list (``articles`` beside
+``articles_paginator``) and the pages before and after (linked, not shown) count by
+which items they hold, in which order.
 
 The cache follows Pelican's content-cache settings: pages are reused when
 ``LOAD_CONTENT_CACHE`` is on and the manifest (``CACHE_PATH/pages.json``) is
@@ -90,7 +92,7 @@ NOT_SITE_WIDE = frozenset(
     }
 )
 # Whole-site lists Pelican hands some pages (tag and category pages get every
-# article as ``all_articles``): by the rule above, only which items count.
+# article as ``all_articles``): by the rule above, not part of their keys.
 SITE_LISTS = frozenset({"all_articles"})
 
 
@@ -163,8 +165,10 @@ class PageCache:
         own = {k: v for k, v in localcontext.items() if k not in context or v is not context[k]}
         own.pop("output_file", None)
         own.pop("localsiteurl", None)
+        for site_list in SITE_LISTS:
+            own.pop(site_list, None)
         paginated = [k[: -len("_paginator")] for k in own if k.endswith("_paginator")]
-        listed = SITE_LISTS.union(*({k, k + "_previous_page", k + "_next_page"} for k in paginated))
+        listed = set().union(*({k, k + "_previous_page", k + "_next_page"} for k in paginated))
         parts = [self.site_key, template_name, name, str(localcontext.get("localsiteurl"))]
         try:
             for k in sorted(own):
