@@ -14,7 +14,8 @@ compare; (rebuild) ``--rebuilds`` more builds (default 3) with no new photo, eac
 last one's old output is deleted: the photo work the build waits for (finding and checking
 the photos, waiting for the thread that links the derivatives into the output while the pages
 render, the sitemap's images) as a share of the build (target at most 2%), the linking
-thread's own time, and the photos processed (0); (one more) a build after one new article
+thread's own time, the garbage collection inside the photo work, and the photos processed
+(0); (one more) a build after one new article
 with a new photo: photos processed (1).  A measurement, not a test.
 """
 
@@ -28,6 +29,28 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins"), str(ROOT / "bench")]
+
+
+GC = []  # (start, end, generation) of each of Python's garbage collections
+
+
+def _gc(phase, info):
+    if phase == "start":
+        GC.append([time.perf_counter(), None, info["generation"]])
+    elif GC:
+        GC[-1][1] = time.perf_counter()
+
+
+def collected_in(start, seconds):
+    """Seconds of garbage collection inside ``[start, start + seconds]``, and how many
+    of those collections were full ones (generation 2).
+    """
+    end, total, full = start + seconds, 0.0, 0
+    for began, ended, generation in GC:
+        if ended is not None and ended > start and began < end:
+            total += min(ended, end) - max(began, start)
+            full += generation == 2
+    return total, full
 
 
 def build(site):
@@ -93,6 +116,9 @@ def main():
     from synthetic import make_site, photo
 
     logging.basicConfig(level=logging.WARNING)
+    import gc
+
+    gc.callbacks.append(_gc)
     with tempfile.TemporaryDirectory(prefix="bench-photos-") as tmp:
         size = tuple(int(x) for x in args.size.lower().split("x"))
         site = make_site(
@@ -128,12 +154,15 @@ def main():
             total = build(site)
             store = chapar_photos.LAST["store"]
             held = store.seconds + store.finish_seconds
+            collected, full = collected_in(store.started, store.seconds)
             print(
                 f"rebuild, no new photo: {total:.1f} s, photo work in the build's thread "
                 f"{held:.3f} s (finding {store.seconds:.3f} s, then waiting for the links and "
                 f"writing the sitemap's images {store.finish_seconds:.3f} s) = "
                 f"{100 * held / total:.2f}% of the build (target <= 2%), {store.processed} processed; "
-                f"linking {store.link_seconds:.2f} s in its own thread while the pages render"
+                f"linking {store.link_seconds:.2f} s in its own thread while the pages render; "
+                f"Python's garbage collection inside the finding {collected:.3f} s "
+                f"({full} full collections)"
             )
         code = 999_999
         photo(__import__("random").Random(1), site / "content" / "images" / "new" / f"{code}.jpg")
