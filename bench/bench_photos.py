@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins"), str(ROOT / "bench")]
 
 
-GC = []  # (start, end, generation) of each of Python's garbage collections
+GC = []  # (start, end, generation) of Python's garbage collections in the current build
 
 
 def _gc(phase, info):
@@ -61,6 +61,7 @@ def build(site):
     # The last build's old output is still being deleted in a thread (runner.replace_folder):
     # a newsroom's next commit comes minutes later, so the bench waits for it too.
     runner.wait_for_cleanup()
+    GC.clear()  # this build's collections only
     here = os.getcwd()
     os.chdir(site)
     try:

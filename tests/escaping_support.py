@@ -104,8 +104,6 @@ def hostile_site(tmp_path_factory):
 
 # --- reading pages back ------------------------------------------------------
 
-VOID = VOID_ELEMENTS
-
 
 class Node:
     def __init__(self, tag, attrs, parent=None):
@@ -145,7 +143,7 @@ class Tree(HTMLParser):
         node = Node(tag, dict(attrs), self.stack[-1])
         self.stack[-1].children.append(node)
         self.elements.append(node)
-        if tag not in VOID:
+        if tag not in VOID_ELEMENTS:
             self.stack.append(node)
 
     def handle_startendtag(self, tag, attrs):

@@ -33,7 +33,6 @@ DEFAULTS = {
     # Elements whose content is the news itself, by class (theme/templates/article.html).
     "content_classes": ("news__body", "lead"),
 }
-VOID = VOID_ELEMENTS
 
 
 def transfer_size(data):
@@ -52,12 +51,12 @@ class _Overhead(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if self.skipping:
-            if tag not in VOID:
+            if tag not in VOID_ELEMENTS:
                 self.skipping += 1
             return
         self.parts.append(self.get_starttag_text())
         classes = set((dict(attrs).get("class") or "").split())
-        if tag not in VOID and classes & self.content_classes:
+        if tag not in VOID_ELEMENTS and classes & self.content_classes:
             self.skipping = 1
 
     def handle_startendtag(self, tag, attrs):
@@ -66,7 +65,7 @@ class _Overhead(HTMLParser):
 
     def handle_endtag(self, tag):
         if self.skipping:
-            if tag in VOID:
+            if tag in VOID_ELEMENTS:
                 return
             self.skipping -= 1
             if self.skipping:

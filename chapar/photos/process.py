@@ -9,6 +9,7 @@ again when they are unchanged; a checkout that resets mtimes only costs a
 hash per photo, never a new encode.
 """
 
+import contextlib
 import dataclasses
 import hashlib
 import json
@@ -149,10 +150,8 @@ def locate(images_root, value, folders=None):
     if os.path.splitext(full)[1].lower() not in EXTENSIONS:
         raise PhotoError(f"{text!r} is not a JPEG, PNG or WebP photo (.jpg, .png, .webp)")
     if status is None:
-        try:
+        with contextlib.suppress(OSError):
             status = os.stat(full)
-        except OSError:
-            status = None
     if status is None or not stat.S_ISREG(status.st_mode):
         raise PhotoError(f"photo {text!r} not found in content/images/")
     return full[len(root.rstrip(os.sep)) + 1 :].replace(os.sep, "/"), status
