@@ -377,6 +377,69 @@ def test_rebuild_reads_no_manifest_and_rewrites_no_index(tmp_path, monkeypatch):
     assert index.stat().st_mtime_ns == written
 
 
+def test_a_rebuild_builds_no_variant_until_a_page_asks(tmp_path, monkeypatch):
+    from chapar.photos import process
+    from chapar_page_cache.fingerprint import Fingerprints
+
+    images = tmp_path / "images"
+    make_photo(images / "a.jpg")
+    first = PhotoStore(images, tmp_path / "cache", {**DEFAULTS, "workers": 1})
+    first.prepare(["a.jpg"])
+    first.save_index()
+    built = []
+    real = process.Variant
+
+    def counting(*args):
+        built.append(args[0])
+        return real(*args)
+
+    monkeypatch.setattr(process, "Variant", counting)
+    again = PhotoStore(images, tmp_path / "cache", {**DEFAULTS, "workers": 1})
+    again.prepare(["a.jpg"])
+    photo = again.photos["a.jpg"]
+    key = Fingerprints().of(photo, "item")  # what the page cache keys a page by
+    assert built == []  # a rebuild whose pages come from the cache builds none
+    assert photo.largest.url.endswith("-1600.jpg")  # the sitemap's: built alone
+    assert len(built) == 1
+    photo.srcset()
+    photo.srcset()  # the fallback format's four widths, built once
+    assert len(built) == 1 + 4
+    assert photo == first.photos["a.jpg"]
+    make_photo(images / "a.jpg", size=(1700, 900))  # a changed original: another page key
+    third = PhotoStore(images, tmp_path / "cache", {**DEFAULTS, "workers": 1})
+    third.prepare(["a.jpg"])
+    assert Fingerprints().of(third.photos["a.jpg"], "item") != key
+    assert third.photos["a.jpg"] != photo
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+def test_the_index_keeps_sizes_and_the_names_follow(tmp_path, fmt):
+    images = tmp_path / "images"
+    name = f"1397/a.b.{fmt.lower()}"
+    make_photo(images / name, size=(1000, 600), fmt=fmt, gps=False)
+    store = PhotoStore(images, tmp_path / "cache", {**DEFAULTS, "workers": 1})
+    store.prepare([name])
+    store.save_index()
+    (manifest_path,) = (tmp_path / "cache").glob("*/manifest.json")
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    index = (tmp_path / "cache" / "index.json").read_text(encoding="utf-8")
+    assert manifest["webp"][0]["name"] not in index  # a rebuild parses sizes, not names
+    again = PhotoStore(images, tmp_path / "cache", {**DEFAULTS, "workers": 1})
+    again.prepare([name])
+    photo = again.photos[name]
+    for bucket in ("webp", "fallback", "crops"):
+        written = [
+            (f"images/1397/{v['name']}", v["width"], v["height"], v["mime"], v["size"])
+            for v in manifest[bucket]
+        ]
+        shown = [(v.url, v.width, v.height, v.mime, v.size) for v in getattr(photo, bucket)]
+        assert shown == written, bucket
+    assert bool(photo.fallback) is (fmt != "WEBP")
+    readable = photo.fallback or photo.webp
+    assert (photo.largest, photo.smallest) == (readable[-1], readable[0])
+    assert (photo.width, photo.height) == (1000, 600)
+
+
 def test_a_damaged_photo_cache_stops_the_build_and_keeps_the_site(site):
     site_dir, out = site
     before = sorted(p.relative_to(out) for p in out.rglob("*"))

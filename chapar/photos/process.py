@@ -25,6 +25,9 @@ from pathlib import Path, PurePosixPath
 # Bumped when the derivatives change for the same settings.
 VERSION = "2"
 
+# Hex digits of a photo's key in its derivatives' names.
+KEY_IN_NAMES = 12
+
 # The formats editors may give, as Pillow names them: (extension, MIME type).
 FORMATS = {
     "JPEG": ("jpg", "image/jpeg"),
@@ -33,8 +36,14 @@ FORMATS = {
 }
 EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp"}
 
-# What the stat index keeps for each original (PhotoStore._entry).
-INDEX_ENTRY = ("size", "mtime_ns", "key", "manifest")
+# What the stat index keeps for each original (PhotoStore._entry), and the
+# index file's format (an index of another format is made again).
+INDEX_ENTRY = ("size", "mtime_ns", "key", "summary")
+INDEX_FORMAT = 2
+
+# A manifest's kinds of derivative, in order: WebP, the original's format, the crops.
+BUCKETS = ("webp", "fallback", "crops")
+MIME_TYPES = dict(FORMATS.values())  # extension -> MIME type
 
 # JSON-LD image crops (Google's article rich results ask for 16:9, 4:3, 1:1).
 CROPS = ((16, 9), (4, 3), (1, 1))
@@ -67,30 +76,82 @@ class Variant:
     size: int  # bytes
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
 class Photo:
-    """One processed photo, as pages show it."""
+    """One processed photo, as pages show it, made from its :func:`summary`.
 
-    path: str  # under content/images/, posix
-    key: str
-    width: int  # of the largest derivative
-    height: int
-    webp: tuple  # Variants, narrowest first
-    fallback: tuple  # the original format; empty when the original is WebP
-    crops: tuple  # 16:9, 4:3, 1:1, JPEG
+    Its variants are built when a page first asks for them, so a rebuild whose
+    pages come from the page cache builds none (README.md, "Photos").  Two
+    photos are equal when their path, key, URL folder and summary are.
+    """
 
-    def _srcset(self, variants):
-        return ", ".join(f"{v.url} {v.width}w" for v in variants)
+    __slots__ = ("_buckets", "_parent", "_summary", "key", "path")
+
+    def __init__(self, path, key, parent, summary):
+        self.path = path  # under content/images/, posix
+        self.key = key  # in the derivatives' names
+        self._parent = parent  # the derivatives' URL folder: images/1397/…
+        self._summary = summary
+        self._buckets = {}
+
+    def _variant(self, bucket, index):
+        """The ``index``-th derivative of ``bucket`` (one of :data:`BUCKETS`)."""
+        width, height, size = self._summary[bucket][index]
+        if bucket == "crops":
+            label, ext = "{}x{}".format(*CROPS[index]), "jpg"
+        else:
+            label, ext = width, "webp" if bucket == "webp" else self._summary["ext"]
+        stem = posixpath.splitext(posixpath.basename(self.path))[0]
+        name = derivative_name(stem, self.key, label, ext)
+        return Variant(f"{self._parent}/{name}", width, height, MIME_TYPES[ext], size)
+
+    def _bucket(self, bucket):
+        built = self._buckets.get(bucket)
+        if built is None:
+            count = len(self._summary[bucket])
+            built = self._buckets[bucket] = tuple(self._variant(bucket, i) for i in range(count))
+        return built
+
+    @property
+    def webp(self):
+        """The WebP variants, narrowest first."""
+        return self._bucket("webp")
+
+    @property
+    def fallback(self):
+        """The original format's variants, narrowest first; empty when the original is WebP."""
+        return self._bucket("fallback")
+
+    @property
+    def crops(self):
+        """The JSON-LD crops, 16:9, 4:3 and 1:1, JPEG."""
+        return self._bucket("crops")
+
+    def _readable(self):
+        """The bucket every client reads: the fallback format, else WebP."""
+        return "fallback" if self._summary["fallback"] else "webp"
 
     @property
     def largest(self):
-        """The widest derivative in a format every client reads (og:image)."""
-        return (self.fallback or self.webp)[-1]
+        """The widest derivative in a format every client reads (og:image, the sitemap),
+        built alone: the sitemap asks it of every lead photo.
+        """
+        bucket = self._readable()
+        return self._variant(bucket, len(self._summary[bucket]) - 1)
 
     @property
     def smallest(self):
-        """The narrowest derivative in a format every client reads (fallback, else WebP)."""
-        return (self.fallback or self.webp)[0]
+        """The narrowest derivative in a format every client reads (the search results)."""
+        return self._variant(self._readable(), 0)
+
+    @property
+    def width(self):
+        """The largest derivative's width."""
+        return self._summary[self._readable()][-1][0]
+
+    @property
+    def height(self):
+        """The largest derivative's height."""
+        return self._summary[self._readable()][-1][1]
 
     def srcset(self, base=""):
         """The fallback format's ``srcset`` (the ``<img>``), URLs from ``base``."""
@@ -106,6 +167,29 @@ class Photo:
             if variant.width >= width:
                 return variant
         return self.largest
+
+    def __page_key__(self, _fingerprints):
+        """What pages show of the photo (chapar_page_cache): its path, its key (the
+        original's digest and the settings that make the derivatives, which name the
+        files), the URL folder and the derivatives' sizes.
+        """
+        return json.dumps([self.path, self.key, self._parent, self._summary])
+
+    def __eq__(self, other):
+        if not isinstance(other, Photo):
+            return NotImplemented
+        return (self.path, self.key, self._parent, self._summary) == (
+            other.path,
+            other.key,
+            other._parent,
+            other._summary,
+        )
+
+    def __hash__(self):
+        return hash((self.path, self.key))
+
+    def __repr__(self):
+        return f"Photo({self.path!r}, key={self.key!r}, folder={self._parent!r})"
 
 
 def resolve(images_root, value, folders=None):
@@ -185,6 +269,25 @@ def file_digest(path):
     return digest.hexdigest()
 
 
+def derivative_name(stem, key, label, ext):
+    """A derivative's file name: ``<stem>-<key>-<label>.<ext>``, ``label`` its width
+    (``720``) or a crop's ratio (``16x9``).
+    """
+    return f"{stem}-{key}-{label}.{ext}"
+
+
+def summary(manifest):
+    """What the stat index keeps of a manifest: the fallback format's extension
+    (``ext``, "" for a WebP original) and, under each of :data:`BUCKETS`, the
+    derivatives' ``[width, height, bytes]``; their names follow from these
+    (:func:`derivative_name`).
+    """
+    fallback = manifest["fallback"]
+    ext = posixpath.splitext(fallback[0]["name"])[1][1:] if fallback else ""
+    sizes = {b: [[v["width"], v["height"], v["size"]] for v in manifest[b]] for b in BUCKETS}
+    return {"ext": ext, **sizes}
+
+
 def widths_for(original, widths):
     """The widths to make: each of ``widths`` narrower than the original,
     and the original's own width when it is narrower than the widest.
@@ -255,14 +358,15 @@ def derive(source, rel, key, folder, settings):
             if width == image.width
             else image.resize((width, height), Image.Resampling.LANCZOS)
         )
-        save(resized, f"{stem}-{key}-{width}.webp", "WEBP", "webp", "image/webp")
+        save(resized, derivative_name(stem, key, width, "webp"), "WEBP", "webp", "image/webp")
         if kind != "WEBP":
-            save(resized, f"{stem}-{key}-{width}.{ext}", kind, "fallback", mime)
+            save(resized, derivative_name(stem, key, width, ext), kind, "fallback", mime)
     crop_width = min(settings["crop_width"], image.width)
     for ratio_w, ratio_h in CROPS:
         target = (crop_width, round(crop_width * ratio_h / ratio_w))
         cropped = ImageOps.fit(image, target, Image.Resampling.LANCZOS)
-        save(cropped, f"{stem}-{key}-{ratio_w}x{ratio_h}.jpg", "JPEG", "crops", "image/jpeg")
+        label = f"{ratio_w}x{ratio_h}"
+        save(cropped, derivative_name(stem, key, label, "jpg"), "JPEG", "crops", "image/jpeg")
     manifest = {"path": rel, "key": key, **outputs}
     (tmp / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
@@ -282,8 +386,8 @@ class PhotoStore:
     and linked into the output.  ``processed`` counts this build's encodes.
 
     The stat index (``<cache>/index.json``) keeps, for each original, its size,
-    mtime, key and manifest, so a rebuild that finds every original unchanged
-    reads one file and decodes nothing.
+    mtime, key and the :func:`summary` of its manifest, so a rebuild that finds
+    every original unchanged reads one small file and decodes nothing.
     """
 
     def __init__(self, images_root, cache_root, settings):
@@ -302,9 +406,11 @@ class PhotoStore:
         self._changed = False
         try:
             with open(self._index_path, encoding="utf-8") as handle:
-                self._index = json.load(handle)
+                data = json.load(handle)
         except (OSError, ValueError):
-            self._index = {}
+            data = None
+        fits = isinstance(data, dict) and data.get("format") == INDEX_FORMAT
+        self._index = data["photos"] if fits else {}
 
     @property
     def by_url(self):
@@ -325,7 +431,7 @@ class PhotoStore:
         return rel
 
     def _entry(self, rel):
-        """The index entry of ``rel``, ``[size, mtime_ns, key, manifest or None]``,
+        """The index entry of ``rel``, ``[size, mtime_ns, key, summary or None]``,
         made again (the original hashed) when the original or the settings changed.
         """
         status = self._status.get(rel) or os.stat(os.path.join(self.images_root, rel))
@@ -346,18 +452,28 @@ class PhotoStore:
     def prepare(self, rels):
         """Process every photo of ``rels`` not yet in the cache, in parallel."""
         jobs = []
+        try:  # the photos' folders, listed once (a folder removed by hand is processed again)
+            present = set(os.listdir(self.cache_root))
+        except OSError:
+            present = set()
         for rel in sorted(set(rels) - set(self.photos) - set(self.errors)):
             entry = self._entry(rel)
             folder = os.path.join(self.cache_root, entry[2])
-            manifest = entry[3]
-            if manifest is None or not os.path.isfile(os.path.join(folder, "manifest.json")):
-                manifest = entry[3] = self._manifest(folder)
+            if entry[3] is None or entry[2] not in present:
+                manifest = self._manifest(folder)
+                entry[3] = None if manifest is None else summary(manifest)
                 self._changed = True
-            if manifest is not None:
-                self.photos[rel] = self._photo(manifest, rel)
+            if entry[3] is not None:
+                self.photos[rel] = self._photo(entry, rel)
             else:
                 jobs.append(
-                    (os.path.join(self.images_root, rel), rel, entry[2][:12], folder, self.settings)
+                    (
+                        os.path.join(self.images_root, rel),
+                        rel,
+                        entry[2][:KEY_IN_NAMES],
+                        folder,
+                        self.settings,
+                    )
                 )
         if not jobs:
             return
@@ -374,8 +490,9 @@ class PhotoStore:
                 if error:
                     self.errors[job[1]] = error
                 else:
-                    self._index[job[1]][3] = manifest
-                    self.photos[job[1]] = self._photo(manifest, job[1])
+                    entry = self._index[job[1]]
+                    entry[3] = summary(manifest)
+                    self.photos[job[1]] = self._photo(entry, job[1])
         finally:
             if workers > 1:
                 pool.shutdown()
@@ -387,20 +504,9 @@ class PhotoStore:
         except (OSError, ValueError):
             return None
 
-    def _photo(self, manifest, rel):
+    def _photo(self, entry, rel):
         parent = "/".join(p for p in (self.settings["output"], posixpath.dirname(rel)) if p)
-
-        def variants(bucket):
-            return tuple(
-                Variant(f"{parent}/{v['name']}", v["width"], v["height"], v["mime"], v["size"])
-                for v in manifest[bucket]
-            )
-
-        webp, fallback = variants("webp"), variants("fallback")
-        widest = (fallback or webp)[-1]
-        return Photo(
-            rel, manifest["key"], widest.width, widest.height, webp, fallback, variants("crops")
-        )
+        return Photo(rel, entry[2][:KEY_IN_NAMES], parent, entry[3])
 
     def save_index(self):
         """Write the stat index to ``<cache>/index.json`` (atomically) when this
@@ -410,7 +516,7 @@ class PhotoStore:
             os.makedirs(self.cache_root, exist_ok=True)
             tmp = f"{self._index_path}.tmp{os.getpid()}"
             with open(tmp, "w", encoding="utf-8") as handle:
-                json.dump(self._index, handle, sort_keys=True)
+                json.dump({"format": INDEX_FORMAT, "photos": self._index}, handle, sort_keys=True)
             os.replace(tmp, self._index_path)
             self._changed = False
 
