@@ -39,7 +39,7 @@ EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp"}
 # What the stat index keeps for each original (PhotoStore._entry), and the
 # index file's format (an index of another format is made again).
 INDEX_ENTRY = ("size", "mtime_ns", "key", "summary")
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3  # 3: the summary as one string
 
 # A manifest's kinds of derivative, in order: WebP, the original's format, the crops.
 BUCKETS = ("webp", "fallback", "crops")
@@ -79,36 +79,49 @@ class Variant:
 class Photo:
     """One processed photo, as pages show it, made from its :func:`summary`.
 
-    Its variants are built when a page first asks for them, so a rebuild whose
-    pages come from the page cache builds none (README.md, "Photos").  Two
-    photos are equal when their path, key, URL folder and summary are.
+    The summary is one string, read and its variants built when a page first
+    asks for them, so a rebuild whose pages come from the page cache builds
+    none and makes few objects (README.md, "Photos").  Two photos are equal
+    when their path, key, URL folder and summary are.
     """
 
-    __slots__ = ("_buckets", "_parent", "_summary", "key", "path")
+    __slots__ = ("_parent", "_sizes", "_summary", "_variants", "key", "path")
 
     def __init__(self, path, key, parent, summary):
         self.path = path  # under content/images/, posix
         self.key = key  # in the derivatives' names
         self._parent = parent  # the derivatives' URL folder: images/1397/…
         self._summary = summary
-        self._buckets = {}
+        self._sizes = self._variants = None  # made at the first use
+
+    def _bucket_sizes(self, bucket):
+        """``[(width, height, bytes)]`` of ``bucket`` (one of :data:`BUCKETS`)."""
+        if self._sizes is None:
+            _ext, *parts = self._summary.split(";")
+            self._sizes = {
+                name: [tuple(map(int, item.split(","))) for item in part.split()]
+                for name, part in zip(BUCKETS, parts, strict=True)
+            }
+        return self._sizes[bucket]
 
     def _variant(self, bucket, index):
-        """The ``index``-th derivative of ``bucket`` (one of :data:`BUCKETS`)."""
-        width, height, size = self._summary[bucket][index]
+        """The ``index``-th derivative of ``bucket``."""
+        width, height, size = self._bucket_sizes(bucket)[index]
         if bucket == "crops":
             label, ext = "{}x{}".format(*CROPS[index]), "jpg"
         else:
-            label, ext = width, "webp" if bucket == "webp" else self._summary["ext"]
+            label, ext = width, "webp" if bucket == "webp" else self._summary.partition(";")[0]
         stem = posixpath.splitext(posixpath.basename(self.path))[0]
         name = derivative_name(stem, self.key, label, ext)
         return Variant(f"{self._parent}/{name}", width, height, MIME_TYPES[ext], size)
 
     def _bucket(self, bucket):
-        built = self._buckets.get(bucket)
+        if self._variants is None:
+            self._variants = {}
+        built = self._variants.get(bucket)
         if built is None:
-            count = len(self._summary[bucket])
-            built = self._buckets[bucket] = tuple(self._variant(bucket, i) for i in range(count))
+            count = len(self._bucket_sizes(bucket))
+            built = self._variants[bucket] = tuple(self._variant(bucket, i) for i in range(count))
         return built
 
     @property
@@ -128,7 +141,7 @@ class Photo:
 
     def _readable(self):
         """The bucket every client reads: the fallback format, else WebP."""
-        return "fallback" if self._summary["fallback"] else "webp"
+        return "fallback" if self._bucket_sizes("fallback") else "webp"
 
     @property
     def largest(self):
@@ -136,7 +149,7 @@ class Photo:
         built alone: the sitemap asks it of every lead photo.
         """
         bucket = self._readable()
-        return self._variant(bucket, len(self._summary[bucket]) - 1)
+        return self._variant(bucket, len(self._bucket_sizes(bucket)) - 1)
 
     @property
     def smallest(self):
@@ -146,12 +159,12 @@ class Photo:
     @property
     def width(self):
         """The largest derivative's width."""
-        return self._summary[self._readable()][-1][0]
+        return self._bucket_sizes(self._readable())[-1][0]
 
     @property
     def height(self):
         """The largest derivative's height."""
-        return self._summary[self._readable()][-1][1]
+        return self._bucket_sizes(self._readable())[-1][1]
 
     def srcset(self, base=""):
         """The fallback format's ``srcset`` (the ``<img>``), URLs from ``base``."""
@@ -173,7 +186,7 @@ class Photo:
         original's digest and the settings that make the derivatives, which name the
         files), the URL folder and the derivatives' sizes.
         """
-        return json.dumps([self.path, self.key, self._parent, self._summary])
+        return f"{self.path}\x00{self.key}\x00{self._parent}\x00{self._summary}"
 
     def __eq__(self, other):
         if not isinstance(other, Photo):
@@ -277,15 +290,19 @@ def derivative_name(stem, key, label, ext):
 
 
 def summary(manifest):
-    """What the stat index keeps of a manifest: the fallback format's extension
-    (``ext``, "" for a WebP original) and, under each of :data:`BUCKETS`, the
-    derivatives' ``[width, height, bytes]``; their names follow from these
-    (:func:`derivative_name`).
+    """What the stat index keeps of a manifest, in one string (a string is one object
+    to read, where lists are many): the fallback format's extension ("" for a WebP
+    original), then for each of :data:`BUCKETS` its derivatives'
+    ``width,height,bytes``, space-separated: ``jpg;360,240,822 720,480,5784;…``.
+    The files' names follow from these (:func:`derivative_name`).
     """
     fallback = manifest["fallback"]
     ext = posixpath.splitext(fallback[0]["name"])[1][1:] if fallback else ""
-    sizes = {b: [[v["width"], v["height"], v["size"]] for v in manifest[b]] for b in BUCKETS}
-    return {"ext": ext, **sizes}
+    parts = [
+        " ".join(f"{v['width']},{v['height']},{v['size']}" for v in manifest[bucket])
+        for bucket in BUCKETS
+    ]
+    return ";".join([ext, *parts])
 
 
 def widths_for(original, widths):
