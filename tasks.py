@@ -192,28 +192,37 @@ def publish(
     """Build with publishconf.py, run the gates, push output/ to a branch (nothing on failure)."""
     from chapar.build import runner
     from chapar.checks.html import CheckerMissing
+    from chapar.comments.withheld import Collected
     from chapar.publishing import PublishError, publish_folder, source_revision
     from chapar.publishing.changed import run_changed_gates
+    from chapar.publishing.gates import confirming
     from chapar.publishing.objectstore import upload
 
     _ensure_checkers(c)
     siteurl = siteurl or os.environ.get("SITEURL")
     overrides = {"SITEURL": siteurl, "FEED_DOMAIN": siteurl} if siteurl else {}
-    out = _run_build(
-        runner.build,
-        settings_file=CONFIG["publish_settings"],
-        output=CONFIG["output"],
-        **overrides,
-    )
+    with Collected() as withheld:  # the texts the build's comment pass withholds
+        out = _run_build(
+            runner.build,
+            settings_file=CONFIG["publish_settings"],
+            output=CONFIG["output"],
+            **overrides,
+        )
     settings = runner.load_settings(CONFIG["publish_settings"], **overrides)
+    if withheld.texts is None:  # no pass reported: the whole site's, read here
+        secrets, confirm, source = _secrets(), None, "read from every comment"
+    else:  # a line found is asked of the whole site's (chapar/comments/withheld.py)
+        secrets, confirm, source = withheld.texts, confirming(_secrets), "named by the build"
+    print(f"privacy gate: {len(secrets)} withheld comment text(s), {source}")
     try:
         results, summary = run_changed_gates(
             out,
             settings["SITEURL"],
-            secrets=_secrets(),
+            secrets=secrets,
             state=ROOT / "cache" / "gates.json",
             site_fingerprint=_site_fingerprint(settings["SITEURL"]),
             full=full,
+            confirm=confirm,
         )
     except CheckerMissing as error:
         sys.exit(f"publish stopped: a gate's tool is missing ({error}); nothing was pushed")

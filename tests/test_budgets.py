@@ -128,6 +128,57 @@ def test_a_withheld_comment_is_still_found_where_it_leaked(tmp_path):
     assert leaked_texts(out, secrets) == [f"news/7/index.html: contains {label}"]
 
 
+def test_the_build_reports_what_the_whole_site_withholds_and_keeps_it(tmp_path):
+    from chapar.comments.withheld import Collected
+
+    site = duplicate_site(tmp_path)
+    with Collected() as first:
+        out = build_site(site, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
+    rows, _ = collect(site)
+    reference = withheld_texts(rows, news_sources(site / "content/news").values())
+    assert reference  # the sample's held comment
+    assert first.texts == reference
+    with Collected() as again:  # every thread from the cache, with its texts
+        build_site(site, output=out, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
+    assert again.texts == reference
+    import chapar_comments
+
+    assert chapar_comments.LAST_BUILD["moderated"] == 0
+
+
+def test_a_text_withheld_here_but_published_elsewhere_is_asked_of_the_whole_site(tmp_path):
+    from chapar.comments.withheld import Collected
+    from chapar.publishing.gates import confirming
+
+    # an editor rejects under one story the text a reader posted under another
+    site = duplicate_site(
+        tmp_path,
+        extra={"8/1.md": f"Author: ب\nDate: 1397/06/05 11:00\nStatus: rejected\n\n{DUPLICATE}\n"},
+    )
+    (site / "content/news/b.md").write_text(news_item(8, body=SENTENCE), encoding="utf-8")
+    with Collected() as built:
+        out = build_site(site)
+    label = "rejected comment 8/1"
+    assert built.texts[label] == DUPLICATE  # its thread cannot know 7/1 shows it
+    asked = []
+
+    def reference():
+        asked.append(1)
+        rows, _ = collect(site)
+        return withheld_texts(rows, news_sources(site / "content/news").values())
+
+    assert leaked_texts(out, built.texts) == [f"news/7/index.html: contains {label}"]
+    confirm = confirming(reference)
+    assert leaked_texts(out, built.texts, confirm=confirm) == []  # the whole site knows
+    # a real leak is still found, and the whole site was read once for both questions
+    held = next(k for k in built.texts if k.startswith("held comment"))
+    page = out / "news/8/index.html"
+    page.write_text(page.read_text("utf-8") + built.texts[held], "utf-8")
+    found = leaked_texts(out, built.texts, confirm=confirm)
+    assert found == [f"news/8/index.html: contains {held}"]
+    assert asked == [1]
+
+
 def test_publish_names_a_missing_gate_tool_in_one_line(monkeypatch):
     import importlib.util
 

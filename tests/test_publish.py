@@ -52,6 +52,8 @@ def test_publish_pushes_exactly_the_site_then_nothing_new(tmp_path, bare):
     assert first.returncode == 0, first.stdout + first.stderr
     assert "gate links: ok" in first.stdout
     assert "gate html: ok" in first.stdout
+    # from the build's comment pass: no second moderation of every comment
+    assert "privacy gate: 0 withheld comment text(s), named by the build" in first.stdout
     assert published_files(bare) == site_files(site / "output") | {".nojekyll"}
     page = git("show", "gh-pages:news/5/index.html", cwd=bare)
     assert 'href="https://chapar.example.ir/' in page  # publishconf's absolute SITEURL

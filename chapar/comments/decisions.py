@@ -1,6 +1,7 @@
 """Each article's comment thread kept between builds: decisions and HTML.
 
-An article's entry holds its moderation decisions and its rendered thread.
+An article's entry holds its moderation decisions, its rendered thread and
+the texts the privacy gate looks for (``chapar.comments.withheld``).
 They depend on the article's text (the relevance rule), the bytes and names
 of every one of its comment files (duplicates and replies look across the
 thread; author, date and body are shown), the rules as loaded (the word lists
@@ -27,7 +28,7 @@ from chapar.persian import folding as persian_folding
 from chapar.persian import text as persian_text
 
 FILE = "comments.json"
-FORMAT = 3  # 3: a thread is a list of pages
+FORMAT = 4  # 3: a thread is a list of pages; 4: with its withheld texts
 LIBRARIES = ("markdown-it-py", "mdurl", "nh3", "jinja2", "jdatetime", "babel", "persian-text-guard")
 
 
@@ -120,8 +121,9 @@ def article_key(digest, code, article_text, files):
 
 class ThreadCache:
     """``{key: [[page html], count, {id: [status, rule, reason]}, [[path, line,
-    message]]]}`` (the last: comments left out for their length): the last build's
-    entries (read at the first :meth:`get`) and this build's.
+    message]], {label: text}]}`` (comments left out for their length, then the
+    withheld texts): the last build's entries (read at the first :meth:`get`) and
+    this build's.
     """
 
     def __init__(self, path, load=False, save=False):
@@ -153,29 +155,31 @@ class ThreadCache:
         return self._previous
 
     def get(self, key):
-        """``([page html], count, {id: Decision}, [(path, line, message)])`` kept
-        from the last build, or None.
+        """``([page html], count, {id: Decision}, [(path, line, message)], {label: text})``
+        kept from the last build, or None.
         """
         kept = self.previous.get(key)
         if kept is None:
             return None
-        pages, count, decisions, left_out = kept
+        pages, count, decisions, left_out, withheld = kept
         return (
             pages,
             count,
             {cid: moderation.Decision(*d) for cid, d in decisions.items()},
             [tuple(item) for item in left_out],
+            withheld,
         )
 
-    def put(self, key, pages, count, decisions, left_out=()):
+    def put(self, key, pages, count, decisions, left_out=(), withheld=None):
         """Keep this build's entry for ``key``: ``decisions`` are ``{Id: Decision}``, ``left_out``
-        ``(path, line, message)`` items; written by :meth:`write`.
+        ``(path, line, message)`` items, ``withheld`` ``{label: text}``; written by :meth:`write`.
         """
         self.current[key] = [
             pages,
             count,
             {cid: list(d) for cid, d in decisions.items()},
             [list(item) for item in left_out],
+            dict(withheld or {}),
         ]
 
     def write(self):

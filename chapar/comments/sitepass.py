@@ -14,7 +14,7 @@ the same code with the same environment for the thread template
 (:class:`render.ThreadTemplate`), so where a folder is done never changes
 the site.
 
-Each article's decisions and HTML are kept between builds
+Each article's decisions, HTML and withheld texts (``withheld.py``) are kept between builds
 (:class:`decisions.ThreadCache`): an article whose text, comment files,
 rules, template and code are unchanged is neither parsed, moderated nor
 rendered again.  The build writes the cache, once, from every folder's
@@ -36,7 +36,7 @@ import weakref
 from dataclasses import dataclass, field
 
 from chapar import moderation
-from chapar.comments import decisions, render, store
+from chapar.comments import decisions, render, store, withheld
 from chapar.news.index import NEWS_EXTENSIONS, NewsIndex
 from chapar.news.item import read_source
 from chapar.problems import Problem
@@ -79,7 +79,8 @@ class FolderResult:
     """The outcome of one comment folder (:meth:`Pass.folder`), in either process.
 
     ``source`` is the news file it was checked against; ``thread``, ``([page HTML], count,
-    {Id: Decision}, [left out])``, is set only when the folder has no problem.
+    {Id: Decision}, [left out], {label: withheld text})``, is set only when the folder has
+    no problem.
     """
 
     code: str
@@ -87,14 +88,15 @@ class FolderResult:
     file_problems: list  # (index of the file in the order, Problem)
     thread_problems: list
     key: str = None  # the cache key, when the article and the rules are known
-    thread: tuple = None  # ([page HTML], count, {Id: Decision}, [left out]) when it has no problem
+    thread: tuple = None  # ([page HTML], count, {Id: Decision}, [left out], {label: text})
     reused: bool = False
 
 
 @dataclass
 class Result:
     """The whole pass: every problem, each article's ``([page HTML], count)`` by NewsCode, the
-    number of comments per status and how many articles were moderated or reused.
+    number of comments per status, how many articles were moderated or reused, and the
+    withheld texts of the whole site (``withheld.py``).
     """
 
     problems: list
@@ -102,6 +104,7 @@ class Result:
     counts: dict  # {status: number of comments}
     moderated: int = 0  # articles moderated and rendered
     reused: int = 0  # articles taken from the cache
+    withheld: dict = field(default_factory=dict)  # {label: text}
 
 
 def comment_files(root):
@@ -188,8 +191,9 @@ class Pass:
             if decided[c.id].rule == moderation.LIMIT
         ]
         roots, count = render.build_threads(comments, decided, self._body)
+        hidden = withheld.of_thread(comments, decided, text)
         return FolderResult(
-            code, source, [], [], key, (self._thread(roots), count, decided, left_out)
+            code, source, [], [], key, (self._thread(roots), count, decided, left_out, hidden)
         )
 
 
@@ -217,8 +221,9 @@ def assemble(job, results, cache, previous):
     if result.problems or any(r.thread is None for r in results.values()):
         return result  # the build stops (or the rules did): nothing to show or keep
     for code, folder in results.items():
-        pages, count, decided, left_out = folder.thread
+        pages, count, decided, left_out, hidden = folder.thread
         result.threads[code] = (pages, count)
+        result.withheld.update(hidden)
         for path, line, message in left_out:
             logger.warning("%s", Problem(path, line, message))
         for decision in decided.values():
@@ -227,7 +232,7 @@ def assemble(job, results, cache, previous):
             result.reused += 1
         else:
             result.moderated += 1
-        cache.put(folder.key, pages, count, decided, left_out)
+        cache.put(folder.key, pages, count, decided, left_out, hidden)
     if not result.reused == len(results) == previous:
         cache.write()
     return result

@@ -151,12 +151,20 @@ def _links_record(output_dir, siteurl, record, pages, reparse):
 
 
 def run_changed_gates(
-    output_dir, siteurl="", secrets=None, state=None, site_fingerprint="", full=False, browser=True
+    output_dir,
+    siteurl="",
+    secrets=None,
+    state=None,
+    site_fingerprint="",
+    full=False,
+    browser=True,
+    confirm=None,
 ):
     """``({gate: [problems]}, summary)`` like ``gates.run_gates``, checking what
     changed since the record in ``state`` (a JSON file); when every gate
     passes the record is replaced.  ``summary``: ``{"full": bool, "changed":
-    n, "removed": n, "checked pages": n, "pages": n}``.
+    n, "removed": n, "checked pages": n, "pages": n}``; ``confirm``:
+    ``gates.leaked_texts``.
     """
     root = Path(output_dir)
     secrets = secrets or {}
@@ -164,7 +172,7 @@ def run_changed_gates(
     files, changed, removed, full = plan(root, record, site_fingerprint, full)
     pages_now = {p.relative_to(root).as_posix() for p in html_files(root)}
     if full:
-        results = gates.run_gates(root, siteurl, secrets=secrets, browser=browser)
+        results = gates.run_gates(root, siteurl, secrets=secrets, browser=browser, confirm=confirm)
         link_pages = pages_now
     else:
         changed_pages = sorted(pages_now & changed)
@@ -183,7 +191,7 @@ def run_changed_gates(
             "links": broken_links(root, siteurl, pages=[root / rel for rel in sorted(link_pages)]),
             "budgets": budget_problems(root, siteurl, only=changed_pages),
             "privacy": gates.leaked_emails(root, files=text_changed)
-            + _sorted_leaks(root, secrets, new_secrets, text_changed),
+            + _sorted_leaks(root, secrets, new_secrets, text_changed, confirm),
             "feeds": gates.feed_problems(root),
         }
         if browser:
@@ -221,15 +229,15 @@ def _secret_digest(text):
     return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
 
 
-def _sorted_leaks(root, secrets, new_secrets, text_changed):
+def _sorted_leaks(root, secrets, new_secrets, text_changed, confirm=None):
     """Every secret in the changed files, and the new secrets in the others,
     in the order a full scan reports them.
     """
     changed = set(text_changed)
-    found = gates.leaked_texts(root, secrets, files=text_changed)
+    found = gates.leaked_texts(root, secrets, files=text_changed, confirm=confirm)
     if new_secrets:
         others = [p for p in gates.text_files(root) if p not in changed]
-        found += gates.leaked_texts(root, new_secrets, files=others)
+        found += gates.leaked_texts(root, new_secrets, files=others, confirm=confirm)
     order = {label: i for i, label in enumerate(secrets)}
     return sorted(
         found,

@@ -5,6 +5,7 @@ Each gate is a function of the output folder returning a list of problems;
 checks themselves live in ``site_checks`` (shared with the test suite).
 """
 
+import functools
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime
@@ -14,6 +15,7 @@ from pathlib import Path
 from chapar.checks.budgets import budget_problems, globbed
 from chapar.checks.html import vnu_errors
 from chapar.checks.links import broken_links
+from chapar.comments import withheld
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
 TEXT_SUFFIXES = {".html", ".xml", ".json", ".csv", ".txt", ".js", ".pf_meta"}
@@ -74,9 +76,10 @@ def leaked_emails(output_dir, files=None):
     return problems
 
 
-def withheld_texts(rows, news_texts=(), shortest=10):
-    """``{label: text}`` for the privacy gate: the longest line of each held or
-    rejected comment (Markdown renders a line unchanged).
+def withheld_texts(rows, news_texts=(), shortest=withheld.SHORTEST):
+    """``{label: text}`` for the privacy gate over the whole site: the longest line
+    of each held or rejected comment (``chapar.comments.withheld``), unless it is
+    also in a published comment or in a news item.
 
     ``rows`` are ``(key, decision, comment)`` as ``invoke moderation`` reads
     them.  A line that is also in a published comment or in a news item is
@@ -91,15 +94,18 @@ def withheld_texts(rows, news_texts=(), shortest=10):
     for key, decision, comment in rows:
         if decision.status == "published":
             continue
-        longest = max(comment.body.splitlines() or [""], key=len).strip(" *_>#-")
+        longest = withheld.longest_line(comment.body)
         if len(longest) >= shortest and longest not in public:
-            secrets[f"{decision.status} comment {key}"] = longest
+            secrets[withheld.label(key, decision.status)] = longest
     return secrets
 
 
-def leaked_texts(output_dir, secrets, files=None):
+def leaked_texts(output_dir, secrets, files=None, confirm=None):
     """``secrets``: ``{label: text}`` that must appear nowhere (held comments,
     say), or not in ``files`` (paths of text files in the output) when given.
+    ``confirm(label)``, when given, is asked of each text found: False means it
+    is rightly there after all (the build's texts, checked against
+    :func:`withheld_texts` of the whole site; ``chapar.comments.withheld``).
     """
     root = Path(output_dir)
     problems = []
@@ -109,9 +115,17 @@ def leaked_texts(output_dir, secrets, files=None):
     for path in text_files(root) if files is None else files:
         content = path.read_text("utf-8", errors="replace")
         for label, text in wanted.items():
-            if text in content:
+            if text in content and (confirm is None or confirm(label)):
                 problems.append(f"{path.relative_to(root).as_posix()}: contains {label}")
     return problems
+
+
+def confirming(reference):
+    """A ``confirm`` for :func:`leaked_texts`: whether a label is in ``reference()``
+    (:func:`withheld_texts` over the whole site), computed at the first question only.
+    """
+    once = functools.cache(reference)
+    return lambda label: label in once()
 
 
 def feed_problems(output_dir, feeds=("feeds/all.atom.xml", "feeds/all.rss.xml")):
@@ -164,13 +178,16 @@ def axe_problems(output_dir, siteurl="", among=None):
     return problems
 
 
-def run_gates(output_dir, siteurl="", secrets=None, browser=True):
-    """``{gate: [problems]}`` for every gate; all empty means publishable."""
+def run_gates(output_dir, siteurl="", secrets=None, browser=True, confirm=None):
+    """``{gate: [problems]}`` for every gate; all empty means publishable
+    (``confirm``: :func:`leaked_texts`).
+    """
     results = {
         "html": vnu_errors(output_dir),
         "links": broken_links(output_dir, siteurl),
         "budgets": budget_problems(output_dir, siteurl),
-        "privacy": leaked_emails(output_dir) + leaked_texts(output_dir, secrets or {}),
+        "privacy": leaked_emails(output_dir)
+        + leaked_texts(output_dir, secrets or {}, confirm=confirm),
         "feeds": feed_problems(output_dir),
     }
     if browser:

@@ -11,7 +11,9 @@ writer (so the sitemap and the page cache see them) at
 Comments).  The pass is
 :mod:`.sitepass`: on a large site a worker process runs it while Pelican
 reads the news; each article's result is kept between builds
-(:mod:`.decisions`).  The rules' reader texts go to templates as
+(:mod:`.decisions`).  When the pass is over it reports the texts the site
+withholds (``chapar.comments.withheld.reported``) for the privacy gate of
+``invoke publish``.  The rules' reader texts go to templates as
 ``COMMENTS["rules"]``; the browser checks' tables to ``COMMENTS["rules_save_as"]``.
 """
 
@@ -25,7 +27,7 @@ from pelican import signals
 from pelican.generators import Generator
 
 from chapar import moderation
-from chapar.comments import decisions, render, sitepass
+from chapar.comments import decisions, render, sitepass, withheld
 from chapar.comments.site import comment_settings, limit_problems
 from chapar.news.item import news_code_of
 from chapar.pelican_compat import failed_source_paths
@@ -172,6 +174,7 @@ class CommentsGenerator(Generator):
             for a in (*self.context.get("articles", ()), *self.context.get("hidden_articles", ()))
             if len(a.comments_pages) > 1
         ]
+        withheld.reported.send(self, withheld=result.withheld)  # invoke publish's privacy gate
         LAST_BUILD.clear()
         LAST_BUILD.update(moderated=result.moderated, reused=result.reused, **stats)
         logger.info(
