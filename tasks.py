@@ -252,7 +252,14 @@ def publish(
         return
     revision, date = source_revision(ROOT)
     commit = publish_folder(
-        out, remote, branch, f"Publish {revision}", repo=ROOT, dry_run=dry_run, date=date
+        out,
+        remote,
+        branch,
+        f"Publish {revision}",
+        repo=ROOT,
+        dry_run=dry_run,
+        date=date,
+        keep=ROOT / "cache" / "publish.git",  # a smaller fetch and `git add` next time
     )
     if commit is None:
         print(f"{branch} already holds this site: nothing to publish")

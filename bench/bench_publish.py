@@ -124,6 +124,7 @@ def publish_worker(site, browser):
         "gh-pages",
         "bench",
         repo=site,
+        keep=site / "cache" / "publish.git",  # as invoke publish keeps it
     )
     files = [p for p in out.rglob("*") if p.is_file()]
     print(

@@ -1,5 +1,7 @@
 """`invoke publish` into a local bare repository, gates that stop it."""
 
+import os
+import shutil
 import subprocess
 import sys
 
@@ -96,3 +98,42 @@ def test_dry_run_pushes_nothing_and_each_change_is_one_commit(tmp_path, bare):
     assert git("rev-parse", "pages", cwd=bare) == first  # dry run pushed nothing
     assert publish_folder(out, str(bare), "pages", "two", date=date) == second
     assert git("rev-list", "--count", "pages", cwd=bare) == "2"
+
+
+def test_a_kept_scratch_repository_publishes_exactly_each_new_site(tmp_path, bare):
+    """As ``invoke publish`` keeps it in cache/publish.git: the next site reuses its
+    index, where a page the page cache hard-linked keeps its size, time and inode
+    (only its ctime changes), and a changed, a removed and a new file all land.
+    """
+    keep = tmp_path / "cache" / "publish.git"
+    out = tmp_path / "output"
+    (out / "news").mkdir(parents=True)
+    for name, text in {"index.html": "<p>1</p>", "news/a.html": "a", "news/b.html": "b"}.items():
+        (out / name).write_text(text)
+    first = publish_folder(out, str(bare), "pages", "one", keep=keep)
+    assert (keep / "publish-index").is_file()
+    # the next build, into a new folder swapped in: unchanged pages linked from the last
+    new = tmp_path / "staging"
+    (new / "news").mkdir(parents=True)
+    os.link(out / "news" / "a.html", new / "news" / "a.html")
+    (new / "index.html").write_text("<p>2</p>")  # same size, other bytes
+    (new / "news" / "c.html").write_text("c")
+    shutil.rmtree(out)
+    new.rename(out)
+    second = publish_folder(out, str(bare), "pages", "two", keep=keep)
+    assert second != first
+    assert published_files(bare, "pages") == {
+        "index.html",
+        "news/a.html",
+        "news/c.html",
+        ".nojekyll",
+    }
+    assert git("show", "pages:index.html", cwd=bare) == "<p>2</p>"
+    assert publish_folder(out, str(bare), "pages", "three", keep=keep) is None  # nothing new
+    # a lock left by a killed publish: the kept repository is made again
+    (keep / "publish-index.lock").write_text("")
+    (out / "news" / "c.html").write_text("cc")
+    third = publish_folder(out, str(bare), "pages", "four", keep=keep)
+    assert git("show", "pages:news/c.html", cwd=bare) == "cc"
+    assert git("rev-list", "--count", "pages", cwd=bare) == "3"
+    assert third is not None
