@@ -186,16 +186,24 @@ def run_changed_gates(
             for label, text in secrets.items()
             if _secret_digest(text) not in old_secrets
         }
-        results = {
-            "html": vnu_errors(root, files=[root / rel for rel in changed_pages]),
-            "links": broken_links(root, siteurl, pages=[root / rel for rel in sorted(link_pages)]),
-            "budgets": budget_problems(root, siteurl, only=changed_pages),
-            "privacy": gates.leaked_emails(root, files=text_changed)
-            + _sorted_leaks(root, secrets, new_secrets, text_changed, confirm),
-            "feeds": gates.feed_problems(root),
-        }
-        if browser:
-            results["accessibility"] = gates.axe_problems(root, siteurl, among=set(changed_pages))
+        axe = gates.axe_problems if browser else None
+        with (
+            gates.beside(vnu_errors, root, files=[root / rel for rel in changed_pages]) as html,
+            gates.beside(axe, root, siteurl, among=set(changed_pages)) as accessibility,
+        ):
+            results = {
+                "html": None,  # first, as the gates are listed
+                "links": broken_links(
+                    root, siteurl, pages=[root / rel for rel in sorted(link_pages)]
+                ),
+                "budgets": budget_problems(root, siteurl, only=changed_pages),
+                "privacy": gates.leaked_emails(root, files=text_changed)
+                + _sorted_leaks(root, secrets, new_secrets, text_changed, confirm),
+                "feeds": gates.feed_problems(root),
+            }
+            results["html"] = html()
+            if browser:
+                results["accessibility"] = accessibility()
     summary = {
         "full": full,
         "changed": len(changed),
