@@ -88,3 +88,33 @@ def test_the_benchmarks_stories_of_500_to_1500_words_pass_every_gate(tmp_path):
         results = pool.submit(run_gates, out, siteurl, secrets=secrets).result()
     assert results == {gate: [] for gate in results}
     assert {"html", "links", "budgets", "privacy", "feeds", "accessibility"} <= set(results)
+
+
+def test_the_checkers_run_beside_the_python_gates(tmp_path, monkeypatch):
+    """The Nu checker and axe-core start while the links gate runs, not after it."""
+    import threading
+
+    from chapar.publishing import gates
+
+    links_started = threading.Event()
+
+    def links(_root, _siteurl):
+        links_started.set()
+        return []
+
+    def waits_for_links(name):
+        def gate(*_args, **_kwargs):
+            assert links_started.wait(10), f"{name} ran only after the links gate"
+            return [f"{name} problem"]
+
+        return gate
+
+    monkeypatch.setattr(gates, "broken_links", links)
+    monkeypatch.setattr(gates, "vnu_errors", waits_for_links("html"))
+    monkeypatch.setattr(gates, "axe_problems", waits_for_links("axe"))
+    monkeypatch.setattr(gates, "budget_problems", lambda *_a, **_k: [])
+    monkeypatch.setattr(gates, "feed_problems", lambda *_a, **_k: [])
+    results = gates.run_gates(tmp_path)
+    assert list(results) == ["html", "links", "budgets", "privacy", "feeds", "accessibility"]
+    assert results["html"] == ["html problem"]
+    assert results["accessibility"] == ["axe problem"]
