@@ -176,3 +176,15 @@ def test_a_failed_check_keeps_the_last_passing_record(copy):
     assert not any(results.values())
     assert summary["changed"] == 0  # the bytes equal the passed ones again
     assert re.search(rb'"news/3/index.html"', state.read_bytes())
+
+
+def test_the_record_walk_names_every_file_and_page_as_the_checks_do(passed):
+    """One walk of the output gives the digests and the pages (no second walk)."""
+    from chapar.checks.pages import html_files
+    from chapar.publishing.changed import digests, pages_of
+
+    out, _state = passed
+    files = digests(out)
+    assert set(files) == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    assert pages_of(files) == {p.relative_to(out).as_posix() for p in html_files(out)}
+    assert any(rel.startswith("pagefind/") for rel in files)  # listed, but not a page

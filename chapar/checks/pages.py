@@ -49,7 +49,11 @@ def parse(path):
     return parser
 
 
-def html_files(output_dir, exclude=("pagefind/",)):
+# Folders of the output that hold generated tool output, not pages (Pagefind's fragments).
+GENERATED = ("pagefind/",)
+
+
+def html_files(output_dir, exclude=GENERATED):
     """Every ``.html`` file under ``output_dir`` (sorted), minus generated tool output."""
     root = Path(output_dir)
     return [

@@ -32,13 +32,12 @@ import pelican
 from chapar.checks.budgets import budget_problems
 from chapar.checks.html import vnu_errors
 from chapar.checks.links import broken_links, link_targets
-from chapar.checks.pages import html_files
+from chapar.checks.pages import GENERATED
 from chapar.publishing import gates
 
 FORMAT = 1
 # Output files that every page depends on: a change checks everything.
 SHARED_SUFFIXES = {".css", ".js", ".woff2", ".woff", ".ttf", ".otf"}
-EXCLUDED = ("pagefind/",)  # Pagefind's fragments: text files, scanned by privacy
 
 
 def fingerprint(folders=(), files=(), extra=""):
@@ -64,20 +63,22 @@ def digests(output_dir, previous=None):
     a file whose size, mtime and inode equal ``previous``'s (a page the page
     cache hard-linked from the last build) is not read again.
     """
-    root = Path(output_dir)
+    root = os.path.abspath(output_dir)
     previous = previous or {}
     found = {}
     for folder, dirs, names in os.walk(root):
         dirs.sort()
+        prefix = folder[len(root) + 1 :].replace(os.sep, "/")
         for name in sorted(names):
-            path = Path(folder) / name
-            rel = path.relative_to(root).as_posix()
-            stat = path.stat()
+            path = os.path.join(folder, name)
+            rel = f"{prefix}/{name}" if prefix else name
+            stat = os.stat(path)
             known = previous.get(rel)
             if known and known[1:] == [stat.st_size, stat.st_mtime_ns, stat.st_ino]:
                 found[rel] = known
                 continue
-            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            with open(path, "rb") as handle:
+                digest = hashlib.blake2b(handle.read(), digest_size=16).hexdigest()
             found[rel] = [digest, stat.st_size, stat.st_mtime_ns, stat.st_ino]
     return found
 
@@ -108,6 +109,11 @@ def plan(output_dir, record, site_fingerprint, full=False):
         or any(Path(rel).suffix in SHARED_SUFFIXES for rel in changed | removed)
     )
     return files, changed, removed, full
+
+
+def pages_of(files):
+    """The HTML pages among ``files`` (relative paths), as ``html_files`` lists them."""
+    return {rel for rel in files if rel.endswith(".html") and not rel.startswith(GENERATED)}
 
 
 def _relinked(record, changed, removed):
@@ -170,7 +176,7 @@ def run_changed_gates(
     secrets = secrets or {}
     record = load(state) if state else None
     files, changed, removed, full = plan(root, record, site_fingerprint, full)
-    pages_now = {p.relative_to(root).as_posix() for p in html_files(root)}
+    pages_now = pages_of(files)
     if full:
         results = gates.run_gates(root, siteurl, secrets=secrets, browser=browser, confirm=confirm)
         link_pages = pages_now
