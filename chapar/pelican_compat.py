@@ -25,6 +25,11 @@ The internals, and who uses them:
 * ``Generator._update_context``: :func:`update_context`, for
   plugins/chapar_taxonomy_lists, which swaps the tag, category and author
   lists for faster ones after Pelican put them in the context.  A speed-up.
+* ``FileStampDataCacher``'s ``_filestamp_func``, ``_cache_data_policy`` and
+  ``_cache`` on a generator: :func:`skip_unused_stamps`, for
+  plugins/chapar_taxonomy_lists.  A generator whose own cache is off (the
+  reader layer caches, Pelican's default) still hashes every file twice a
+  build.  A speed-up.
 * ``None`` in ``context["generated_content"]``, the mark Pelican's
   ``_add_failed_source_path`` leaves for a file it failed to read:
   :func:`failed_source_paths`, for plugins/chapar_comments.
@@ -68,6 +73,7 @@ __all__ = [
     "pelican_version",
     "restart_sitemap",
     "sitemap_generator",
+    "skip_unused_stamps",
     "speedups_enabled",
     "update_context",
 ]
@@ -76,7 +82,10 @@ logger = logging.getLogger(__name__)
 
 TESTED_PELICAN = "4.12"  # the Pelican release series these internals were tested with
 TESTED_SITEMAP = "1.2"  # and the pelican-sitemap one
-SPEEDUPS = "the page reuse of chapar_page_cache and the set lookups of chapar_taxonomy_lists"
+SPEEDUPS = (
+    "the page reuse of chapar_page_cache and the set lookups and single file reads "
+    "of chapar_taxonomy_lists"
+)
 
 
 def pelican_version():
@@ -107,6 +116,10 @@ def _probe():
             return f"Writer.{name} is not a set"
     if not callable(getattr(Generator, "_update_context", None)):
         return "Generator._update_context is gone"
+    from pelican.cache import FileStampDataCacher
+
+    if not callable(getattr(FileStampDataCacher, "_get_file_stamp", None)):
+        return "FileStampDataCacher._get_file_stamp is gone"
     return None
 
 
@@ -217,6 +230,33 @@ def update_context(generator, names):
     itself does (a dict becomes a list of its items).
     """
     generator._update_context(names)
+
+
+def skip_unused_stamps(generator):
+    """Stop ``generator`` hashing its files for a cache it neither loaded nor keeps;
+    returns whether it did.
+
+    With ``CONTENT_CACHING_LAYER = "reader"`` the readers keep the content cache;
+    the generator's own ``FileStampDataCacher`` is empty and drops what it is given,
+    yet its ``get_cached_data`` and ``cache_data`` each hash the file
+    (``CHECK_MODIFIED_METHOD``): two reads of every news file a build, for nothing.
+    Its stamp function then returns None, which equals the empty cache's, so every
+    lookup still returns the default, as before.
+    """
+    cache = getattr(generator, "_cache", None)
+    if (
+        not speedups_enabled()
+        or not hasattr(generator, "_filestamp_func")
+        or getattr(generator, "_cache_data_policy", True)
+        or cache != {}
+    ):
+        return False
+    generator._filestamp_func = _no_stamp
+    return True
+
+
+def _no_stamp(_filename):
+    return None
 
 
 def failed_source_paths(context):

@@ -341,3 +341,31 @@ def test_another_pelican_turns_the_speedups_off_and_builds_the_same_site(
     assert len(warnings) == 1
     assert "chapar_page_cache" in warnings[0]
     assert "4.12.x" in warnings[0]
+
+
+def test_a_rebuild_hashes_each_news_file_once_and_still_sees_an_edit(tmp_path, monkeypatch):
+    """The generators' unused content cache hashed every file twice more a build
+    (FileStampDataCacher: ``_filestamp_func``, ``_cache_data_policy``, ``_cache``).
+    """
+    import hashlib
+
+    from pelican.cache import FileStampDataCacher
+
+    for name in ("_get_file_stamp", "get_cached_data", "cache_data"):
+        assert callable(getattr(FileStampDataCacher, name))
+    news = {f"{n}.md": news_item(n, title=f"خبر {n}") for n in (1, 2, 3)}
+    site = make_site(tmp_path, news=news)
+    build_site(site, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
+    hashed = []
+    real = hashlib.sha256  # CHECK_MODIFIED_METHOD = "sha256", looked up as each build starts
+
+    def counting(data=b"", **kwargs):
+        hashed.append(data)
+        return real(data, **kwargs)
+
+    monkeypatch.setattr(hashlib, "sha256", counting)
+    (site / "content/news/2.md").write_text(news_item(2, title="خبر دو ویرایش‌شده"), "utf-8")
+    out = build_site(site, CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True)
+    stamped = [data for data in hashed if b"NewsCode" in data]
+    assert len(stamped) == len(news) + 1  # each once, and the edited one once more, when kept
+    assert "خبر دو ویرایش‌شده" in (out / "news/2/index.html").read_text("utf-8")

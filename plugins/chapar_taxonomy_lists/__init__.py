@@ -11,11 +11,16 @@ generator's lists are made (``article_generator_finalized``) each becomes
 an :class:`ArticleList`: a ``list`` in every way (templates, pagination,
 slicing), whose ``in`` looks the item up in a set of its items' ids.  The
 pages are the same; only the lookup changes.
+
+The other Pelican cost a rebuild pays for every article, here too: the
+generators' own content cache, unused when the readers keep it (Pelican's
+default layer), still hashes each news file twice a build; :func:`read_once`
+stops it (2 of the 3 reads of every file).
 """
 
 from pelican import signals
 
-from chapar.pelican_compat import speedups_enabled, update_context
+from chapar.pelican_compat import skip_unused_stamps, speedups_enabled, update_context
 
 
 class ArticleList(list):
@@ -73,6 +78,19 @@ def fast_lists(generator):
     update_context(generator, ("tags", "categories", "authors"))  # as Pelican put them there
 
 
+def read_once(generator):
+    """The ``article_generator_init`` and ``page_generator_init`` receiver: the
+    generator's unused content cache stops hashing every file twice a build
+    (:func:`chapar.pelican_compat.skip_unused_stamps`); the readers' cache still
+    hashes each once.
+    """
+    skip_unused_stamps(generator)
+
+
 def register():
-    """Plugin entry point: :func:`fast_lists` at ``article_generator_finalized``."""
+    """Plugin entry point: :func:`fast_lists` at ``article_generator_finalized``,
+    :func:`read_once` when the article and page generators are made.
+    """
     signals.article_generator_finalized.connect(fast_lists)
+    signals.article_generator_init.connect(read_once)
+    signals.page_generator_init.connect(read_once)
