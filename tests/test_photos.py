@@ -353,12 +353,18 @@ def test_symbolic_links_are_followed_before_the_folder_check(tmp_path):
     assert resolve(images, "./1397/in.jpg") == "1397/in.jpg"
 
 
-def test_rebuild_reads_no_manifest_and_rewrites_no_index(tmp_path, monkeypatch):
+def processed(tmp_path, rel="a.jpg", **photo):
+    """``(images folder, store)``: a store that processed and indexed one new photo."""
     images = tmp_path / "images"
-    make_photo(images / "a.jpg")
-    first = PhotoStore(images, tmp_path / "cache", {**DEFAULTS, "workers": 1})
-    first.prepare(["a.jpg"])
-    first.save_index()
+    make_photo(images / rel, **photo)
+    store = PhotoStore(images, tmp_path / "cache", {**DEFAULTS, "workers": 1})
+    store.prepare([rel])
+    store.save_index()
+    return images, store
+
+
+def test_rebuild_reads_no_manifest_and_rewrites_no_index(tmp_path, monkeypatch):
+    images, first = processed(tmp_path)
     index = tmp_path / "cache" / "index.json"
     written = index.stat().st_mtime_ns
     opened = []
@@ -381,11 +387,7 @@ def test_a_rebuild_builds_no_variant_until_a_page_asks(tmp_path, monkeypatch):
     from chapar.photos import process
     from chapar_page_cache.fingerprint import Fingerprints
 
-    images = tmp_path / "images"
-    make_photo(images / "a.jpg")
-    first = PhotoStore(images, tmp_path / "cache", {**DEFAULTS, "workers": 1})
-    first.prepare(["a.jpg"])
-    first.save_index()
+    images, first = processed(tmp_path)
     built = []
     real = process.Variant
 
@@ -414,12 +416,8 @@ def test_a_rebuild_builds_no_variant_until_a_page_asks(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
 def test_the_index_keeps_sizes_and_the_names_follow(tmp_path, fmt):
-    images = tmp_path / "images"
     name = f"1397/a.b.{fmt.lower()}"
-    make_photo(images / name, size=(1000, 600), fmt=fmt, gps=False)
-    store = PhotoStore(images, tmp_path / "cache", {**DEFAULTS, "workers": 1})
-    store.prepare([name])
-    store.save_index()
+    images, _store = processed(tmp_path, name, size=(1000, 600), fmt=fmt, gps=False)
     (manifest_path,) = (tmp_path / "cache").glob("*/manifest.json")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     index = (tmp_path / "cache" / "index.json").read_text(encoding="utf-8")
