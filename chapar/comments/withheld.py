@@ -33,23 +33,27 @@ def label(key, status):
     return f"{status} comment {key}"
 
 
-def of_thread(comments, decided, article_text):
-    """``{label: text}`` of the withheld comments of one thread (``decided``:
-    ``{Id: Decision}``), leaving out lines also in the thread's published
-    comments or in its article's text.
+def texts(rows, other_public=(), shortest=SHORTEST):
+    """``{label: text}`` of the withheld comments among ``rows``, ``(key, status,
+    body)``, leaving out a line also in a published comment of ``rows`` or in
+    ``other_public`` (news texts): the one rule, for a thread and for the site.
     """
     public = "\n\0".join(
-        [*(c.body for c in comments if decided[c.id].status == "published"), article_text]
+        [*(body for _key, status, body in rows if status == "published"), *other_public]
     )
     found = {}
-    for comment in comments:
-        status = decided[comment.id].status
+    for key, status, body in rows:
         if status == "published":
             continue
-        line = longest_line(comment.body)
-        if len(line) >= SHORTEST and line not in public:
-            found[label(comment.key, status)] = line
+        line = longest_line(body)
+        if len(line) >= shortest and line not in public:
+            found[label(key, status)] = line
     return found
+
+
+def of_thread(comments, decided, article_text):
+    """:func:`texts` of one thread (``decided``: ``{Id: Decision}``), beside its article's text."""
+    return texts([(c.key, decided[c.id].status, c.body) for c in comments], [article_text])
 
 
 class Collected:

@@ -90,16 +90,11 @@ def withheld_texts(rows, news_texts=(), shortest=withheld.SHORTEST):
     it is not a secret: the gate looks for what was withheld, not for equal
     text that was published.
     """
-    published = [c.body for _key, decision, c in rows if decision.status == "published"]
-    public = "\n\0".join([*published, *news_texts])
-    secrets = {}
-    for key, decision, comment in rows:
-        if decision.status == "published":
-            continue
-        longest = withheld.longest_line(comment.body)
-        if len(longest) >= shortest and longest not in public:
-            secrets[withheld.label(key, decision.status)] = longest
-    return secrets
+    return withheld.texts(
+        [(key, decision.status, comment.body) for key, decision, comment in rows],
+        news_texts,
+        shortest,
+    )
 
 
 def leaked_texts(output_dir, secrets, files=None, confirm=None):
