@@ -4,9 +4,10 @@ format, the JSON-LD crops, EXIF dropped and orientation applied.
 A photo's derivatives live in ``<cache>/<key>/`` where ``key`` digests the
 original's bytes and the processing settings, with a ``manifest.json``
 naming them; a later build finds the manifest and processes nothing.  A
-stat index (size and mtime of each original) saves reading the originals
-again when they are unchanged; a checkout that resets mtimes only costs a
-hash per photo, never a new encode.
+stat index (size and mtime of each original, with a one-string summary of
+its manifest) saves reading the originals and the manifests again when they
+are unchanged; a checkout that resets mtimes only costs a hash per photo,
+never a new encode.
 """
 
 import contextlib
