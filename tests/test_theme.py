@@ -352,3 +352,24 @@ def test_urls_are_computed_once_when_every_generator_is_done():
     freeze_urls([SimpleNamespace(articles=[article], translations=[]), SimpleNamespace()])
     settings["ARTICLE_URL"] = "changed/{slug}/"  # formatting again would give this
     assert (article.url, article.save_as) == ("news/12/", "news/12/index.html")
+
+
+def test_the_checker_takes_a_large_site_in_runs_and_finds_every_error(tmp_path):
+    """20,000 articles' page names overflowed one command line ("Argument list too long")."""
+    from chapar.checks.html import batches
+
+    names = [f"/site/news/{n}/index.html" for n in range(40_000)]
+    runs = list(batches(names, 64 * 1024))
+    assert [name for run in runs for name in run] == names  # each once, in order
+    assert all(sum(len(n) + 1 for n in run) <= 64 * 1024 for run in runs)
+    assert len(runs) > 1
+    assert list(batches(["/a-very-long-name.html"], 4)) == [["/a-very-long-name.html"]]
+    broken = "<!doctype html><html lang=fa><title>x</title><p><div></p>"
+    good = "<!doctype html><html lang=fa><title>x</title><p>x</p>"
+    for n in range(3):
+        (tmp_path / f"{n}.html").write_text(good if n < 2 else broken)
+    # one file a run: the error is in the last run, and found there
+    one_a_run = vnu_errors(tmp_path, css=False, limit=1)
+    assert one_a_run == vnu_errors(tmp_path, css=False)
+    assert one_a_run
+    assert all(p.startswith("2.html:") for p in one_a_run)

@@ -16,10 +16,33 @@ class CheckerMissing(RuntimeError):
     """Java or vnu.jar is not installed (run ``invoke setup-tests``)."""
 
 
-def vnu_errors(output_dir, vnu_jar=VNU_JAR, css=True, files=None):
+# Bytes of file names one run of the checker is given.  Linux refuses a command
+# line over 2 MiB (with the environment): 20,000 articles' pages, about 38,000
+# paths, made one run fail with "Argument list too long" (bench/bench_publish.py).
+ARGUMENT_BYTES = 512 * 1024
+
+
+def batches(files, limit=ARGUMENT_BYTES):
+    """``files`` (strings) in runs whose names, with a separator each, fit in ``limit``
+    bytes; every file in one run, in order, and at least one file a run.
+    """
+    run, size = [], 0
+    for name in files:
+        cost = len(name.encode()) + 1
+        if run and size + cost > limit:
+            yield run
+            run, size = [], 0
+        run.append(name)
+        size += cost
+    if run:
+        yield run
+
+
+def vnu_errors(output_dir, vnu_jar=VNU_JAR, css=True, files=None, limit=ARGUMENT_BYTES):
     """``["path:line: message", ...]`` for every error the Nu checker reports
     in the site's HTML (and, with ``css``, in the theme's stylesheets), or
-    only in ``files`` (paths of HTML files) when given.
+    only in ``files`` (paths of HTML files) when given.  The files go to the
+    checker in :func:`batches` of at most ``limit`` bytes of names.
     """
     java = shutil.which("java")
     if java is None or not Path(vnu_jar).is_file():
@@ -31,12 +54,18 @@ def vnu_errors(output_dir, vnu_jar=VNU_JAR, css=True, files=None):
         files = [str(p) for p in html_files(root)]
         if css:
             files += [str(p) for p in sorted((root / "theme").rglob("*.css"))]
-    if not files:
-        return []
     command = [java, "-Xss4m", "-jar", str(vnu_jar), "--errors-only", "--format", "json"]
     if css:
         command.append("--also-check-css")
-    run = subprocess.run(command + files, capture_output=True, text=True, check=False)
+    problems = []
+    for run in batches(files, limit):
+        problems += _run(command + run, root)
+    return problems
+
+
+def _run(command, root):
+    """The problems of one run of the checker."""
+    run = subprocess.run(command, capture_output=True, text=True, check=False)
     try:
         messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
     except (ValueError, KeyError):
