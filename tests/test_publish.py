@@ -137,3 +137,30 @@ def test_a_kept_scratch_repository_publishes_exactly_each_new_site(tmp_path, bar
     assert git("show", "pages:news/c.html", cwd=bare) == "cc"
     assert git("rev-list", "--count", "pages", cwd=bare) == "3"
     assert third is not None
+
+
+def test_a_kept_repository_knows_the_tip_it_pushed_and_fetches_nothing_next(tmp_path, bare):
+    """After a push the kept repository records the pushed commit as the branch's tip:
+    the next publish's fetch brings no pack (it brought the whole tree again, 3 s
+    at 5,000 articles, bench/bench_publish.py).
+    """
+    keep = tmp_path / "cache" / "publish.git"
+    out = tmp_path / "output"
+    (out / "news").mkdir(parents=True)
+    for number in range(20):
+        (out / "news" / f"{number}.html").write_text(f"<p>{number}</p>")
+    publish_folder(out, str(bare), "pages", "one", keep=keep)
+    (out / "index.html").write_text("<p>home</p>")
+    second = publish_folder(out, str(bare), "pages", "two", keep=keep)
+    env = {**os.environ, "GIT_DIR": str(keep)}
+    tip = subprocess.run(
+        ["git", "rev-parse", "refs/remotes/site/pages"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert tip == second == git("rev-parse", "pages", cwd=bare)
+    packs = sorted((keep / "objects" / "pack").glob("*.pack"))
+    assert publish_folder(out, str(bare), "pages", "three", keep=keep) is None
+    assert sorted((keep / "objects" / "pack").glob("*.pack")) == packs

@@ -9,7 +9,8 @@ the branch as it was.
 The scratch repository may be kept between publishes (``invoke publish``
 keeps it in ``cache/publish.git``): its objects make the next fetch small,
 and its index makes ``git add`` read only the files whose size, time or
-inode changed, which a rebuild's reused pages keep (plugins/chapar_page_cache
+inode changed (after a push it records the pushed commit as the branch's tip,
+so the next fetch of an unchanged branch brings nothing), which a rebuild's reused pages keep (plugins/chapar_page_cache
 hard-links them from the last build; linking changes a file's ctime, so git
 is told not to trust it).  A kept repository git cannot use is made again.
 """
@@ -131,6 +132,9 @@ def _publish(folder, url, branch, message, dry_run, date, scratch):
     commit = git(*args, env={**env, **dates})
     if not dry_run:
         git("push", "-q", url, f"{commit}:refs/heads/{branch}", env=env)
+        # The remote's tip is now this commit: the next fetch has nothing to send.
+        # Without the ref it would fetch the whole tree again (3 s at 5,000 articles).
+        git("update-ref", f"refs/remotes/site/{branch}", commit, env=env)
     return commit
 
 
