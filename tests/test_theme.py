@@ -373,3 +373,20 @@ def test_the_checker_takes_a_large_site_in_runs_and_finds_every_error(tmp_path):
     assert one_a_run == vnu_errors(tmp_path, css=False)
     assert one_a_run
     assert all(p.startswith("2.html:") for p in one_a_run)
+
+
+def test_a_small_run_of_the_checker_starts_java_quickly_and_finds_the_same(tmp_path, monkeypatch):
+    """A publish after an edit checks a few pages: Java's quick compiler only starts
+    sooner (bench/bench_publish.py); a large run keeps the default, and both
+    report the same errors.
+    """
+    from chapar.checks import html
+
+    assert "-XX:TieredStopAtLevel=1" in html.java_options(1)
+    assert "-XX:TieredStopAtLevel=1" not in html.java_options(html.QUICK_START_FILES + 1)
+    (tmp_path / "a.html").write_text("<!doctype html><html lang=fa><title>x</title><p><div></p>")
+    quick = vnu_errors(tmp_path, css=False)
+    monkeypatch.setattr(html, "QUICK_START_FILES", 0)
+    assert quick == vnu_errors(tmp_path, css=False)
+    assert quick
+    assert quick[0].startswith("a.html:")
