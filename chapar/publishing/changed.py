@@ -165,12 +165,14 @@ def run_changed_gates(
     full=False,
     browser=True,
     confirm=None,
+    chromium=None,
 ):
     """``({gate: [problems]}, summary)`` like ``gates.run_gates``, checking what
     changed since the record in ``state`` (a JSON file); when every gate
     passes the record is replaced.  ``summary``: ``{"full": bool, "changed":
     n, "removed": n, "checked pages": n, "pages": n}``; ``confirm``:
-    ``gates.leaked_texts``.
+    ``gates.leaked_texts``; ``chromium``: a browser launched before the build
+    (``gates.beside``).
     """
     root = Path(output_dir)
     secrets = secrets or {}
@@ -178,7 +180,9 @@ def run_changed_gates(
     files, changed, removed, full = plan(root, record, site_fingerprint, full)
     pages_now = pages_of(files)
     if full:
-        results = gates.run_gates(root, siteurl, secrets=secrets, browser=browser, confirm=confirm)
+        results = gates.run_gates(
+            root, siteurl, secrets=secrets, browser=browser, confirm=confirm, chromium=chromium
+        )
         link_pages = pages_now
     else:
         changed_pages = sorted(pages_now & changed)
@@ -195,7 +199,9 @@ def run_changed_gates(
         axe = gates.axe_problems if browser else None
         with (
             gates.beside(vnu_errors, root, files=[root / rel for rel in changed_pages]) as html,
-            gates.beside(axe, root, siteurl, among=set(changed_pages)) as accessibility,
+            gates.beside(
+                axe, root, siteurl, among=set(changed_pages), within=chromium
+            ) as accessibility,
         ):
             results = {
                 "html": None,  # first, as the gates are listed

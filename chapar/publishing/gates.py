@@ -156,9 +156,10 @@ def feed_problems(output_dir, feeds=("feeds/all.atom.xml", "feeds/all.rss.xml"))
     return problems
 
 
-def axe_problems(output_dir, siteurl="", among=None):
+def axe_problems(output_dir, siteurl="", among=None, browser=None):
     """axe-core (WCAG 2.1 A/AA) on one page of each type (of ``among``, relative
-    paths, when given): serious or critical.
+    paths, when given): serious or critical.  ``browser``: a launched one
+    (:class:`chapar.checks.serve.Chromium` gives it), else one is launched.
     """
     from chapar.checks.a11y import axe_violations
     from chapar.checks.serve import browse
@@ -167,7 +168,7 @@ def axe_problems(output_dir, siteurl="", among=None):
     chosen = pages_of_each_type(output_dir, among)
     if not chosen:
         return problems
-    with browse(output_dir, siteurl) as open_page:
+    with browse(output_dir, siteurl, browser=browser) as open_page:
         for kind, rel in chosen.items():
             page = open_page(rel)
             problems += [f"{rel} ({kind}): {v}" for v in axe_violations(page)]
@@ -175,13 +176,13 @@ def axe_problems(output_dir, siteurl="", among=None):
     return problems
 
 
-def run_gates(output_dir, siteurl="", secrets=None, browser=True, confirm=None):
+def run_gates(output_dir, siteurl="", secrets=None, browser=True, confirm=None, chromium=None):
     """``{gate: [problems]}`` for every gate; all empty means publishable
-    (``confirm``: :func:`leaked_texts`).
+    (``confirm``: :func:`leaked_texts`; ``chromium``: see :func:`beside`).
     """
     with (
         beside(vnu_errors, output_dir) as html,
-        beside(axe_problems if browser else None, output_dir, siteurl) as axe,
+        beside(axe_problems if browser else None, output_dir, siteurl, within=chromium) as axe,
     ):
         results = {
             "html": None,  # first, as the gates are listed
@@ -198,14 +199,19 @@ def run_gates(output_dir, siteurl="", secrets=None, browser=True, confirm=None):
 
 
 @contextlib.contextmanager
-def beside(gate, *args, **kwargs):
+def beside(gate, *args, within=None, **kwargs):
     """Run ``gate(*args, **kwargs)`` in a thread while the caller runs the other gates;
     yields a function that waits for its problems (raising what it raised).  The Nu
     checker (Java) and chromium work in processes of their own, so on two cores they
     cost the publish little more than the Python gates beside them.  ``gate`` None: nothing.
+    ``within``: a :class:`chapar.checks.serve.Chromium` launched before the build,
+    whose thread runs the gate with its browser.
     """
     if gate is None:
         yield lambda: None
+        return
+    if within is not None:
+        yield within.submit(gate, *args, **kwargs).result
         return
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="gate") as pool:
         future = pool.submit(gate, *args, **kwargs)
