@@ -321,6 +321,25 @@ def test_link_checker_reports_missing_pages_and_anchors(tmp_path):
     ]
 
 
+def test_the_link_checker_asks_each_link_once_yet_each_page_gets_its_own_answer(tmp_path):
+    """Targets are looked up once a check (every page repeats the navigation): a
+    site-absolute URL once for all pages, a relative one once a folder, a
+    same-page anchor once a page.
+    """
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "a" / "x.html").write_text("x")
+    (tmp_path / "a" / "index.html").write_text(
+        '<p id="top2"><a href="x.html">x</a><a href="#top2">t</a>'
+    )
+    (tmp_path / "a" / "two.html").write_text('<a href="#top2">t</a><a href="/a/x.html">x</a>')
+    (tmp_path / "b" / "index.html").write_text('<a href="x.html">x</a><a href="/a/x.html">x</a>')
+    assert broken_links(tmp_path) == [
+        "a/two.html: #top2 (no element with id 'top2')",
+        "b/index.html: x.html (no such file)",
+    ]
+
+
 def test_nu_html_checker_finds_no_errors(real_site, theme_site):
     assert vnu_errors(real_site) == []
     assert vnu_errors(theme_site, css=False) == []

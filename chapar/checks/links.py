@@ -9,17 +9,54 @@ from chapar.checks.pages import html_files, is_external, local_target, parse
 _IGNORED_FRAGMENTS = ("", "top")
 
 
-def _internal_links(root, page, parser, siteurl):
-    """``(url, resolved target file)`` for each internal URL of ``page``."""
-    for tag, _attribute, url, _attrs in parser.urls:
-        if tag == "form" and not url:
-            continue  # action="" submits to the page itself
-        if url.startswith(("mailto:", "tel:", "data:", "javascript:")) or is_external(url, siteurl):
-            continue
-        target = local_target(root, page, url, siteurl)
-        if target is None:
-            target = page
-        yield url, target.resolve()
+class _Targets:
+    """Where internal URLs lead, each URL and file asked of the file system once a check.
+
+    Every page repeats most of its links (the navigation, the tags, related news);
+    a site-absolute URL (``/…`` or under ``siteurl``) leads to the same file from
+    any page, a relative one from any page of the same folder.  The output does not
+    change while it is checked.
+    """
+
+    def __init__(self, root, siteurl):
+        self.root, self.siteurl = root, siteurl
+        self._targets = {}  # (folder or None, url) -> resolved target, or False: not internal
+        self._files = {}  # resolved target -> is a file
+
+    def links(self, page, parser):
+        """``(url, resolved target file)`` for each internal URL of ``page``."""
+        for tag, _attribute, url, _attrs in parser.urls:
+            if tag == "form" and not url:
+                continue  # action="" submits to the page itself
+            target = self.target(page, url)
+            if target is not False:
+                yield url, target
+
+    def target(self, page, url):
+        """The resolved file ``url`` leads to from ``page`` (the page itself for a
+        same-page ``#anchor``), or False for a URL that leaves the site.
+        """
+        absolute = url.startswith("/") or bool(self.siteurl and url.startswith(self.siteurl))
+        key = (None if absolute else page.parent, url)
+        found = self._targets.get(key)
+        if found is None:
+            if url.startswith(("mailto:", "tel:", "data:", "javascript:")) or is_external(
+                url, self.siteurl
+            ):
+                found = False
+            else:
+                target = local_target(self.root, page, url, self.siteurl)
+                found = page if target is None else target.resolve()
+            if found is not page:  # a same-page anchor is each page's own
+                self._targets[key] = found
+        return found
+
+    def is_file(self, target):
+        """Whether ``target`` (a resolved path) is a file."""
+        found = self._files.get(target)
+        if found is None:
+            found = self._files[target] = target.is_file()
+        return found
 
 
 def link_targets(output_dir, siteurl="", pages=None):
@@ -27,10 +64,11 @@ def link_targets(output_dir, siteurl="", pages=None):
     paths relative to ``output_dir``, for ``pages`` (default: every page).
     """
     root = Path(output_dir).resolve()
+    targets = _Targets(root, siteurl)
     found = {}
     for page in html_files(root) if pages is None else [Path(p).resolve() for p in pages]:
         plain, anchored = set(), set()
-        for url, target in _internal_links(root, page, parse(page), siteurl):
+        for url, target in targets.links(page, parse(page)):
             if root not in target.parents:
                 continue
             rel = target.relative_to(root).as_posix()
@@ -52,15 +90,16 @@ def broken_links(output_dir, siteurl="", pages=None):
     root = Path(output_dir).resolve()
     pages = html_files(root) if pages is None else [Path(p).resolve() for p in pages]
     parsed = {path: parse(path) for path in pages}
+    targets = _Targets(root, siteurl)
     others = {}
     problems = []
     for page, parser in parsed.items():
         where = page.relative_to(root).as_posix()
-        for url, target in _internal_links(root, page, parser, siteurl):
+        for url, target in targets.links(page, parser):
             if root not in target.parents and target != root:
                 problems.append(f"{where}: {url} (outside the site)")
                 continue
-            if not target.is_file():
+            if not targets.is_file(target):
                 problems.append(f"{where}: {url} (no such file)")
                 continue
             fragment = unquote(urlsplit(url).fragment)
