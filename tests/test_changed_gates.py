@@ -188,3 +188,37 @@ def test_the_record_walk_names_every_file_and_page_as_the_checks_do(passed):
     assert set(files) == {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
     assert pages_of(files) == {p.relative_to(out).as_posix() for p in html_files(out)}
     assert any(rel.startswith("pagefind/") for rel in files)  # listed, but not a page
+
+
+def test_a_full_check_reads_each_page_once_and_records_its_links(copy, monkeypatch):
+    """The record's link graph comes from the links gate's own reading (a full check at
+    5,000 articles read every page a second time for it).
+    """
+    from collections import Counter
+
+    from chapar.checks import links
+
+    out, _state = copy
+    reads = Counter()
+    real_parse = links.parse
+
+    def parse(path):
+        reads[str(path)] += 1
+        return real_parse(path)
+
+    monkeypatch.setattr(links, "parse", parse)
+    state = out.parent / "fresh-gates.json"
+    results, summary = run_changed_gates(
+        out, secrets={}, state=state, site_fingerprint=FINGERPRINT, browser=False
+    )
+    assert summary["full"]
+    assert not any(results.values())
+    assert reads
+    assert set(reads.values()) == {1}
+    record = json.loads(state.read_text("utf-8"))
+    names = record["names"]
+    monkeypatch.setattr(links, "parse", real_parse)
+    assert {
+        page: tuple({names[i] for i in ids} for ids in entry)
+        for page, entry in record["links"].items()
+    } == links.link_targets(out)

@@ -100,7 +100,7 @@ def test_the_checkers_run_beside_the_python_gates(tmp_path, monkeypatch):
 
     links_started = threading.Event()
 
-    def links(_root, _siteurl):
+    def links(_root, _siteurl, **_kwargs):
         links_started.set()
         return []
 

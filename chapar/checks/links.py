@@ -59,6 +59,20 @@ class _Targets:
         return found
 
 
+def _record(found, root, page, url, target):
+    """Note in ``found`` (as :func:`link_targets` gives it) that ``page`` links to
+    ``target`` by ``url``, when the target is inside the site.
+    """
+    if root not in target.parents:
+        return
+    plain, anchored = found.setdefault(page.relative_to(root).as_posix(), (set(), set()))
+    fragment = unquote(urlsplit(url).fragment)
+    if fragment in _IGNORED_FRAGMENTS or fragment.startswith(":~:"):
+        plain.add(target.relative_to(root).as_posix())
+    else:
+        anchored.add(target.relative_to(root).as_posix())
+
+
 def link_targets(output_dir, siteurl="", pages=None):
     """``{page: (files it links to, files it links to an #anchor of)}``, as
     paths relative to ``output_dir``, for ``pages`` (default: every page).
@@ -67,25 +81,18 @@ def link_targets(output_dir, siteurl="", pages=None):
     targets = _Targets(root, siteurl)
     found = {}
     for page in html_files(root) if pages is None else [Path(p).resolve() for p in pages]:
-        plain, anchored = set(), set()
+        found[page.relative_to(root).as_posix()] = (set(), set())
         for url, target in targets.links(page, parse(page)):
-            if root not in target.parents:
-                continue
-            rel = target.relative_to(root).as_posix()
-            fragment = unquote(urlsplit(url).fragment)
-            if fragment in _IGNORED_FRAGMENTS or fragment.startswith(":~:"):
-                plain.add(rel)
-            else:
-                anchored.add(rel)
-        found[page.relative_to(root).as_posix()] = (plain, anchored)
+            _record(found, root, page, url, target)
     return found
 
 
-def broken_links(output_dir, siteurl="", pages=None):
+def broken_links(output_dir, siteurl="", pages=None, found=None):
     """``["page: url (reason)", ...]`` for each internal link, stylesheet,
     script, image or form target that does not exist in ``output_dir``, and
     each ``#anchor`` with no matching ``id`` in its target page; the links of
-    ``pages`` only (paths of HTML files) when given.
+    ``pages`` only (paths of HTML files) when given.  ``found``: a dict given
+    each checked page's :func:`link_targets` entry, from the same reading.
     """
     root = Path(output_dir).resolve()
     pages = html_files(root) if pages is None else [Path(p).resolve() for p in pages]
@@ -95,7 +102,11 @@ def broken_links(output_dir, siteurl="", pages=None):
     problems = []
     for page, parser in parsed.items():
         where = page.relative_to(root).as_posix()
+        if found is not None:
+            found[where] = (set(), set())
         for url, target in targets.links(page, parser):
+            if found is not None:
+                _record(found, root, page, url, target)
             if root not in target.parents and target != root:
                 problems.append(f"{where}: {url} (outside the site)")
                 continue

@@ -130,13 +130,19 @@ def _relinked(record, changed, removed):
     return pages
 
 
-def _links_record(output_dir, siteurl, record, pages, reparse):
+def _links_record(output_dir, siteurl, record, pages, reparse, found=None):
     """The link graph of ``pages``, target names numbered once: the record's
-    entry for a page not in ``reparse``, the page's own links otherwise.
+    entry for a page not in ``reparse``, the page's own links otherwise, as the
+    links gate ``found`` them (a full check reads every page once, not twice).
     """
     old_names = (record or {}).get("names", [])
     old_links = (record or {}).get("links", {})
-    fresh = link_targets(output_dir, siteurl, [Path(output_dir) / rel for rel in sorted(reparse)])
+    found = found or {}
+    unread = sorted(rel for rel in reparse if rel not in found)
+    fresh = {
+        **link_targets(output_dir, siteurl, [Path(output_dir) / rel for rel in unread]),
+        **found,
+    }
     numbers, names, links = {}, [], {}
     for page in sorted(pages):
         if page in fresh:
@@ -179,9 +185,16 @@ def run_changed_gates(
     record = load(state) if state else None
     files, changed, removed, full = plan(root, record, site_fingerprint, full)
     pages_now = pages_of(files)
+    found = {}  # the link targets of each page the links gate reads, for the record
     if full:
         results = gates.run_gates(
-            root, siteurl, secrets=secrets, browser=browser, confirm=confirm, chromium=chromium
+            root,
+            siteurl,
+            secrets=secrets,
+            browser=browser,
+            confirm=confirm,
+            chromium=chromium,
+            links_found=found,
         )
         link_pages = pages_now
     else:
@@ -206,7 +219,7 @@ def run_changed_gates(
             results = {
                 "html": None,  # first, as the gates are listed
                 "links": broken_links(
-                    root, siteurl, pages=[root / rel for rel in sorted(link_pages)]
+                    root, siteurl, pages=[root / rel for rel in sorted(link_pages)], found=found
                 ),
                 "budgets": budget_problems(root, siteurl, only=changed_pages),
                 "privacy": gates.leaked_emails(root, files=text_changed)
@@ -226,7 +239,7 @@ def run_changed_gates(
     if state and not any(results.values()):
         known = set((record or {}).get("links", {})) if not full else set()
         reparse = {page for page in pages_now if page in changed or page not in known}
-        names, links = _links_record(root, siteurl, record, pages_now, reparse)
+        names, links = _links_record(root, siteurl, record, pages_now, reparse, found)
         Path(state).parent.mkdir(parents=True, exist_ok=True)
         Path(state).write_text(
             json.dumps(

@@ -176,9 +176,18 @@ def axe_problems(output_dir, siteurl="", among=None, browser=None):
     return problems
 
 
-def run_gates(output_dir, siteurl="", secrets=None, browser=True, confirm=None, chromium=None):
+def run_gates(
+    output_dir,
+    siteurl="",
+    secrets=None,
+    browser=True,
+    confirm=None,
+    chromium=None,
+    links_found=None,
+):
     """``{gate: [problems]}`` for every gate; all empty means publishable
-    (``confirm``: :func:`leaked_texts`; ``chromium``: see :func:`beside`).
+    (``confirm``: :func:`leaked_texts`; ``chromium``: see :func:`beside`;
+    ``links_found``: a dict the links gate gives every page's link targets).
     """
     with (
         beside(vnu_errors, output_dir) as html,
@@ -186,7 +195,7 @@ def run_gates(output_dir, siteurl="", secrets=None, browser=True, confirm=None, 
     ):
         results = {
             "html": None,  # first, as the gates are listed
-            "links": broken_links(output_dir, siteurl),
+            "links": broken_links(output_dir, siteurl, found=links_found),
             "budgets": budget_problems(output_dir, siteurl),
             "privacy": leaked_emails(output_dir)
             + leaked_texts(output_dir, secrets or {}, confirm=confirm),
