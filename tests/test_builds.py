@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections import Counter
 
 from PIL import Image
 
@@ -166,5 +167,9 @@ def test_a_build_works_out_each_news_url_once(tmp_path, monkeypatch):
     # sitemaps show it; the photos' feed enclosures and sitemap entries ask after that
     assert sorted(urls) == sorted(set(urls))
     assert len(urls) == len(news)
+    # the path: once when Pelican checks it, once when the articles are done,
+    # before the comments' pages and every later generator ask
+    saved = Counter(path for path, key in worked if key == "save_as")
+    assert set(saved.values()) == {2}
     assert (out / "news/4/index.html").is_file()
     assert "lead-" in (out / "sitemap.xml").read_text("utf-8")

@@ -354,7 +354,7 @@ def test_nu_html_checker_reports_errors(tmp_path):
     assert all(p.startswith("index.html:") for p in problems)
 
 
-def test_urls_are_computed_once_when_every_generator_is_done():
+def test_urls_are_computed_once_when_their_generator_is_done():
     from types import SimpleNamespace
 
     from pelican.contents import Article
@@ -368,7 +368,8 @@ def test_urls_are_computed_once_when_every_generator_is_done():
         "ARTICLE_SAVE_AS": "news/{newscode}/index.html",
     }
     article = Article("متن", {"title": "خبر", "newscode": "12"}, settings=settings)
-    freeze_urls([SimpleNamespace(articles=[article], translations=[]), SimpleNamespace()])
+    freeze_urls(SimpleNamespace(articles=[article], translations=[]))
+    freeze_urls(SimpleNamespace())  # a generator without items
     settings["ARTICLE_URL"] = "changed/{slug}/"  # formatting again would give this
     assert (article.url, article.save_as) == ("news/12/", "news/12/index.html")
 

@@ -106,22 +106,24 @@ def add_related_and_neighbours(generator):
         article.older = articles[index + 1] if index + 1 < len(articles) else None
 
 
-def freeze_urls(generators):
-    """Compute each published item's URL and path once.
+def freeze_urls(generator):
+    """Compute each published item's URL and path once, when its generator is done.
 
     Pelican's ``url`` property formats ``ARTICLE_URL`` with the item's
     metadata on every access; a site of 5,000 items asks 100,000 times
-    (lists, related news, neighbours).  Once every generator has built its
-    context nothing changes them, so each is stored as Pelican's own
-    ``override_url`` / ``override_save_as``, the attributes it consults first.
+    (lists, related news, neighbours, comment pages).  Once the articles'
+    (or the pages') generator has built its context nothing changes them, so
+    each is stored as Pelican's own ``override_url`` / ``override_save_as``,
+    the attributes it consults first.  Done at ``article_generator_finalized``
+    (and ``page_generator_finalized``), not after every generator: the
+    generators after it (comments, awards) ask too.
     """
-    for generator in generators:
-        for item in (
-            getattr(generator, "articles", [])
-            + getattr(generator, "translations", [])
-            + getattr(generator, "pages", [])
-        ):
-            item.override_url, item.override_save_as = item.url, item.save_as
+    for item in (
+        getattr(generator, "articles", [])
+        + getattr(generator, "translations", [])
+        + getattr(generator, "pages", [])
+    ):
+        item.override_url, item.override_save_as = item.url, item.save_as
 
 
 def join_css(pelican):
@@ -150,10 +152,12 @@ def keep_json_readable(generator):
 
 def register():
     """Plugin entry point: :func:`keep_json_readable` at ``generator_init``,
-    :func:`add_related_and_neighbours` at ``article_generator_finalized``, :func:`freeze_urls`
-    at ``all_generators_finalized`` and :func:`join_css` at ``finalized``.
+    :func:`add_related_and_neighbours` and :func:`freeze_urls` at
+    ``article_generator_finalized`` (:func:`freeze_urls` at ``page_generator_finalized``
+    too) and :func:`join_css` at ``finalized``.
     """
     signals.generator_init.connect(keep_json_readable)
     signals.article_generator_finalized.connect(add_related_and_neighbours)
-    signals.all_generators_finalized.connect(freeze_urls)
+    signals.article_generator_finalized.connect(freeze_urls)
+    signals.page_generator_finalized.connect(freeze_urls)
     signals.finalized.connect(join_css)
