@@ -191,6 +191,15 @@ def publish(
 ):
     """Build with publishconf.py, run the gates, push output/ to a branch (nothing on failure)."""
     from chapar.build import runner
+
+    # the replaced site is deleted once this one is live, not beside the gates
+    with runner.deferred_cleanup():
+        _publish(c, remote, branch, dry_run, siteurl, to, full)
+
+
+def _publish(c, remote, branch, dry_run, siteurl, to, full):
+    """:func:`publish`, while the site it replaces is kept."""
+    from chapar.build import runner
     from chapar.checks.html import CheckerMissing
     from chapar.checks.serve import Chromium
     from chapar.comments.withheld import Collected

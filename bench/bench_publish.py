@@ -207,7 +207,10 @@ def main():  # noqa: RET503 (the exit status of main)
         mode, site = args.worker[0], Path(args.worker[1])
         if mode == "plain":
             return plain_worker(site)
-        return publish_worker(site, browser=args.worker[2] == "browser")
+        from chapar.build import runner
+
+        with runner.deferred_cleanup():  # as invoke publish: the old site deleted at the end
+            return publish_worker(site, browser=args.worker[2] == "browser")
 
     sys.path.insert(0, str(ROOT / "bench"))
     import random

@@ -99,6 +99,25 @@ def test_a_replaced_site_is_deleted_after_the_swap(tmp_path):
     assert sorted(p.name for p in site.iterdir() if p.name.startswith(".output")) == []
 
 
+def test_inside_a_publish_the_replaced_site_is_deleted_when_the_publish_is_done(tmp_path):
+    """Invoke publish builds inside runner.deferred_cleanup: the old site is unlinked
+    after its gates and push, not beside them.
+    """
+    from chapar.build import runner
+
+    site = make_site(tmp_path, news=NEWS)
+    output = build_site(site)
+    with runner.deferred_cleanup():
+        build_site(site)
+        runner.wait_for_cleanup()  # nothing started yet
+        kept = [p for p in site.iterdir() if p.name.startswith(".output-old-")]
+        assert len(kept) == 1
+        assert (kept[0] / "news/1/index.html").is_file()
+        assert (output / "news/1/index.html").is_file()
+    runner.wait_for_cleanup()
+    assert not kept[0].exists()
+
+
 def test_a_single_language_site_skips_pelicans_translation_pairing(tmp_path, monkeypatch):
     """Pairing translations scans a list once per article (quadratic in the
     archive); a one-language site asks for none and gets the same site.

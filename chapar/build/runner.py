@@ -1,5 +1,6 @@
 """Build into a staging folder and replace ``output/`` only on success."""
 
+import contextlib
 import logging
 import os
 import shutil
@@ -93,7 +94,8 @@ def replace_folder(new, target):
     (about a second per 2,000 pages here) need not hold up the caller — a
     livereload server or the next command.  The thread is not a daemon, so
     the process still finishes the deletion before it exits;
-    :func:`wait_for_cleanup` waits for it explicitly.
+    :func:`wait_for_cleanup` waits for it explicitly.  Inside
+    :func:`deferred_cleanup` the deletion starts only when that block ends.
     """
     old = None
     if target.exists():
@@ -101,18 +103,44 @@ def replace_folder(new, target):
         os.rmdir(old)
         os.rename(target, old)
     os.rename(new, target)
-    if old is not None:
-        thread = threading.Thread(
-            target=shutil.rmtree,
-            args=(old,),
-            kwargs={"ignore_errors": True},
-            name=f"remove {old.name}",
-        )
-        thread.start()
-        _cleanups.append(thread)
+    if old is None:
+        return
+    if _deferred:
+        _deferred[-1].append(old)
+    else:
+        _remove_in_background(old)
+
+
+def _remove_in_background(folder):
+    thread = threading.Thread(
+        target=shutil.rmtree,
+        args=(folder,),
+        kwargs={"ignore_errors": True},
+        name=f"remove {folder.name}",
+    )
+    thread.start()
+    _cleanups.append(thread)
 
 
 _cleanups = []
+_deferred = []  # one list of replaced sites per open deferred_cleanup block
+
+
+@contextlib.contextmanager
+def deferred_cleanup():
+    """Within this block a replaced site is deleted only when the block ends.
+
+    ``invoke publish`` builds inside it: the old site's tens of thousands of
+    files are then unlinked after the gates and the push, instead of on the
+    second core while the HTML checker and chromium need it (the site is live
+    by then; the process still waits for the deletion before it exits).
+    """
+    _deferred.append([])
+    try:
+        yield
+    finally:
+        for folder in _deferred.pop():
+            _remove_in_background(folder)
 
 
 def wait_for_cleanup():
