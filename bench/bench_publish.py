@@ -177,9 +177,38 @@ def measure(*args):
     return json.loads(run.stdout.strip().splitlines()[-1])
 
 
+def total_seconds(figures):
+    """Build, withheld texts, all gates and push: what the step waited for."""
+    return sum(v for k, v in figures["phases"].items() if not k.startswith(("gate ", "gates:")))
+
+
+def targets(n, plain, steps):
+    """Issue 20's targets, each with its verdict, as lines."""
+    seconds = plain["seconds"]
+    lines = []
+    for label in ("q", "r", "s"):
+        ratio = total_seconds(steps[label]) / seconds
+        verdict = "met" if ratio <= 0.25 else "not met"
+        lines.append(f"({label}) {ratio:.2f}× plain, target ≤ 0.25×: {verdict}")
+    cold = steps["p"]
+    ratio = total_seconds(cold) / seconds
+    memory = cold["peak_mb"]
+    verdict = "met" if ratio <= 3 and memory <= 1536 else "not met"
+    lines.append(
+        f"(p) {ratio:.2f}× plain and {memory:.0f} MB, target (at 20,000) ≤ 3× and ≤ 1.5 GB: "
+        f"{verdict}{'' if n == 20000 else f' (here at {n:,})'}"
+    )
+    failed = [label for label, figures in steps.items() if figures["failed"]]
+    lines.append(
+        "every story passed every gate: "
+        + ("yes" if not failed else f"no, in ({', '.join(failed)})")
+    )
+    return lines
+
+
 def report(label, figures, plain_seconds):
     phases = figures["phases"]
-    total = sum(v for k, v in phases.items() if not k.startswith(("gate ", "gates:")))
+    total = total_seconds(figures)
     print(f"({label}) {total:7.1f} s  = {total / plain_seconds:.2f}× plain Pelican's full build")
     print("      " + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items()))
     g = figures["gates"]
@@ -229,12 +258,14 @@ def main():  # noqa: RET503 (the exit status of main)
         a = measure("plain", plain)
         print(f"(a) plain Pelican, full build: {a['seconds']:.1f} s, peak {a['peak_mb']:.0f} MB")
         browser = "no-browser" if args.no_browser else "browser"
-        report("p", measure("publish", site, browser), a["seconds"])
+        steps = {"p": measure("publish", site, browser)}
+        report("p", steps["p"], a["seconds"])
 
         article = next((site / "content/news").rglob("*.md"))
         text = article.read_text("utf-8")
         article.write_text(text.rstrip("\n") + " این جمله تازه است.\n", "utf-8")
-        report("q", measure("publish", site, browser), a["seconds"])
+        steps["q"] = measure("publish", site, browser)
+        report("q", steps["q"], a["seconds"])
 
         code = article.stem
         comment = site / "content/comments" / code / "c9.md"
@@ -242,14 +273,19 @@ def main():  # noqa: RET503 (the exit status of main)
             "Author: خواننده تازه\nDate: 1403/01/09 10:00\n\nاین خبر برای مردم استان مهم است.\n",
             "utf-8",
         )
-        report("r", measure("publish", site, browser), a["seconds"])
+        steps["r"] = measure("publish", site, browser)
+        report("r", steps["r"], a["seconds"])
 
         new_code = 100_000 + args.n
         year = 1403
         new = site / "content/news" / str(year) / f"{new_code}.md"
         new.parent.mkdir(exist_ok=True)
         new.write_text(article_text(random.Random(new_code), new_code, year), "utf-8")
-        report("s", measure("publish", site, browser), a["seconds"])
+        steps["s"] = measure("publish", site, browser)
+        report("s", steps["s"], a["seconds"])
+        print("targets:")
+        for line in targets(args.n, a, steps):
+            print(f"  {line}")
         shutil.rmtree(scratch, ignore_errors=True)
 
 
