@@ -1,5 +1,6 @@
 """Shared fixtures: build small fixture sites (and the real one) into tmp_path."""
 
+import importlib.util
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,16 @@ from chapar.build import runner
 from chapar.checks.serve import launch_chromium, serve_folder
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_script(path):
+    """The Python script at ``path`` (relative to the project: ``bench/…``,
+    ``.ci/plan.py``) as a module, for testing its functions.
+    """
+    spec = importlib.util.spec_from_file_location(Path(path).stem, ROOT / path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def make_site(tmp_path, news=None, data=True, comments=None):

@@ -1,18 +1,10 @@
 """bench/bench_publish.py's verdicts on issue 20's targets, from made-up figures."""
 
-import importlib.util
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import load_script
 
 
 def bench():
-    spec = importlib.util.spec_from_file_location(
-        "bench_publish", ROOT / "bench" / "bench_publish.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script("bench/bench_publish.py")
 
 
 def step(build, gates, push, failed=None, peak_mb=700):

@@ -1,16 +1,13 @@
 """The CI workflow's plan: content pushes are checked and published, code pushes tested first."""
 
-import importlib.util
 import re
 import subprocess
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, load_script
 
-spec = importlib.util.spec_from_file_location("ci_plan", ROOT / ".ci" / "plan.py")
-plan = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(plan)
+plan = load_script(".ci/plan.py")
 
 
 def git(repo, *args):
