@@ -151,6 +151,33 @@ def test_chromium_is_launched_before_any_work_and_runs_it_with_its_browser(monke
         assert future.result(60) == ("chromium", "چاپار")
 
 
+def test_playwright_is_imported_before_the_browser_s_thread_starts():
+    """Imported in the thread, beside the build's plugin imports (Pelican's loader
+    bypasses the import lock), playwright once failed with a KeyError in CI.
+    """
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, threading\n"
+        "from chapar.checks import serve\n"
+        "seen = []\n"
+        "start = threading.Thread.start\n"
+        "def started(self):\n"
+        "    seen.append('playwright.sync_api' in sys.modules)\n"
+        "    start(self)\n"
+        "threading.Thread.start = started\n"
+        "with serve.Chromium() as chromium:\n"
+        "    pass\n"
+        "print(seen[0])\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip().splitlines()[-1] == "True"
+
+
 def test_a_browser_that_cannot_start_fails_the_gate_with_its_error(monkeypatch):
     from chapar.checks import serve
     from chapar.publishing import gates

@@ -61,15 +61,24 @@ class Chromium:
 
     def __init__(self):
         self._jobs = queue.Queue()
-        self._thread = threading.Thread(target=self._serve, name="chromium", daemon=True)
+        # Imported here, before the thread starts: an import of playwright in the
+        # thread while the build imports Pelican's plugins (which bypass the import
+        # lock) failed once in CI with KeyError: 'playwright._impl._api_classes'.
+        try:
+            from playwright.sync_api import sync_playwright
+        except ImportError as exc:
+            sync_playwright, self._missing = None, exc
+        self._thread = threading.Thread(
+            target=self._serve, args=(sync_playwright,), name="chromium", daemon=True
+        )
         self._thread.start()
 
-    def _serve(self):
+    def _serve(self, sync_playwright):
         with contextlib.ExitStack() as stack:
             browser = error = None
             try:
-                from playwright.sync_api import sync_playwright
-
+                if sync_playwright is None:
+                    raise self._missing
                 browser = launch_chromium(stack.enter_context(sync_playwright()))
                 stack.callback(browser.close)
             except Exception as exc:  # noqa: BLE001 (each future says it)
