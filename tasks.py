@@ -201,7 +201,6 @@ def _publish(c, remote, branch, dry_run, siteurl, to, full):
     """:func:`publish`, while the site it replaces is kept."""
     from chapar.build import runner
     from chapar.checks.html import CheckerMissing
-    from chapar.checks.serve import Chromium
     from chapar.comments.withheld import Collected
     from chapar.publishing import PublishError, publish_folder, source_revision
     from chapar.publishing.changed import run_changed_gates
@@ -209,41 +208,38 @@ def _publish(c, remote, branch, dry_run, siteurl, to, full):
     from chapar.publishing.objectstore import upload
 
     _ensure_checkers(c)
-    # launched now, so its start-up (about 2 s) overlaps the build, not the gates
-    with Chromium() as chromium:
-        siteurl = siteurl or os.environ.get("SITEURL")
-        overrides = {"SITEURL": siteurl, "FEED_DOMAIN": siteurl} if siteurl else {}
-        with Collected() as withheld:  # the texts the build's comment pass withholds
-            out = _run_build(
-                runner.build,
-                settings_file=CONFIG["publish_settings"],
-                output=CONFIG["output"],
-                **overrides,
-            )
-        settings = runner.load_settings(CONFIG["publish_settings"], **overrides)
-        if withheld.texts is None:  # no pass reported: the whole site's, read here
-            secrets, confirm, source = _secrets(), None, "read from every comment"
-        else:  # a line found is asked of the whole site's (chapar/comments/withheld.py)
-            secrets, confirm, source = withheld.texts, confirming(_secrets), "named by the build"
-        print(f"privacy gate: {len(secrets)} withheld comment text(s), {source}")
-        try:
-            results, summary = run_changed_gates(
-                out,
-                settings["SITEURL"],
-                secrets=secrets,
-                state=ROOT / "cache" / "gates.json",
-                site_fingerprint=_site_fingerprint(settings["SITEURL"]),
-                full=full,
-                confirm=confirm,
-                chromium=chromium,
-            )
-        except CheckerMissing as error:
-            sys.exit(f"publish stopped: a gate's tool is missing ({error}); nothing was pushed")
-        print(
-            f"gates: {'every page' if summary['full'] else 'what changed'}: "
-            f"{summary['checked pages']} of {summary['pages']} pages "
-            f"({summary['changed']} file(s) changed, {summary['removed']} removed since the last pass)"
+    siteurl = siteurl or os.environ.get("SITEURL")
+    overrides = {"SITEURL": siteurl, "FEED_DOMAIN": siteurl} if siteurl else {}
+    with Collected() as withheld:  # the texts the build's comment pass withholds
+        out = _run_build(
+            runner.build,
+            settings_file=CONFIG["publish_settings"],
+            output=CONFIG["output"],
+            **overrides,
         )
+    settings = runner.load_settings(CONFIG["publish_settings"], **overrides)
+    if withheld.texts is None:  # no pass reported: the whole site's, read here
+        secrets, confirm, source = _secrets(), None, "read from every comment"
+    else:  # a line found is asked of the whole site's (chapar/comments/withheld.py)
+        secrets, confirm, source = withheld.texts, confirming(_secrets), "named by the build"
+    print(f"privacy gate: {len(secrets)} withheld comment text(s), {source}")
+    try:
+        results, summary = run_changed_gates(
+            out,
+            settings["SITEURL"],
+            secrets=secrets,
+            state=ROOT / "cache" / "gates.json",
+            site_fingerprint=_site_fingerprint(settings["SITEURL"]),
+            full=full,
+            confirm=confirm,
+        )
+    except CheckerMissing as error:
+        sys.exit(f"publish stopped: a gate's tool is missing ({error}); nothing was pushed")
+    print(
+        f"gates: {'every page' if summary['full'] else 'what changed'}: "
+        f"{summary['checked pages']} of {summary['pages']} pages "
+        f"({summary['changed']} file(s) changed, {summary['removed']} removed since the last pass)"
+    )
     failed = False
     for gate, problems in results.items():
         print(f"gate {gate}: {'ok' if not problems else f'{len(problems)} problem(s)'}")

@@ -45,14 +45,12 @@ def timed(phases, name, func, *args, **kwargs):
 def publish_worker(site, browser):
     """One publish of ``site`` in this process; prints its figures as JSON."""
     from chapar.build import runner
-    from chapar.checks.serve import Chromium
     from chapar.cli.moderation import collect, news_sources
     from chapar.comments.withheld import Collected
     from chapar.publishing import changed, gates, publish_folder
 
     os.chdir(site)
     phases = {}
-    chromium = Chromium() if browser else None  # as invoke publish: launched before the build
     overrides = {"SITEURL": SITEURL, "FEED_DOMAIN": SITEURL}
     with Collected() as reported:  # the withheld texts, as invoke publish takes them
         out = timed(
@@ -114,11 +112,8 @@ def publish_worker(site, browser):
         state=site / "cache" / "gates.json",
         site_fingerprint="bench",
         browser=browser,
-        chromium=chromium,
     )
     phases["gates (all)"] = time.perf_counter() - started
-    if chromium is not None:
-        chromium.close()
     failed = {gate: problems[:3] for gate, problems in results.items() if problems}
     commit = timed(
         phases,

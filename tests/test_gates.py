@@ -2,8 +2,6 @@
 
 import concurrent.futures
 
-import pytest
-
 import tasks
 from chapar.publishing.gates import feed_problems, leaked_emails, leaked_texts, pages_of_each_type
 
@@ -120,75 +118,3 @@ def test_the_checkers_run_beside_the_python_gates(tmp_path, monkeypatch):
     assert list(results) == ["html", "links", "budgets", "privacy", "feeds", "accessibility"]
     assert results["html"] == ["html problem"]
     assert results["accessibility"] == ["axe problem"]
-
-
-def test_chromium_is_launched_before_any_work_and_runs_it_with_its_browser(monkeypatch):
-    """``invoke publish`` launches the browser before its build (so its start-up overlaps
-    the build); the accessibility gate then runs in the browser's thread with it.
-    """
-    import threading
-
-    from chapar.checks import serve
-
-    launched = threading.Event()
-    real_launch = serve.launch_chromium
-
-    def launch(playwright):
-        browser = real_launch(playwright)
-        launched.set()
-        return browser
-
-    monkeypatch.setattr(serve, "launch_chromium", launch)
-
-    def title(html, browser):
-        page = browser.new_page()
-        page.set_content(html)
-        return threading.current_thread().name, page.title()
-
-    with serve.Chromium() as chromium:
-        assert launched.wait(60)  # nothing was submitted yet
-        future = chromium.submit(title, "<title>چاپار</title>")
-        assert future.result(60) == ("chromium", "چاپار")
-
-
-def test_playwright_is_imported_before_the_browser_s_thread_starts():
-    """Imported in the thread, beside the build's plugin imports (Pelican's loader
-    bypasses the import lock), playwright once failed with a KeyError in CI.
-    """
-    import subprocess
-    import sys
-
-    script = (
-        "import sys, threading\n"
-        "from chapar.checks import serve\n"
-        "seen = []\n"
-        "start = threading.Thread.start\n"
-        "def started(self):\n"
-        "    seen.append('playwright.sync_api' in sys.modules)\n"
-        "    start(self)\n"
-        "threading.Thread.start = started\n"
-        "with serve.Chromium() as chromium:\n"
-        "    pass\n"
-        "print(seen[0])\n"
-    )
-    run = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
-    )
-    assert run.returncode == 0, run.stderr
-    assert run.stdout.strip().splitlines()[-1] == "True"
-
-
-def test_a_browser_that_cannot_start_fails_the_gate_with_its_error(monkeypatch):
-    from chapar.checks import serve
-    from chapar.publishing import gates
-
-    def launch(_playwright):
-        raise RuntimeError("no chromium here")
-
-    monkeypatch.setattr(serve, "launch_chromium", launch)
-    with (
-        serve.Chromium() as chromium,
-        gates.beside(lambda browser: [], within=chromium) as axe,
-        pytest.raises(RuntimeError, match="no chromium here"),
-    ):
-        axe()

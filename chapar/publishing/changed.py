@@ -171,14 +171,12 @@ def run_changed_gates(
     full=False,
     browser=True,
     confirm=None,
-    chromium=None,
 ):
     """``({gate: [problems]}, summary)`` like ``gates.run_gates``, checking what
     changed since the record in ``state`` (a JSON file); when every gate
     passes the record is replaced.  ``summary``: ``{"full": bool, "changed":
     n, "removed": n, "checked pages": n, "pages": n}``; ``confirm``:
-    ``gates.leaked_texts``; ``chromium``: a browser launched before the build
-    (``gates.beside``).
+    ``gates.leaked_texts``.
     """
     root = Path(output_dir)
     secrets = secrets or {}
@@ -193,7 +191,6 @@ def run_changed_gates(
             secrets=secrets,
             browser=browser,
             confirm=confirm,
-            chromium=chromium,
             links_found=found,
         )
         link_pages = pages_now
@@ -212,9 +209,7 @@ def run_changed_gates(
         axe = gates.axe_problems if browser else None
         with (
             gates.beside(vnu_errors, root, files=[root / rel for rel in changed_pages]) as html,
-            gates.beside(
-                axe, root, siteurl, among=set(changed_pages), within=chromium
-            ) as accessibility,
+            gates.beside(axe, root, siteurl, among=set(changed_pages)) as accessibility,
         ):
             results = {
                 "html": None,  # first, as the gates are listed

@@ -156,10 +156,9 @@ def feed_problems(output_dir, feeds=("feeds/all.atom.xml", "feeds/all.rss.xml"))
     return problems
 
 
-def axe_problems(output_dir, siteurl="", among=None, browser=None):
+def axe_problems(output_dir, siteurl="", among=None):
     """axe-core (WCAG 2.1 A/AA) on one page of each type (of ``among``, relative
-    paths, when given): serious or critical.  ``browser``: a launched one
-    (:class:`chapar.checks.serve.Chromium` gives it), else one is launched.
+    paths, when given): serious or critical.
     """
     from chapar.checks.a11y import axe_violations
     from chapar.checks.serve import browse
@@ -168,7 +167,7 @@ def axe_problems(output_dir, siteurl="", among=None, browser=None):
     chosen = pages_of_each_type(output_dir, among)
     if not chosen:
         return problems
-    with browse(output_dir, siteurl, browser=browser) as open_page:
+    with browse(output_dir, siteurl) as open_page:
         for kind, rel in chosen.items():
             page = open_page(rel)
             problems += [f"{rel} ({kind}): {v}" for v in axe_violations(page)]
@@ -182,16 +181,14 @@ def run_gates(
     secrets=None,
     browser=True,
     confirm=None,
-    chromium=None,
     links_found=None,
 ):
     """``{gate: [problems]}`` for every gate; all empty means publishable
-    (``confirm``: :func:`leaked_texts`; ``chromium``: see :func:`beside`;
-    ``links_found``: a dict the links gate gives every page's link targets).
+    (``confirm``: :func:`leaked_texts`; ``links_found``: a dict the links gate gives every page's link targets).
     """
     with (
         beside(vnu_errors, output_dir) as html,
-        beside(axe_problems if browser else None, output_dir, siteurl, within=chromium) as axe,
+        beside(axe_problems if browser else None, output_dir, siteurl) as axe,
     ):
         results = {
             "html": None,  # first, as the gates are listed
@@ -208,19 +205,14 @@ def run_gates(
 
 
 @contextlib.contextmanager
-def beside(gate, *args, within=None, **kwargs):
+def beside(gate, *args, **kwargs):
     """Run ``gate(*args, **kwargs)`` in a thread while the caller runs the other gates;
     yields a function that waits for its problems (raising what it raised).  The Nu
     checker (Java) and chromium work in processes of their own, so on two cores they
     cost the publish little more than the Python gates beside them.  ``gate`` None: nothing.
-    ``within``: a :class:`chapar.checks.serve.Chromium` launched before the build,
-    whose thread runs the gate with its browser.
     """
     if gate is None:
         yield lambda: None
-        return
-    if within is not None:
-        yield within.submit(gate, *args, **kwargs).result
         return
     with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="gate") as pool:
         future = pool.submit(gate, *args, **kwargs)
