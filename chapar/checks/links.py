@@ -60,13 +60,13 @@ class _Targets:
         return found
 
 
-def _record(found, root, page, url, target):
-    """Note in ``found`` (as :func:`link_targets` gives it) that ``page`` links to
-    ``target`` by ``url``, when the target is inside the site.
+def _record(entry, root, url, target):
+    """Note in ``entry`` (a page's ``(plain, anchored)`` of :func:`link_targets`) that
+    the page links to ``target`` by ``url``, when the target is inside the site.
     """
     if root not in target.parents:
         return
-    plain, anchored = found.setdefault(page.relative_to(root).as_posix(), (set(), set()))
+    plain, anchored = entry
     fragment = unquote(urlsplit(url).fragment)
     # one string per file, however many pages name it
     name = sys.intern(target.relative_to(root).as_posix())
@@ -84,9 +84,9 @@ def link_targets(output_dir, siteurl="", pages=None):
     targets = _Targets(root, siteurl)
     found = {}
     for page in html_files(root) if pages is None else [Path(p).resolve() for p in pages]:
-        found[page.relative_to(root).as_posix()] = (set(), set())
+        entry = found[page.relative_to(root).as_posix()] = (set(), set())
         for url, target in targets.links(page, parse(page)):
-            _record(found, root, page, url, target)
+            _record(entry, root, url, target)
     return found
 
 
@@ -111,11 +111,10 @@ def broken_links(output_dir, siteurl="", pages=None, found=None):
         parser = parse(page)
         ids[page] = parser.ids
         where = page.relative_to(root).as_posix()
-        if found is not None:
-            found[where] = (set(), set())
+        entry = None if found is None else found.setdefault(where, (set(), set()))
         for url, target in targets.links(page, parser):
-            if found is not None:
-                _record(found, root, page, url, target)
+            if entry is not None:
+                _record(entry, root, url, target)
             if root not in target.parents and target != root:
                 problems.append(f"{where}: {url} (outside the site)")
                 continue

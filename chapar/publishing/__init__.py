@@ -9,10 +9,11 @@ the branch as it was.
 The scratch repository may be kept between publishes (``invoke publish``
 keeps it in ``cache/publish.git``): its objects make the next fetch small,
 and its index makes ``git add`` read only the files whose size, time or
-inode changed (after a push it records the pushed commit as the branch's tip,
-so the next fetch of an unchanged branch brings nothing), which a rebuild's reused pages keep (plugins/chapar_page_cache
+inode changed, which a rebuild's reused pages keep (plugins/chapar_page_cache
 hard-links them from the last build; linking changes a file's ctime, so git
-is told not to trust it).  A kept repository git cannot use is made again.
+is told not to trust it).  After a push it records the pushed commit as the
+branch's tip, so the next fetch of an unchanged branch brings nothing.  A
+kept repository git cannot use is made again.
 """
 
 import contextlib
