@@ -28,6 +28,10 @@ PAGE_TRANSLATION_ID = None
 WITH_FUTURE_DATES = False
 DEFAULT_DATE = None
 DEFAULT_PAGINATION = 10
+# The home page, each tag and each category list their newest items on at most
+# this many pages; the last links to the archive (README.md, "Lists and the
+# archive").  A new story then changes that many pages, not the whole list.
+PAGINATION_MAX_PAGES = 20
 DEFAULT_METADATA = {"status": "published"}
 # A news item without a Category (or with an empty one, as `invoke new` writes
 # it) is in this section; its folder (content/news/1405/) is never a section.

@@ -134,6 +134,44 @@ def test_long_archive_links_a_window_of_pages_not_every_page(tmp_path):
     assert re.findall(r'aria-label="صفحهٔ ([۰-۹]+)"', first) == ["۲", "۳", "۱۵"]
 
 
+def test_lists_stop_after_their_newest_pages_and_send_readers_to_the_archive(tmp_path):
+    # PAGINATION_MAX_PAGES (chapar/writer.py): 2 pages of 2 items of 7 news.
+    news = {
+        f"{i}.md": news_item(
+            100 + i, f"خبر {i}", f"1397/06/{i:02d} 10:00", "Category: ورزش\nTags: بجنورد\n"
+        )
+        for i in range(1, 8)
+    }
+    site = make_site(tmp_path, news=news)
+    out = build_site(site, DEFAULT_PAGINATION=2, PAGINATION_MAX_PAGES=2)
+    for first in ("index.html", "tag/بجنورد/index.html", "category/ورزش/index.html"):
+        base = first[: -len("index.html")]
+        last = read(out, f"{base}page/2/index.html")
+        assert not (out / f"{base}page/3/index.html").exists(), base
+        # the newest four, newest first; the three oldest only in the archive
+        shown = re.findall(r'href="/news/(\d+)/"', read(out, first) + last)
+        assert sorted(set(shown), reverse=True) == ["107", "106", "105", "104"], base
+        assert 'class="pagination__older"><a href="/archive/">' in last, base
+        assert "pagination__older" not in read(out, first), base  # only on the last page
+    # the counts are the whole list's
+    assert "۷ خبر" in read(out, "tag/بجنورد/index.html")
+    assert all(f"news/{100 + i}/" in read(out, "archive/1397/06/index.html") for i in range(1, 8))
+    # Pelican's own writer (another Pelican: the page cache's is off) keeps the depth too
+    from chapar import pelican_compat
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(pelican_compat, "pelican_version", lambda: "4.13.0")
+        pelican_compat.forget()
+        plain = build_site(site, DEFAULT_PAGINATION=2, PAGINATION_MAX_PAGES=2)
+        assert not (plain / "page/3/index.html").exists()
+        assert "pagination__older" in read(plain, "page/2/index.html")
+    pelican_compat.forget()
+    # a list that fits is paginated as before, with no link to the archive
+    whole = build_site(site, DEFAULT_PAGINATION=2, PAGINATION_MAX_PAGES=0)
+    assert (whole / "page/4/index.html").exists()
+    assert "pagination__older" not in read(whole, "page/4/index.html")
+
+
 def test_each_item_keeps_its_own_metadata_and_footnotes(tmp_path):
     # The reader reuses one Markdown converter: nothing may leak between files.
     news = {

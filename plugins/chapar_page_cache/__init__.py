@@ -55,6 +55,7 @@ from pelican import signals
 import chapar
 from chapar.pelican_compat import OpeningWriter, speedups_enabled
 from chapar.settings import concern
+from chapar.writer import ListDepth, ListDepthWriter
 from chapar_page_cache.fingerprint import Fingerprints, Unfingerprintable
 
 logger = logging.getLogger(__name__)
@@ -321,8 +322,10 @@ class _ReusableTemplate:
         return getattr(self.template, attribute)
 
 
-class ReusingWriter(OpeningWriter):
-    """Pelican's writer, rendering only the pages whose key changed."""
+class ReusingWriter(ListDepth, OpeningWriter):
+    """Pelican's writer, rendering only the pages whose key changed (and
+    keeping the lists' depth, :mod:`chapar.writer`).
+    """
 
     current = None  # this build's writer, for saving its manifest at the end
 
@@ -356,10 +359,11 @@ class ReusingWriter(OpeningWriter):
 def get_writer(pelican_object):
     """This plugin's writer, unless the Pelican installed is not the one its
     internals were tested with (chapar/pelican_compat.py): then Pelican's own
-    writer renders every page, and no manifest is saved.
+    writer (with the lists' depth kept, :mod:`chapar.writer`) renders every
+    page, and no manifest is saved.  Pelican takes one writer: this is the site's.
     """
     LAST_BUILD.clear()
-    return ReusingWriter if speedups_enabled() else None
+    return ReusingWriter if speedups_enabled() else ListDepthWriter
 
 
 def save(pelican_object):
