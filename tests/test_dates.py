@@ -1,6 +1,7 @@
 """README.md, Writing news (dates, and how they are shown): parsing and formatting."""
 
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -130,3 +131,26 @@ def test_formatting_converts_to_tehran_time():
 def test_unknown_style_is_an_error():
     with pytest.raises(ValueError, match="weekday"):
         format_date(parse_date("1397/06/05"), "weekday")
+
+
+def test_each_instant_is_converted_to_jalali_once(monkeypatch):
+    import jdatetime
+
+    from chapar.persian import dates
+
+    dates.jalali.cache_clear()
+    calls = []
+    real = jdatetime.datetime.fromgregorian
+
+    def counted(**kwargs):
+        calls.append(kwargs)
+        return real(**kwargs)
+
+    monkeypatch.setattr(jdatetime.datetime, "fromgregorian", counted)
+    moment = datetime(2018, 8, 27, 9, 7, tzinfo=TEHRAN)
+    same_in_utc = moment.astimezone(ZoneInfo("UTC"))
+    assert [dates.jalali(d).strftime("%Y/%m/%d %H:%M") for d in (moment, same_in_utc, moment)] == [
+        "1397/06/05 09:07"
+    ] * 3
+    assert len(calls) == 1
+    dates.jalali.cache_clear()

@@ -78,8 +78,15 @@ def check_range(dt, value, now=None):
     return dt
 
 
+@functools.lru_cache(maxsize=65536)
 def jalali(dt, tz=TEHRAN):
-    """The Jalali datetime of ``dt`` in the site's zone."""
+    """The Jalali datetime of ``dt`` in the site's zone.
+
+    Memoised (as :func:`format_date`): a build asks for each news item's date
+    several times (its pages, the archive, the search record), and jdatetime's
+    conversion looks up the process's locale every time.  Equal instants share
+    an entry; each is converted into ``tz``, so the result is the same.
+    """
     if dt.tzinfo is not None:
         dt = dt.astimezone(tz)
     return jdatetime.datetime.fromgregorian(datetime=dt.replace(tzinfo=None))
