@@ -321,6 +321,34 @@ def test_link_checker_reports_missing_pages_and_anchors(tmp_path):
     ]
 
 
+def test_the_page_reader_finds_every_url_and_id_in_document_order(tmp_path):
+    from chapar.checks.pages import parse
+
+    page = tmp_path / "p.html"
+    page.write_text(
+        '<!doctype html><html lang="fa"><head><link rel="stylesheet" href=" /a.css ">'
+        '<script src="/j.js" defer></script></head><body><!-- <a href="/commented/"> -->'
+        '<h2 id="خبر">x</h2><a name="old"></a><a id="">empty</a><p>'
+        '<a href="/news/%D8%A2/?q=1&amp;r=2">a</a><img src="/i.webp" alt="">'
+        '<video src="/v.mp4" poster="/v.jpg"></video><form action=""></form></p></body></html>',
+        "utf-8",
+    )
+    found = parse(page)
+    assert [(tag, attribute, url) for tag, attribute, url, _attrs in found.urls] == [
+        ("link", "href", "/a.css"),
+        ("script", "src", "/j.js"),
+        ("a", "href", "/news/%D8%A2/?q=1&r=2"),  # entities decoded, the URL as written
+        ("img", "src", "/i.webp"),
+        ("video", "src", "/v.mp4"),
+        ("video", "poster", "/v.jpg"),
+        ("form", "action", ""),
+    ]
+    assert found.urls[0][3]["rel"] == "stylesheet"
+    assert found.ids == {"خبر", "old"}
+    page.write_text("", "utf-8")
+    assert (parse(page).urls, parse(page).ids) == ([], set())
+
+
 def test_the_link_checker_asks_each_link_once_yet_each_page_gets_its_own_answer(tmp_path):
     """Targets are looked up once a check (every page repeats the navigation): a
     site-absolute URL once for all pages, a relative one once a folder, a
