@@ -100,6 +100,23 @@ def test_dry_run_pushes_nothing_and_each_change_is_one_commit(tmp_path, bare):
     assert git("rev-list", "--count", "pages", cwd=bare) == "2"
 
 
+def test_the_push_sends_whole_objects_not_deltas(tmp_path, bare):
+    # A cold push of a large site spent most of its time on git's delta search.
+    git("config", "receive.unpackLimit", "1", cwd=bare)  # keep the pack as it arrived
+    out = tmp_path / "out"
+    out.mkdir()
+    text = "".join(f"<p>خبر {n} از استان خراسان شمالی</p>\n" for n in range(400))
+    for n in range(5):  # pages that differ in one line: each a good delta of another
+        (out / f"{n}.html").write_text(text + f"<p>{n}</p>\n", "utf-8")
+    publish_folder(out, str(bare), "pages", "one")
+    packs = list((bare / "objects" / "pack").glob("*.idx"))
+    assert packs
+    listed = git("verify-pack", "-v", *map(str, packs), cwd=bare).splitlines()
+    blobs = [line.split() for line in listed if " blob " in line]
+    assert len(blobs) == 6  # five pages and .nojekyll
+    assert all(len(fields) == 5 for fields in blobs)  # no delta depth and base named
+
+
 def test_a_kept_scratch_repository_publishes_exactly_each_new_site(tmp_path, bare):
     """As ``invoke publish`` keeps it in cache/publish.git: the next site reuses its
     index, where a page the page cache hard-linked keeps its size, time and inode
