@@ -20,6 +20,8 @@ when the page cache is off for another Pelican.
 
 from pelican.writers import Writer
 
+from chapar.settings import SettingsError
+
 # Pelican's default for the lists it paginates when ``paginated`` is not given.
 PAGINATED_KEYS = frozenset({"articles", "dates"})
 
@@ -67,6 +69,10 @@ class ListDepth:
     def _list_limit(self, template_name):
         """How many items a paginated list of ``template_name`` shows, or 0 for all."""
         pages = self.settings.get("PAGINATION_MAX_PAGES") or 0
+        if isinstance(pages, bool) or not isinstance(pages, int) or pages < 0:
+            raise SettingsError(
+                [f"PAGINATION_MAX_PAGES must be a number of pages (0: no limit); got {pages!r}"]
+            )
         templates = self.settings.get("PAGINATED_TEMPLATES", {})
         if not pages or template_name not in templates:
             return 0

@@ -167,6 +167,9 @@ def test_lists_stop_after_their_newest_pages_and_send_readers_to_the_archive(tmp
         assert not (plain / "page/3/index.html").exists()
         assert "pagination__older" in read(plain, "page/2/index.html")
     pelican_compat.forget()
+    # a bound that is not a number of pages stops the build, naming the setting
+    with pytest.raises(BuildError, match="PAGINATION_MAX_PAGES must be a number of pages"):
+        build_site(site, PAGINATION_MAX_PAGES="20")
     # a list that fits is paginated as before, with no link to the archive
     whole = build_site(site, DEFAULT_PAGINATION=2, PAGINATION_MAX_PAGES=0)
     assert (whole / "page/4/index.html").exists()
