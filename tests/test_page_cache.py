@@ -219,27 +219,3 @@ def test_a_rebuild_reuses_the_compiled_templates_until_one_changes(site, tmp_pat
     assert set(changed) == {"partials/site_footer.html"}
     footer = (site / "output/index.html").read_text(encoding="utf-8")
     assert "<!-- new --></footer>" in footer
-
-
-def test_a_comment_page_is_keyed_by_every_field_it_shows():
-    """``CommentsPage.__page_key__`` is written by hand: a field it left out would
-    let a changed thread reuse the old page.
-    """
-    import dataclasses
-
-    from chapar_comments import CommentsPage
-    from chapar_page_cache.fingerprint import Fingerprints
-
-    page = CommentsPage(2, 3, "<ol><li>نظر</li></ol>", "news/7/", "news/7/comments/2/index.html")
-    key = Fingerprints().of(page)
-    assert Fingerprints().of(dataclasses.replace(page)) == key
-    changed = {
-        "number": 1,
-        "total": 4,
-        "html": "<ol><li>نظر دیگر</li></ol>",
-        "article_url": "news/8/",
-        "save_as": "news/7/comments/3/index.html",
-    }
-    assert set(changed) == {f.name for f in dataclasses.fields(CommentsPage)}
-    for name, value in changed.items():
-        assert Fingerprints().of(dataclasses.replace(page, **{name: value})) != key, name

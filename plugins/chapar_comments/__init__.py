@@ -52,14 +52,6 @@ class CommentsPage:
     article_url: str
     save_as: str = ""
 
-    def __page_key__(self, fingerprints):
-        """Everything a page shows of this one, for the page cache
-        (plugins/chapar_page_cache): its fields, without walking them as a dataclass.
-        """
-        return "\x00".join(
-            (str(self.number), str(self.total), self.article_url, self.save_as, self.html)
-        )
-
     def url_of(self, number):
         """Page ``number``'s URL: the article's for the first."""
         return self.article_url if number == 1 else f"{self.article_url}comments/{number}/"
