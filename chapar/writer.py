@@ -31,6 +31,15 @@ class ListDepth:
     ``PAGINATION_MAX_PAGES`` pages (no limit when the setting is 0 or absent).
     """
 
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        pages = self.settings.get("PAGINATION_MAX_PAGES") or 0
+        if isinstance(pages, bool) or not isinstance(pages, int) or pages < 0:
+            raise SettingsError(
+                [f"PAGINATION_MAX_PAGES must be a number of pages (0: no limit); got {pages!r}"]
+            )
+        self.max_pages = pages
+
     def write_file(
         self,
         name,
@@ -68,16 +77,11 @@ class ListDepth:
 
     def _list_limit(self, template_name):
         """How many items a paginated list of ``template_name`` shows, or 0 for all."""
-        pages = self.settings.get("PAGINATION_MAX_PAGES") or 0
-        if isinstance(pages, bool) or not isinstance(pages, int) or pages < 0:
-            raise SettingsError(
-                [f"PAGINATION_MAX_PAGES must be a number of pages (0: no limit); got {pages!r}"]
-            )
         templates = self.settings.get("PAGINATED_TEMPLATES", {})
-        if not pages or template_name not in templates:
+        if not self.max_pages or template_name not in templates:
             return 0
         per_page = templates[template_name] or self.settings["DEFAULT_PAGINATION"]
-        return pages * per_page if per_page else 0
+        return self.max_pages * per_page if per_page else 0
 
 
 class ListDepthWriter(ListDepth, Writer):
