@@ -37,7 +37,6 @@ class Page:
 
 
 _URL_TAGS = tuple(URL_ATTRIBUTES)
-_IDS = etree.XPath("//@id | //a/@name")
 
 
 def parse(path):
@@ -62,11 +61,12 @@ def parse(path):
             value = attrs.get(attribute)
             if value is not None:
                 urls.append((element.tag, attribute, value.strip(), attrs))
-    return Page(urls, {str(value) for value in _IDS(tree) if value})
+    return Page(urls, {str(value) for value in tree.xpath("//@id | //a/@name") if value})
 
 
 def _parser():
-    # one per page: an lxml parser is not to be shared between threads
+    # one per page: an lxml parser must not be used by two threads at once, and
+    # the gates read pages beside each other
     return etree.HTMLParser(encoding="utf-8", remove_comments=True, no_network=True)
 
 
