@@ -148,7 +148,7 @@ def test_lists_stop_after_their_newest_pages_and_send_readers_to_the_archive(tmp
         base = first[: -len("index.html")]
         last = read(out, f"{base}page/2/index.html")
         assert not (out / f"{base}page/3/index.html").exists(), base
-        # the newest four, newest first; the three oldest only in the archive
+        # the newest four; the three oldest only in the archive
         shown = re.findall(r'href="/news/(\d+)/"', read(out, first) + last)
         assert sorted(set(shown), reverse=True) == ["107", "106", "105", "104"], base
         assert 'class="pagination__older"><a href="/archive/">' in last, base

@@ -184,7 +184,8 @@ def run_gates(
     links_found=None,
 ):
     """``{gate: [problems]}`` for every gate; all empty means publishable
-    (``confirm``: :func:`leaked_texts`; ``links_found``: a dict the links gate gives every page's link targets).
+    (``confirm``: :func:`leaked_texts`; ``links_found``: a dict the links gate
+    gives every page's link targets).
     """
     with (
         beside(vnu_errors, output_dir) as html,
