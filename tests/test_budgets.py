@@ -6,6 +6,7 @@ import pytest
 from invoke import Context
 
 import tasks
+from chapar.checks import pages
 from chapar.checks.budgets import budget_problems, overhead_html, page_weight
 from chapar.cli.moderation import collect, news_sources
 from chapar.publishing.gates import leaked_texts, withheld_texts
@@ -78,6 +79,41 @@ def test_stylesheets_and_scripts_are_counted_compressed(tmp_path):
     assert weight["scripts"] > 0
     assert any(": CSS " in p for p in budget_problems(tmp_path, css_limit=weight["css"] - 1))
     assert any(": scripts " in p for p in budget_problems(tmp_path, script_limit=1))
+
+
+def test_a_check_reads_each_page_and_compresses_each_stylesheet_once(tmp_path, monkeypatch):
+    """Every article page links the same stylesheet and script: a check of 3 pages
+    compresses each once, and parses each page once for its weight and its
+    external resources, with the same problems as page by page.
+    """
+    from chapar.checks import budgets
+
+    write(tmp_path, "theme/css/a.css", "".join(f".c{n}{{color:#{n:06x}}}\n" for n in range(400)))
+    write(tmp_path, "theme/js/a.js", "var a = 1;\n" * 10)
+    head = '<link rel="stylesheet" href="/theme/css/a.css"><script src="/theme/js/a.js"></script>'
+    for n in (1, 2, 3):
+        outside = '<img src="https://cdn.example.com/x.png" alt="">' if n == 2 else ""
+        write(tmp_path, f"news/{n}/index.html", f"{head}<p>{n}</p>{outside}")
+    write(tmp_path, "index.html", '<script src="https://cdn.example.com/a.js"></script>')
+    alone = {n: page_weight(tmp_path, f"news/{n}/index.html") for n in (1, 2, 3)}
+    parsed, compressed = [], []
+    monkeypatch.setattr(budgets, "parse", lambda path: parsed.append(path) or pages.parse(path))
+    real = budgets.transfer_size
+    monkeypatch.setattr(
+        budgets, "transfer_size", lambda data: compressed.append(data) or real(data)
+    )
+    problems = budget_problems(tmp_path, css_limit=alone[1]["css"] - 1)
+    assert sorted(parsed) == sorted(tmp_path.rglob("*.html"))  # each page once
+    assert len(compressed) == 3 + 2  # each page's overhead; the stylesheet and the script
+    assert problems == [
+        *(
+            f"news/{n}/index.html: CSS {alone[n]['css']} bytes gzipped > budget "
+            f"{alone[1]['css'] - 1}"
+            for n in (1, 2, 3)
+        ),
+        "index.html: https://cdn.example.com/a.js (external resource)",
+        "news/2/index.html: https://cdn.example.com/x.png (external resource)",
+    ]
 
 
 def test_an_unknown_budget_setting_is_named():

@@ -132,17 +132,35 @@ def scripts(root, page, siteurl, parsed):
     )
 
 
-def page_weight(output_dir, page, siteurl="", content_classes=DEFAULTS["content_classes"]):
+def page_weight(
+    output_dir,
+    page,
+    siteurl="",
+    content_classes=DEFAULTS["content_classes"],
+    *,
+    parsed=None,
+    sizes=None,
+):
     """``{"html": ..., "css": ..., "scripts": ...}``: transfer bytes of the
-    theme's overhead on ``page`` (a path inside ``output_dir``).
+    theme's overhead on ``page`` (a path inside ``output_dir``).  ``parsed``: the
+    page's :func:`~chapar.checks.pages.parse`, when the caller has it; ``sizes``:
+    a dict of files' transfer sizes that the pages of one check share (every
+    article page links the same stylesheets and scripts).
     """
     root = Path(output_dir)
     path = root / page
-    parsed = parse(path)
+    parsed = parsed or parse(path)
+    sizes = {} if sizes is None else sizes
+
+    def size(resource):
+        if resource not in sizes:
+            sizes[resource] = transfer_size(resource.read_bytes())
+        return sizes[resource]
+
     return {
         "html": transfer_size(overhead_html(path, content_classes)),
-        "css": sum(transfer_size(p.read_bytes()) for p in stylesheets(root, path, siteurl, parsed)),
-        "scripts": sum(transfer_size(p.read_bytes()) for p in scripts(root, path, siteurl, parsed)),
+        "css": sum(map(size, stylesheets(root, path, siteurl, parsed))),
+        "scripts": sum(map(size, scripts(root, path, siteurl, parsed))),
     }
 
 
@@ -193,14 +211,21 @@ def external_resources(output_dir, siteurl="", pages=None):
     root = Path(output_dir)
     problems = []
     for page in html_files(root) if pages is None else [root / p for p in pages]:
-        for tag, attribute, url, attrs in parse(page).urls:
-            loads = attribute in ("src", "poster") or (
-                tag == "link"
-                and set((attrs.get("rel") or "").split())
-                & {"stylesheet", "preload", "modulepreload", "icon"}
-            )
-            if loads and is_external(url, siteurl):
-                problems.append(f"{page.relative_to(root).as_posix()}: {url}")
+        problems += _external(root, page, siteurl, parse(page))
+    return problems
+
+
+def _external(root, page, siteurl, parsed):
+    """:func:`external_resources` of one page, from its parse."""
+    problems = []
+    for tag, attribute, url, attrs in parsed.urls:
+        loads = attribute in ("src", "poster") or (
+            tag == "link"
+            and set((attrs.get("rel") or "").split())
+            & {"stylesheet", "preload", "modulepreload", "icon"}
+        )
+        if loads and is_external(url, siteurl):
+            problems.append(f"{page.relative_to(root).as_posix()}: {url}")
     return problems
 
 
@@ -238,9 +263,14 @@ def budget_problems(output_dir, siteurl="", only=None, **limits):
         ]
     else:
         budgeted = [page for pattern in settings["pages"] for page in sorted(root.glob(pattern))]
+    sizes, external = {}, {}  # each page is parsed once, each stylesheet compressed once
     for page in budgeted:
         rel = page.relative_to(root).as_posix()
-        weights = page_weight(root, rel, siteurl, settings["content_classes"])
+        parsed = parse(page)
+        external[page] = _external(root, page, siteurl, parsed)
+        weights = page_weight(
+            root, rel, siteurl, settings["content_classes"], parsed=parsed, sizes=sizes
+        )
         for part, weight in weights.items():
             limit = settings[names[part]]
             if weight > limit:
@@ -253,14 +283,16 @@ def budget_problems(output_dir, siteurl="", only=None, **limits):
                 f"{rel}: lead photo {photo[0]} {photo[1]} bytes at {settings['phone_pixels']} px"
                 f" > budget {settings['lead_photo_limit']}"
             )
-    if only is not None:
-        pages = sorted(rel for rel in only if rel.endswith(".html"))
-        problems.extend(
-            f"{p} (external resource)" for p in external_resources(root, siteurl, pages)
-        )
-        return problems
-    fonts = font_weight(root)
-    if fonts > settings["font_limit"]:
-        problems.append(f"fonts: {fonts} bytes > budget {settings['font_limit']}")
-    problems.extend(f"{p} (external resource)" for p in external_resources(root, siteurl))
+    if only is None:
+        fonts = font_weight(root)
+        if fonts > settings["font_limit"]:
+            problems.append(f"fonts: {fonts} bytes > budget {settings['font_limit']}")
+        pages = html_files(root)
+    else:
+        pages = [root / rel for rel in sorted(only) if rel.endswith(".html")]
+    for page in pages:
+        found = external.get(page)
+        if found is None:
+            found = _external(root, page, siteurl, parse(page))
+        problems.extend(f"{p} (external resource)" for p in found)
     return problems
