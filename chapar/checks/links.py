@@ -23,6 +23,8 @@ class _Targets:
         self.root, self.siteurl = root, siteurl
         self._targets = {}  # (folder or None, url) -> resolved target, or False: not internal
         self._files = {}  # resolved target -> is a file
+        self._names = {}  # resolved target -> its path in the site, or None: outside it
+        self._fragments = {}  # url -> its #fragment, unquoted
 
     def links(self, page, parser):
         """``(url, resolved target file)`` for each internal URL of ``page``."""
@@ -59,17 +61,35 @@ class _Targets:
             found = self._files[target] = target.is_file()
         return found
 
+    def name(self, target):
+        """``target``'s path inside the site (one string however many pages name
+        it), or None when it is not inside (the root itself included).
+        """
+        try:
+            return self._names[target]
+        except KeyError:
+            inside = self.root in target.parents  # a walk of Path objects: once a target
+            name = sys.intern(target.relative_to(self.root).as_posix()) if inside else None
+            self._names[target] = name
+            return name
 
-def _record(entry, root, url, target):
+    def fragment(self, url):
+        """``url``'s ``#fragment``, unquoted."""
+        found = self._fragments.get(url)
+        if found is None:
+            found = self._fragments[url] = unquote(urlsplit(url).fragment)
+        return found
+
+
+def _record(entry, targets, url, target):
     """Note in ``entry`` (a page's ``(plain, anchored)`` of :func:`link_targets`) that
     the page links to ``target`` by ``url``, when the target is inside the site.
     """
-    if root not in target.parents:
+    name = targets.name(target)
+    if name is None:
         return
     plain, anchored = entry
-    fragment = unquote(urlsplit(url).fragment)
-    # one string per file, however many pages name it
-    name = sys.intern(target.relative_to(root).as_posix())
+    fragment = targets.fragment(url)
     if fragment in _IGNORED_FRAGMENTS or fragment.startswith(":~:"):
         plain.add(name)
     else:
@@ -86,7 +106,7 @@ def link_targets(output_dir, siteurl="", pages=None):
     for page in html_files(root) if pages is None else [Path(p).resolve() for p in pages]:
         entry = found[page.relative_to(root).as_posix()] = (set(), set())
         for url, target in targets.links(page, parse(page)):
-            _record(entry, root, url, target)
+            _record(entry, targets, url, target)
     return found
 
 
@@ -114,14 +134,14 @@ def broken_links(output_dir, siteurl="", pages=None, found=None):
         entry = None if found is None else found.setdefault(where, (set(), set()))
         for url, target in targets.links(page, parser):
             if entry is not None:
-                _record(entry, root, url, target)
-            if root not in target.parents and target != root:
+                _record(entry, targets, url, target)
+            if targets.name(target) is None and target != root:
                 problems.append(f"{where}: {url} (outside the site)")
                 continue
             if not targets.is_file(target):
                 problems.append(f"{where}: {url} (no such file)")
                 continue
-            fragment = unquote(urlsplit(url).fragment)
+            fragment = targets.fragment(url)
             if fragment in _IGNORED_FRAGMENTS or fragment.startswith(":~:"):
                 continue
             if target.suffix != ".html":
