@@ -1,9 +1,17 @@
 """The publish gates on small planted outputs, and every gate on the benchmark's stories."""
 
 import concurrent.futures
+import random
 
 import tasks
-from chapar.publishing.gates import feed_problems, leaked_emails, leaked_texts, pages_of_each_type
+from chapar.publishing.gates import (
+    EMAIL,
+    emails,
+    feed_problems,
+    leaked_emails,
+    leaked_texts,
+    pages_of_each_type,
+)
 
 
 def write(root, rel, text):
@@ -18,6 +26,20 @@ def test_an_email_anywhere_in_the_output_is_found(tmp_path):
     assert leaked_emails(tmp_path) == [
         "pagefind/fragment/x.pf_meta: e-mail address reader@example.com"
     ]
+
+
+def test_addresses_are_found_around_each_at_sign_as_the_pattern_finds_them():
+    """The privacy gate looks for addresses only around an ``@``; it must find what
+    the pattern finds over the whole text, in any mix of letters and signs.
+    """
+    rng = random.Random(1397)
+    pieces = [*'ab.+-@_ <>"1Zخبر،', "\u200c", ".ir", ".com", "@x.io", "user@mail.example.ir"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 30)))
+        assert emails(text) == set(EMAIL.findall(text)), text
+    page = "<p>" + "خبر " * 5000 + "خواننده‌ای نوشت «reader.one+news@mail.example.ir».</p>"
+    assert emails(page) == {"reader.one+news@mail.example.ir"}
+    assert emails('{"@context": "https://schema.org", "@type": "NewsArticle"}') == set()
 
 
 def test_held_comment_text_is_found(tmp_path):

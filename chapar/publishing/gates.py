@@ -72,10 +72,37 @@ def leaked_emails(output_dir, files=None):
     root = Path(output_dir)
     problems = []
     for path in text_files(root) if files is None else files:
-        for match in sorted(set(EMAIL.findall(path.read_text("utf-8", errors="replace")))):
+        for match in sorted(emails(path.read_text("utf-8", errors="replace"))):
             if match not in ALLOWED_EMAILS:
                 problems.append(f"{path.relative_to(root).as_posix()}: e-mail address {match}")
     return problems
+
+
+_ADDRESS_CHARACTER = re.compile(r"[\w.+@-]")
+
+
+def emails(text):
+    """The set of :data:`EMAIL` matches in ``text``, found around each ``@`` only.
+
+    An address is made of word characters, ``.+-`` and its ``@``, so every match
+    lies in such a run of characters that holds an ``@``, and the pattern finds
+    the same in the run as in the whole text.  Run over a whole page it tries
+    every letter of the news (1.6 ms an article page).
+    """
+    found, runs = set(), set()
+    at = text.find("@")
+    while at != -1:
+        start = at
+        while start > 0 and _ADDRESS_CHARACTER.match(text, start - 1):
+            start -= 1
+        end = at + 1
+        while end < len(text) and _ADDRESS_CHARACTER.match(text, end):
+            end += 1
+        if (start, end) not in runs:
+            runs.add((start, end))
+            found.update(EMAIL.findall(text, start, end))
+        at = text.find("@", end)
+    return found
 
 
 def withheld_texts(rows, news_texts=(), shortest=withheld.SHORTEST):
