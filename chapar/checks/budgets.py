@@ -149,7 +149,7 @@ def page_weight(
     """
     root = Path(output_dir)
     path = root / page
-    parsed = parsed or parse(path)
+    parsed = parse(path) if parsed is None else parsed
     sizes = {} if sizes is None else sizes
 
     def size(resource):
