@@ -55,13 +55,54 @@ def test_the_budget_is_the_themes_overhead_not_the_news(tmp_path):
     write(
         tmp_path,
         "news/1/index.html",
-        f'<div class="news__body"><p>{heavy}</p></div><p class="lead">{heavy}</p>',
+        f'<div class="news__body"><!--news--><p>{heavy}</p><!--/news--></div>'
+        f'<p class="lead"><!--news-->{heavy}<!--/news--></p>',
     )
-    write(tmp_path, "news/2/index.html", f'<div class="news__meta"><p>{heavy}</p></div>')
+    write(tmp_path, "news/2/index.html", f'<div class="news__body"><p>{heavy}</p></div>')
     problems = budget_problems(tmp_path)
-    assert [p.split(":")[0] for p in problems] == ["news/2/index.html"]
+    assert [p.split(":")[0] for p in problems] == ["news/2/index.html"]  # no marks: all overhead
     assert "HTML without the news text" in problems[0]
     assert "gzipped" in problems[0]
+    overhead = overhead_html(tmp_path / "news/1/index.html").decode()
+    assert overhead == (
+        '<div class="news__body"><!--news--><!--/news--></div>'
+        '<p class="lead"><!--news--><!--/news--></p>'
+    )
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "<p><!--news-->a</p>",
+        "<p><!--news-->a<!--news-->b<!--/news--></p>",
+        "<p>a<!--/news--></p>",
+        "<p><!--news-->a<!--/news-->b<!--/news--></p>",
+    ],
+)
+def test_news_marks_that_do_not_pair_are_a_problem_not_a_guess(tmp_path, page):
+    write(tmp_path, "news/1/index.html", page)
+    write(tmp_path, "news/2/index.html", "<p><!--news-->a<!--/news--></p>")
+    problems = budget_problems(tmp_path)
+    assert len(problems) == 1
+    assert problems[0].startswith("news/1/index.html: the news text's marks do not pair: ")
+
+
+def test_an_editor_cannot_mark_news_text_and_the_theme_marks_body_and_lead(tmp_path):
+    """The sanitiser strips every comment from a story's HTML, so a story cannot end the
+    theme's news text early or hide the page after it from the budget.
+    """
+    body = f"{SENTENCE}\n\n<!--/news--><p>{SENTENCE}</p><!--news-->\n\n{SENTENCE}"
+    lead = "Dateline: بجنورد\nLead: استاندار خراسان شمالی از دستگاه‌های برتر تقدیر کرد.\n"
+    site = make_site(tmp_path, news={"a.md": news_item(7, extra=lead, body=body)})
+    out = build_site(site)
+    page = out / "news/7/index.html"
+    text = page.read_text("utf-8")
+    assert text.count("<!--news-->") == text.count("<!--/news-->") == 2  # the lead and the body
+    overhead = overhead_html(page).decode()
+    assert SENTENCE.strip() not in overhead
+    assert '<p class="lead"><!--news--><!--/news--></p>' in overhead  # (its meta copy counts)
+    assert 'class="news__title"' in overhead
+    assert "</footer>" in overhead
 
 
 def test_stylesheets_and_scripts_are_counted_compressed(tmp_path):

@@ -2,8 +2,8 @@
 
 A budget counts *transfer size* (gzip, as every web server and CDN sends
 HTML, CSS and scripts) and only the theme's own *overhead*: an article page
-with the news text left out (the body and the lead), its stylesheets and its
-scripts.  A long story is the news, not the theme's weight, so it never stops
+with the news text left out (the body and the lead, as the theme marks them:
+:data:`NEWS_MARKS`), its stylesheets and its scripts.  A long story is the news, not the theme's weight, so it never stops
 a publish; a heavier header, more markup per comment or a bigger stylesheet
 does.  Fonts are counted as shipped (woff2 is already compressed).  The README
 ("Publishing") lists the budgets.
@@ -12,11 +12,9 @@ does.  Fonts are counted as shipped (woff2 is already compressed).  The README
 import gzip
 import html
 import re
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 
 from chapar.checks.pages import html_files, is_external, local_target, parse
-from chapar.html import VOID_ELEMENTS
 
 KB = 1024
 DEFAULTS = {
@@ -30,8 +28,6 @@ DEFAULTS = {
     "lead_photo_limit": 120 * KB,
     "phone_pixels": 720,
     "pages": ("news/*/index.html",),
-    # Elements whose content is the news itself, by class (theme/templates/article.html).
-    "content_classes": ("news__body", "lead"),
 }
 
 
@@ -40,61 +36,39 @@ def transfer_size(data):
     return len(gzip.compress(data, compresslevel=6, mtime=0))
 
 
-class _Overhead(HTMLParser):
-    """Re-emits a page with the content of the news-text elements left out."""
-
-    def __init__(self, content_classes):
-        super().__init__(convert_charrefs=False)
-        self.content_classes = set(content_classes)
-        self.parts = []
-        self.skipping = 0  # open elements inside a news-text element, itself included
-
-    def handle_starttag(self, tag, attrs):
-        if self.skipping:
-            if tag not in VOID_ELEMENTS:
-                self.skipping += 1
-            return
-        self.parts.append(self.get_starttag_text())
-        classes = set((dict(attrs).get("class") or "").split())
-        if tag not in VOID_ELEMENTS and classes & self.content_classes:
-            self.skipping = 1
-
-    def handle_startendtag(self, tag, attrs):
-        if not self.skipping:
-            self.parts.append(self.get_starttag_text())
-
-    def handle_endtag(self, tag):
-        if self.skipping:
-            if tag in VOID_ELEMENTS:
-                return
-            self.skipping -= 1
-            if self.skipping:
-                return
-        self.parts.append(f"</{tag}>")
-
-    def handle_data(self, data):
-        if not self.skipping:
-            self.parts.append(data)
-
-    def handle_entityref(self, name):
-        self.handle_data(f"&{name};")
-
-    def handle_charref(self, name):
-        self.handle_data(f"&#{name};")
-
-    def handle_comment(self, data):
-        self.handle_data(f"<!--{data}-->")
-
-    def handle_decl(self, decl):
-        self.handle_data(f"<!{decl}>")
+# The theme writes these comments around the news text of an article page, the
+# body and the lead (theme/templates/article.html).  The sanitiser removes every
+# comment from editors' and readers' HTML (chapar/news/body.py,
+# chapar/comments/render.py), so only the theme writes them.
+NEWS_MARKS = ("<!--news-->", "<!--/news-->")
+_MARK = re.compile("|".join(map(re.escape, NEWS_MARKS)))
 
 
-def overhead_html(page, content_classes=DEFAULTS["content_classes"]):
-    """The page's HTML without the news text, as bytes."""
-    parser = _Overhead(content_classes)
-    parser.feed(Path(page).read_text(encoding="utf-8"))
-    parser.close()
-    return "".join(parser.parts).encode("utf-8")
+class UnpairedMarks(ValueError):
+    """A page whose news marks do not pair: its overhead cannot be told."""
+
+
+def overhead_html(page):
+    """The page's HTML without the news text, as bytes: without what lies between
+    each pair of the theme's :data:`NEWS_MARKS` (the marks themselves are
+    counted).  A page without marks is all overhead; marks that do not pair
+    raise :class:`UnpairedMarks`.
+    """
+    text = Path(page).read_text(encoding="utf-8")
+    opening, closing = NEWS_MARKS
+    parts, at, expected = [], 0, opening
+    for mark in _MARK.finditer(text):
+        if mark.group() != expected:
+            raise UnpairedMarks(f"{mark.group()} at character {mark.start()}, {expected} expected")
+        if expected == opening:
+            parts.append(text[at : mark.end()])
+            expected = closing
+        else:
+            at, expected = mark.start(), opening
+    if expected == closing:
+        raise UnpairedMarks(f"{opening} without its {closing}")
+    parts.append(text[at:])
+    return "".join(parts).encode("utf-8")
 
 
 def _local_resources(root, page, siteurl, parsed, wanted):
@@ -132,15 +106,7 @@ def scripts(root, page, siteurl, parsed):
     )
 
 
-def page_weight(
-    output_dir,
-    page,
-    siteurl="",
-    content_classes=DEFAULTS["content_classes"],
-    *,
-    parsed=None,
-    sizes=None,
-):
+def page_weight(output_dir, page, siteurl="", *, parsed=None, sizes=None):
     """``{"html": ..., "css": ..., "scripts": ...}``: transfer bytes of the
     theme's overhead on ``page`` (a path inside ``output_dir``).  ``parsed``: the
     page's :func:`~chapar.checks.pages.parse`, when the caller has it; ``sizes``:
@@ -158,7 +124,7 @@ def page_weight(
         return sizes[resource]
 
     return {
-        "html": transfer_size(overhead_html(path, content_classes)),
+        "html": transfer_size(overhead_html(path)),
         "css": sum(map(size, stylesheets(root, path, siteurl, parsed))),
         "scripts": sum(map(size, scripts(root, path, siteurl, parsed))),
     }
@@ -268,9 +234,11 @@ def budget_problems(output_dir, siteurl="", only=None, **limits):
         rel = page.relative_to(root).as_posix()
         parsed = parse(page)
         external[page] = _external(root, page, siteurl, parsed)
-        weights = page_weight(
-            root, rel, siteurl, settings["content_classes"], parsed=parsed, sizes=sizes
-        )
+        try:
+            weights = page_weight(root, rel, siteurl, parsed=parsed, sizes=sizes)
+        except UnpairedMarks as reason:
+            problems.append(f"{rel}: the news text's marks do not pair: {reason}")
+            continue
         for part, weight in weights.items():
             limit = settings[names[part]]
             if weight > limit:
