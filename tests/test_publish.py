@@ -1,9 +1,11 @@
 """`invoke publish` into a local bare repository, gates that stop it."""
 
 import os
+import random
 import shutil
 import subprocess
 import sys
+import zlib
 
 import pytest
 
@@ -115,6 +117,27 @@ def test_the_push_sends_whole_objects_not_deltas(tmp_path, bare):
     blobs = [line.split() for line in listed if " blob " in line]
     assert len(blobs) == 6  # five pages and .nojekyll
     assert all(len(fields) == 5 for fields in blobs)  # no delta depth and base named
+
+
+def test_the_push_compresses_at_zlibs_fastest_level(tmp_path, bare):
+    """Pushing, git packs every new page again: at its default level, a third of a cold push."""
+    git("config", "receive.unpackLimit", "1", cwd=bare)  # keep the pack as it arrived
+    rng = random.Random(1397)
+    words = ("استاندار", "خراسان", "شمالی", "جشنواره", "شهید", "رجایی", "دستگاه", "تقدیر", "برتر")
+    text = "".join(f"<p>{' '.join(rng.choice(words) for _ in range(20))}</p>\n" for _ in range(200))
+    data = text.encode("utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_bytes(data)
+    publish_folder(out, str(bare), "pages", "one")
+    packs = list((bare / "objects" / "pack").glob("*.idx"))
+    listed = git("verify-pack", "-v", *map(str, packs), cwd=bare).splitlines()
+    blob = git("hash-object", str(out / "index.html"), cwd=tmp_path)
+    packed = next(int(line.split()[3]) for line in listed if line.startswith(blob))
+    header = 1 + (len(data).bit_length() - 4 + 6) // 7  # the pack entry's type and size
+    fastest, default = len(zlib.compress(data, 1)), len(zlib.compress(data, 6))
+    assert default + 1000 < fastest  # news text: the levels differ by more than 1 KB
+    assert abs(packed - header - fastest) < 32
 
 
 def test_a_kept_scratch_repository_publishes_exactly_each_new_site(tmp_path, bare):
