@@ -3,10 +3,11 @@
 A budget counts *transfer size* (gzip, as every web server and CDN sends
 HTML, CSS and scripts) and only the theme's own *overhead*: an article page
 with the news text left out (the body and the lead, as the theme marks them:
-:data:`NEWS_MARKS`), its stylesheets and its scripts.  A long story is the news, not the theme's weight, so it never stops
-a publish; a heavier header, more markup per comment or a bigger stylesheet
-does.  Fonts are counted as shipped (woff2 is already compressed).  The README
-("Publishing") lists the budgets.
+:data:`NEWS_MARKS`), its stylesheets and its scripts.  A long story is the
+news, not the theme's weight, so it never stops a publish; a heavier header,
+more markup per comment or a bigger stylesheet does.  Fonts are counted as
+shipped (woff2 is already compressed).  The README ("Publishing") lists the
+budgets.
 """
 
 import gzip
@@ -170,19 +171,11 @@ def font_weight(output_dir):
     )
 
 
-def external_resources(output_dir, siteurl="", pages=None):
-    """``["page: url"]`` for each ``src`` or stylesheet link that loads from
-    another host, on every page or on ``pages`` (relative paths).
+def external_resources(root, page, siteurl, parsed):
+    """``["page: url"]`` for each ``src`` or stylesheet link of ``page`` (a path
+    under ``root``; ``parsed``, its :func:`~chapar.checks.pages.parse`) that
+    loads from another host.
     """
-    root = Path(output_dir)
-    problems = []
-    for page in html_files(root) if pages is None else [root / p for p in pages]:
-        problems += _external(root, page, siteurl, parse(page))
-    return problems
-
-
-def _external(root, page, siteurl, parsed):
-    """:func:`external_resources` of one page, from its parse."""
     problems = []
     for tag, attribute, url, attrs in parsed.urls:
         loads = attribute in ("src", "poster") or (
@@ -233,7 +226,7 @@ def budget_problems(output_dir, siteurl="", only=None, **limits):
     for page in budgeted:
         rel = page.relative_to(root).as_posix()
         parsed = parse(page)
-        external[page] = _external(root, page, siteurl, parsed)
+        external[page] = external_resources(root, page, siteurl, parsed)
         try:
             weights = page_weight(root, rel, siteurl, parsed=parsed, sizes=sizes)
         except UnpairedMarks as reason:
@@ -261,6 +254,6 @@ def budget_problems(output_dir, siteurl="", only=None, **limits):
     for page in pages:
         found = external.get(page)
         if found is None:
-            found = _external(root, page, siteurl, parse(page))
+            found = external_resources(root, page, siteurl, parse(page))
         problems.extend(f"{p} (external resource)" for p in found)
     return problems
