@@ -87,6 +87,18 @@ def test_news_marks_that_do_not_pair_are_a_problem_not_a_guess(tmp_path, page):
     assert problems[0].startswith("news/1/index.html: the news text's marks do not pair: ")
 
 
+def test_a_page_whose_marks_do_not_pair_still_has_its_lead_photo_checked(tmp_path):
+    picture = (
+        '<picture><source type="image/webp" srcset="/images/a-720.webp 720w">'
+        '<img src="/images/a.jpg" fetchpriority="high" alt=""></picture>'
+    )
+    write(tmp_path, "news/1/index.html", f"<p><!--news-->a</p>{picture}")
+    assert budget_problems(tmp_path) == [
+        "news/1/index.html: the news text's marks do not pair: <!--news--> without its <!--/news-->",
+        "news/1/index.html: lead photo /images/a-720.webp is not in the site",
+    ]
+
+
 def test_an_editor_cannot_mark_news_text_and_the_theme_marks_body_and_lead(tmp_path):
     """The sanitiser strips every comment from a story's HTML, so a story cannot end the
     theme's news text early or hide the page after it from the budget.
