@@ -32,7 +32,7 @@ AWARDS = (
 def site(folder, awards=AWARDS):
     data, problems = load(str(write_awards(folder, AGENCIES, FESTIVALS, awards)))
     assert problems == []
-    return records.build(data, [], SETTINGS)
+    return records.build(data, SETTINGS)
 
 
 def keys(awards_site):

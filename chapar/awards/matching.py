@@ -2,12 +2,14 @@
 
 Names are compared by :func:`persian.text.fold` (Arabic/Persian letters,
 digits, ZWNJ and runs of spaces normalised); a name that matches nothing
-gets the closest registered names as a suggestion.
+gets the closest registered names as a suggestion; an article's
+``Agencies`` header is checked against the index (:func:`check_article_agencies`).
 """
 
 import difflib
 
 from chapar.persian.text import fold
+from chapar.problems import Problem
 
 
 class AgencyIndex:
@@ -56,3 +58,28 @@ class AgencyIndex:
 def suggest(options):
     """``; closest: «a», «b»`` or "" when there is nothing to suggest."""
     return "; closest: " + ", ".join(f"«{o}»" for o in options) if options else ""
+
+
+def check_article_agencies(articles, index, read_lines):
+    """Problems for articles whose ``Agencies`` names an unknown id.
+
+    ``read_lines(path)`` gives the article's header ``{key: line}``.
+    """
+    problems = []
+    known = index.ids()
+    for article in articles:
+        unknown = [a for a in getattr(article, "agencies", None) or [] if a not in known]
+        if not unknown:
+            continue
+        line = read_lines(article.source_path).get("agencies", 1)
+        for agency_id in unknown:
+            hint = index.closest(agency_id)
+            problems.append(
+                Problem(
+                    article.source_path,
+                    line,
+                    f"Agencies: unknown agency id {agency_id!r} "
+                    "(ids are in data/awards/agencies.csv)" + suggest(hint),
+                )
+            )
+    return problems

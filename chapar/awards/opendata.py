@@ -9,8 +9,6 @@ import os
 import re
 from typing import NamedTuple
 
-import pandas as pd
-
 COLUMNS = (
     # name, Frictionless type, description
     ("festival", "string", "festival id (festivals.csv)"),
@@ -74,6 +72,8 @@ def spreadsheet_safe(rows):
 
 def frame(site):
     """One row per award, in page order (newest festival first)."""
+    import pandas as pd  # only when the open data is written (see chapar/awards/kept.py)
+
     return pd.DataFrame(site.rows, columns=list(Row._fields))
 
 

@@ -47,7 +47,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import pandas as pd
 from markupsafe import escape
 
 from chapar.awards import chart, opendata
@@ -242,9 +241,9 @@ class Share:
 
 @dataclass
 class AwardSite:
-    """Everything the award pages show, built once per build by ``build``: the
-    agencies and festivals, their lookups by id (and festivals by news code), and
-    the open data rows.
+    """Everything the award pages show, built by :func:`build`: the agencies and
+    festivals, their lookups by id (and festivals by news code), and the open
+    data rows; the articles they link are given by :meth:`link_news`.
     """
 
     agencies: list  # Persian alphabetical order
@@ -255,6 +254,21 @@ class AwardSite:
     # One opendata.Row per award in page order (festival, result, agency),
     # as the open data holds them.
     rows: list = field(default_factory=list)
+
+    def link_news(self, articles):
+        """Give each festival the article of its ``news_code`` and each agency the
+        articles whose ``Agencies`` name it, in the order of ``articles`` (the
+        published ones); links of an earlier call are replaced.
+        """
+        by_news = {a.newscode: a for a in articles if getattr(a, "newscode", None) is not None}
+        for festival in self.festivals:
+            festival.article = by_news.get(festival.news_code)
+        for agency in self.agencies:
+            agency.articles = []
+        for article in articles:
+            for agency_id in getattr(article, "agencies", None) or []:
+                if agency_id in self.by_id:
+                    self.by_id[agency_id].articles.append(article)
 
 
 def _escaper():
@@ -280,9 +294,11 @@ def _links(agencies, html):
     return tuple(Link(i == 0, html(a.url), html(a.name)) for i, a in enumerate(agencies))
 
 
-def build(data, articles, settings):
-    """Objects for the pages; ``articles`` are the published articles."""
-    by_news = {a.newscode: a for a in articles if getattr(a, "newscode", None) is not None}
+def build(data, settings):
+    """Objects for the pages, from the tables alone: :meth:`AwardSite.link_news`
+    then gives them the articles (what :mod:`chapar.awards.kept` keeps between
+    builds is the site before that step).
+    """
     agencies = {}
     for row in data.agencies.itertuples(index=False):
         agencies[row.id] = Agency(
@@ -307,7 +323,6 @@ def build(data, articles, settings):
             _int_or_none(row.honored_employees),
             url=settings["festival_url"].format(id=row.id),
             save_as=settings["festival_save_as"].format(id=row.id),
-            article=by_news.get(news_code),
         )
     festival_order = {
         f.id: i
@@ -391,11 +406,6 @@ def build(data, articles, settings):
     for festival in festivals.values():
         festival.groups = _groups(festival.shares)
 
-    for article in articles:
-        for agency_id in getattr(article, "agencies", None) or []:
-            if agency_id in agencies:
-                agencies[agency_id].articles.append(article)
-
     by_news_code = defaultdict(list)
     ordered_festivals = sorted(festivals.values(), key=lambda f: festival_order[f.id])
     for festival in ordered_festivals:
@@ -435,4 +445,6 @@ def _groups(shares):
 
 
 def _int_or_none(value):
+    import pandas as pd  # with the tables: a build whose objects are kept never imports it
+
     return None if pd.isna(value) else int(value)

@@ -6,7 +6,6 @@ only over the rows that have a problem and over unique values.
 """
 
 import difflib
-import glob
 import os
 import unicodedata
 import urllib.parse
@@ -15,6 +14,7 @@ from dataclasses import dataclass
 import jdatetime
 import pandas as pd
 
+from chapar.awards.files import award_files
 from chapar.awards.matching import AgencyIndex, suggest
 from chapar.awards.reading import latin_digits, read_table
 from chapar.persian.dates import FIRST_GREGORIAN_YEAR, parse_date
@@ -46,13 +46,6 @@ class AwardData:
     awards: pd.DataFrame  # festival, agency (id), category, group, award, note, path, line, share
     index: AgencyIndex
     paths: dict  # table name -> path, for messages
-
-
-def award_files(folder):
-    """``awards.csv`` and every ``awards-*.csv``, in name order."""
-    main = os.path.join(folder, "awards.csv")
-    extra = sorted(glob.glob(os.path.join(folder, "awards-*.csv")))
-    return ([main] if os.path.exists(main) else []) + extra
 
 
 def load(folder, today_year=None):
@@ -357,28 +350,3 @@ def check_awards(tables, index, agencies, festivals, problems):
 
 def _close(value, options):
     return difflib.get_close_matches(value.lower(), sorted(options), n=3, cutoff=0.5)
-
-
-def check_article_agencies(articles, index, read_lines):
-    """Problems for articles whose ``Agencies`` names an unknown id.
-
-    ``read_lines(path)`` gives the article's header ``{key: line}``.
-    """
-    problems = []
-    known = index.ids()
-    for article in articles:
-        unknown = [a for a in getattr(article, "agencies", None) or [] if a not in known]
-        if not unknown:
-            continue
-        line = read_lines(article.source_path).get("agencies", 1)
-        for agency_id in unknown:
-            hint = index.closest(agency_id)
-            problems.append(
-                Problem(
-                    article.source_path,
-                    line,
-                    f"Agencies: unknown agency id {agency_id!r} "
-                    "(ids are in data/awards/agencies.csv)" + suggest(hint),
-                )
-            )
-    return problems

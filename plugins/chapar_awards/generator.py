@@ -2,14 +2,16 @@
 pages and open data afterwards (Pelican's two phases).
 """
 
+import functools
 import logging
 import os
 
+import jdatetime
 from pelican.generators import Generator
 
 from chapar.awards import heap, opendata, records
-from chapar.awards.matching import AgencyIndex
-from chapar.awards.validation import check_article_agencies, load
+from chapar.awards.kept import Kept, inputs_key
+from chapar.awards.matching import AgencyIndex, check_article_agencies
 from chapar.settings import SettingsError, concern
 from chapar_persian.reader import header_lines, read_source
 
@@ -38,6 +40,15 @@ def awards_settings(settings):
     return merged
 
 
+def load(folder):
+    """``chapar.awards.validation.load``: the tables read and checked, imported (with
+    pandas) only by a build that reads them, not by one that keeps them (kept.py).
+    """
+    from chapar.awards.validation import load as load_tables
+
+    return load_tables(folder)
+
+
 def article_header_lines(path):
     """``{key: line}`` of the article file's header, or ``{}`` when it cannot be read."""
     try:
@@ -51,7 +62,8 @@ class AwardsGenerator(Generator):
 
     def generate_context(self):
         """Pelican's context step: load and check the award CSVs and the articles'
-        ``Agencies`` headers, log each problem as an error, and build the award pages.
+        ``Agencies`` headers, log each problem as an error, and build the award pages
+        (or take those the last build kept from the same tables, ``chapar/awards/kept.py``).
 
         Adds ``AWARDS`` (the settings), ``awards_agencies`` (id -> agency) and
         ``awards_festivals_by_news`` to the context; both stay empty, and no pages are
@@ -60,6 +72,7 @@ class AwardsGenerator(Generator):
         """
         heap.thaw()  # if the last build failed before it finished
         self.awards = None
+        self.kept_data = False  # whether the open data is kept (kept.py) or written
         settings = awards_settings(self.settings)
         self.awards_settings = settings
         self.context["awards_agencies"] = {}
@@ -74,23 +87,46 @@ class AwardsGenerator(Generator):
         folder = settings["path"]
         if not os.path.isdir(folder):
             logger.debug("No award data at %s; no award pages", folder)
-            problems = check_article_agencies(everything, AgencyIndex(), article_header_lines)
-        else:
-            with heap.paused():
-                data, problems = load(folder)
-            if data is not None:
-                problems += check_article_agencies(everything, data.index, article_header_lines)
-        for problem in problems:
-            logger.error("%s", problem)
-        if not os.path.isdir(folder):
             self._unlink_menu(settings["url"])
-        if problems or not os.path.isdir(folder):
+            for problem in check_article_agencies(everything, AgencyIndex(), article_header_lines):
+                logger.error("%s", problem)
             return
         with heap.paused():
-            self.awards = records.build(data, articles, settings)
+            index, awards, problems = self._award_site(folder, settings)
+        if index is not None:
+            problems = check_article_agencies(everything, index, article_header_lines)
+        for problem in problems:
+            logger.error("%s", problem)
+        if problems:
+            return
+        with heap.paused():
+            awards.link_news(articles)
             heap.freeze()  # until the build is over: see heap.py
+        self.awards = awards
         self.context["awards_agencies"] = self.awards.by_id
         self.context["awards_festivals_by_news"] = self.awards.festivals_by_news
+
+    def _award_site(self, folder, settings):
+        """``(agency index, AwardSite, [])`` from the tables in ``folder``, kept between
+        builds (:mod:`chapar.awards.kept`), or ``(None, None, [Problem])``.
+        """
+        kept = Kept(
+            self.settings["CACHE_PATH"],
+            load=self.settings.get("LOAD_CONTENT_CACHE", False),
+            save=self.settings.get("CACHE_CONTENT", False),
+        )
+        self.kept, self.kept_key = kept, inputs_key(folder, settings, jdatetime.date.today().year)
+        found = kept.load(self.kept_key)
+        if found is not None:
+            self.kept_data = True
+            return (*found, [])
+        data, problems = load(folder)
+        if data is None:
+            return None, None, problems
+        awards = records.build(data, settings)
+        kept.save(self.kept_key, data.index, awards, functools.partial(opendata.write, awards))
+        self.kept_data = kept.save_on
+        return data.index, awards, []
 
     def _unlink_menu(self, url):
         """A site without award data has no ``awards/`` page: its menu item
@@ -150,4 +186,8 @@ class AwardsGenerator(Generator):
                 festival=festival,
                 **common,
             )
-        opendata.write(self.awards, os.path.join(self.output_path, data_url))
+        target = os.path.join(self.output_path, data_url)
+        if self.kept_data:
+            self.kept.place_data(self.kept_key, target)
+        else:
+            opendata.write(self.awards, target)

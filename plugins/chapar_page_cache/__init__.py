@@ -55,6 +55,7 @@ from pelican import signals
 import chapar
 from chapar.pelican_compat import OpeningWriter, speedups_enabled
 from chapar.settings import concern
+from chapar.sources import update_with_tree
 from chapar.writer import ListDepth, ListDepthWriter
 from chapar_page_cache.fingerprint import Fingerprints, Unfingerprintable
 
@@ -109,15 +110,8 @@ def code_digest(settings):
         *list(settings.get("PLUGIN_PATHS", [])),
     ]
     for folder in folders:
-        for root, dirs, files in os.walk(folder, followlinks=True):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(files):
-                if folder != settings["THEME"] and not name.endswith(".py"):
-                    continue
-                path = os.path.join(root, name)
-                h.update(os.path.relpath(path, folder).encode())
-                with open(path, "rb") as handle:
-                    h.update(hashlib.blake2b(handle.read(), digest_size=16).digest())
+        suffixes = None if folder == settings["THEME"] else (".py",)
+        update_with_tree(h, folder, suffixes, follow_links=True)
     return h.hexdigest()
 
 
