@@ -266,3 +266,71 @@ def test_shards_indexed_while_the_site_renders_leave_the_build_a_cpu(tmp_path, m
     seen = [json.loads(line) for line in record.read_text().splitlines()]
     assert allowed[1:] in seen  # the news shards, submitted while pages were written
     assert all(cpus in (allowed, allowed[1:]) for cpus in seen)
+
+
+def test_a_rebuild_reads_only_the_pages_whose_key_changed(tmp_path):
+    site = make_site(tmp_path, news=NEWS)
+    build_site(site, **CACHED)
+    first = search.LAST_BUILD["copied"]
+    assert first == {"news-1397": 1, "news-1399": 2, "pages": first["pages"]}
+    assert first["pages"] > 10  # the agencies and festivals
+
+    build_site(site, **CACHED)  # nothing changed: no page read again
+    assert search.LAST_BUILD["copied"] == {"news-1397": 0, "news-1399": 0, "pages": 0}
+
+    (site / "content/comments/1").mkdir()  # a new page, the same copy: read, not indexed
+    (site / "content/comments/1/1.md").write_text(
+        "Author: خواننده\nDate: 1397/06/06 10:00\n\nگزارش خوبی درباره بودجه استان بود.\n", "utf-8"
+    )
+    build_site(site, **CACHED)
+    assert search.LAST_BUILD["copied"] == {"news-1397": 1, "news-1399": 0, "pages": 0}
+    assert search.LAST_BUILD["indexed"] == []
+
+    (site / "content/news/b.md").write_text(  # a changed copy: its shard is indexed whole
+        news_item(2, "خبر سال نود و نه", "1399/02/10", body="کشاورزان و باغداران استان."), "utf-8"
+    )
+    incremental = build_site(site, **CACHED)
+    assert search.LAST_BUILD["copied"] == {"news-1397": 0, "news-1399": 2, "pages": 0}
+    assert shard_names(search.LAST_BUILD["indexed"]) == ["news-1399"]
+    clean = build_site(site, output=tmp_path / "clean")
+    assert differences(incremental / "pagefind", clean / "pagefind") == []
+
+
+def test_without_the_page_cache_every_page_is_read(tmp_path):
+    site = make_site(tmp_path, news=NEWS)
+    off = {**CACHED, "PAGE_CACHE": {"enabled": False}}
+    build_site(site, **off)
+    first = search.LAST_BUILD["copied"]
+    build_site(site, **off)
+    assert search.LAST_BUILD["copied"] == first
+    assert first["news-1399"] == 2
+    assert search.LAST_BUILD["indexed"] == []
+
+
+def test_kept_digests_are_of_one_way_of_copying(tmp_path):
+    page = "<main><p>متن</p></main>"
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "a.html").write_text(page, "utf-8")
+    base = {
+        "version": "1",
+        "args": ["--exclude-selectors", "nav"],
+        "fold": [normalize.PAGE_CHANGES.pattern, normalize.PAGE_FOLDS],
+        "copies": str(tmp_path / "copies" / "news.json"),
+        "load": True,
+        "save": True,
+    }
+    first = job.Copies(base)
+    assert first.known("a.html", "k1", {"title": "t"}, {}) is None
+    first.learn("a.html", "k1", {"title": "t"}, {}, "ab" * 32)
+    first.save()
+    again = job.Copies(base)
+    assert again.known("a.html", "k1", {"title": "t"}, {}) == "ab" * 32
+    assert again.known("a.html", "k2", {"title": "t"}, {}) is None  # the page changed
+    assert again.known("a.html", "k1", {"title": "u"}, {}) is None  # its metadata changed
+    assert again.known("a.html", None, {"title": "t"}, {}) is None  # no key: read it
+    folded = {**base, "fold": [normalize.PAGE_CHANGES.pattern, {**normalize.PAGE_FOLDS, "ي": "x"}]}
+    assert job.Copies(folded).known("a.html", "k1", {"title": "t"}, {}) is None
+    other_options = {**base, "args": ["--exclude-selectors", "nav, aside"]}
+    assert job.Copies(other_options).known("a.html", "k1", {"title": "t"}, {}) is None
+    unloaded = {**base, "load": False}
+    assert job.Copies(unloaded).known("a.html", "k1", {"title": "t"}, {}) is None

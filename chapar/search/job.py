@@ -6,11 +6,14 @@ the build's own Python thread, which goes on rendering the site meanwhile.
 The child:
 
 1. reads each page from the output folder and writes the copy Pagefind
-   indexes (:meth:`Copier.copy`) into a scratch folder, hashing the copies;
+   indexes (:meth:`Copier.copy`) into a scratch folder, hashing the copies,
+   except the pages the page cache says are unchanged since the last build:
+   the digests of their copies are the last build's (:class:`Copies`);
 2. if the cache holds an index of the same copies (same hash of the copies,
    Pagefind version and options), links it into the output: nothing to index;
-3. else runs Pagefind on the copies, drops the bundles the site does not use,
-   keeps the result in the cache (when caching) and links it into the output.
+3. else writes the copies it skipped, runs Pagefind on them, drops the
+   bundles the site does not use, keeps the result in the cache (when
+   caching) and links it into the output.
 
 It prints ``{"key": ..., "reused": true|false}``; on failure it exits non-zero
 with the reason on stderr.  This file imports nothing from the project (the
@@ -176,6 +179,75 @@ class Copier:
         )
 
 
+def write_copy(copier, source, site, rel, meta, sort):
+    """Write the copy of the page ``rel`` of the output ``source`` into ``site``;
+    returns the copy's SHA-256 (hex).
+    """
+    with open(os.path.join(source, rel), encoding="utf-8") as handle:
+        copy = copier.copy(handle.read(), meta, sort).encode("utf-8", "surrogatepass")
+    path = os.path.join(site, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(copy)
+    return hashlib.sha256(copy).hexdigest()
+
+
+class Copies:
+    """The digests of the shard's copies in the last build, by page (``job["copies"]``,
+    a JSON file): a page whose key is the same as then holds the same bytes (the
+    page cache's rule, plugins/chapar_page_cache), so with the same metadata its copy
+    is the same, and the shard's digest is found without reading or folding it.
+
+    The file is valid for one way of copying (this module's FORMAT, the Pagefind
+    version, its options and the folding table); a page without a key (the page
+    cache is off, or cannot key it) is read every time.  Read when the job loads
+    the cache, written when it saves it.
+    """
+
+    def __init__(self, job):
+        self.path = job.get("copies")
+        self.setup = hashlib.sha256(
+            json.dumps([FORMAT, job["version"], job["args"], job["fold"]], sort_keys=True).encode()
+        ).hexdigest()
+        self.save_on = bool(self.path) and job.get("save", False)
+        self.last, self.now = {}, {}
+        if self.path and job["load"]:
+            try:
+                with open(self.path, encoding="utf-8") as handle:
+                    kept = json.load(handle)
+            except (OSError, ValueError):
+                kept = {}
+            if isinstance(kept, dict) and kept.get("setup") == self.setup:
+                self.last = kept.get("pages", {})
+
+    def known(self, rel, page_key, meta, sort):
+        """The digest of the copy of ``rel`` when its key and metadata are those
+        of the last build, else None.
+        """
+        entry = self.last.get(rel)
+        stamp = [page_key, meta, sort]
+        if page_key is None or not entry or entry[0] != stamp:
+            return None
+        self.now[rel] = entry
+        return entry[1]
+
+    def learn(self, rel, page_key, meta, sort, copy_digest):
+        """Remember the digest of a copy just made; returns it."""
+        if page_key is not None:
+            self.now[rel] = [[page_key, meta, sort], copy_digest]
+        return copy_digest
+
+    def save(self):
+        """Write this build's digests (the pages of the shard now, only) in place of the last's."""
+        if not self.save_on:
+            return
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        partial = f"{self.path}.{os.getpid()}.partial"
+        with open(partial, "w", encoding="utf-8") as handle:
+            json.dump({"setup": self.setup, "pages": self.now}, handle, ensure_ascii=False)
+        os.replace(partial, self.path)
+
+
 def link_tree(source, target):
     """``target`` as a copy of ``source``, hard-linked where the file system
     allows (neither side is ever written in place).
@@ -195,7 +267,8 @@ def run(job):
 
     Writes the pages' copies, then links a cached index of the same copies into
     ``job["target"]`` or runs Pagefind (caching its index when ``job["cache"]`` is set).
-    Returns ``{"key", "reused", "copy_seconds"}`` and, when Pagefind ran,
+    Returns ``{"key", "reused", "copy_seconds", "copied"}`` (how many pages it copied)
+    and, when Pagefind ran,
     ``"pagefind_seconds"``; raises ``RuntimeError`` with Pagefind's error output when it fails.
     """
     started = time.perf_counter()
@@ -205,23 +278,36 @@ def run(job):
     digest = hashlib.sha256(
         json.dumps([FORMAT, job["version"], job["args"]], sort_keys=True).encode()
     )
-    for rel, meta, sort in sorted(job["pages"], key=lambda page: page[0]):
-        with open(os.path.join(job["source"], rel), encoding="utf-8") as handle:
-            copy = copier.copy(handle.read(), meta, sort).encode("utf-8", "surrogatepass")
-        path = os.path.join(site, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as handle:
-            handle.write(copy)
+    copies = Copies(job)
+    pages = sorted(job["pages"], key=lambda page: page[0])
+    written = set()
+    for rel, meta, sort, page_key in pages:
+        copy_digest = copies.known(rel, page_key, meta, sort)
+        if copy_digest is None:
+            copy_digest = copies.learn(
+                rel, page_key, meta, sort, write_copy(copier, job["source"], site, rel, meta, sort)
+            )
+            written.add(rel)
         digest.update(rel.encode("utf-8", "surrogatepass") + b"\0")
-        digest.update(hashlib.sha256(copy).digest())
+        digest.update(bytes.fromhex(copy_digest))
     key = f"{job['name']}-{digest.hexdigest()[:20]}"
-    copied = time.perf_counter() - started
     target = job["target"]
     cache = job["cache"]
     cached = os.path.join(cache, key) if cache else None
     if cached and job["load"] and os.path.isdir(cached):
+        copies.save()
         link_tree(cached, target)
-        return {"key": key, "reused": True, "copy_seconds": copied}
+        return {
+            "key": key,
+            "reused": True,
+            "copy_seconds": time.perf_counter() - started,
+            "copied": len(written),
+        }
+    for rel, meta, sort, _ in pages:  # Pagefind reads every page of the shard
+        if rel not in written:
+            write_copy(copier, job["source"], site, rel, meta, sort)
+    copies.save()
+    copied = time.perf_counter() - started
 
     fresh = target
     if cached:
@@ -262,6 +348,7 @@ def run(job):
         "key": key,
         "reused": False,
         "copy_seconds": copied,
+        "copied": len(pages),
         "pagefind_seconds": time.perf_counter() - started - copied,
     }
 

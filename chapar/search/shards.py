@@ -12,7 +12,9 @@ A site's search index is split so that
 * a rebuild re-indexes only the shards whose pages changed: each shard's
   index is kept in ``CACHE_PATH/search/<shard>-<digest of its copies>/`` and
   linked into the output when the same copies come again.  Entries the build
-  did not use are removed, so the cache holds one build's shards;
+  did not use are removed, so the cache holds one build's shards.  The digest
+  of a page's copy is kept too (``CACHE_PATH/search-copies/<shard>.json``):
+  a page whose page-cache key is unchanged is not read again (``job.Copies``);
 * the search page merges the shards into one Pagefind instance and asks them
   newest year first (every news shard is sorted by date, and the years do not
   overlap), then the other pages.
@@ -72,6 +74,7 @@ class Shard:
         self.group = group or name  # shards of one group are searched as one
         self.year = year  # the Jalali year of all its pages, if they have one
         self.pages = []  # (path in the output, meta, sort)
+        self.keys = []  # each page's key in the page cache when submitted, or None
 
 
 class ShardIndexer:
@@ -81,10 +84,22 @@ class ShardIndexer:
     :meth:`finish` gives indexing every core and waits for all of them.
     """
 
-    def __init__(self, site_root, output_root, cache_root, args, load=True, save=True, unused=()):
+    def __init__(
+        self,
+        site_root,
+        output_root,
+        cache_root,
+        args,
+        load=True,
+        save=True,
+        unused=(),
+        page_key=None,
+    ):
         self.site_root, self.output_root = site_root, output_root
         self.cache_root = cache_root if (load or save) else None
         self.load, self.save = load, save
+        # This build's page-cache key of an output path, or None (see job.Copies).
+        self.page_key = page_key or (lambda rel: None)
         self.common = {
             "source": site_root,
             "args": args,
@@ -94,6 +109,7 @@ class ShardIndexer:
             "fold": [normalize.PAGE_CHANGES.pattern, normalize.PAGE_FOLDS],
             "cache": self.cache_root,
             "load": load,
+            "save": save,
         }
         self.indexed, self.reused, self.errors = [], [], []
         self.timings = {}  # shard: what its job reported
@@ -117,6 +133,8 @@ class ShardIndexer:
         the build until :meth:`finish`).
         """
         for shard in shards:
+            # Every page of a submitted shard is written: its key is known.
+            shard.keys = [self.page_key(rel) for rel, _meta, _sort in shard.pages]
             thread = threading.Thread(
                 target=self._run, args=(shard,), daemon=True, name=f"search-{shard.name}"
             )
@@ -138,6 +156,12 @@ class ShardIndexer:
             raise RuntimeError("; ".join(sorted(self.errors)))
         if self.save and self.cache_root:
             self._forget_all_but(set(self.indexed + self.reused))
+            copies = f"{self.cache_root}-copies"
+            names = {f"{name}.json" for name in self.timings}
+            for name in os.listdir(copies) if os.path.isdir(copies) else ():
+                if name not in names:  # a shard this build did not have
+                    with contextlib.suppress(OSError):
+                        os.remove(os.path.join(copies, name))
 
     def close(self):
         """Stop whatever still runs (a build that died), Pagefind included,
@@ -169,7 +193,10 @@ class ShardIndexer:
                 job = {
                     **self.common,
                     "name": shard.name,
-                    "pages": shard.pages,
+                    "pages": [
+                        (*page, key) for page, key in zip(shard.pages, shard.keys, strict=True)
+                    ],
+                    "copies": self._copies(shard.name),
                     "args": args,
                     "work": os.path.join(self._scratch, shard.name),
                     "target": os.path.join(self.output_root, shard.name),
@@ -199,6 +226,12 @@ class ShardIndexer:
                 (self.reused if result["reused"] else self.indexed).append(result["key"])
                 self.timings[shard.name] = result
             logger.debug("search: shard %s (%d pages): %s", shard.name, len(shard.pages), result)
+
+    def _copies(self, name):
+        """Where the digests of shard ``name``'s copies are kept (job.Copies), or None."""
+        if self.cache_root is None:
+            return None
+        return os.path.join(f"{self.cache_root}-copies", f"{name}.json")
 
     def _forget_all_but(self, keep):
         if not os.path.isdir(self.cache_root):

@@ -350,6 +350,16 @@ class ReusingWriter(ListDepth, OpeningWriter):
         return _LinkedPage(filename)
 
 
+def page_key(name):
+    """This build's key of the page written at ``name`` (its path in the output,
+    with ``/``), or None: not written yet, rendered every time, or the page cache
+    is not this build's writer.  Equal keys in two builds mean equal bytes (the
+    search reads only the pages whose key changed, ``chapar/search/job.py``).
+    """
+    writer = ReusingWriter.current
+    return writer.page_cache.keys.get(name) if writer is not None else None
+
+
 def get_writer(pelican_object):
     """This plugin's writer, unless the Pelican installed is not the one its
     internals were tested with (chapar/pelican_compat.py): then Pelican's own

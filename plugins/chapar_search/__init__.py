@@ -39,6 +39,7 @@ from blinker import signal
 from pelican import signals
 from pelican.generators import Generator
 
+import chapar_page_cache as page_cache
 from chapar.persian.dates import format_date, jalali
 from chapar.persian.text import to_persian_digits
 from chapar.problems import Problem
@@ -66,7 +67,7 @@ DEFAULTS = {
     "#comments, .share, .tags__title",
 }
 FILTERS = ("category", "year", "agency")
-LAST_BUILD = {}  # shards indexed and reused by the last build, for tools and tests
+LAST_BUILD = {}  # shards indexed and reused, and pages copied, by the last build (tools, tests)
 SEPARATOR = "|"  # between several values of one filter in a record's metadata
 
 # Pagefind writes its ready-made UIs too; the search page uses pagefind.js
@@ -193,6 +194,7 @@ class SearchIndexGenerator(Generator):
                 load=self.settings.get("LOAD_CONTENT_CACHE", False),
                 save=self.settings.get("CACHE_CONTENT", False),
                 unused=UNUSED_BUNDLES,
+                page_key=page_cache.page_key,
             )
         return self.indexer
 
@@ -284,7 +286,11 @@ class SearchIndexGenerator(Generator):
                 if any(fnmatch.fnmatch(name, pattern) for pattern in RUNTIME):
                     os.remove(os.path.join(target, shard.name, name))
         LAST_BUILD.clear()
-        LAST_BUILD.update(indexed=sorted(indexer.indexed), reused=sorted(indexer.reused))
+        LAST_BUILD.update(
+            indexed=sorted(indexer.indexed),
+            reused=sorted(indexer.reused),
+            copied={name: result["copied"] for name, result in indexer.timings.items()},
+        )
         manifest = os.path.join(self.output_path, self.config["manifest"])
         os.makedirs(os.path.dirname(manifest), exist_ok=True)
         with open(manifest, "w", encoding="utf-8") as handle:
