@@ -7,6 +7,7 @@ import concurrent.futures
 
 from test_changed_gates import FINGERPRINT, copy, edit, passed  # noqa: F401 (fixtures)
 
+from chapar.checks import a11y as gates_a11y
 from chapar.publishing import gates
 from chapar.publishing.changed import run_changed_gates
 
@@ -46,3 +47,22 @@ def test_nothing_changed_starts_no_browser(copy, monkeypatch):
     results, summary = changed_gates(out, state)
     assert summary["changed"] == 0
     assert results["accessibility"] == []
+
+
+def test_pages_checked_side_by_side_keep_their_own_faults(copy, monkeypatch):
+    # each page's axe run goes on while the next page loads: its faults stay its own
+    out, state = copy
+    started = []
+    real = gates_a11y.start_axe
+    monkeypatch.setattr(gates_a11y, "start_axe", lambda page: started.append(page) or real(page))
+    edit(out / "news/2/index.html", "</main>", '<p><img src="/none.png"></p></main>')
+    tag = next((out / "tag").iterdir()) / "index.html"
+    edit(tag, "</main>", '<p><a href="/news/1/"></a></p></main>')
+    results, _summary = changed_gates(out, state)
+    assert len(started) == 2
+    assert len({id(page) for page in started}) == 2  # a page of its own each
+    article = [p for p in results["accessibility"] if p.startswith("news/2/index.html (article)")]
+    tagged = [p for p in results["accessibility"] if p.startswith(f"tag/{tag.parent.name}/")]
+    assert [p.split(": ", 1)[1].split(" ")[0] for p in article] == ["image-alt"]
+    assert [p.split(": ", 1)[1].split(" ")[0] for p in tagged] == ["link-name"]
+    assert len(results["accessibility"]) == 2
