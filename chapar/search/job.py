@@ -179,17 +179,10 @@ class Copier:
         )
 
 
-def write_copy(copier, source, site, rel, meta, sort):
-    """Write the copy of the page ``rel`` of the output ``source`` into ``site``;
-    returns the copy's SHA-256 (hex).
-    """
+def make_copy(copier, source, rel, meta, sort):
+    """The copy (UTF-8 bytes) of the page ``rel`` of the output folder ``source``."""
     with open(os.path.join(source, rel), encoding="utf-8") as handle:
-        copy = copier.copy(handle.read(), meta, sort).encode("utf-8", "surrogatepass")
-    path = os.path.join(site, rel)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "wb") as handle:
-        handle.write(copy)
-    return hashlib.sha256(copy).hexdigest()
+        return copier.copy(handle.read(), meta, sort).encode("utf-8", "surrogatepass")
 
 
 class Copies:
@@ -231,8 +224,9 @@ class Copies:
         self.now[rel] = entry
         return entry[1]
 
-    def learn(self, rel, page_key, meta, sort, copy_digest):
-        """Remember the digest of a copy just made; returns it."""
+    def learn(self, rel, page_key, meta, sort, copy):
+        """Remember the digest of ``copy``, just made (bytes); returns it (hex)."""
+        copy_digest = hashlib.sha256(copy).hexdigest()
         if page_key is not None:
             self.now[rel] = [[page_key, meta, sort], copy_digest]
         return copy_digest
@@ -280,14 +274,12 @@ def run(job):
     )
     copies = Copies(job)
     pages = sorted(job["pages"], key=lambda page: page[0])
-    written = set()
+    made = {}  # the copies made to find the digest, written only if Pagefind runs
     for rel, meta, sort, page_key in pages:
         copy_digest = copies.known(rel, page_key, meta, sort)
         if copy_digest is None:
-            copy_digest = copies.learn(
-                rel, page_key, meta, sort, write_copy(copier, job["source"], site, rel, meta, sort)
-            )
-            written.add(rel)
+            made[rel] = make_copy(copier, job["source"], rel, meta, sort)
+            copy_digest = copies.learn(rel, page_key, meta, sort, made[rel])
         digest.update(rel.encode("utf-8", "surrogatepass") + b"\0")
         digest.update(bytes.fromhex(copy_digest))
     key = f"{job['name']}-{digest.hexdigest()[:20]}"
@@ -301,11 +293,18 @@ def run(job):
             "key": key,
             "reused": True,
             "copy_seconds": time.perf_counter() - started,
-            "copied": len(written),
+            "copied": len(made),
         }
-    for rel, meta, sort, _ in pages:  # Pagefind reads every page of the shard
-        if rel not in written:
-            write_copy(copier, job["source"], site, rel, meta, sort)
+    # Pagefind reads every page of the shard, and its index depends on the order the
+    # files were made in: all of them, in path order, as a clean build writes them.
+    for rel, meta, sort, _ in pages:
+        copy = made.pop(rel, None)
+        if copy is None:
+            copy = make_copy(copier, job["source"], rel, meta, sort)
+        path = os.path.join(site, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(copy)
     copies.save()
     copied = time.perf_counter() - started
 
