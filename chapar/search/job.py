@@ -179,6 +179,14 @@ class Copier:
         )
 
 
+def write_copy(site, rel, copy):
+    """Write ``copy`` (bytes) as the page ``rel`` of the scratch folder ``site``."""
+    path = os.path.join(site, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as handle:
+        handle.write(copy)
+
+
 def make_copy(copier, source, rel, meta, sort):
     """The copy (UTF-8 bytes) of the page ``rel`` of the output folder ``source``."""
     with open(os.path.join(source, rel), encoding="utf-8") as handle:
@@ -259,10 +267,11 @@ def link_tree(source, target):
 def run(job):
     """Index one shard: the job's dict (from :class:`~chapar.search.shards.ShardIndexer`).
 
-    Writes the pages' copies, then links a cached index of the same copies into
-    ``job["target"]`` or runs Pagefind (caching its index when ``job["cache"]`` is set).
-    Returns ``{"key", "reused", "copy_seconds", "copied"}`` (how many pages it copied)
-    and, when Pagefind ran,
+    Finds the digest of the shard's copies (making only those of pages that changed,
+    :class:`Copies`), then links a cached index of the same copies into
+    ``job["target"]`` or writes every copy and runs Pagefind (caching its index when
+    ``job["cache"]`` is set).  Returns ``{"key", "reused", "copy_seconds", "copied"}``
+    (``copied``: the pages read and copied) and, when Pagefind ran,
     ``"pagefind_seconds"``; raises ``RuntimeError`` with Pagefind's error output when it fails.
     """
     started = time.perf_counter()
@@ -274,12 +283,22 @@ def run(job):
     )
     copies = Copies(job)
     pages = sorted(job["pages"], key=lambda page: page[0])
-    made = {}  # the copies made to find the digest, written only if Pagefind runs
+    # Pagefind's index depends on the order its files were made in: a clean build makes
+    # every copy in path order.  Copies are written as they are made until a page is
+    # skipped (so a first build holds none in memory); after that they are kept, and
+    # written in path order only if Pagefind runs.
+    made = {}  # path -> the copy, or None once written
+    in_order = True  # no page skipped yet: the files written are the first, in order
     for rel, meta, sort, page_key in pages:
         copy_digest = copies.known(rel, page_key, meta, sort)
-        if copy_digest is None:
-            made[rel] = make_copy(copier, job["source"], rel, meta, sort)
-            copy_digest = copies.learn(rel, page_key, meta, sort, made[rel])
+        if copy_digest is not None:
+            in_order = False
+        else:
+            copy = make_copy(copier, job["source"], rel, meta, sort)
+            copy_digest = copies.learn(rel, page_key, meta, sort, copy)
+            if in_order:
+                write_copy(site, rel, copy)
+            made[rel] = None if in_order else copy
         digest.update(rel.encode("utf-8", "surrogatepass") + b"\0")
         digest.update(bytes.fromhex(copy_digest))
     key = f"{job['name']}-{digest.hexdigest()[:20]}"
@@ -295,16 +314,11 @@ def run(job):
             "copy_seconds": time.perf_counter() - started,
             "copied": len(made),
         }
-    # Pagefind reads every page of the shard, and its index depends on the order the
-    # files were made in: all of them, in path order, as a clean build writes them.
-    for rel, meta, sort, _ in pages:
-        copy = made.pop(rel, None)
-        if copy is None:
-            copy = make_copy(copier, job["source"], rel, meta, sort)
-        path = os.path.join(site, rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "wb") as handle:
-            handle.write(copy)
+    for rel, meta, sort, _ in pages:  # Pagefind reads every page of the shard
+        if rel in made and made[rel] is None:
+            continue  # written above, in order
+        copy = made.pop(rel, None) or make_copy(copier, job["source"], rel, meta, sort)
+        write_copy(site, rel, copy)
     copies.save()
     copied = time.perf_counter() - started
 
