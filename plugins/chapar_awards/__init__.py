@@ -8,8 +8,10 @@ rows as CSV, JSON and a Frictionless data package.  Articles name agencies
 in their ``Agencies`` header; templates find them in ``awards_agencies``
 (id → agency) and a news code's festivals in ``awards_festivals_by_news``.
 
-One concern per module: reading, validation, matching, collation, records
-(page objects), chart, opendata, heap (the garbage collector), generator.
+One concern per module: files (where the tables are), reading, validation,
+matching, collation, records (page objects), chart, opendata, heap (the
+garbage collector), kept (the objects and open data kept between builds while
+the tables are the same), generator.
 """
 
 from pelican import signals
