@@ -155,13 +155,9 @@ class ShardIndexer:
         if self.errors:
             raise RuntimeError("; ".join(sorted(self.errors)))
         if self.save and self.cache_root:
-            self._forget_all_but(set(self.indexed + self.reused))
-            copies = f"{self.cache_root}-copies"
-            names = {f"{name}.json" for name in self.timings}
-            for name in os.listdir(copies) if os.path.isdir(copies) else ():
-                if name not in names:  # a shard this build did not have
-                    with contextlib.suppress(OSError):
-                        os.remove(os.path.join(copies, name))
+            _forget_all_but(self.cache_root, set(self.indexed + self.reused))
+            # and the copies' digests of shards this build did not have
+            _forget_all_but(f"{self.cache_root}-copies", {f"{n}.json" for n in self.timings})
 
     def close(self):
         """Stop whatever still runs (a build that died), Pagefind included,
@@ -233,12 +229,20 @@ class ShardIndexer:
             return None
         return os.path.join(f"{self.cache_root}-copies", f"{name}.json")
 
-    def _forget_all_but(self, keep):
-        if not os.path.isdir(self.cache_root):
-            return
-        for name in os.listdir(self.cache_root):
-            if name not in keep:
-                shutil.rmtree(os.path.join(self.cache_root, name), ignore_errors=True)
+
+def _forget_all_but(folder, keep):
+    """Remove every entry of ``folder`` (folders and files) whose name is not in ``keep``."""
+    if not os.path.isdir(folder):
+        return
+    for name in os.listdir(folder):
+        if name in keep:
+            continue
+        path = os.path.join(folder, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.remove(path)
 
 
 def _background_cpus():
